@@ -1,0 +1,61 @@
+namespace Pps.Core.Catalogue;
+
+public enum CollectionState
+{
+    /// <summary>The window has not opened yet.</summary>
+    Scheduled,
+    /// <summary>Services may save and submit returns.</summary>
+    Open,
+    /// <summary>The window has closed; returns are locked (NPPN may still amend with a reason).</summary>
+    Closed,
+    /// <summary>The national figures for the year have been published.</summary>
+    Published,
+}
+
+/// <summary>
+/// A collection year, named by the autumn in which it is collected (the 2013 collection covers casework
+/// from 1 Sept 2012 to 31 Aug 2013). Its window bounds when services may write; extensions let one
+/// service return late.
+/// </summary>
+public sealed record CollectionYear
+{
+    public required int Year { get; init; }
+    public required DateTimeOffset Opens { get; init; }
+    public required DateTimeOffset Closes { get; init; }
+
+    /// <summary>Set by the close-of-year run once every return is locked.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>Set when the final figures have been published.</summary>
+    public DateTimeOffset? PublishedAt { get; init; }
+
+    /// <summary>The published version the year's manifest points at, when published.</summary>
+    public string? PublishedVersion { get; init; }
+
+    /// <summary>How many services exist nationally this year (the denominator of Tables A and B).</summary>
+    public required int NationalServiceCount { get; init; }
+
+    /// <summary>Late returns NPPN has granted: service id to the new closing time for that service.</summary>
+    public IReadOnlyDictionary<int, DateTimeOffset> Extensions { get; init; } = new Dictionary<int, DateTimeOffset>();
+
+    public CollectionState StateAt(DateTimeOffset now)
+    {
+        if (PublishedAt is not null) return CollectionState.Published;
+        if (ClosedAt is not null) return CollectionState.Closed;
+        if (now < Opens) return CollectionState.Scheduled;
+        return now < Closes ? CollectionState.Open : CollectionState.Closed;
+    }
+
+    /// <summary>When the given service's window closes, counting any extension NPPN granted it.</summary>
+    public DateTimeOffset ClosesFor(int serviceId) =>
+        Extensions.TryGetValue(serviceId, out var until) && until > Closes ? until : Closes;
+
+    /// <summary>Whether a service may still write its own return (NPPN is not bound by this).</summary>
+    public bool AcceptsServiceWritesAt(int serviceId, DateTimeOffset now) =>
+        PublishedAt is null && now >= Opens && now < ClosesFor(serviceId)
+        && (ClosedAt is null || Extensions.ContainsKey(serviceId) && now < ClosesFor(serviceId));
+
+    /// <summary>The window has passed for everyone, extensions included, and the year is not yet locked.</summary>
+    public bool IsDueForClosing(DateTimeOffset now) =>
+        PublishedAt is null && now >= Closes && Extensions.Values.All(until => now >= until);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace Pps.Core.Catalogue;
+
+/// <summary>
+/// A Parent Partnership Service as the national report's Appendix 1 numbers it, with its local authority.
+/// Services that ended (Bedfordshire and Cheshire in 2009) keep their id so that history stays readable.
+/// </summary>
+public sealed record Service(
+    int Id,
+    string Name,
+    string? LocalAuthority,
+    string? OnsCode,
+    string? DfeLaCode,
+    string? Region,
+    int? LastYear)
+{
+    public bool ExistsIn(int collectionYear) => LastYear is null || collectionYear <= LastYear;
+}
+
+public static class ServiceRegistry
+{
+    private static readonly Lazy<IReadOnlyDictionary<int, Service>> LazyById = new(Load);
+
+    public static IReadOnlyCollection<Service> All => LazyById.Value.Values.OrderBy(s => s.Id).ToList();
+
+    public static Service? Find(int id) => LazyById.Value.GetValueOrDefault(id);
+
+    public static bool IsKnown(int id) => LazyById.Value.ContainsKey(id);
+
+    public static IReadOnlyList<Service> ExistingIn(int collectionYear) =>
+        All.Where(s => s.ExistsIn(collectionYear)).ToList();
+
+    /// <summary>
+    /// How many services existed nationally in a collection year: the denominator of Tables A and B.
+    /// The report: "up to 2009 there were 148 services, but from 2010 ... this increased to 150".
+    /// It is a fact of each year, not a count of the registry, because councils merge and split.
+    /// </summary>
+    public static int NationalCount(int collectionYear) => collectionYear <= 2009 ? 148 : 150;
+
+    private static IReadOnlyDictionary<int, Service> Load() =>
+        EmbeddedCsv.Read("service-la.csv", row =>
+        {
+            var note = row.GetField("note") ?? "";
+            var name = row.GetField("service_name");
+            var la = Blank(row.GetField("la_name"));
+            return new Service(
+                int.Parse(row.GetField("service_id")!, CultureInfo.InvariantCulture),
+                string.IsNullOrWhiteSpace(name) ? la ?? "" : StripUntil(name),
+                la,
+                Blank(row.GetField("ons_code")),
+                Blank(row.GetField("dfe_la_code")),
+                Blank(row.GetField("region")),
+                note.StartsWith("ended in ", StringComparison.Ordinal)
+                    ? int.Parse(note.AsSpan(9, 4), CultureInfo.InvariantCulture)
+                    : null);
+        }).ToDictionary(s => s.Id);
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private static string StripUntil(string name)
+    {
+        var i = name.IndexOf(" (until", StringComparison.Ordinal);
+        return i < 0 ? name : name[..i];
+    }
+}

@@ -1,0 +1,52 @@
+namespace Pps.Core.Definition;
+
+public enum FieldType
+{
+    /// <summary>A self-rating: B, G, N or x.</summary>
+    Rating,
+    /// <summary>One value from a list.</summary>
+    Choice,
+    /// <summary>Any number of values from a list.</summary>
+    MultiChoice,
+    /// <summary>A whole number (a count, an age, whole pounds).</summary>
+    Integer,
+    /// <summary>A number with at most <see cref="FieldDefinition.Decimals"/> decimals.</summary>
+    Decimal,
+    /// <summary>Yes or no.</summary>
+    Boolean,
+    /// <summary>Free text.</summary>
+    Text,
+}
+
+public sealed record Option(string Value, string Label);
+
+/// <summary>
+/// One field of the annual return. Every field is optional: a missing value stays missing, never 0.
+/// The id is stable across years so that last year's value can be found; a field whose meaning changes
+/// gets a new id.
+/// </summary>
+public sealed record FieldDefinition
+{
+    public required string Id { get; init; }
+    public required string Label { get; init; }
+    public required FieldType Type { get; init; }
+    public string? Help { get; init; }
+    /// <summary>Unit shown beside the input: "£", "FTE", "people", "%", "working days".</summary>
+    public string? Unit { get; init; }
+    public decimal? Min { get; init; }
+    public decimal? Max { get; init; }
+    /// <summary>Decimal places allowed for <see cref="FieldType.Decimal"/>.</summary>
+    public int Decimals { get; init; }
+    public IReadOnlyList<Option> Options { get; init; } = [];
+    public int MaxLength { get; init; } = 200;
+    /// <summary>The report figures that use this field, for the help text and the data dictionary.</summary>
+    public string? ReportRef { get; init; }
+
+    public bool IsNumeric => Type is FieldType.Integer or FieldType.Decimal;
+    public bool HasOptions => Type is FieldType.Rating or FieldType.Choice or FieldType.MultiChoice;
+}
+
+public sealed record SectionDefinition(string Id, string Title, IReadOnlyList<FieldDefinition> Fields)
+{
+    public string? Help { get; init; }
+}

@@ -1,0 +1,35 @@
+namespace Pps.Core.Reference;
+
+/// <summary>
+/// What NPPN knows about a service's area in a year, beside the return: region, population aged 0-19,
+/// pupils with SEN and pupils eligible for free school meals. Any measure may be missing.
+/// </summary>
+public sealed record ReferenceRow(int ServiceId, int Year, string? Region, long? Population0To19, long? SenPupils, long? FsmPupils)
+{
+    /// <summary>Where the figures come from, e.g. "ONS mid-2014" or "synthetic"; shown beside every figure that uses them.</summary>
+    public string? Source { get; init; }
+}
+
+/// <summary>All reference rows, by year and service.</summary>
+public sealed class ReferenceData
+{
+    private readonly Dictionary<(int Year, int ServiceId), ReferenceRow> _rows;
+
+    public ReferenceData(IEnumerable<ReferenceRow> rows) =>
+        _rows = rows.ToDictionary(r => (r.Year, r.ServiceId));
+
+    public static ReferenceData Empty { get; } = new([]);
+
+    public IEnumerable<ReferenceRow> Rows => _rows.Values.OrderBy(r => r.Year).ThenBy(r => r.ServiceId);
+
+    public ReferenceRow? For(int year, int serviceId) => _rows.GetValueOrDefault((year, serviceId));
+
+    public IEnumerable<ReferenceRow> ForYear(int year) => Rows.Where(r => r.Year == year);
+
+    /// <summary>These rows, with every year in <paramref name="imported"/> replaced by the imported rows.</summary>
+    public ReferenceData Merge(ReferenceData imported)
+    {
+        var years = imported.Rows.Select(r => r.Year).ToHashSet();
+        return new ReferenceData(Rows.Where(r => !years.Contains(r.Year)).Concat(imported.Rows));
+    }
+}

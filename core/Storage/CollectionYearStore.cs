@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Pps.Core.Catalogue;
+using Pps.Core.Returns;
+
+namespace Pps.Core.Storage;
+
+/// <summary>Collection years in the Years table (one partition, one row per year), written with ETags.</summary>
+public sealed class CollectionYearStore(PpsStorage storage)
+{
+    private const string Partition = "year";
+
+    public async Task<(CollectionYear Year, string ETag)?> GetAsync(int year, CancellationToken ct = default)
+    {
+        var response = await storage.Years.GetEntityIfExistsAsync<TableEntity>(Partition, Keys.Year(year), cancellationToken: ct);
+        return response.HasValue ? (FromEntity(response.Value!), response.Value!.ETag.ToString()) : null;
+    }
+
+    public async Task<IReadOnlyList<CollectionYear>> ListAsync(CancellationToken ct = default)
+    {
+        var list = new List<CollectionYear>();
+        await foreach (var e in storage.Years.QueryAsync<TableEntity>(x => x.PartitionKey == Partition, cancellationToken: ct))
+        {
+            list.Add(FromEntity(e));
+        }
+        return list.OrderBy(y => y.Year).ToList();
+    }
+
+    /// <summary>Adds a new year (<paramref name="etag"/> null) or replaces the version read at <paramref name="etag"/>.</summary>
+    /// <returns>The new ETag.</returns>
+    /// <exception cref="ConcurrencyConflictException">The year exists already, or changed since it was read.</exception>
+    public async Task<string> SaveAsync(CollectionYear year, string? etag, CancellationToken ct = default)
+    {
+        var entity = new TableEntity(Partition, Keys.Year(year.Year))
+        {
+            ["Opens"] = year.Opens,
+            ["Closes"] = year.Closes,
+            ["ClosedAt"] = year.ClosedAt,
+            ["PublishedAt"] = year.PublishedAt,
+            ["PublishedVersion"] = year.PublishedVersion,
+            ["NationalServiceCount"] = year.NationalServiceCount,
+            ["Extensions"] = JsonSerializer.Serialize(year.Extensions.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value)),
+        };
+        try
+        {
+            var response = etag is null
+                ? await storage.Years.AddEntityAsync(entity, ct)
+                : await storage.Years.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace, ct);
+            return response.Headers.ETag!.Value.ToString();
+        }
+        catch (RequestFailedException e) when (PpsStorage.IsConflict(e))
+        {
+            var current = await GetAsync(year.Year, ct);
+            throw new ConcurrencyConflictException(
+                etag is null
+                    ? $"Collection year {year.Year} exists already."
+                    : $"Collection year {year.Year} was changed by someone else; reload it and try again.",
+                current?.Year, e);
+        }
+    }
+
+    private static CollectionYear FromEntity(TableEntity e) => new()
+    {
+        Year = Keys.Parse(e.RowKey),
+        Opens = e.GetDateTimeOffset("Opens")!.Value,
+        Closes = e.GetDateTimeOffset("Closes")!.Value,
+        ClosedAt = e.GetDateTimeOffset("ClosedAt"),
+        PublishedAt = e.GetDateTimeOffset("PublishedAt"),
+        PublishedVersion = e.GetString("PublishedVersion"),
+        NationalServiceCount = e.GetInt32("NationalServiceCount") ?? 150,
+        Extensions = (JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(e.GetString("Extensions") ?? "{}") ?? [])
+            .ToDictionary(kv => Keys.Parse(kv.Key), kv => kv.Value),
+    };
+}

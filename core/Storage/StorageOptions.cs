@@ -1,0 +1,19 @@
+namespace Pps.Core.Storage;
+
+/// <summary>Names of the tables and containers; bound from the "Pps" configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Pps";
+
+    /// <summary>Prefix of every table name, so that test runs and environments can share an account.</summary>
+    public string TablePrefix { get; set; } = "pps";
+    public string UploadsContainer { get; set; } = "uploads";
+    public string ReportsContainer { get; set; } = "validation-reports";
+    public string PublishedContainer { get; set; } = "published";
+    public string ReferenceContainer { get; set; } = "reference";
+
+    public string ReturnsTable => TablePrefix + "Returns";
+    public string ReturnHistoryTable => TablePrefix + "ReturnHistory";
+    public string YearsTable => TablePrefix + "Years";
+    public string CredentialsTable => TablePrefix + "Credentials";
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test against a real Azurite that this script starts and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/azurite.sh
+azurite_start
+dotnet test PPS.Serverless.sln --configuration Release --logger "console;verbosity=normal" "$@"
