@@ -1,0 +1,19 @@
+namespace Pps.Core.Aggregation;
+
+/// <summary>Computes every figure of the national report for one collection year.</summary>
+public static class NationalAggregator
+{
+    public static NationalResult Compute(AggregationInput input)
+    {
+        var part1 = ExemplificationFigures.Compute(input);
+        var part2 = AdditionalDataFigures.Compute(input);
+        return new NationalResult(
+            input.Year,
+            [.. part1.Figures, .. part2.Figures],
+            [.. part1.Highlights, .. part2.Highlights],
+            Benchmarking.Compute(input));
+    }
+}
+
+/// <summary>The figures and opening statements of one part of the report.</summary>
+public sealed record PartResult(IReadOnlyList<Figure> Figures, IReadOnlyList<Highlight> Highlights);
