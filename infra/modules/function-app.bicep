@@ -1,0 +1,181 @@
+// The Function App (Flex Consumption, Linux, .NET isolated worker) and ALL of its app settings.
+//
+// App settings live in exactly one place: the `appSettings` resource below (a Microsoft.Web/sites/config
+// resource named 'appsettings'). Its keys are the names in local.settings.sample.json (repo root), in their
+// identity-based forms: a setting X counts as set when X or any X__... key is present. The one exception is
+// FUNCTIONS_WORKER_RUNTIME: Flex Consumption rejects it as an app setting and takes it from
+// functionAppConfig.runtime.name instead, which is set below to the literal 'dotnet-isolated' so that the
+// compiled template shows it (infra/.out/main.json: properties.functionAppConfig.runtime.name of the
+// Microsoft.Web/sites resource).
+
+@description('Name of the function app.')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('azd service name from azure.yaml; azd finds the app to deploy to by this tag.')
+param azdServiceName string = 'api'
+
+@description('Name of the storage account (host storage and the app\'s storage).')
+param storageAccountName string
+
+@description('Container the Flex Consumption deployment package is written to.')
+param deploymentContainerName string
+
+@description('Origins allowed to call the API from a browser (the static website\'s origin).')
+param allowedOrigins array
+
+@description('Application Insights connection string (no secret: local auth is disabled on the resource).')
+param applicationInsightsConnectionString string
+
+@description('Prefix of the app\'s table names.')
+param tablePrefix string
+
+@description('Container that receives the uploaded workbooks.')
+param uploadsContainerName string
+
+@description('Container that holds the validation reports.')
+param reportsContainerName string
+
+@description('Container that holds reference data.')
+param referenceContainerName string
+
+@description('Container the published chart data is written to (the static website\'s $web, under data/).')
+param publishedContainerName string
+
+@description('SHA-256 (lowercase hex) of NPPN\'s admin token.')
+@secure()
+param adminTokenSha256 string
+
+@description('NCRONTAB schedule of the close-year timer function.')
+param closeYearSchedule string
+
+@description('Memory of each instance in MB (Flex Consumption: 512, 2048 or 4096).')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound on the number of instances (a cost guard-rail).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+  name: storageAccountName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': azdServiceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: 'Enabled'
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      cors: {
+        allowedOrigins: allowedOrigins
+        supportCredentials: false
+      }
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      // FUNCTIONS_WORKER_RUNTIME and the .NET version (Flex Consumption's equivalent of the app setting).
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// THE app settings (see the header). Identity-based connections only: no connection strings, no keys.
+resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: {
+    // Host storage (AzureWebJobsStorage), through the app's system-assigned identity.
+    AzureWebJobsStorage__accountName: storage.name
+    // The app's storage (PpsStorage): tables, blobs and the Event Grid blob trigger (its poison queue).
+    PpsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+    PpsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+    PpsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+    PpsStorage__credential: 'managedidentity'
+    Pps__TablePrefix: tablePrefix
+    Pps__UploadsContainer: uploadsContainerName
+    Pps__ReportsContainer: reportsContainerName
+    Pps__ReferenceContainer: referenceContainerName
+    Pps__PublishedContainer: publishedContainerName
+    Pps__AdminTokenSha256: adminTokenSha256
+    CloseYearSchedule: closeYearSchedule
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    // Telemetry is sent with the managed identity (Monitoring Metrics Publisher), as local auth is off.
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  }
+}
+
+// No FTP or basic-auth (publishing profile) deployments: azd deploys with Microsoft Entra ID.
+resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = functionApp.name
+output id string = functionApp.id
+output defaultHostName string = functionApp.properties.defaultHostName
+output principalId string = functionApp.identity.principalId
