@@ -1,0 +1,124 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pps.Core.Catalogue;
+using Pps.Core.Definition;
+using Pps.Core.Publishing;
+using Pps.Core.Reference;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+
+namespace Pps.Cli;
+
+/// <summary>
+/// The main job: the 2013 collection end to end on the storage in PPS_STORAGE. Opens the 2013 window,
+/// imports the reference data, stores the 131 real self-ratings as each service's submitted return through
+/// the same ReturnService the API uses, closes the window, runs the close-of-year code and prints what it
+/// published.
+/// </summary>
+public static class PipelineCommand
+{
+    private const int Year = 2013;
+
+    public static async Task<int> RunAsync(CommandLine options)
+    {
+        var dataFolder = options.Required("data");
+        var ratingsFile = Path.Combine(dataFolder, "nppn-2013-exemplification-ratings.csv");
+        if (!File.Exists(ratingsFile)) throw new CommandLineException($"{ratingsFile} does not exist: pass --data <shared/data folder>.");
+
+        var storage = CommandLine.Storage();
+        await storage.EnsureCreatedAsync();
+        var clock = TimeProvider.System;
+        var returns = new ReturnStore(storage);
+        var years = new CollectionYearStore(storage);
+        var reference = new ReferenceDataStore(storage);
+        var service = new ReturnService(returns, years, clock);
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock);
+        var closer = new YearCloser(storage, returns, years, reference, publisher, clock, NullLogger<YearCloser>.Instance);
+
+        var now = clock.GetUtcNow();
+        var etag = await years.SaveAsync(new CollectionYear
+        {
+            Year = Year, Opens = now.AddDays(-30), Closes = now.AddDays(1), NationalServiceCount = ServiceRegistry.NationalCount(Year),
+        }, null);
+        Console.WriteLine($"Opened the {Year} collection window.");
+
+        var imported = await reference.ImportCsvAsync(new StringReader(ReferenceCsv(Year)));
+        if (!imported.Succeeded) throw new InvalidOperationException("Reference data import failed: " + string.Join("; ", imported.Problems));
+        Console.WriteLine($"Imported reference data for {imported.Data!.Rows.Count()} services ({OnsPopulation.Source}).");
+
+        var stored = 0;
+        foreach (var (serviceId, values) in ReadRatings(ratingsFile))
+        {
+            var outcome = await service.SubmitAsync(Actor.ForService(serviceId), new ReturnChange(Year, serviceId, values, [], IfMatch: null));
+            if (outcome is not ReturnOutcome.Done)
+            {
+                throw new InvalidOperationException($"Service {serviceId}'s return was not stored: {outcome}");
+            }
+            stored++;
+        }
+        Console.WriteLine($"Stored {stored} submitted returns from {Path.GetFileName(ratingsFile)}.");
+
+        var (year, current) = (await years.GetAsync(Year))!.Value;
+        await years.SaveAsync(year with { Closes = clock.GetUtcNow() }, current);
+        Console.WriteLine($"Closed the {Year} window; running the close-of-year run.");
+
+        var outcomes = await closer.CloseDueYearsAsync();
+        var published = outcomes.Single(o => o.Year == Year);
+        if (published.Manifest is null) throw new InvalidOperationException($"The close-of-year run did not publish {Year}: {published.Result}.");
+        var manifest = published.Manifest;
+        Console.WriteLine($"Locked {published.ReturnsLocked} returns and published version {manifest.Version}: {manifest.Files.Count} files.");
+        Console.WriteLine($"Manifest: {storage.Published.Uri}/{PublishedPaths.Manifest(Year, Manifest.Final)}");
+        Console.WriteLine($"Index:    {storage.Published.Uri}/{PublishedPaths.Index}");
+
+        var highlights = await storage.Published.GetBlobClient(manifest.Files.Single(f => f.Kind == "highlights").Path).DownloadContentAsync();
+        Console.WriteLine("Headline figures as published:");
+        foreach (var highlight in highlights.Value.Content.ToObjectFromJson<List<PublishedHighlight>>(PublishedSetBuilder.Json)!)
+        {
+            Console.WriteLine($"  - {highlight.Text}");
+        }
+        return 0;
+    }
+
+    private sealed record PublishedHighlight(string Id, string Text);
+
+    /// <summary>The 2013 self-ratings (the report's Table C) as raw values per service.</summary>
+    private static IEnumerable<(int ServiceId, Dictionary<string, string?> Values)> ReadRatings(string path)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
+        csv.Read();
+        csv.ReadHeader();
+        while (csv.Read())
+        {
+            var values = Exemplifications.All.ToDictionary(e => FieldIds.Rating(e.Code), e => csv.GetField(e.Code));
+            var method = csv.GetField("method");
+            // "unknown" marks a cell the report's text cuts off: the method was given but cannot be read.
+            if (!string.IsNullOrWhiteSpace(method) && method != "unknown") values[FieldIds.CompletedBy] = method;
+            yield return (int.Parse(csv.GetField("service_id")!, CultureInfo.InvariantCulture), values);
+        }
+    }
+
+    /// <summary>NPPN's reference-data CSV for a year, from the ONS population that ships with the catalogue.</summary>
+    private static string ReferenceCsv(int year)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
+        foreach (var column in ReferenceDataCsv.RequiredColumns.Append("source")) csv.WriteField(column);
+        csv.NextRecord();
+        foreach (var service in ServiceRegistry.ExistingIn(year))
+        {
+            csv.WriteField(service.Id);
+            csv.WriteField(year);
+            csv.WriteField(service.Region);
+            csv.WriteField(OnsPopulation.For(service));
+            csv.WriteField("");
+            csv.WriteField("");
+            csv.WriteField(OnsPopulation.Source);
+            csv.NextRecord();
+        }
+        csv.Flush();
+        return text.ToString();
+    }
+}

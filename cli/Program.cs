@@ -1,0 +1,27 @@
+using Pps.Cli;
+
+var command = args.FirstOrDefault();
+var options = CommandLine.Parse(args.Skip(1));
+try
+{
+    return command switch
+    {
+        "pipeline" => await PipelineCommand.RunAsync(options),
+        _ => Usage(),
+    };
+}
+catch (CommandLineException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: pps <command> [options]
+          pipeline --data <shared/data folder>   load the real 2013 self-ratings as returns, close 2013 and publish
+        Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
+        """);
+    return 2;
+}

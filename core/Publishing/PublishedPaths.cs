@@ -1,0 +1,25 @@
+namespace Pps.Core.Publishing;
+
+/// <summary>
+/// Where published files live. Everything under a version folder is written once and never changed; the
+/// year's manifest and the index are the only files that are replaced.
+/// </summary>
+public static class PublishedPaths
+{
+    public const string Index = "index.json";
+
+    public static string Manifest(int year, string status) =>
+        status == Publishing.Manifest.Final ? $"{year}/manifest.json" : $"{year}/manifest-{status}.json";
+
+    public static string VersionFolder(int year, string version) => $"{year}/versions/{version}";
+    public static string VersionManifest(int year, string version) => $"{VersionFolder(year, version)}/manifest.json";
+    public static string FigureJson(int year, string version, string figureId) => $"{VersionFolder(year, version)}/figures/{figureId}.json";
+    public static string TableCsv(int year, string version, string figureId) => $"{VersionFolder(year, version)}/tables/{figureId}.csv";
+    public static string ServiceJson(int year, string version, int serviceId) => $"{VersionFolder(year, version)}/services/{serviceId}.json";
+    public static string Highlights(int year, string version) => $"{VersionFolder(year, version)}/highlights.json";
+
+    /// <summary>Versioned files never change: a browser or CDN may keep them for a year.</summary>
+    public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
+    /// <summary>Pointers change when a new set is published or rolled back: keep them briefly.</summary>
+    public const string PointerCacheControl = "public, max-age=60, must-revalidate";
+}

@@ -1,0 +1,52 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Pps.Core.Publishing;
+
+/// <summary>The published container, as the publisher needs it: write-once files and replaceable pointers.</summary>
+public interface IPublishedStore
+{
+    /// <summary>Writes a file that must not exist yet (versioned files are never overwritten).</summary>
+    Task WriteOnceAsync(string path, byte[] content, string contentType, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces a pointer file (a manifest, the index) if it is still at <paramref name="ifMatch"/>;
+    /// <see cref="ETag.All"/> means "only if there is none yet"; null means unconditionally.
+    /// </summary>
+    Task ReplaceAsync(string path, byte[] content, string contentType, ETag? ifMatch, CancellationToken ct);
+
+    Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct);
+}
+
+public sealed class BlobPublishedStore(BlobContainerClient container) : IPublishedStore
+{
+    public Task WriteOnceAsync(string path, byte[] content, string contentType, CancellationToken ct) =>
+        container.GetBlobClient(path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = PublishedPaths.ImmutableCacheControl },
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+        }, ct);
+
+    public Task ReplaceAsync(string path, byte[] content, string contentType, ETag? ifMatch, CancellationToken ct) =>
+        container.GetBlobClient(path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = PublishedPaths.PointerCacheControl },
+            Conditions = ifMatch is null ? null
+                : ifMatch == ETag.All ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+                : new BlobRequestConditions { IfMatch = ifMatch },
+        }, ct);
+
+    public async Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            var result = await container.GetBlobClient(path).DownloadContentAsync(ct);
+            return (result.Value.Content, result.Value.Details.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+}

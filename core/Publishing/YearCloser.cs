@@ -1,0 +1,142 @@
+using Azure;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Logging;
+using Pps.Core.Aggregation;
+using Pps.Core.Catalogue;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+
+namespace Pps.Core.Publishing;
+
+/// <summary>What one close-and-publish attempt did for a year.</summary>
+public sealed record CloseOutcome(int Year, string Result, Manifest? Manifest, int ReturnsLocked)
+{
+    public const string Published = "published";
+    public const string Skipped = "skipped";
+}
+
+/// <summary>
+/// Closes collection years whose window has passed: locks every return, recomputes every figure and
+/// publishes them. Safe to run on many instances at once (a blob lease per year lets one through) and
+/// to re-run after a failure (each step is idempotent and the year is marked published last).
+/// </summary>
+public sealed class YearCloser(
+    PpsStorage storage,
+    ReturnStore returns,
+    CollectionYearStore years,
+    ReferenceDataStore reference,
+    Publisher publisher,
+    TimeProvider clock,
+    ILogger<YearCloser> log)
+{
+    /// <summary>Years of history a recompute reads: the 5-year tables need the chosen year and four before it.</summary>
+    public const int HistoryYears = 5;
+
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+
+    /// <summary>Closes and publishes every year that is due. The timer calls this.</summary>
+    public async Task<IReadOnlyList<CloseOutcome>> CloseDueYearsAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var outcomes = new List<CloseOutcome>();
+        foreach (var year in await years.ListAsync(ct))
+        {
+            if (year.IsDueForClosing(now))
+            {
+                outcomes.Add(await CloseAndPublishAsync(year.Year, ct));
+            }
+        }
+        return outcomes;
+    }
+
+    /// <summary>Closes one year and publishes its final figures, unless another run holds it or it is done.</summary>
+    public async Task<CloseOutcome> CloseAndPublishAsync(int year, CancellationToken ct = default) =>
+        await UnderYearLeaseAsync(year, async () =>
+        {
+            var found = await years.GetAsync(year, ct);
+            if (found is null) return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
+            var (collection, etag) = found.Value;
+            if (collection.PublishedAt is not null || !collection.IsDueForClosing(clock.GetUtcNow()))
+            {
+                return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
+            }
+            var locked = await LockReturnsAsync(year, ct);
+            etag = await years.SaveAsync(collection = collection with { ClosedAt = collection.ClosedAt ?? clock.GetUtcNow() }, etag, ct);
+            var manifest = await RecomputeAsync(year, Manifest.Final, ct);
+            await years.SaveAsync(collection with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
+            log.LogInformation("Closed {Year}: locked {Locked} returns, published version {Version} with {Files} files", year, locked, manifest.Version, manifest.Files.Count);
+            return new CloseOutcome(year, CloseOutcome.Published, manifest, locked);
+        }, ct);
+
+    /// <summary>Publishes a new final version of an already published year (after NPPN amended a return).</summary>
+    public async Task<CloseOutcome> RepublishAsync(int year, CancellationToken ct = default) =>
+        await UnderYearLeaseAsync(year, async () =>
+        {
+            var (collection, etag) = (await years.GetAsync(year, ct)) ?? throw new KeyNotFoundException($"No collection year {year}.");
+            var manifest = await RecomputeAsync(year, Manifest.Final, ct);
+            await years.SaveAsync(collection with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
+            return new CloseOutcome(year, CloseOutcome.Published, manifest, 0);
+        }, ct);
+
+    /// <summary>
+    /// Recomputes every figure for a year from the submitted returns of that year and the four before it,
+    /// and publishes them with the given status. A provisional set does not move the public index.
+    /// </summary>
+    public async Task<Manifest> RecomputeAsync(int year, string status, CancellationToken ct = default)
+    {
+        var history = Enumerable.Range(year - HistoryYears + 1, HistoryYears);
+        var perYear = await Task.WhenAll(history.Select(y => returns.ListYearAsync(y, ct)));
+        var counted = perYear.SelectMany(list => list)
+            .Where(r => r.SubmittedAt is not null)
+            .Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values))
+            .ToList();
+        var input = new AggregationInput
+        {
+            Year = year,
+            Returns = counted,
+            Reference = await reference.LoadAsync(ct),
+            NationalServiceCount = ServiceRegistry.NationalCount,
+        };
+        return await publisher.PublishAsync(NationalAggregator.Compute(input), status, ct);
+    }
+
+    private async Task<int> LockReturnsAsync(int year, CancellationToken ct)
+    {
+        var open = (await returns.ListYearAsync(year, ct)).Where(r => r.Status != ReturnStatus.Locked).ToList();
+        await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = publisher.Parallelism, CancellationToken = ct },
+            async (stored, token) => await returns.SaveAsync(
+                stored with { Status = ReturnStatus.Locked, UpdatedAt = clock.GetUtcNow() }, stored, "nppn:close", "lock", ct: token));
+        return open.Count;
+    }
+
+    private async Task<CloseOutcome> UnderYearLeaseAsync(int year, Func<Task<CloseOutcome>> work, CancellationToken ct)
+    {
+        var lockBlob = storage.Reference.GetBlobClient($"locks/close-{year}.lock");
+        try
+        {
+            await lockBlob.UploadAsync(BinaryData.FromString(""), overwrite: false, ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // The lock blob exists already: that is the normal case after the first run.
+        }
+        var lease = lockBlob.GetBlobLeaseClient();
+        try
+        {
+            await lease.AcquireAsync(LeaseDuration, cancellationToken: ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            log.LogInformation("Another run is closing {Year}; this one stands aside", year);
+            return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
+        }
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
+        }
+    }
+}
