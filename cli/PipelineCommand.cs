@@ -3,7 +3,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pps.Core.Catalogue;
-using Pps.Core.Definition;
+using Pps.Core.Intake;
 using Pps.Core.Publishing;
 using Pps.Core.Reference;
 using Pps.Core.Returns;
@@ -49,7 +49,8 @@ public static class PipelineCommand
         Console.WriteLine($"Imported reference data for {imported.Data!.Rows.Count()} services ({OnsPopulation.Source}).");
 
         var stored = 0;
-        foreach (var (serviceId, values) in ReadRatings(ratingsFile))
+        using var ratings = new StreamReader(ratingsFile);
+        foreach (var (serviceId, values) in SelfRatingsCsv.Read(ratings))
         {
             var outcome = await service.SubmitAsync(Actor.ForService(serviceId), new ReturnChange(Year, serviceId, values, [], IfMatch: null));
             if (outcome is not ReturnOutcome.Done)
@@ -82,23 +83,6 @@ public static class PipelineCommand
     }
 
     private sealed record PublishedHighlight(string Id, string Text);
-
-    /// <summary>The 2013 self-ratings (the report's Table C) as raw values per service.</summary>
-    private static IEnumerable<(int ServiceId, Dictionary<string, string?> Values)> ReadRatings(string path)
-    {
-        using var reader = new StreamReader(path);
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
-        csv.Read();
-        csv.ReadHeader();
-        while (csv.Read())
-        {
-            var values = Exemplifications.All.ToDictionary(e => FieldIds.Rating(e.Code), e => csv.GetField(e.Code));
-            var method = csv.GetField("method");
-            // "unknown" marks a cell the report's text cuts off: the method was given but cannot be read.
-            if (!string.IsNullOrWhiteSpace(method) && method != "unknown") values[FieldIds.CompletedBy] = method;
-            yield return (int.Parse(csv.GetField("service_id")!, CultureInfo.InvariantCulture), values);
-        }
-    }
 
     /// <summary>NPPN's reference-data CSV for a year, from the ONS population that ships with the catalogue.</summary>
     private static string ReferenceCsv(int year)

@@ -49,14 +49,16 @@ public static class PublishedSetBuilder
     }
 
     /// <summary>
-    /// The figure as CSV: a header of column labels, then the rows. Cells that a spreadsheet would run as a
-    /// formula (starting with = + - @, tab or CR) are escaped, since service names and comments reach here.
+    /// The figure as CSV: a header of column labels, then the rows. Text cells that a spreadsheet would run
+    /// as a formula (starting with = + - @, tab or CR) are escaped with CsvHelper's injection options. A
+    /// minus sign is left alone on numbers, since changes against last year are negative, and escaped on text.
     /// </summary>
     public static byte[] Csv(Figure figure)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             InjectionOptions = InjectionOptions.Escape,
+            InjectionCharacters = ['=', '+', '@', '\t', '\r'],
         };
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, config))
@@ -75,6 +77,7 @@ public static class PublishedSetBuilder
     private static string FormatCell(object? cell) => cell switch
     {
         null => "",
+        string text when text.StartsWith('-') => "'" + text,
         decimal d => d.ToString(CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

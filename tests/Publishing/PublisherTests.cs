@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Pps.Core.Publishing;
+using Pps.Tests.Support;
+using static Pps.Tests.Publishing.PublishingFixtures;
+
+namespace Pps.Tests.Publishing;
+
+public class PublisherTests
+{
+    private static readonly DateTimeOffset Now = new(2013, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Publishing_writes_every_file_then_the_manifest_with_checksums_and_headers()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+
+        var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
+
+        Assert.Equal(6, manifest.Files.Count); // 2 figures x (JSON + CSV), 1 service, highlights
+        foreach (var file in manifest.Files)
+        {
+            var blob = storage.Published.GetBlobClient(file.Path);
+            var content = await blob.DownloadContentAsync();
+            Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(content.Value.Content.ToArray())));
+            Assert.Equal(file.ContentType, content.Value.Details.ContentType);
+            Assert.Equal(PublishedPaths.ImmutableCacheControl, content.Value.Details.CacheControl);
+            Assert.StartsWith($"2013/versions/{manifest.Version}/", file.Path);
+        }
+        var pointer = await storage.Published.GetBlobClient("2013/manifest.json").DownloadContentAsync();
+        Assert.Equal(PublishedPaths.PointerCacheControl, pointer.Value.Details.CacheControl);
+        Assert.Equal(manifest.Version, pointer.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Version);
+        var index = (await storage.Published.GetBlobClient("index.json").DownloadContentAsync()).Value.Content.ToObjectFromJson<PublishedIndex>(PublishedSetBuilder.Json)!;
+        Assert.Equal(manifest.Version, Assert.Single(index.Years).Version);
+    }
+
+    [Fact]
+    public void Csv_cells_that_a_spreadsheet_would_run_are_escaped()
+    {
+        var csv = Encoding.UTF8.GetString(PublishedSetBuilder.Csv(SmallResult(2013).Figure("table-x")));
+        var lines = csv.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 5, csv);
+        Assert.Equal("Name,Value", lines[0]);
+        Assert.StartsWith("\"'=HYPERLINK", lines[1]);
+        Assert.Equal("\"'+SUM(A1)\",", lines[2]);
+        Assert.Equal("\"'@cmd\",-3", lines[3]);
+        Assert.Equal("'-2,0", lines[4]);
+        Assert.DoesNotContain(lines.Skip(1), l => l.StartsWith('=') || l.StartsWith('+') || l.StartsWith('@') || l.StartsWith("\"="));
+    }
+
+    [Fact]
+    public async Task A_run_that_fails_midway_leaves_the_old_set_visible_and_the_next_run_completes()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var clock = new FakeClock(Now);
+        var blobs = new BlobPublishedStore(storage.Published);
+        var first = await new Publisher(blobs, clock).PublishAsync(SmallResult(2013), Manifest.Final);
+
+        clock.Now = Now.AddHours(1);
+        await Assert.ThrowsAsync<IOException>(() => new Publisher(new FailingStore(blobs, failAfterWrites: 3), clock) { Parallelism = 1 }
+            .PublishAsync(SmallResult(2013), Manifest.Final));
+        var publisher = new Publisher(blobs, clock);
+        Assert.Equal(first.Version, (await publisher.CurrentAsync(2013))!.Version);
+        foreach (var file in first.Files) Assert.True(await storage.Published.GetBlobClient(file.Path).ExistsAsync());
+
+        clock.Now = Now.AddHours(2);
+        var next = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
+        Assert.NotEqual(first.Version, next.Version);
+        Assert.Equal(next.Version, (await publisher.CurrentAsync(2013))!.Version);
+    }
+
+    [Fact]
+    public async Task A_provisional_set_does_not_move_the_public_manifest_or_index()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+        var provisional = await publisher.PublishAsync(SmallResult(2014), Manifest.Provisional);
+        Assert.Equal(Manifest.Provisional, provisional.Status);
+        Assert.Null(await publisher.CurrentAsync(2014));
+        Assert.Equal(provisional.Version, (await publisher.CurrentAsync(2014, Manifest.Provisional))!.Version);
+        Assert.False(await storage.Published.GetBlobClient(PublishedPaths.Index).ExistsAsync());
+    }
+
+    [Fact]
+    public async Task NPPN_can_roll_the_manifest_back_to_an_earlier_final_version()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var clock = new FakeClock(Now);
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock);
+        var first = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
+        clock.Now = Now.AddDays(1);
+        var second = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
+        Assert.Equal(second.Version, (await publisher.CurrentAsync(2013))!.Version);
+
+        await publisher.RollBackAsync(2013, first.Version);
+
+        Assert.Equal(first.Version, (await publisher.CurrentAsync(2013))!.Version);
+        var provisional = await publisher.PublishAsync(SmallResult(2013), Manifest.Provisional);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.RollBackAsync(2013, provisional.Version));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => publisher.RollBackAsync(2013, "20000101T000000Z-000000"));
+    }
+
+    [Fact]
+    public async Task Every_published_document_matches_its_schema()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+        var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
+        await AssertPublishedSetMatchesSchemasAsync(storage.Published, manifest);
+    }
+
+    internal static async Task AssertPublishedSetMatchesSchemasAsync(Azure.Storage.Blobs.BlobContainerClient container, Manifest manifest)
+    {
+        AssertMatches("manifest", (await container.GetBlobClient(PublishedPaths.Manifest(manifest.Year, manifest.Status)).DownloadContentAsync()).Value.Content, "manifest");
+        if (manifest.Status == Manifest.Final)
+        {
+            AssertMatches("index", (await container.GetBlobClient(PublishedPaths.Index).DownloadContentAsync()).Value.Content, PublishedPaths.Index);
+        }
+        foreach (var file in manifest.Files.Where(f => f.ContentType == "application/json"))
+        {
+            var schema = file.Kind switch { "figure" => "figure", "service" => "service", "highlights" => "highlights", _ => throw new InvalidOperationException(file.Kind) };
+            AssertMatches(schema, (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content, file.Path);
+        }
+    }
+}

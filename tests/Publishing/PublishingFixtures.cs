@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Azure;
+using Json.Schema;
+using Pps.Core.Aggregation;
+using Pps.Core.Publishing;
+using Pps.Tests.Support;
+
+namespace Pps.Tests.Publishing;
+
+internal static class PublishingFixtures
+{
+    public static NationalResult SmallResult(int year) => new(
+        year,
+        [
+            new Figure
+            {
+                Id = "chart-1", ReportRef = "Chart 1", Title = "Returns by method of completion", Section = "exemplifications", Kind = "bar",
+                Year = year, Years = [year], Returns = 3,
+                Columns = [new("method", "Method", "text"), new("returns", "Returns", "count"), new("pct", "%", "pct")],
+                Rows = [["PPO", 2, 67], ["PPO+MG", 1, 33]],
+            },
+            new Figure
+            {
+                Id = "table-x", ReportRef = "Table X", Title = "A table with awkward text", Section = "budget", Kind = "table",
+                Year = year, Years = [year - 1, year], Returns = 2, ReturnsByYear = new Dictionary<int, int> { [year - 1] = 1, [year] = 2 },
+                Columns = [new("name", "Name", "text"), new("value", "Value", "gbp")],
+                Rows = [["=HYPERLINK(\"http://x\")", 1.5m], ["+SUM(A1)", null], ["@cmd", -3], ["-2", 0]],
+                Statistics = new Dictionary<string, decimal?> { ["mean"] = 1.5m, ["median"] = null },
+                Notes = ["Extrapolated by population."],
+            },
+        ],
+        [new Highlight("comply-all", "exemplifications", "chart-1", "{pct}% comply with all", new Dictionary<string, decimal> { ["pct"] = 45 })],
+        [new ServiceBenchmark(1, "Sheffield", "Yorkshire and The Humber", year,
+            [new BenchmarkLine("budget", "Core budget", "gbp", 100m, new Comparison("national", 3, 90m, 95m), new Comparison("Yorkshire and The Humber", 1, 100m, 100m), null)])]);
+
+    /// <summary>Counts file writes and fails after a set number, as a run that dies midway would.</summary>
+    public sealed class FailingStore(IPublishedStore inner, int failAfterWrites) : IPublishedStore
+    {
+        private int _writes;
+
+        public Task WriteOnceAsync(string path, byte[] content, string contentType, CancellationToken ct) =>
+            Interlocked.Increment(ref _writes) > failAfterWrites
+                ? throw new IOException($"Simulated failure after {failAfterWrites} files.")
+                : inner.WriteOnceAsync(path, content, contentType, ct);
+
+        public Task ReplaceAsync(string path, byte[] content, string contentType, ETag? ifMatch, CancellationToken ct) =>
+            inner.ReplaceAsync(path, content, contentType, ifMatch, ct);
+
+        public Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct) => inner.ReadAsync(path, ct);
+    }
+
+    private static readonly Dictionary<string, JsonSchema> Schemas = new();
+
+    public static JsonSchema Schema(string name)
+    {
+        lock (Schemas)
+        {
+            if (!Schemas.TryGetValue(name, out var schema))
+            {
+                schema = JsonSchema.FromText(File.ReadAllText(RepoFiles.At("docs", "schema", name + ".schema.json")));
+                Schemas[name] = schema;
+            }
+            return schema;
+        }
+    }
+
+    public static void AssertMatches(string schemaName, BinaryData document, string path)
+    {
+        using var json = JsonDocument.Parse(document.ToMemory());
+        var result = Schema(schemaName).Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(result.IsValid, $"{path} does not match {schemaName}.schema.json: " +
+            string.Join("; ", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Pps.Core.Catalogue;
+using Pps.Core.Intake;
+using Pps.Core.Publishing;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.Tests.Support;
+
+namespace Pps.Tests.Publishing;
+
+public class YearCloserTests
+{
+    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Closes = Opens.AddDays(60);
+
+    private sealed record Setup(PpsStorage Storage, FakeClock Clock, ReturnStore Returns, CollectionYearStore Years, ReturnService Service)
+    {
+        public YearCloser Closer(IPublishedStore? store = null) => new(Storage, Returns, Years, new ReferenceDataStore(Storage),
+            new Publisher(store ?? new BlobPublishedStore(Storage.Published), Clock), Clock, NullLogger<YearCloser>.Instance);
+    }
+
+    /// <summary>The 2013 window with the real self-ratings of the report's Table C submitted by each service.</summary>
+    private static async Task<Setup> Year2013WithRealRatingsAsync(int? take = null)
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var clock = new FakeClock(Opens.AddDays(1));
+        var returns = new ReturnStore(storage);
+        var years = new CollectionYearStore(storage);
+        var service = new ReturnService(returns, years, clock);
+        await years.SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+        using var csv = new StreamReader(RepoFiles.At("..", "shared", "data", "nppn-2013-exemplification-ratings.csv"));
+        var rows = SelfRatingsCsv.Read(csv).Take(take ?? int.MaxValue).ToList();
+        await Parallel.ForEachAsync(rows, async (row, _) =>
+        {
+            var outcome = await service.SubmitAsync(Actor.ForService(row.ServiceId), new ReturnChange(2013, row.ServiceId, row.Values, [], null));
+            Assert.IsType<ReturnOutcome.Done>(outcome);
+        });
+        return new Setup(storage, clock, returns, years, service);
+    }
+
+    [Fact]
+    public async Task Nothing_is_closed_while_the_window_is_open()
+    {
+        var setup = await Year2013WithRealRatingsAsync(take: 5);
+        Assert.Empty(await setup.Closer().CloseDueYearsAsync());
+        Assert.Null((await setup.Years.GetAsync(2013))!.Value.Year.ClosedAt);
+    }
+
+    [Fact]
+    public async Task Closing_locks_every_return_publishes_and_refuses_later_service_writes()
+    {
+        var setup = await Year2013WithRealRatingsAsync(take: 10);
+        setup.Clock.Now = Closes.AddMinutes(1);
+
+        var outcome = Assert.Single(await setup.Closer().CloseDueYearsAsync());
+
+        Assert.Equal(CloseOutcome.Published, outcome.Result);
+        Assert.Equal(10, outcome.ReturnsLocked);
+        Assert.All(await setup.Returns.ListYearAsync(2013), r => Assert.Equal(ReturnStatus.Locked, r.Status));
+        var year = (await setup.Years.GetAsync(2013))!.Value.Year;
+        Assert.Equal(CollectionState.Published, year.StateAt(setup.Clock.Now));
+        Assert.Equal(outcome.Manifest!.Version, year.PublishedVersion);
+        var history = await setup.Returns.HistoryAsync(2013, 1);
+        Assert.Equal(("nppn:close", "lock"), (history[^1].By, history[^1].Action));
+
+        var stored = (await setup.Returns.GetAsync(2013, 1))!;
+        var refused = await setup.Service.SaveDraftAsync(Actor.ForService(1),
+            new ReturnChange(2013, 1, stored.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value), [], stored.ETag));
+        Assert.Contains("closed on 31 October 2013", Assert.IsType<ReturnOutcome.Refused>(refused).Message);
+        Assert.Empty(await setup.Closer().CloseDueYearsAsync());
+    }
+
+    [Fact]
+    public async Task Two_concurrent_runs_publish_exactly_once()
+    {
+        var setup = await Year2013WithRealRatingsAsync(take: 20);
+        setup.Clock.Now = Closes.AddMinutes(1);
+
+        var runs = await Task.WhenAll(setup.Closer().CloseDueYearsAsync(), setup.Closer().CloseDueYearsAsync());
+
+        var outcomes = runs.SelectMany(r => r).ToList();
+        Assert.Single(outcomes, o => o.Result == CloseOutcome.Published);
+        var versions = new HashSet<string>();
+        await foreach (var blob in setup.Storage.Published.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "2013/versions/", CancellationToken.None))
+        {
+            versions.Add(blob.Name.Split('/')[2]);
+        }
+        Assert.Single(versions);
+    }
+
+    [Fact]
+    public async Task A_run_that_dies_midway_is_finished_by_the_next_one()
+    {
+        var setup = await Year2013WithRealRatingsAsync(take: 10);
+        setup.Clock.Now = Closes.AddMinutes(1);
+
+        await Assert.ThrowsAsync<IOException>(() =>
+            setup.Closer(new PublishingFixtures.FailingStore(new BlobPublishedStore(setup.Storage.Published), failAfterWrites: 1)).CloseDueYearsAsync());
+        var halfway = (await setup.Years.GetAsync(2013))!.Value.Year;
+        Assert.NotNull(halfway.ClosedAt);
+        Assert.Null(halfway.PublishedAt);
+        Assert.False(await setup.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Final)).ExistsAsync());
+
+        setup.Clock.Now = Closes.AddMinutes(6);
+        var outcome = Assert.Single(await setup.Closer().CloseDueYearsAsync());
+        Assert.Equal(CloseOutcome.Published, outcome.Result);
+        Assert.Equal(0, outcome.ReturnsLocked);
+        Assert.True(await setup.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Final)).ExistsAsync());
+    }
+
+    [Fact]
+    public async Task The_published_2013_set_from_the_real_ratings_matches_the_schemas()
+    {
+        var setup = await Year2013WithRealRatingsAsync();
+        setup.Clock.Now = Closes.AddMinutes(1);
+        var outcome = Assert.Single(await setup.Closer().CloseDueYearsAsync());
+        await PublisherTests.AssertPublishedSetMatchesSchemasAsync(setup.Storage.Published, outcome.Manifest!);
+    }
+}
