@@ -8,11 +8,12 @@ of which includes a self-assessment), rounded to the nearest whole number, halve
 "Best or Good" is the count of B + G, then rounded. A method of `unknown` (cut off in the report) or
 blank is "not stated". There is no 132nd return and no sum of rounded labels.
 
-The statements themselves (id, reference, quote, stated value) come from the colleague's extraction
-(/tmp/figures/report-2013-part1-figures.csv, kept as the input file given on the command line). Its
-computed_value/agrees/explanation columns (denominator 132) are dropped and recomputed.
+The statements themselves (id, reference, quote, measure, stated value) come from a colleague's
+extraction of the report (its computed_value/agrees/explanation columns, on a denominator of 132, are
+dropped and recomputed). The output keeps id, reference, quote, measure and stated value, so it can be
+given back as the input:
 
-    python3 report-2013-part1-figures.py colleague.csv > report-2013-part1-figures.csv
+    python3 report-2013-part1-figures.py report-2013-part1-figures.csv > new.csv
 """
 import csv
 import sys
@@ -92,7 +93,7 @@ REASONS = {
 
 def locate(row):
     """(figure, row, column, expected value) for one measure, under the 131 rule."""
-    m, fid = row["measure"], row["figure_id"]
+    m, fid = row["measure"], row["statement_id"]
     if m == "count_returns" and fid.startswith("tableA"):
         return "table-a", "2013", "returns", N
     if m == "count_returns":
@@ -166,30 +167,30 @@ def reason_132(code, column, stated, expected):
 
 def agrees(stated, expected):
     s = stated.strip()
-    if s == "lowest":  # "area 5 is lower than the other 5 areas"
-        return expected == 5
     for op, f in ((">=", lambda a, b: a >= b), ("<=", lambda a, b: a <= b), ("<", lambda a, b: a < b), (">", lambda a, b: a > b)):
         if s.startswith(op):
             return f(expected, int(s[len(op):]))
     return int(s) == expected
 
 
-def main(colleague_csv):
+def main(statements_csv):
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(["statement_id", "report_ref", "quote", "unit", "figure", "row", "column",
+    out.writerow(["statement_id", "report_ref", "quote", "measure", "unit", "figure", "row", "column",
                   "expected", "stated", "agrees", "reason_group", "reason"])
-    for row in csv.DictReader(open(colleague_csv, newline="")):
+    for row in csv.DictReader(open(statements_csv, newline="")):
+        row.setdefault("statement_id", row.get("figure_id"))
         figure, key, column, expected = locate(row)
-        stated = "5" if row["stated_value"] == "lowest" else row["stated_value"]
-        ok = agrees(row["stated_value"], expected)
+        stated = row.get("stated", row.get("stated_value"))
+        stated = "5" if stated == "lowest" else stated  # "area 5 is lower than the other 5 areas": the lowest area is 5
+        ok = agrees(stated, expected)
         group, reason = "", ""
         if not ok:
-            group, reason = REASONS[row["figure_id"]]
+            group, reason = REASONS[row["statement_id"]]
             if reason is None:
                 code = column and key
                 b, g = level_count(code, ("B",)), level_count(code, ("G",))
                 reason = reason_132(code, column, int(stated), expected)
-        out.writerow([row["figure_id"], row["report_ref"], row["quote"], row["unit"] if row["unit"] != "rank" else "area",
+        out.writerow([row["statement_id"], row["report_ref"], row["quote"], row["measure"], row["unit"] if row["unit"] != "rank" else "area",
                       figure, key, column, expected, stated, "yes" if ok else "no", group, reason])
 
 

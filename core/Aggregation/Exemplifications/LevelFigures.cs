@@ -58,7 +58,7 @@ internal static class LevelFigures
     [
         new("code", "Exemplification", "text"),
         new("title", "Title", "text"),
-        new("area", "Area of work", "count"),
+        new("area", "Area of work", "text"),
         new("returns", "Services rating it", "count"),
         new("count_not_rated", "Services leaving it blank", "count"),
         .. RatingLevels.ChartOrder.Select(l => new Column("count_" + RatingLevels.Key(l), RatingLevels.Label(l), "count")),
