@@ -1,0 +1,125 @@
+using Pps.Core.Catalogue;
+
+namespace Pps.Core.Aggregation.Part1;
+
+/// <summary>How the services that rated one exemplification in one year spread over the four levels.</summary>
+internal sealed record LevelCounts(int Rated, IReadOnlyDictionary<RatingLevel, int> ByLevel)
+{
+    public static LevelCounts Of(Exemplification e, IEnumerable<SelfAssessment> returns)
+    {
+        var levels = returns.Select(a => a.Rating(e.Code)).OfType<RatingLevel>().ToList();
+        return new LevelCounts(levels.Count, RatingLevels.ChartOrder.ToDictionary(l => l, l => levels.Count(x => x == l)));
+    }
+
+    public int BestOrGood => ByLevel[RatingLevel.Best] + ByLevel[RatingLevel.Good];
+
+    public int? Pct(RatingLevel level) => Percent.Rounded(ByLevel[level], Rated);
+
+    /// <summary>Best or Good: the count of both, then rounded (not the sum of two rounded shares).</summary>
+    public int? PctBestOrGood => Percent.Rounded(BestOrGood, Rated);
+}
+
+/// <summary>Chart 4 (every exemplification, the chosen year) and one chart per exemplification over three years.</summary>
+internal static class LevelFigures
+{
+    public const int YearsShown = 3;
+
+    private const string BlankNote =
+        "A blank rating is not a level: percentages are of the services that rated the exemplification, and a blank counts in neither a level nor that number.";
+
+    public static Figure Chart4(AggregationInput input, SelfAssessments data)
+    {
+        var returns = data.In(input.Year);
+        var counts = Exemplifications.All.ToDictionary(e => e.Code, e => LevelCounts.Of(e, returns));
+        return new Figure
+        {
+            Id = ExemplificationFigures.Chart4,
+            ReportRef = "Chart 4",
+            Title = "Self-rated practice levels for each of the 34 exemplifications",
+            Section = Part1Cells.Exemplifications,
+            Kind = "stacked-bar",
+            Year = input.Year,
+            Years = [input.Year],
+            Returns = returns.Count,
+            Columns = Chart4Columns(),
+            Rows = Exemplifications.All.Select(e => Chart4Row(e, counts[e.Code], returns.Count)).ToList(),
+            Statistics = AreaStatistics(counts),
+            Notes =
+            [
+                BlankNote,
+                "Percentages are rounded each on its own, so the four may not total 100.",
+                "Best or Good is the count of both levels, then rounded.",
+                "area{n}_mean_pct_best_or_good: the mean over the area's exemplifications of the unrounded Best-or-Good share; lowest_area_by_mean_pct_best_or_good names the area where it is lowest.",
+            ],
+        };
+    }
+
+    private static IReadOnlyList<Column> Chart4Columns() =>
+    [
+        new("code", "Exemplification", "text"),
+        new("title", "Title", "text"),
+        new("area", "Area of work", "text"),
+        new("returns", "Services rating it", "count"),
+        new("count_not_rated", "Services leaving it blank", "count"),
+        .. RatingLevels.ChartOrder.Select(l => new Column("count_" + RatingLevels.Key(l), RatingLevels.Label(l), "count")),
+        .. RatingLevels.ChartOrder.Select(l => new Column("pct_" + RatingLevels.Key(l), "% " + RatingLevels.Label(l), "pct")),
+        new("count_best_or_good", "Best or Good Practice", "count"),
+        new("pct_best_or_good", "% Best or Good Practice", "pct"),
+    ];
+
+    private static IReadOnlyList<object?> Chart4Row(Exemplification e, LevelCounts c, int returns) =>
+    [
+        e.Code,
+        e.Title,
+        e.AreaNumber,
+        c.Rated,
+        returns - c.Rated,
+        .. RatingLevels.ChartOrder.Select(l => (object?)c.ByLevel[l]),
+        .. RatingLevels.ChartOrder.Select(l => (object?)c.Pct(l)),
+        c.BestOrGood,
+        c.PctBestOrGood,
+    ];
+
+    private static Dictionary<string, decimal?> AreaStatistics(IReadOnlyDictionary<string, LevelCounts> counts)
+    {
+        var means = Exemplifications.Areas.ToDictionary(a => a.Number, a => MeanBestOrGood(a, counts));
+        var stats = means.ToDictionary(m => $"area{m.Key}_mean_pct_best_or_good", m => m.Value is { } v ? Percent.Round(v, 1) : (decimal?)null);
+        var rated = means.Where(m => m.Value is not null).ToList();
+        stats["lowest_area_by_mean_pct_best_or_good"] = rated.Count == 0 ? null : rated.MinBy(m => m.Value).Key;
+        return stats;
+    }
+
+    private static decimal? MeanBestOrGood(AreaOfWork area, IReadOnlyDictionary<string, LevelCounts> counts)
+    {
+        var shares = area.Exemplifications.Select(e => counts[e.Code]).Where(c => c.Rated > 0)
+            .Select(c => Percent.Exact(c.BestOrGood, c.Rated)).ToList();
+        return shares.Count == 0 ? null : shares.Average();
+    }
+
+    public static string SingleId(string code) => $"{ExemplificationFigures.Chart4}-{code}";
+
+    /// <summary>One exemplification: the four level percentages for each of the last three years.</summary>
+    public static Figure Single(Exemplification e, AggregationInput input, SelfAssessments data)
+    {
+        var years = input.LastYears(YearsShown);
+        var counts = years.ToDictionary(y => y, y => LevelCounts.Of(e, data.In(y)));
+        return new Figure
+        {
+            Id = SingleId(e.Code),
+            ReportRef = e.Code,
+            Title = $"{e.Code} {e.Title}",
+            Section = Part1Cells.Exemplifications,
+            Kind = "bar",
+            Year = input.Year,
+            Years = years,
+            Returns = counts[input.Year].Rated,
+            ReturnsByYear = years.ToDictionary(y => y, y => counts[y].Rated),
+            Columns = [new("level", "Level", "text"), new("label", "Level", "text"), .. Part1Cells.ShareColumns(years)],
+            Rows = RatingLevels.ChartOrder
+                .Select(l => (IReadOnlyList<object?>)
+                    [RatingLevels.Key(l), RatingLevels.Label(l), .. years.SelectMany(y => Part1Cells.Share(counts[y].ByLevel[l], counts[y].Rated))])
+                .ToList(),
+            Notes = [BlankNote],
+        };
+    }
+}

@@ -1,0 +1,77 @@
+using Pps.Core.Catalogue;
+using Pps.Core.Definition;
+
+namespace Pps.Core.Aggregation.Part1;
+
+/// <summary>
+/// One service's self-assessment in one year: who completed it and its ratings. A blank rating is absent
+/// from <see cref="Ratings"/>: it is no level, and never counts as Non-compliant or as complying.
+/// </summary>
+internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, IReadOnlyDictionary<string, RatingLevel> Ratings)
+{
+    /// <summary>The completion methods the return offers, in Chart 1's order.</summary>
+    public static IReadOnlyList<string> Methods { get; } = ["PPO", "PPO+MG", "PPO+LA"];
+
+    /// <summary>The self-assessment in a return, or null when the return rates no exemplification (it does not count for Part 1).</summary>
+    public static SelfAssessment? From(ReturnRecord record)
+    {
+        var ratings = new Dictionary<string, RatingLevel>(StringComparer.Ordinal);
+        foreach (var e in Exemplifications.All)
+        {
+            if (RatingLevels.Parse(record.Values.Text(FieldIds.Rating(e.Code))) is { } level)
+            {
+                ratings[e.Code] = level;
+            }
+        }
+        return ratings.Count == 0 ? null : new SelfAssessment(record.ServiceId, record.Year, MethodOf(record.Values), ratings);
+    }
+
+    /// <summary>The completion method, or null when it is blank or not one of <see cref="Methods"/>.</summary>
+    private static string? MethodOf(ReturnValues values) =>
+        values.Text(FieldIds.CompletedBy) is { } method && Methods.Contains(method) ? method : null;
+
+    public RatingLevel? Rating(string code) => Ratings.TryGetValue(code, out var level) ? level : null;
+
+    public int NonCompliantCount(IEnumerable<Exemplification> among) =>
+        among.Count(e => Rating(e.Code) == RatingLevel.NonCompliant);
+
+    public int NonCompliantCount() => NonCompliantCount(Exemplifications.All);
+
+    /// <summary>Rated Best or Good on every exemplification (a blank rating fails this).</summary>
+    public bool BestOrGoodOnAll() => Exemplifications.All.All(e => Rating(e.Code) is { } level && RatingLevels.IsBestOrGood(level));
+}
+
+/// <summary>The self-assessments of every year up to the chosen one, by year and service.</summary>
+internal sealed class SelfAssessments
+{
+    private readonly Dictionary<int, List<SelfAssessment>> _byYear;
+
+    private SelfAssessments(Dictionary<int, List<SelfAssessment>> byYear) => _byYear = byYear;
+
+    public static SelfAssessments From(AggregationInput input)
+    {
+        var byYear = input.Returns
+            .Where(r => r.Year <= input.Year)
+            .Select(SelfAssessment.From)
+            .OfType<SelfAssessment>()
+            .GroupBy(a => a.Year)
+            .ToDictionary(g => g.Key, g => OnePerService(g.Key, g));
+        return new SelfAssessments(byYear);
+    }
+
+    private static List<SelfAssessment> OnePerService(int year, IEnumerable<SelfAssessment> assessments)
+    {
+        var list = assessments.OrderBy(a => a.ServiceId).ToList();
+        var duplicate = list.GroupBy(a => a.ServiceId).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null
+            ? list
+            : throw new ArgumentException($"Service {duplicate.Key} has more than one return in {year}.", nameof(assessments));
+    }
+
+    /// <summary>The year's self-assessments in service id order; empty when none are held.</summary>
+    public IReadOnlyList<SelfAssessment> In(int year) => _byYear.TryGetValue(year, out var list) ? list : [];
+
+    public bool HasAny(int year) => _byYear.ContainsKey(year);
+
+    public SelfAssessment? Find(int serviceId, int year) => In(year).FirstOrDefault(a => a.ServiceId == serviceId);
+}

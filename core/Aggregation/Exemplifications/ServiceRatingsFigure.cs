@@ -1,0 +1,60 @@
+using Pps.Core.Catalogue;
+
+namespace Pps.Core.Aggregation.Part1;
+
+/// <summary>
+/// Table C: every participating service's ratings and completion method, each rating marked higher,
+/// lower or the same as the service's own rating the year before.
+/// </summary>
+internal static class ServiceRatingsFigure
+{
+    public static Figure Build(AggregationInput input, SelfAssessments data)
+    {
+        var returns = data.In(input.Year);
+        var previousYear = input.Year - 1;
+        return new Figure
+        {
+            Id = ExemplificationFigures.TableC,
+            ReportRef = "Table C",
+            Title = "Self rating of each Parent Partnership Service on the exemplifications",
+            Section = Part1Cells.Exemplifications,
+            Kind = "table",
+            Year = input.Year,
+            Years = [previousYear, input.Year],
+            Returns = returns.Count,
+            ReturnsByYear = new Dictionary<int, int> { [previousYear] = data.In(previousYear).Count, [input.Year] = returns.Count },
+            Columns = Columns(),
+            Rows = returns.Select(a => Row(a, data.Find(a.ServiceId, previousYear))).ToList(),
+            Notes =
+            [
+                "Ratings: B Best Practice, G Good Practice, x Not completed, N Non-compliant; blank when not rated. Method null when not stated.",
+                "{code}_change compares with the same service's rating the year before, in the order B > G > x > N: higher, lower or same; null when either year has no rating.",
+            ],
+        };
+    }
+
+    private static IReadOnlyList<Column> Columns() =>
+    [
+        new("service_id", "Service", "text"),
+        new("method", "Method", "text"),
+        .. Exemplifications.All.SelectMany(e => new[]
+        {
+            new Column(e.Code, e.Code, "text"),
+            new Column(e.Code + "_change", e.Code + " against last year", "text"),
+        }),
+    ];
+
+    private static IReadOnlyList<object?> Row(SelfAssessment now, SelfAssessment? before) =>
+    [
+        now.ServiceId,
+        now.Method,
+        .. Exemplifications.All.SelectMany(e => new object?[]
+        {
+            now.Rating(e.Code) is { } level ? RatingLevels.Code(level) : null,
+            Change(before?.Rating(e.Code), now.Rating(e.Code)),
+        }),
+    ];
+
+    public static string? Change(RatingLevel? before, RatingLevel? now) =>
+        before is { } b && now is { } n ? RatingLevels.Change(b, n) : null;
+}
