@@ -12,8 +12,10 @@ public sealed record SyntheticOptions
 {
     /// <summary>Chance that a service which returned last year returns again (about 88% return in a year).</summary>
     public double ReturnAgain { get; init; } = 0.93;
-    /// <summary>Chance that a service which did not return last year (or in the first year) returns.</summary>
+    /// <summary>Chance that a service which did not return last year returns.</summary>
     public double ReturnAfterGap { get; init; } = 0.6;
+    /// <summary>Chance that a service returns in the first year generated (about the steady state of the two above).</summary>
+    public double ReturnInFirstYear { get; init; } = 0.89;
     /// <summary>Chance that a return leaves out any one numeric figure (budget, a staff role, a count...).</summary>
     public double OmitFigure { get; init; } = 0.03;
     /// <summary>Chance that a return has the self-assessment only (counts for Table A, not Table B).</summary>
@@ -102,7 +104,7 @@ public static class SyntheticReturns
         private readonly double _fsmRate;
         private readonly double _costPerFte;
 
-        private bool _returnedLastYear;
+        private bool? _returnedLastYear;
         private double _budget;
         private double _fte;
         private double _adminShare;
@@ -176,7 +178,8 @@ public static class SyntheticReturns
         {
             var previousType = _type;
             Drift();
-            var returns = _random.NextDouble() < (_returnedLastYear ? _options.ReturnAgain : _options.ReturnAfterGap);
+            var chance = _returnedLastYear switch { null => _options.ReturnInFirstYear, true => _options.ReturnAgain, false => _options.ReturnAfterGap };
+            var returns = _random.NextDouble() < chance;
             _returnedLastYear = returns;
             if (!returns) return null;
 
