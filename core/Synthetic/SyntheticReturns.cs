@@ -38,9 +38,9 @@ public sealed record SyntheticData(int Seed, IReadOnlyList<int> Years, IReadOnly
 /// completion method, type, ages, budget, other budgets, staff FTE by role, volunteers, access, the six time
 /// percentages (whole numbers adding to exactly 100), casework users, excluded pupils, Parent Carer Forum.</item>
 /// <item>Sizes follow the real 0-19 population of the service's local authority (ONS mid-2014): budget per head
-/// around £1.10 (lognormal, £0.40-£4.20), FTE from the budget, casework users 2-8 per 1,000.</item>
-/// <item>Year on year, figures drift: budget, FTE and users change by less than 20% in most years (about 1 in 25
-/// moves by up to 30%); choices rarely change.</item>
+/// around £1.10 (lognormal, £0.40-£4.20), at least £11,000 (less only for the smallest areas), FTE from the budget, casework users 2-8 per 1,000.</item>
+/// <item>Year on year, figures drift: about half the budgets and establishments stay flat, the others and the
+/// casework users change by less than 20% in most years (about 1 in 25 moves by up to 30%); choices rarely change.</item>
 /// <item>Reference data: region (registry), population 0-19 (real ONS mid-2014, used for every year), and
 /// <b>synthetic</b> SEN and FSM pupils: no public 2013 counts by local authority exist, so SEN is drawn as
 /// 17-20% and FSM as 14-18% of the school-age share of the 0-19 population (taken as 11/20, ages 5-15),
@@ -103,6 +103,7 @@ public static class SyntheticReturns
         private readonly double _senRate;
         private readonly double _fsmRate;
         private readonly double _costPerFte;
+        private readonly double _budgetFloor;
 
         private bool? _returnedLastYear;
         private double _budget;
@@ -137,9 +138,10 @@ public static class SyntheticReturns
 
             var population = _population ?? 60_000;
             var perHead = Math.Clamp(Math.Exp(Normal(Math.Log(1.1), 0.4)), 0.4, 4.2);
-            _budget = Math.Max(11_000, population * perHead);
+            _budgetFloor = Math.Min(11_000, population * 4.0);
+            _budget = Math.Max(_budgetFloor, population * perHead);
             _costPerFte = 40_000 * Math.Exp(Normal(0, 0.2));
-            _fte = Math.Clamp(_budget / _costPerFte, 0.3, 13);
+            _fte = Math.Clamp(_budget / _costPerFte, 0.1, 13);
             _adminShare = Uniform(_random, 0.1, 0.3);
             var r = _random.NextDouble();
             _ips = r < 0.5 ? 0 : r < 0.6 ? 1 : Math.Min(40, 2 + (int)(-Math.Log(1 - _random.NextDouble()) * 5));
@@ -235,11 +237,12 @@ public static class SyntheticReturns
 
         private void Drift()
         {
-            _budget = Math.Max(11_000, _budget * Factor(-0.01, 0.06));
-            _fte = Math.Clamp(_fte * Factor(0, 0.05), 0.3, 13);
+            // Most budgets and establishments stay flat in cash terms from one year to the next.
+            if (_random.NextDouble() < 0.55) _budget = Math.Max(_budgetFloor, _budget * Factor(-0.02, 0.07));
+            if (_random.NextDouble() < 0.5) _fte = Math.Clamp(_fte * Factor(0, 0.08), 0.1, 13);
             _users = Math.Max(5, _users * Factor(0.01, 0.07));
-            if (_random.NextDouble() < 0.3) _ips = Math.Clamp(_ips + _random.Next(-2, 3), 0, 40);
-            if (_random.NextDouble() < 0.3) _otherVolunteers = Math.Clamp(_otherVolunteers + _random.Next(-1, 2), 0, 24);
+            _ips = NextCount(_ips, 40);
+            _otherVolunteers = NextCount(_otherVolunteers, 24);
             for (var i = 0; i < _timeWeights.Length; i++) _timeWeights[i] *= 1 + Uniform(_random, -0.1, 0.1);
             if (_random.NextDouble() < 0.01) _type = Types.Where(t => t != _type).ElementAt(_random.Next(2));
             if (_random.NextDouble() < 0.05) _responseDays = Pick(("1", 0.3), ("2", 0.38), ("3", 0.24), ("5", 0.06), ("more-than-5", 0.02));
@@ -250,6 +253,12 @@ public static class SyntheticReturns
                 if (_random.NextDouble() < 0.05) _ratings[i] = Pick(("B", 0.3), ("G", 0.6), ("x", 0.06), ("N", 0.04));
             }
         }
+
+        /// <summary>Volunteer counts: a service without volunteers rarely starts; one with them gains or loses a few.</summary>
+        private int NextCount(int count, int max) =>
+            count == 0
+                ? _random.NextDouble() < 0.04 ? 1 : 0
+                : _random.NextDouble() < 0.3 ? Math.Clamp(count + _random.Next(-2, 3), 0, max) : count;
 
         /// <summary>A year-on-year factor: lognormal, within ±19% but for about 1 year in 25 (up to ±30%).</summary>
         private double Factor(double mean, double sd)
