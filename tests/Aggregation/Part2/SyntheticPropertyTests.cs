@@ -179,6 +179,15 @@ public class SyntheticPropertyTests
         Assert.Contains(tableE.Notes, n => n.StartsWith("2013: extrapolated by population", StringComparison.Ordinal));
         Assert.Contains(tableE.Notes, n => n.StartsWith("2009: extrapolated by service count", StringComparison.Ordinal));
         Assert.Contains(tableE.Notes, n => n.StartsWith("Extrapolated total:", StringComparison.Ordinal));
+        foreach (var table in AdditionalDataFigures.Compute(Data(seed).Input(2013)).Figures.Where(f => f.Columns.Any(c => c.Id == "extrapolated_total")))
+        {
+            // every extrapolated figure says how, for every year it extrapolates
+            Assert.Contains(table.Notes, n => n.StartsWith("Extrapolated total:", StringComparison.Ordinal));
+            foreach (var year in table.Years.Where(y => table.ReturnsByYear![y] > 0))
+            {
+                Assert.Contains(table.Notes, n => n.StartsWith($"{year}: extrapolated by ", StringComparison.Ordinal));
+            }
+        }
         var values = Data(seed).Input(2013).ReturnsFor(2013).Where(r => r.Values.Has(FieldIds.CoreBudget)).ToList();
         var expected = Extrapolation.Total(values.Sum(r => r.Values.Number(FieldIds.CoreBudget)!.Value), values.Select(r => r.ServiceId).ToList(), 2013, Data(seed).Input(2013));
         Assert.Equal(Math.Round(expected.Value!.Value, 2, MidpointRounding.AwayFromZero), tableE.Statistics["extrapolated_total"]);
