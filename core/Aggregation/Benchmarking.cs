@@ -1,7 +1,65 @@
+using Pps.Core.Aggregation.AdditionalData;
+using Pps.Core.Aggregation.Statistics;
+using Pps.Core.Catalogue;
+
 namespace Pps.Core.Aggregation;
 
-/// <summary>Each participating service's own figures beside the national, regional and neighbours' mean and median.</summary>
+/// <summary>
+/// Each participating service's own figures beside the national, regional and neighbours' mean and median.
+/// <list type="bullet">
+/// <item>Services: every service with a return in <see cref="AggregationInput.Year"/>.</item>
+/// <item>Measures: <see cref="Measures.Benchmarked"/> (budget, FTE, volunteers, casework users, and the per-head,
+/// per-pupil, per-1,000 and per-FTE ratios), each over the services that gave it (a missing value is left out).</item>
+/// <item>National: all services with a value; the service itself included.</item>
+/// <item>Regional: services of the same region with a value, the service included. Region from the reference data
+/// of the year, else from the service registry; no region, no regional comparison.</item>
+/// <item>Neighbours: the service's statistical neighbours (<see cref="AggregationInput.StatisticalNeighbours"/>)
+/// with a value, the service itself not among them; null when NPPN has loaded none for the service.</item>
+/// <item>Means and medians as <see cref="Descriptive"/> computes them, rounded to the measure's decimals
+/// (halves away from zero).</item>
+/// </list>
+/// </summary>
 public static class Benchmarking
 {
-    public static IReadOnlyList<ServiceBenchmark> Compute(AggregationInput input) => [];
+    public static IReadOnlyList<ServiceBenchmark> Compute(AggregationInput input)
+    {
+        var context = new Part2Context(input);
+        var services = context.Current.Select(r => r.ServiceId).ToList();
+        var regions = services.ToDictionary(id => id, id => RegionOf(input, id));
+        var values = Measures.Benchmarked.ToDictionary(m => m, m => context.Values(m).ToDictionary(v => v.ServiceId, v => v.Value));
+
+        var national = Measures.Benchmarked.ToDictionary(m => m, m => Compare("national", values[m].Values, m.Decimals));
+        var regional = Measures.Benchmarked.ToDictionary(m => m, m => values[m]
+            .Where(kv => regions.GetValueOrDefault(kv.Key) is not null)
+            .GroupBy(kv => regions[kv.Key]!)
+            .ToDictionary(g => g.Key, g => Compare(g.Key, g.Select(kv => kv.Value), m.Decimals)));
+
+        var result = new List<ServiceBenchmark>();
+        foreach (var id in services)
+        {
+            var region = regions[id];
+            var neighbours = input.StatisticalNeighbours.GetValueOrDefault(id);
+            var lines = new List<BenchmarkLine>();
+            foreach (var m in Measures.Benchmarked)
+            {
+                var own = values[m].TryGetValue(id, out var v) ? Part2Context.Round(v, m.Decimals) : null;
+                var regionComparison = region is null ? null
+                    : regional[m].GetValueOrDefault(region) ?? new Comparison(region, 0, null, null);
+                var neighbourComparison = neighbours is null ? null
+                    : Compare("statistical neighbours", neighbours.Where(n => n != id).Distinct().Where(values[m].ContainsKey).Select(n => values[m][n]), m.Decimals);
+                lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[m], regionComparison, neighbourComparison));
+            }
+            result.Add(new ServiceBenchmark(id, ServiceRegistry.Find(id)?.Name ?? $"Service {id}", region, input.Year, lines));
+        }
+        return result;
+    }
+
+    private static string? RegionOf(AggregationInput input, int serviceId) =>
+        input.Reference.For(input.Year, serviceId)?.Region ?? ServiceRegistry.Find(serviceId)?.Region;
+
+    private static Comparison Compare(string group, IEnumerable<decimal> values, int decimals)
+    {
+        var s = Descriptive.Summarise(values);
+        return new Comparison(group, s.Count, Part2Context.Round(s.Mean, decimals), Part2Context.Round(s.Median, decimals));
+    }
 }

@@ -1,0 +1,48 @@
+using Pps.Core.Catalogue;
+
+namespace Pps.Core.Aggregation.AdditionalData;
+
+/// <param name="Value">The extrapolated total for all services; null when there is no return to extrapolate from.</param>
+/// <param name="Method">"population" or "service-count".</param>
+/// <param name="Note">How it was computed, in words, for the figure's notes.</param>
+public sealed record ExtrapolatedTotal(decimal? Value, string Method, string Note);
+
+/// <summary>
+/// National totals scaled up to all services (Tables E-I, L: "Extrapolated total for all services"). The report
+/// does not say how it extrapolates; this is the method chosen, stated beside every extrapolated figure:
+/// <list type="number">
+/// <item><b>By population</b>, when the reference data has a 0-19 population for the year for every service that
+/// gave the measure and for every service existing that year (the registry's services for the year, plus any
+/// reporting service not in it): total × (0-19 population of all those services) / (0-19 population of the
+/// services that gave the measure). A service's figures scale with the size of its area, so this corrects for
+/// which services are missing, not only how many.</item>
+/// <item><b>By service count</b> otherwise: total × (services existing nationally that year, Table B's
+/// denominator) / (returns that gave the measure).</item>
+/// </list>
+/// </summary>
+public static class Extrapolation
+{
+    public const string PopulationMethod = "population";
+    public const string ServiceCountMethod = "service-count";
+
+    public static ExtrapolatedTotal Total(decimal total, IReadOnlyCollection<int> reportingServiceIds, int year, AggregationInput input)
+    {
+        var returns = reportingServiceIds.Count;
+        if (returns == 0) return new ExtrapolatedTotal(null, ServiceCountMethod, $"{year}: no returns, nothing to extrapolate.");
+
+        var all = ServiceRegistry.ExistingIn(year).Select(s => s.Id).Union(reportingServiceIds).ToList();
+        var population = all.ToDictionary(id => id, id => input.Reference.For(year, id)?.Population0To19);
+        if (population.Values.All(p => p is > 0))
+        {
+            decimal allPopulation = population.Values.Sum(p => p!.Value);
+            decimal reportingPopulation = reportingServiceIds.Sum(id => population[id]!.Value);
+            return new ExtrapolatedTotal(total * allPopulation / reportingPopulation, PopulationMethod,
+                $"{year}: extrapolated by population: total × 0-19 population of all {all.Count} services ({allPopulation:#,0}) / 0-19 population of the {returns} services that gave it ({reportingPopulation:#,0}).");
+        }
+
+        var national = input.NationalServiceCount(year);
+        var missing = population.Count(p => p.Value is not > 0);
+        return new ExtrapolatedTotal(total * national / returns, ServiceCountMethod,
+            $"{year}: extrapolated by service count: total × {national} services nationally / {returns} returns (the reference data has no 0-19 population for {missing} of the services that year).");
+    }
+}

@@ -1,0 +1,254 @@
+using Pps.Core.Aggregation.Statistics;
+using Pps.Core.Definition;
+using Pps.Core.Reference;
+
+namespace Pps.Core.Aggregation.AdditionalData;
+
+/// <summary>A service's value of a measure in a year.</summary>
+public readonly record struct ServiceValue(int ServiceId, decimal Value);
+
+/// <summary>
+/// The returns of Part 2 and the small builders every table and chart shares. One return per service and year
+/// (the last one given wins if the input holds two); years after <see cref="AggregationInput.Year"/> are ignored.
+/// </summary>
+internal sealed class Part2Context
+{
+    private readonly Dictionary<int, IReadOnlyList<ReturnRecord>> _byYear;
+
+    public Part2Context(AggregationInput input)
+    {
+        Input = input;
+        _byYear = input.Returns
+            .Where(r => r.Year <= input.Year)
+            .GroupBy(r => r.Year)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnRecord>)g
+                .GroupBy(r => r.ServiceId).Select(s => s.Last()).OrderBy(r => r.ServiceId).ToList());
+        Current = ReturnsIn(input.Year);
+    }
+
+    public AggregationInput Input { get; }
+    public int Year => Input.Year;
+    public IReadOnlyList<ReturnRecord> Current { get; }
+    public IReadOnlyList<int> FiveYears => Input.LastYears(5);
+    public IReadOnlyList<int> ThisYear => [Year];
+
+    public IReadOnlyList<ReturnRecord> ReturnsIn(int year) => _byYear.GetValueOrDefault(year) ?? [];
+
+    /// <summary>The services that gave the measure in the year, with their values, by service id.</summary>
+    public IReadOnlyList<ServiceValue> Values(Measure measure, int year) =>
+        ReturnsIn(year)
+            .Select(r => (r.ServiceId, Value: measure.Of(r, Input.Reference)))
+            .Where(x => x.Value is not null)
+            .Select(x => new ServiceValue(x.ServiceId, x.Value!.Value))
+            .ToList();
+
+    public IReadOnlyList<ServiceValue> Values(Measure measure) => Values(measure, Year);
+
+    /// <summary>Returns of this year that gave the field.</summary>
+    public IReadOnlyList<ReturnRecord> Giving(string fieldId) => Current.Where(r => r.Values.Has(fieldId)).ToList();
+
+    public static decimal? Round(decimal? value, int decimals) => value is null ? null : Percent.Round(value.Value, decimals);
+
+    /// <summary>The note naming where the reference figures a measure divides by come from (ReferenceRow.Source).</summary>
+    public IReadOnlyList<string> SourceNotes(string? uses, IEnumerable<int> serviceIds, int year)
+    {
+        if (uses is null) return [];
+        var what = uses switch
+        {
+            "population" => "Population aged 0-19",
+            "sen" => "Pupils with SEN (School Action, School Action Plus and Statements)",
+            "fsm" => "Pupils eligible for and claiming free school meals",
+            _ => uses,
+        };
+        var sources = serviceIds
+            .Select(id => Input.Reference.For(year, id)?.Source ?? "reference data loaded by NPPN (no source given)")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var list = sources.Count == 0 ? "no reference data" : string.Join("; ", sources);
+        return [$"{what}: {list}, for {year}. Services without that reference figure for the year are left out (N drops)."];
+    }
+
+    public Figure Figure(string id, string reportRef, string title, string section, string kind, int returns,
+        IReadOnlyList<Column> columns, IReadOnlyList<IReadOnlyList<object?>> rows,
+        IReadOnlyDictionary<string, decimal?>? statistics = null, IReadOnlyList<string>? notes = null,
+        IReadOnlyList<int>? years = null, IReadOnlyDictionary<int, int>? returnsByYear = null) => new()
+    {
+        Id = id,
+        ReportRef = reportRef,
+        Title = title,
+        Section = section,
+        Kind = kind,
+        Year = Year,
+        Years = years ?? ThisYear,
+        Returns = returns,
+        ReturnsByYear = returnsByYear,
+        Columns = columns,
+        Rows = rows,
+        Statistics = statistics ?? new Dictionary<string, decimal?>(),
+        Notes = notes ?? [],
+    };
+
+    /// <summary>
+    /// Tables E-I and L: per year for the last five years, the returns that gave the measure, their total, the
+    /// total extrapolated to all services, the range, the national mean and the national median.
+    /// </summary>
+    public Figure MeasureTable(string id, string reportRef, string title, string section, Measure measure)
+    {
+        var rows = new List<IReadOnlyList<object?>>();
+        var byYear = new Dictionary<int, int>();
+        var notes = new List<string>();
+        var stats = new Dictionary<string, decimal?>();
+        foreach (var year in FiveYears)
+        {
+            var values = Values(measure, year);
+            var s = Descriptive.Summarise(values.Select(v => v.Value));
+            var extrapolated = Extrapolation.Total(s.Total, values.Select(v => v.ServiceId).ToList(), year, Input);
+            byYear[year] = s.Count;
+            if (s.Count > 0) notes.Add(extrapolated.Note);
+            rows.Add([year, s.Count, Round(s.Count == 0 ? null : s.Total, measure.Decimals), Round(extrapolated.Value, measure.Decimals),
+                Round(s.Min, measure.Decimals), Round(s.Max, measure.Decimals), Round(s.Mean, measure.Decimals), Round(s.Median, measure.Decimals)]);
+            if (year == Year)
+            {
+                stats["total"] = Round(s.Count == 0 ? null : s.Total, measure.Decimals);
+                stats["extrapolated_total"] = Round(extrapolated.Value, measure.Decimals);
+                stats["min"] = Round(s.Min, measure.Decimals);
+                stats["max"] = Round(s.Max, measure.Decimals);
+                stats["mean"] = Round(s.Mean, measure.Decimals);
+                stats["median"] = Round(s.Median, measure.Decimals);
+            }
+        }
+        notes.Add("Each year counts only the returns that gave this figure; the total and range are of those returns, so years are not directly comparable as the sample is not identical.");
+        notes.Add("Extrapolated total: by population where the reference data has the 0-19 population of every service that year (total × population of all services / population of the services that gave it), otherwise by service count (total × services nationally / returns).");
+        if (measure == Measures.Fte) notes.Add("FTE per service is the sum of the roles the service gave (manager, other paid staff, administrative support).");
+        var u = measure.Unit;
+        return Figure(id, reportRef, title, section, "table", byYear[Year],
+            [new("year", "Year", "year"), new("returns", "Returns", "count"), new("total", "Total", u), new("extrapolated_total", "Extrapolated total for all services", u),
+             new("min", "Range: lowest", u), new("max", "Range: highest", u), new("mean", "National mean", u), new("median", "National median", u)],
+            rows, stats, notes, FiveYears, byYear);
+    }
+
+    /// <summary>
+    /// A sorted bar chart of each service's value (Charts 8, 10, 11, 13, 15, 19, 21-26, 32-35), smallest first,
+    /// with the mean, median, range and the band of the middle 75% of services.
+    /// </summary>
+    public Figure Ranked(string id, string reportRef, string title, string section, Measure measure, IEnumerable<string>? extraNotes = null,
+        Func<IReadOnlyList<decimal>, IReadOnlyDictionary<string, decimal?>>? extraStatistics = null)
+    {
+        var values = Values(measure).OrderBy(v => v.Value).ThenBy(v => v.ServiceId).ToList();
+        var numbers = values.Select(v => v.Value).ToList();
+        var s = Descriptive.Summarise(numbers);
+        var (low, high) = Descriptive.MiddleBand(numbers);
+        var d = measure.Decimals;
+        var stats = new Dictionary<string, decimal?>
+        {
+            ["mean"] = Round(s.Mean, d),
+            ["median"] = Round(s.Median, d),
+            ["min"] = Round(s.Min, d),
+            ["max"] = Round(s.Max, d),
+            ["middle_75_low"] = Round(low, d),
+            ["middle_75_high"] = Round(high, d),
+        };
+        if (extraStatistics is not null)
+        {
+            foreach (var (k, v) in extraStatistics(numbers)) stats[k] = v;
+        }
+        var notes = new List<string>(SourceNotes(measure.Uses, values.Select(v => v.ServiceId), Year))
+        {
+            "Median: the middle value, or the mean of the two middle values. The middle 75% band runs from the 12.5th to the 87.5th percentile (Excel PERCENTILE.INC).",
+        };
+        if (extraNotes is not null) notes.AddRange(extraNotes);
+        return Figure(id, reportRef, title, section, "ranked", s.Count,
+            [new("service_id", "Service", "text"), new("value", measure.Title, measure.Unit)],
+            values.Select(v => (IReadOnlyList<object?>)[v.ServiceId, Round(v.Value, d)]).ToList(), stats, notes);
+    }
+
+    /// <summary>How many returns chose each option of a choice field, and the whole-number percentage of those that answered.</summary>
+    public Figure Shares(string id, string reportRef, string title, string section, string kind, string fieldId, bool cumulative = false)
+    {
+        var field = ReturnDefinitions.For(Year).Field(fieldId);
+        var given = Giving(fieldId);
+        var n = given.Count;
+        var rows = new List<IReadOnlyList<object?>>();
+        var stats = new Dictionary<string, decimal?>();
+        var running = 0;
+        foreach (var option in field.Options)
+        {
+            var count = given.Count(r => r.Values.Text(fieldId) == option.Value);
+            running += count;
+            stats["pct_" + option.Value] = Percent.Rounded(count, n);
+            rows.Add(cumulative
+                ? [option.Value, option.Label, count, Percent.Rounded(count, n), Percent.Rounded(running, n)]
+                : [option.Value, option.Label, count, Percent.Rounded(count, n)]);
+        }
+        List<Column> columns = [new("option", "Option", "text"), new("label", "Answer", "text"), new("count", "Services", "count"), new("pct", "Percent", "pct")];
+        if (cumulative) columns.Add(new("cumulative_pct", "Cumulative percent", "pct"));
+        return Figure(id, reportRef, title, section, kind, n, columns, rows, stats,
+            ["Percentages are of the returns that answered this question, rounded to the nearest whole number (halves away from zero)."]);
+    }
+
+    /// <summary>How many returns ticked each option of a multi-choice field, of the returns that ticked any.</summary>
+    public Figure Ticks(string id, string reportRef, string title, string section, string fieldId, IEnumerable<ReturnRecord>? among = null)
+    {
+        var field = ReturnDefinitions.For(Year).Field(fieldId);
+        var given = (among ?? Current).Where(r => r.Values.Choices(fieldId).Count > 0).ToList();
+        var n = given.Count;
+        var rows = new List<IReadOnlyList<object?>>();
+        var stats = new Dictionary<string, decimal?>();
+        foreach (var option in field.Options)
+        {
+            var count = given.Count(r => r.Values.Choices(fieldId).Contains(option.Value));
+            stats["count_" + option.Value] = count;
+            rows.Add([option.Value, option.Label, count, Percent.Rounded(count, n)]);
+        }
+        return Figure(id, reportRef, title, section, "bar", n,
+            [new("option", "Option", "text"), new("label", "Answer", "text"), new("count", "Services", "count"), new("pct", "Percent", "pct")],
+            rows, stats, ["A service may tick several; percentages are of the returns that ticked at least one, so they need not add up to 100."]);
+    }
+
+    /// <summary>
+    /// Charts 9 and 20: each service's change against its own value the year before, for services that gave the
+    /// measure in both years (and a positive value last year). Rows only for changes over 2% either way; the
+    /// statistics count changes over 2% and over 10% each way (strictly greater).
+    /// </summary>
+    public Figure Change(string id, string reportRef, string title, string section, Measure measure)
+    {
+        var before = Values(measure, Year - 1).Where(v => v.Value > 0).ToDictionary(v => v.ServiceId, v => v.Value);
+        var changes = Values(measure)
+            .Where(v => before.ContainsKey(v.ServiceId))
+            .Select(v => (v.ServiceId, Previous: before[v.ServiceId], Current: v.Value, Pct: 100m * (v.Value - before[v.ServiceId]) / before[v.ServiceId]))
+            .ToList();
+        var shown = changes.Where(c => Math.Abs(c.Pct) > 2m).OrderBy(c => c.Pct).ThenBy(c => c.ServiceId).ToList();
+        var stats = new Dictionary<string, decimal?>
+        {
+            ["services_compared"] = changes.Count,
+            ["increase_over_2"] = changes.Count(c => c.Pct > 2m),
+            ["increase_over_10"] = changes.Count(c => c.Pct > 10m),
+            ["decrease_over_2"] = changes.Count(c => c.Pct < -2m),
+            ["decrease_over_10"] = changes.Count(c => c.Pct < -10m),
+        };
+        var d = measure.Decimals;
+        return Figure(id, reportRef, title, section, "ranked", changes.Count,
+            [new("service_id", "Service", "text"), new("previous", $"{Year - 1}", measure.Unit), new("current", $"{Year}", measure.Unit), new("change_pct", "Change", "pct")],
+            shown.Select(c => (IReadOnlyList<object?>)[c.ServiceId, Round(c.Previous, d), Round(c.Current, d), Percent.Round(c.Pct, 1)]).ToList(),
+            stats,
+            [$"Services that gave the figure in both {Year - 1} and {Year}; only changes of more than 2% either way are shown. Change = (this year - last year) / last year, shown to 1 decimal place."],
+            [Year - 1, Year], new Dictionary<int, int> { [Year - 1] = before.Count, [Year] = Values(measure).Count });
+    }
+
+    /// <summary>Charts 12, 14, 27: each service's reference figure against its measure, with Pearson's r.</summary>
+    public Figure Scatter(string id, string reportRef, string title, string section, string uses, Func<ReferenceRow, long?> x, string xLabel, Measure y)
+    {
+        var points = Current
+            .Select(r => (r.ServiceId, X: Input.Reference.For(Year, r.ServiceId) is { } row ? x(row) : null, Y: y.Of(r, Input.Reference)))
+            .Where(p => p.X is not null && p.Y is not null)
+            .Select(p => (p.ServiceId, X: (decimal)p.X!.Value, Y: p.Y!.Value))
+            .ToList();
+        var r = Descriptive.Pearson(points.Select(p => (p.X, p.Y)).ToList());
+        return Figure(id, reportRef, title, section, "scatter", points.Count,
+            [new("service_id", "Service", "text"), new("x", xLabel, "count"), new("y", y.Title, y.Unit)],
+            points.Select(p => (IReadOnlyList<object?>)[p.ServiceId, (long)p.X, Round(p.Y, y.Decimals)]).ToList(),
+            new Dictionary<string, decimal?> { ["correlation"] = Round(r, 4) },
+            [.. SourceNotes(uses, points.Select(p => p.ServiceId), Year), "Correlation: Pearson's r over the services with both values, to 4 decimal places."]);
+    }
+}
