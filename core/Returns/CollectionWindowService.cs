@@ -104,9 +104,10 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
             {
                 return new YearOutcome.Done(updated, await years.SaveAsync(updated, etag, ct), false);
             }
-            catch (ConcurrencyConflictException) when (attempt < 3)
+            catch (ConcurrencyConflictException e)
             {
-                // Someone else changed the year; merge into the new version.
+                // Someone else changed the year in between: merge into the new version, a few times at most.
+                if (attempt >= 3) return new YearOutcome.Conflict(e.Current as CollectionYear, null, e.Message);
             }
         }
     }

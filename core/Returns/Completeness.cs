@@ -86,9 +86,10 @@ public static class Completeness
             services);
     }
 
-    public static ReturnState StateOf(ServiceReturn? r) => r?.Status switch
+    public static ReturnState StateOf(ServiceReturn? r) => r is null ? ReturnState.NotStarted : StateOf(r.Status);
+
+    public static ReturnState StateOf(ReturnStatus status) => status switch
     {
-        null => ReturnState.NotStarted,
         ReturnStatus.Draft => ReturnState.Draft,
         ReturnStatus.Submitted => ReturnState.Submitted,
         _ => ReturnState.Locked,

@@ -39,6 +39,17 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     public Task<ReturnOutcome> SubmitAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
         WriteAsync(actor, change, submit: true, ct);
 
+    /// <summary>Submits the stored draft as it stands, with the warnings it confirmed so far and any confirmed now.</summary>
+    public async Task<ReturnOutcome> SubmitStoredAsync(
+        Actor actor, int year, int serviceId, string? ifMatch, IReadOnlyCollection<string> confirmedWarnings, string? reason = null, CancellationToken ct = default)
+    {
+        if (!actor.MayAccess(serviceId)) return ForbiddenOtherService(actor);
+        var current = await returns.GetAsync(year, serviceId, ct);
+        if (current is null) return new ReturnOutcome.NotFound($"Service {serviceId} has no return for {year} to submit: save it first.");
+        var values = current.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
+        return await SubmitAsync(actor, new ReturnChange(year, serviceId, values, current.ConfirmedWarnings.Union(confirmedWarnings).ToList(), ifMatch, reason), ct);
+    }
+
     private async Task<ReturnOutcome> WriteAsync(Actor actor, ReturnChange change, bool submit, CancellationToken ct)
     {
         if (!actor.MayAccess(change.ServiceId)) return ForbiddenOtherService(actor);
