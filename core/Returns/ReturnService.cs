@@ -54,12 +54,17 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     {
         if (!actor.MayAccess(change.ServiceId)) return ForbiddenOtherService(actor);
         if (!ServiceRegistry.IsKnown(change.ServiceId)) return new ReturnOutcome.NotFound($"There is no service {change.ServiceId}.");
-        var found = await years.GetAsync(change.Year, ct);
+        // The three reads are independent: make them at once.
+        var readYear = years.GetAsync(change.Year, ct);
+        var readCurrent = returns.GetAsync(change.Year, change.ServiceId, ct);
+        var readPreviousYear = returns.GetAsync(change.Year - 1, change.ServiceId, ct);
+        await Task.WhenAll(readYear, readCurrent, readPreviousYear);
+        var found = await readYear;
         if (found is null) return new ReturnOutcome.NotFound($"The {change.Year} collection has not been set up.");
         var year = found.Value.Year;
         var now = clock.GetUtcNow();
 
-        var current = await returns.GetAsync(change.Year, change.ServiceId, ct);
+        var current = await readCurrent;
         if (current?.ETag != change.IfMatch)
         {
             return new ReturnOutcome.Conflict(current, current is null
@@ -70,7 +75,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         var refusal = WindowRefusal(actor, year, current, change, now);
         if (refusal is not null) return refusal;
 
-        var previousYear = await returns.GetAsync(change.Year - 1, change.ServiceId, ct);
+        var previousYear = await readPreviousYear;
         var result = ReturnValidator.Validate(ReturnDefinitions.For(change.Year), change.Values, previousYear?.Values);
         if (!result.IsValid)
         {
