@@ -6,5 +6,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
 builder.Services.AddPpsStorage(builder.Configuration);
+builder.Services.AddPpsReturns(builder.Configuration);
 
 builder.Build().Run();

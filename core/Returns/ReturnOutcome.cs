@@ -1,3 +1,4 @@
+using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 
 namespace Pps.Core.Returns;
@@ -21,4 +22,16 @@ public abstract record ReturnOutcome
     public sealed record Refused(string Message) : ReturnOutcome;
 
     public sealed record NotFound(string Message) : ReturnOutcome;
+
+    /// <summary>Read for the form: the return (null before the service starts it) with last year's beside it.</summary>
+    public sealed record Viewed(ReturnView View) : ReturnOutcome;
 }
+
+/// <summary>What the form shows of one service's return for one year.</summary>
+public sealed record ReturnView(
+    int Year,
+    int ServiceId,
+    ServiceReturn? Current,
+    ServiceReturn? LastYear,
+    IReadOnlyList<ValidationIssue> UnconfirmedWarnings,
+    CollectionYear CollectionYear);

@@ -39,16 +39,32 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     public Task<ReturnOutcome> SubmitAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
         WriteAsync(actor, change, submit: true, ct);
 
+    /// <summary>Submits the stored draft as it stands, with the warnings it confirmed so far and any confirmed now.</summary>
+    public async Task<ReturnOutcome> SubmitStoredAsync(
+        Actor actor, int year, int serviceId, string? ifMatch, IReadOnlyCollection<string> confirmedWarnings, string? reason = null, CancellationToken ct = default)
+    {
+        if (!actor.MayAccess(serviceId)) return ForbiddenOtherService(actor);
+        var current = await returns.GetAsync(year, serviceId, ct);
+        if (current is null) return new ReturnOutcome.NotFound($"Service {serviceId} has no return for {year} to submit: save it first.");
+        var values = current.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
+        return await SubmitAsync(actor, new ReturnChange(year, serviceId, values, current.ConfirmedWarnings.Union(confirmedWarnings).ToList(), ifMatch, reason), ct);
+    }
+
     private async Task<ReturnOutcome> WriteAsync(Actor actor, ReturnChange change, bool submit, CancellationToken ct)
     {
         if (!actor.MayAccess(change.ServiceId)) return ForbiddenOtherService(actor);
         if (!ServiceRegistry.IsKnown(change.ServiceId)) return new ReturnOutcome.NotFound($"There is no service {change.ServiceId}.");
-        var found = await years.GetAsync(change.Year, ct);
+        // The three reads are independent: make them at once.
+        var readYear = years.GetAsync(change.Year, ct);
+        var readCurrent = returns.GetAsync(change.Year, change.ServiceId, ct);
+        var readPreviousYear = returns.GetAsync(change.Year - 1, change.ServiceId, ct);
+        await Task.WhenAll(readYear, readCurrent, readPreviousYear);
+        var found = await readYear;
         if (found is null) return new ReturnOutcome.NotFound($"The {change.Year} collection has not been set up.");
         var year = found.Value.Year;
         var now = clock.GetUtcNow();
 
-        var current = await returns.GetAsync(change.Year, change.ServiceId, ct);
+        var current = await readCurrent;
         if (current?.ETag != change.IfMatch)
         {
             return new ReturnOutcome.Conflict(current, current is null
@@ -59,7 +75,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         var refusal = WindowRefusal(actor, year, current, change, now);
         if (refusal is not null) return refusal;
 
-        var previousYear = await returns.GetAsync(change.Year - 1, change.ServiceId, ct);
+        var previousYear = await readPreviousYear;
         var result = ReturnValidator.Validate(ReturnDefinitions.For(change.Year), change.Values, previousYear?.Values);
         if (!result.IsValid)
         {
@@ -73,9 +89,13 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
                 $"{unconfirmed.Count} change(s) against last year must be checked and confirmed before the return can be submitted; nothing was saved.");
         }
 
-        var status = current?.Status == ReturnStatus.Locked || year.StateAt(now) >= CollectionState.Closed && actor.IsNppn
-            ? ReturnStatus.Locked
-            : submit ? ReturnStatus.Submitted : current?.Status == ReturnStatus.Submitted && actor.IsNppn ? ReturnStatus.Submitted : ReturnStatus.Draft;
+        // A service writes only inside its window (an extension may reopen a locked return to it); NPPN's
+        // changes after the close keep the return locked, and its changes to a submitted return keep it submitted.
+        var status = !actor.IsNppn
+            ? submit ? ReturnStatus.Submitted : ReturnStatus.Draft
+            : current?.Status == ReturnStatus.Locked || year.StateAt(now) >= CollectionState.Closed
+                ? ReturnStatus.Locked
+                : submit || current?.Status == ReturnStatus.Submitted ? ReturnStatus.Submitted : ReturnStatus.Draft;
         var updated = new ServiceReturn
         {
             ServiceId = change.ServiceId,
@@ -103,9 +123,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (actor.IsNppn)
         {
             var needsReason = current is not null && current.Status != ReturnStatus.Draft || year.StateAt(now) >= CollectionState.Closed;
-            return needsReason && string.IsNullOrWhiteSpace(change.Reason)
-                ? new ReturnOutcome.Refused("This return is submitted or locked: NPPN must give a reason for changing it.")
-                : null;
+            return needsReason && string.IsNullOrWhiteSpace(change.Reason) ? ReasonRequired("changing it") : null;
         }
         if (year.PublishedAt is not null || !year.AcceptsServiceWritesAt(change.ServiceId, now))
         {
@@ -113,12 +131,78 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
                 ? new ReturnOutcome.Refused($"The {year.Year} collection opens on {Day(year.Opens)}; returns cannot be saved before then.")
                 : new ReturnOutcome.Refused($"The {year.Year} collection closed on {Day(year.ClosesFor(change.ServiceId))}; the return is locked. Contact NPPN to change it.");
         }
+        if (current is { Status: ReturnStatus.Locked } && year.Extensions.ContainsKey(change.ServiceId))
+        {
+            return null; // NPPN granted this service a late return: its window is open again.
+        }
         if (current is { Status: not ReturnStatus.Draft })
         {
             return new ReturnOutcome.Refused($"The return was submitted on {Day(current.SubmittedAt ?? current.UpdatedAt)}; ask NPPN to reopen it to make changes.");
         }
         return null;
     }
+
+    /// <summary>
+    /// A return as the form shows it: the stored version (none before the service starts), last year's values
+    /// beside it, the warnings still to confirm, and the year's window for this service.
+    /// </summary>
+    public async Task<ReturnOutcome> ReadAsync(Actor actor, int year, int serviceId, CancellationToken ct = default)
+    {
+        if (!actor.MayAccess(serviceId)) return ForbiddenOtherService(actor);
+        if (!ServiceRegistry.IsKnown(serviceId)) return new ReturnOutcome.NotFound($"There is no service {serviceId}.");
+        var found = await years.GetAsync(year, ct);
+        if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
+        var current = returns.GetAsync(year, serviceId, ct);
+        var previous = returns.GetAsync(year - 1, serviceId, ct);
+        var (stored, lastYear) = (await current, await previous);
+        IReadOnlyList<ValidationIssue> unconfirmed = stored is null || lastYear is null
+            ? []
+            : ReturnValidator.YearOnYearWarnings(ReturnDefinitions.For(year), stored.Values, lastYear.Values)
+                .Where(w => !stored.ConfirmedWarnings.Contains(w.Code)).ToList();
+        return new ReturnOutcome.Viewed(new ReturnView(year, serviceId, stored, lastYear, unconfirmed, found.Value.Year));
+    }
+
+    /// <summary>NPPN turns a submitted or locked return back into a draft, giving a reason; the audit trail keeps it.</summary>
+    public async Task<ReturnOutcome> ReopenAsync(Actor actor, int year, int serviceId, string? ifMatch, string? reason, CancellationToken ct = default)
+    {
+        if (!actor.IsNppn) return new ReturnOutcome.Forbidden("Only NPPN can reopen a return.");
+        if (string.IsNullOrWhiteSpace(reason)) return ReasonRequired("reopening it");
+        var found = await years.GetAsync(year, ct);
+        if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
+        var current = await returns.GetAsync(year, serviceId, ct);
+        if (current is null) return new ReturnOutcome.NotFound($"Service {serviceId} has no return for {year} to reopen.");
+        if (current.ETag != ifMatch)
+        {
+            return new ReturnOutcome.Conflict(current,
+                $"The return was changed since you read it (now revision {current.Revision}, by {current.UpdatedBy} at {current.UpdatedAt:u}). Reload it first.");
+        }
+        if (found.Value.Year.PublishedAt is not null) return new ReturnOutcome.Refused($"The {year} figures are published; the return can no longer be reopened.");
+        if (current.Status == ReturnStatus.Draft) return new ReturnOutcome.Refused("The return is a draft already.");
+        try
+        {
+            var stored = await returns.SaveAsync(current with { Status = ReturnStatus.Draft, SubmittedAt = null, UpdatedAt = clock.GetUtcNow() },
+                current, actor.Id, "reopen", reason.Trim(), ct);
+            return new ReturnOutcome.Done(stored, await UnconfirmedWarningsAsync(stored, ct));
+        }
+        catch (ConcurrencyConflictException e)
+        {
+            return new ReturnOutcome.Conflict(e.Current as ServiceReturn, e.Message);
+        }
+    }
+
+    /// <summary>Every service of the year with the state of its return, and the year's participation totals (Tables A and B).</summary>
+    public async Task<CompletenessReport?> CompletenessAsync(int year, CancellationToken ct = default)
+    {
+        var found = await years.GetAsync(year, ct);
+        if (found is null) return null;
+        var current = returns.ListYearAsync(year, ct);
+        var previous = returns.ListYearAsync(year - 1, ct);
+        return Completeness.Build(found.Value.Year, await current, await previous, ReturnDefinitions.For(year), clock.GetUtcNow());
+    }
+
+    private static ReturnOutcome.Invalid ReasonRequired(string doing) =>
+        new([ValidationIssue.Error("reason", "reason-required", $"This return is submitted or locked: NPPN must give a reason for {doing}.")],
+            $"NPPN must give a reason for {doing}; nothing was saved.");
 
     private async Task<IReadOnlyList<ValidationIssue>> UnconfirmedWarningsAsync(ServiceReturn stored, CancellationToken ct)
     {

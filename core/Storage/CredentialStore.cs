@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Data.Tables;
+
+namespace Pps.Core.Storage;
+
+/// <summary>A service's access credential as stored: never the token itself, only its SHA-256.</summary>
+public sealed record Credential(
+    string Id,
+    int ServiceId,
+    int Year,
+    DateTimeOffset IssuedAt,
+    string IssuedBy,
+    DateTimeOffset? RevokedAt,
+    string? Label)
+{
+    public bool IsRevoked => RevokedAt is not null;
+}
+
+/// <summary>A credential just issued: the token is shown this once and never stored.</summary>
+public sealed record IssuedCredential(Credential Credential, string Token);
+
+/// <summary>
+/// Access tokens NPPN issues to services, in the Credentials table (partition "credential", row = the
+/// credential id). A token reads "pps_{id}_{secret}": the id is public and finds the row with one point
+/// read; the row holds only the SHA-256 of the whole token, which is compared in constant time. Each
+/// credential is scoped to one service and one collection year, and can be revoked.
+/// </summary>
+public sealed class CredentialStore(PpsStorage storage)
+{
+    private const string Partition = "credential";
+    private const string TokenPrefix = "pps_";
+
+    public async Task<IssuedCredential> IssueAsync(int serviceId, int year, string issuedBy, DateTimeOffset now, string? label = null, CancellationToken ct = default)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = $"{TokenPrefix}{id}_{secret}";
+        var credential = new Credential(id, serviceId, year, now, issuedBy, null, label);
+        await storage.Credentials.AddEntityAsync(new TableEntity(Partition, id)
+        {
+            ["TokenSha256"] = Sha256Hex(token),
+            ["ServiceId"] = serviceId,
+            ["Year"] = year,
+            ["IssuedAt"] = now,
+            ["IssuedBy"] = issuedBy,
+            ["Label"] = label,
+        }, ct);
+        return new IssuedCredential(credential, token);
+    }
+
+    /// <summary>The live credential the token belongs to; null for an unknown, malformed or revoked token.</summary>
+    public async Task<Credential?> FindByTokenAsync(string token, CancellationToken ct = default)
+    {
+        var id = IdOf(token);
+        if (id is null) return null;
+        var response = await storage.Credentials.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct);
+        if (!response.HasValue) return null;
+        var entity = response.Value!;
+        if (!HashesEqual(Sha256Hex(token), entity.GetString("TokenSha256") ?? "")) return null;
+        var credential = FromEntity(entity);
+        return credential.IsRevoked ? null : credential;
+    }
+
+    public async Task<Credential?> GetAsync(string id, CancellationToken ct = default)
+    {
+        if (!IsId(id)) return null;
+        var response = await storage.Credentials.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct);
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    /// <summary>Revokes the credential (it stays in the table for the record); null when there is no such id.</summary>
+    public async Task<Credential?> RevokeAsync(string id, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var existing = await GetAsync(id, ct);
+        if (existing is null) return null;
+        if (existing.IsRevoked) return existing;
+        await storage.Credentials.UpdateEntityAsync(new TableEntity(Partition, id) { ["RevokedAt"] = now }, Azure.ETag.All, TableUpdateMode.Merge, ct);
+        return existing with { RevokedAt = now };
+    }
+
+    public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>Compares two hex digests without leaking, by timing, how much of them agrees.</summary>
+    public static bool HashesEqual(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a.ToLowerInvariant()), Encoding.ASCII.GetBytes(b.ToLowerInvariant()));
+
+    private static string? IdOf(string token)
+    {
+        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal)) return null;
+        var rest = token.AsSpan(TokenPrefix.Length);
+        var end = rest.IndexOf('_');
+        if (end <= 0) return null;
+        var id = rest[..end].ToString();
+        return IsId(id) ? id : null;
+    }
+
+    private static bool IsId(string id) => id.Length == 16 && id.All(char.IsAsciiHexDigitLower);
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static Credential FromEntity(TableEntity e) => new(
+        e.RowKey,
+        e.GetInt32("ServiceId") ?? 0,
+        e.GetInt32("Year") ?? 0,
+        e.GetDateTimeOffset("IssuedAt") ?? default,
+        e.GetString("IssuedBy") ?? "",
+        e.GetDateTimeOffset("RevokedAt"),
+        e.GetString("Label"));
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Pps.Core.Catalogue;
+using Pps.Core.Definition;
+using Pps.Core.Storage;
+using Pps.Functions.Http;
+
+namespace Pps.Functions.Admin;
+
+public sealed class IssueCredentialRequest
+{
+    public int? ServiceId { get; set; }
+    public int? Year { get; set; }
+    /// <summary>Who or what it is for ("PPS officer's form"), for NPPN's records.</summary>
+    public string? Label { get; set; }
+}
+
+public sealed record CredentialDocument(string Id, int ServiceId, int Year, DateTimeOffset IssuedAt, string IssuedBy, DateTimeOffset? RevokedAt, string? Label, string? Token)
+{
+    public static CredentialDocument From(Credential c, string? token = null) =>
+        new(c.Id, c.ServiceId, c.Year, c.IssuedAt, c.IssuedBy, c.RevokedAt, c.Label, token);
+}
+
+/// <summary>NPPN issues a service an access token for one collection year, and revokes it.</summary>
+public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenticator auth, TimeProvider clock)
+{
+    /// <summary>201 with the token: it is shown this once (only its hash is stored).</summary>
+    [Function("IssueCredential")]
+    public async Task<IActionResult> Issue(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials")] HttpRequest request, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is not { } caller) return access.Denied!;
+        var body = await RequestBody.ReadJsonAsync<IssueCredentialRequest>(request, ct: ct);
+        if (body.Value is not { } issue) return body.Failure!;
+        var problems = new List<ValidationIssue>();
+        if (issue.ServiceId is not { } serviceId || !ServiceRegistry.IsKnown(serviceId))
+        {
+            problems.Add(ValidationIssue.Error("serviceId", "unknown", $"Give the id of a service in the register ({issue.ServiceId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} given)."));
+        }
+        if (issue.Year is not (>= 2000 and <= 2100))
+        {
+            problems.Add(ValidationIssue.Error("year", "range", "Give the collection year the token is for, such as 2013."));
+        }
+        if (issue.Label?.Length > 200) problems.Add(ValidationIssue.Error("label", "length", "The label may be at most 200 characters."));
+        if (problems.Count > 0) return Problems.Invalid("Nothing was issued.", problems);
+
+        var issued = await credentials.IssueAsync(issue.ServiceId!.Value, issue.Year!.Value, caller.Actor.Id, clock.GetUtcNow(), issue.Label, ct);
+        return new JsonResponse(StatusCodes.Status201Created, CredentialDocument.From(issued.Credential, issued.Token))
+            .WithHeader("Location", $"/api/credentials/{issued.Credential.Id}")
+            .WithHeader("Cache-Control", "no-store");
+    }
+
+    [Function("RevokeCredential")]
+    public async Task<IActionResult> Revoke(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "credentials/{id}")] HttpRequest request, string id, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var revoked = await credentials.RevokeAsync(id, clock.GetUtcNow(), ct);
+        return revoked is null
+            ? Problems.NotFound($"There is no credential {id}.")
+            : new JsonResponse(StatusCodes.Status200OK, CredentialDocument.From(revoked));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Pps.Core.Catalogue;
+using Pps.Core.Returns;
+using Pps.Functions.Http;
+
+namespace Pps.Functions.Admin;
+
+/// <summary>A collection year's window as the API shows it.</summary>
+public sealed record YearDocument(
+    int Year, CollectionState State, DateTimeOffset Opens, DateTimeOffset Closes, DateTimeOffset? ClosedAt, DateTimeOffset? PublishedAt,
+    int NationalServiceCount, IReadOnlyDictionary<string, DateTimeOffset> Extensions, string? ETag)
+{
+    /// <param name="onlyService">For a service's caller: show its own extension only.</param>
+    public static YearDocument From(CollectionYear y, string? etag, DateTimeOffset now, int? onlyService = null) => new(
+        y.Year, y.StateAt(now), y.Opens, y.Closes, y.ClosedAt, y.PublishedAt, y.NationalServiceCount,
+        y.Extensions.Where(kv => onlyService is null || kv.Key == onlyService).OrderBy(kv => kv.Key)
+            .ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+        etag);
+}
+
+public sealed class WindowRequest
+{
+    public DateTimeOffset? Opens { get; set; }
+    public DateTimeOffset? Closes { get; set; }
+    /// <summary>The denominator of Tables A and B; by default the year's national count (150 since 2010).</summary>
+    public int? NationalServiceCount { get; set; }
+}
+
+public sealed class ExtensionRequest
+{
+    public DateTimeOffset? Until { get; set; }
+}
+
+public sealed record ServiceCompletenessDocument(
+    int ServiceId, string Name, string? Region, ReturnState State, int Revision, DateTimeOffset? UpdatedAt, string? UpdatedBy,
+    DateTimeOffset? SubmittedAt, DateTimeOffset ClosesFor, IReadOnlyList<IssueDocument> UnconfirmedWarnings);
+
+public sealed record CompletenessDocument(
+    int Year, CollectionState State, DateTimeOffset Opens, DateTimeOffset Closes, int NationalServiceCount,
+    IReadOnlyDictionary<string, int> ByState, IReadOnlyList<ParticipationTotal> Totals, IReadOnlyList<ServiceCompletenessDocument> Services)
+{
+    public static CompletenessDocument From(CompletenessReport r) => new(
+        r.Year, r.State, r.Opens, r.Closes, r.NationalServiceCount,
+        r.ByState.ToDictionary(kv => JsonNamingPolicy.KebabCaseLower.ConvertName(kv.Key.ToString()), kv => kv.Value),
+        r.Totals,
+        r.Services.Select(s => new ServiceCompletenessDocument(s.ServiceId, s.Name, s.Region, s.State, s.Revision, s.UpdatedAt, s.UpdatedBy,
+            s.SubmittedAt, s.ClosesFor, s.UnconfirmedWarnings.Select(IssueDocument.From).ToList())).ToList());
+}
+
+public static class YearResults
+{
+    /// <param name="ifMatchMissing">The write needed an If-Match header and none was sent (428 rather than 412).</param>
+    public static JsonResponse From(YearOutcome outcome, DateTimeOffset now, bool ifMatchMissing = false) => outcome switch
+    {
+        YearOutcome.Done d => new JsonResponse(d.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, YearDocument.From(d.Year, d.ETag, now))
+            .WithHeader("ETag", d.ETag),
+        YearOutcome.Invalid i => Problems.Invalid(i.Summary, i.Issues),
+        YearOutcome.Conflict c when ifMatchMissing && c.Current is not null => Problems.Of(StatusCodes.Status428PreconditionRequired,
+            "Send the version you read.", "This collection year exists already: send its ETag in an If-Match header to change it.", Current(c, now)),
+        YearOutcome.Conflict c => Problems.Of(StatusCodes.Status412PreconditionFailed, "The collection year was changed since you read it.", c.Message, Current(c, now)),
+        YearOutcome.Forbidden f => Problems.Forbidden(f.Message),
+        YearOutcome.Refused r => Problems.Conflict(r.Message),
+        YearOutcome.NotFound n => Problems.NotFound(n.Message),
+        _ => throw new InvalidOperationException($"Unhandled outcome {outcome.GetType().Name}."),
+    };
+
+    private static Dictionary<string, object?> Current(YearOutcome.Conflict c, DateTimeOffset now) => new()
+    {
+        ["current"] = c.Current is null ? null : YearDocument.From(c.Current, c.CurrentETag, now),
+    };
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+
+namespace Pps.Functions.Http;
+
+/// <summary>Settings of the API's own authentication ("Pps" section).</summary>
+public sealed class ApiAuthOptions
+{
+    /// <summary>SHA-256 (hex) of NPPN's admin token ("Pps__AdminTokenSha256"); empty means no admin access at all.</summary>
+    public string AdminTokenSha256 { get; set; } = "";
+}
+
+/// <summary>Who is calling: NPPN, or one service through a credential scoped to one collection year.</summary>
+public sealed record Caller(Actor Actor, int? Year, string? CredentialId);
+
+/// <summary>The caller, or the 401/403 response that refuses it.</summary>
+public sealed record AuthResult(Caller? Caller, JsonResponse? Denied);
+
+/// <summary>
+/// Every function is AuthorizationLevel.Anonymous and checks a bearer token here instead: a function key
+/// grants a whole function to whoever holds it and cannot say which service it belongs to, but a service
+/// may only ever reach its own return for its own year. Service tokens are looked up in the Credentials
+/// table (stored as hashes); NPPN's admin token is compared, as a SHA-256, in constant time with the
+/// configured hash.
+/// </summary>
+public sealed class PpsAuthenticator(CredentialStore credentials, IOptions<ApiAuthOptions> options)
+{
+    private readonly string _adminHash = (options.Value.AdminTokenSha256 ?? "").Trim();
+
+    public async Task<AuthResult> AuthenticateAsync(HttpRequest request, CancellationToken ct = default)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return Deny(Problems.Unauthorized("Send the access token NPPN issued to your service as \"Authorization: Bearer <token>\"."));
+        }
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length)
+        {
+            return Deny(Problems.Unauthorized("The Authorization header must read \"Bearer <token>\"."));
+        }
+        var token = header[scheme.Length..].Trim();
+        if (_adminHash.Length == 64 && CredentialStore.HashesEqual(CredentialStore.Sha256Hex(token), _adminHash))
+        {
+            return new AuthResult(new Caller(Actor.Nppn, null, null), null);
+        }
+        var credential = await credentials.FindByTokenAsync(token, ct);
+        return credential is null
+            ? Deny(Problems.Unauthorized("This access token is not known or has been revoked. Ask NPPN for a new one."))
+            : new AuthResult(new Caller(Actor.ForService(credential.ServiceId), credential.Year, credential.Id), null);
+    }
+
+    /// <summary>NPPN, or the service itself with a credential for that year.</summary>
+    public async Task<AuthResult> ForServiceAsync(HttpRequest request, int year, int serviceId, CancellationToken ct = default)
+    {
+        var result = await AuthenticateAsync(request, ct);
+        if (result.Caller is not { } caller || caller.Actor.IsNppn) return result;
+        if (caller.Actor.ServiceId != serviceId)
+        {
+            return Deny(Problems.Forbidden($"This access token belongs to service {caller.Actor.ServiceId}; it cannot reach service {serviceId}'s return."));
+        }
+        return caller.Year == year
+            ? result
+            : Deny(Problems.Forbidden($"This access token is for the {caller.Year} collection, not {year}."));
+    }
+
+    /// <summary>NPPN, or any service with a credential for that year (what every service may read, such as the window).</summary>
+    public async Task<AuthResult> ForYearAsync(HttpRequest request, int year, CancellationToken ct = default)
+    {
+        var result = await AuthenticateAsync(request, ct);
+        if (result.Caller is not { } caller || caller.Actor.IsNppn || caller.Year == year) return result;
+        return Deny(Problems.Forbidden($"This access token is for the {caller.Year} collection, not {year}."));
+    }
+
+    public async Task<AuthResult> ForNppnAsync(HttpRequest request, CancellationToken ct = default)
+    {
+        var result = await AuthenticateAsync(request, ct);
+        if (result.Caller is not { } caller || caller.Actor.IsNppn) return result;
+        return Deny(Problems.Forbidden("Only NPPN can do this; a service's access token cannot."));
+    }
+
+    private static AuthResult Deny(JsonResponse response) => new(null, response);
+}

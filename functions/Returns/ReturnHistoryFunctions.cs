@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.Functions.Http;
+
+namespace Pps.Functions.Returns;
+
+public sealed record ChangeDocument(string Field, string? From, string? To);
+
+/// <summary>One revision in the audit trail: who, when, why, and which fields went from what to what.</summary>
+public sealed record RevisionDocument(
+    int Revision, DateTimeOffset At, string By, string Action, string? Reason, ReturnState Status, IReadOnlyList<ChangeDocument> Changes,
+    IReadOnlyDictionary<string, object>? Values)
+{
+    public static RevisionDocument From(AuditEntry e, bool withValues) => new(
+        e.Revision, e.At, e.By, e.Action, e.Reason, Completeness.StateOf(e.Status),
+        e.Changes.Select(c => new ChangeDocument(c.FieldId, c.From, c.To)).ToList(),
+        withValues ? ReturnJson.ToJson(e.Year, e.Values) : null);
+}
+
+public sealed record HistoryDocument(int Year, int ServiceId, IReadOnlyList<RevisionDocument> Revisions);
+
+/// <summary>The audit trail of a return, and any earlier version of it. The service itself or NPPN.</summary>
+public sealed class ReturnHistoryFunctions(ReturnStore store, PpsAuthenticator auth)
+{
+    private const string HistoryRoute = "returns/{year:int}/{serviceId:int}/history";
+
+    [Function("GetReturnHistory")]
+    public async Task<IActionResult> History(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HistoryRoute)] HttpRequest request, int year, int serviceId, CancellationToken ct)
+    {
+        var access = await auth.ForServiceAsync(request, year, serviceId, ct);
+        if (access.Caller is null) return access.Denied!;
+        var history = await store.HistoryAsync(year, serviceId, ct);
+        return new JsonResponse(StatusCodes.Status200OK,
+            new HistoryDocument(year, serviceId, history.Select(e => RevisionDocument.From(e, withValues: false)).ToList()));
+    }
+
+    [Function("GetReturnRevision")]
+    public async Task<IActionResult> Revision(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HistoryRoute + "/{revision:int}")] HttpRequest request,
+        int year, int serviceId, int revision, CancellationToken ct)
+    {
+        var access = await auth.ForServiceAsync(request, year, serviceId, ct);
+        if (access.Caller is null) return access.Denied!;
+        var entry = (await store.HistoryAsync(year, serviceId, ct)).FirstOrDefault(e => e.Revision == revision);
+        return entry is null
+            ? Problems.NotFound($"Service {serviceId}'s {year} return has no revision {revision}.")
+            : new JsonResponse(StatusCodes.Status200OK, RevisionDocument.From(entry, withValues: true));
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Pps.Core.Catalogue;
+using Pps.Core.Definition;
+using Pps.Core.Returns;
+using Pps.Functions.Http;
+
+namespace Pps.Functions.Returns;
+
+/// <summary>A return as the API shows it; values typed by the definition (numbers, yes/no, lists, text).</summary>
+public sealed record ReturnDocument(
+    int Year,
+    int ServiceId,
+    string ServiceName,
+    ReturnState Status,
+    int Revision,
+    string? ETag,
+    DateTimeOffset? UpdatedAt,
+    string? UpdatedBy,
+    DateTimeOffset? SubmittedAt,
+    DateTimeOffset? ClosesFor,
+    IReadOnlyDictionary<string, object> Values,
+    IReadOnlyCollection<string> ConfirmedWarnings,
+    IReadOnlyList<IssueDocument> Warnings,
+    LastYearDocument? LastYear)
+{
+    public static ReturnDocument From(ServiceReturn r, IReadOnlyList<ValidationIssue> warnings, ServiceReturn? lastYear = null, DateTimeOffset? closesFor = null) => new(
+        r.Year, r.ServiceId, ServiceRegistry.Find(r.ServiceId)?.Name ?? "", Completeness.StateOf(r), r.Revision, r.ETag, r.UpdatedAt, r.UpdatedBy, r.SubmittedAt,
+        closesFor, ReturnJson.ToJson(r.Year, r.Values), r.ConfirmedWarnings.Order(StringComparer.Ordinal).ToList(),
+        warnings.Select(IssueDocument.From).ToList(), LastYearDocument.From(lastYear));
+
+    public static ReturnDocument From(ReturnView view)
+    {
+        var closes = view.CollectionYear.ClosesFor(view.ServiceId);
+        return view.Current is { } current
+            ? From(current, view.UnconfirmedWarnings, view.LastYear, closes)
+            : new(view.Year, view.ServiceId, ServiceRegistry.Find(view.ServiceId)?.Name ?? "", ReturnState.NotStarted, 0, null, null, null, null,
+                closes, new Dictionary<string, object>(), [], [], LastYearDocument.From(view.LastYear));
+    }
+}
+
+public sealed record LastYearDocument(int Year, ReturnState Status, IReadOnlyDictionary<string, object> Values)
+{
+    public static LastYearDocument? From(ServiceReturn? r) => r is null ? null : new(r.Year, Completeness.StateOf(r), ReturnJson.ToJson(r.Year, r.Values));
+}
+
+/// <summary>The body of a save or a submission.</summary>
+public sealed class SaveReturnRequest
+{
+    /// <summary>Every answer of the return as it should be now (PUT replaces the whole set); null or absent means not given.</summary>
+    public Dictionary<string, JsonElement>? Values { get; set; }
+
+    /// <summary>Ids of year-on-year warnings the service confirms as correct ("yoy-core-budget").</summary>
+    public List<string>? ConfirmedWarnings { get; set; }
+
+    /// <summary>Why NPPN changes a submitted or locked return.</summary>
+    public string? Reason { get; set; }
+}
+
+public sealed class ReasonRequest
+{
+    public string? Reason { get; set; }
+}
+
+/// <summary>Between JSON values and the raw text the one validator reads.</summary>
+public static class ReturnJson
+{
+    /// <summary>
+    /// Numbers, strings and yes/no become the text the validator takes; a list becomes its items joined by ';'.
+    /// An object, or a list holding anything but numbers and text, is an error naming the field.
+    /// </summary>
+    public static (Dictionary<string, string?> Raw, List<ValidationIssue> Problems) ToRaw(int year, IReadOnlyDictionary<string, JsonElement> values)
+    {
+        var definition = ReturnDefinitions.For(year);
+        var raw = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var problems = new List<ValidationIssue>();
+        foreach (var (id, element) in values)
+        {
+            var text = Scalar(element);
+            if (text is not null || element.ValueKind == JsonValueKind.Null)
+            {
+                raw[id] = text;
+                continue;
+            }
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                var items = element.EnumerateArray().Select(Scalar).ToList();
+                if (items.All(i => i is not null))
+                {
+                    raw[id] = string.Join(ReturnValues.ChoiceSeparator, items);
+                    continue;
+                }
+            }
+            var label = definition.Defines(id) ? definition.Field(id).Label : id;
+            problems.Add(ValidationIssue.Error(id, "type",
+                $"{label}: give a number, a piece of text, true/false or a list of options, not {(element.ValueKind == JsonValueKind.Array ? "a list of lists or objects" : "an object")}."));
+        }
+        return (raw, problems);
+    }
+
+    private static string? Scalar(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.Number => e.TryGetDecimal(out var d) ? ReturnValues.FormatNumber(d) : e.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => null,
+    };
+
+    /// <summary>Stored values typed for JSON by the year's definition.</summary>
+    public static IReadOnlyDictionary<string, object> ToJson(int year, ReturnValues values)
+    {
+        var definition = ReturnDefinitions.For(year);
+        var json = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (id, text) in values.AsDictionary().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            json[id] = !definition.Defines(id) ? text : definition.Field(id).Type switch
+            {
+                FieldType.Integer or FieldType.Decimal => values.Number(id)!.Value,
+                FieldType.Boolean => values.Flag(id)!.Value,
+                FieldType.MultiChoice => values.Choices(id),
+                _ => text,
+            };
+        }
+        return json;
+    }
+}
