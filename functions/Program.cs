@@ -7,5 +7,6 @@ builder.ConfigureFunctionsWebApplication();
 
 builder.Services.AddPpsStorage(builder.Configuration);
 builder.Services.AddPpsReturns(builder.Configuration);
+builder.Services.AddPpsPublishing();
 
 builder.Build().Run();

@@ -12,7 +12,9 @@ namespace Pps.Core.Publishing;
 public sealed record CloseOutcome(int Year, string Result, Manifest? Manifest, int ReturnsLocked)
 {
     public const string Published = "published";
+    public const string Provisional = "provisional";
     public const string Skipped = "skipped";
+    public const string NotFound = "not-found";
 }
 
 /// <summary>
@@ -77,6 +79,32 @@ public sealed class YearCloser(
             await years.SaveAsync(collection with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
             return new CloseOutcome(year, CloseOutcome.Published, manifest, 0);
         }, ct);
+
+    /// <summary>
+    /// NPPN's recompute at any time: while the window is open (or not yet open), a provisional set that the
+    /// public site does not show; once it has closed, the close-of-year run; after publication, a new final version.
+    /// </summary>
+    public async Task<CloseOutcome> RecomputeOnRequestAsync(int year, CancellationToken ct = default)
+    {
+        var found = await years.GetAsync(year, ct);
+        if (found is null) return new CloseOutcome(year, CloseOutcome.NotFound, null, 0);
+        var collection = found.Value.Year;
+        var now = clock.GetUtcNow();
+        if (collection.PublishedAt is not null) return await RepublishAsync(year, ct);
+        if (collection.IsDueForClosing(now)) return await CloseAndPublishAsync(year, ct);
+        return new CloseOutcome(year, CloseOutcome.Provisional, await RecomputeAsync(year, Manifest.Provisional, ct), 0);
+    }
+
+    /// <summary>Makes an earlier final version the published one again.</summary>
+    public async Task<Manifest?> RollBackAsync(int year, string version, CancellationToken ct = default)
+    {
+        var found = await years.GetAsync(year, ct);
+        if (found is null) return null;
+        var manifest = await publisher.RollBackAsync(year, version, ct);
+        await years.SaveAsync(found.Value.Year with { PublishedVersion = manifest.Version }, found.Value.ETag, ct);
+        log.LogInformation("Rolled {Year} back to version {Version}", year, version);
+        return manifest;
+    }
 
     /// <summary>
     /// Recomputes every figure for a year from the submitted returns of that year and the four before it,

@@ -16,13 +16,6 @@ using Pps.Tests.Support;
 
 namespace Pps.Tests.Functions.Returns;
 
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class FakeClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>An HTTP response as the client sees it: status, headers and parsed body.</summary>
 public sealed record ApiResponse(int Status, IHeaderDictionary Headers, string? ContentType, JsonElement Body)
 {

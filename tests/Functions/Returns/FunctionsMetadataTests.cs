@@ -19,6 +19,8 @@ public class FunctionsMetadataTests
         { "GetCompleteness", "get", "years/{year:int}/completeness" },
         { "IssueCredential", "post", "credentials" },
         { "RevokeCredential", "delete", "credentials/{id}" },
+        { "RecomputeNational", "post", "years/{year:int}/recompute" },
+        { "RollBackPublished", "post", "years/{year:int}/published/{version}/restore" },
     };
 
     /// <summary>
@@ -61,9 +63,23 @@ public class FunctionsMetadataTests
         var http = metadata.RootElement.EnumerateArray()
             .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger"))
             .Where(f => f.GetProperty("entryPoint").GetString() is { } entry
-                && (entry.StartsWith("Pps.Functions.Returns.", StringComparison.Ordinal) || entry.StartsWith("Pps.Functions.Admin.", StringComparison.Ordinal)))
+                && (entry.StartsWith("Pps.Functions.Returns.", StringComparison.Ordinal) || entry.StartsWith("Pps.Functions.Admin.", StringComparison.Ordinal)
+                    || entry.StartsWith("Pps.Functions.Publishing.", StringComparison.Ordinal)))
             .Select(f => f.GetProperty("name").GetString()!)
             .ToHashSet();
         Assert.Equal(Expected.Select(row => (string)row[0]).ToHashSet(), http);
+    }
+
+    [Fact]
+    public void The_close_of_year_timer_takes_its_schedule_from_a_setting_never_runs_on_startup_and_retries()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataPath()));
+        var function = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "CloseCollectionYears");
+        var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "timerTrigger");
+        Assert.Equal("%CloseYearSchedule%", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.TryGetProperty("runOnStartup", out var startup) && startup.GetBoolean());
+        var retry = function.GetProperty("retry");
+        Assert.Equal("fixedDelay", retry.GetProperty("strategy").GetString());
+        Assert.Equal(3, retry.GetProperty("maxRetryCount").GetInt32());
     }
 }

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pps.Core.Publishing;
+using Pps.Core.Storage;
+
+namespace Pps.Functions.Setup;
+
+public static class PublishingSetup
+{
+    /// <summary>The close-of-year run and the publisher of national figures. Needs <see cref="StorageSetup.AddPpsStorage"/>.</summary>
+    public static IServiceCollection AddPpsPublishing(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new Publisher(
+            new BlobPublishedStore(provider.GetRequiredService<PpsStorage>().Published), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<YearCloser>();
+        return services;
+    }
+}

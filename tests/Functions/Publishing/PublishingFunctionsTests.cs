@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Pps.Core.Intake;
+using Pps.Core.Publishing;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.Functions.Http;
+using Pps.Functions.Publishing;
+using Pps.Tests.Functions.Returns;
+using Pps.Tests.Support;
+using static Pps.Tests.Functions.Returns.ApiHarness;
+
+namespace Pps.Tests.Functions.Publishing;
+
+public class PublishingFunctionsTests
+{
+    private static async Task<(ApiHarness Api, PublishingFunctions Functions, YearCloser Closer)> StartAsync()
+    {
+        var api = await ApiHarness.StartAsync();
+        var closer = new YearCloser(api.Storage, api.Store, api.Years, new ReferenceDataStore(api.Storage),
+            new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock), api.Clock, NullLogger<YearCloser>.Instance);
+        var auth = new PpsAuthenticator(api.Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex(AdminToken) }));
+        using var csv = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
+        foreach (var (serviceId, values) in SelfRatingsCsv.Read(csv).Take(12))
+        {
+            Assert.IsType<ReturnOutcome.Done>(await api.Service.SubmitAsync(Actor.ForService(serviceId), new ReturnChange(2013, serviceId, values, [], null)));
+        }
+        return (api, new PublishingFunctions(closer, auth), closer);
+    }
+
+    [Fact]
+    public async Task A_service_credential_cannot_recompute_or_roll_back()
+    {
+        var (api, functions, _) = await StartAsync();
+        var token = await api.TokenForAsync(1);
+        Assert.Equal(403, (await Run(functions.Recompute(Request("POST", token), 2013, default))).Status);
+        Assert.Equal(403, (await Run(functions.RollBack(Request("POST", token), 2013, "20131201T000000Z-000000", default))).Status);
+        Assert.Equal(401, (await Run(functions.Recompute(Request("POST", null), 2013, default))).Status);
+        Assert.False(await api.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Provisional)).ExistsAsync());
+    }
+
+    [Fact]
+    public async Task Before_the_close_NPPN_gets_a_provisional_set_and_after_it_a_final_version()
+    {
+        var (api, functions, _) = await StartAsync();
+
+        var provisional = await Run(functions.Recompute(Request("POST", AdminToken), 2013, default));
+        Assert.Equal(200, provisional.Status);
+        Assert.Equal("provisional", provisional.Body.GetProperty("status").GetString());
+        Assert.Equal(12, provisional.Body.GetProperty("returns").GetInt32());
+        Assert.Contains("chart-4", provisional.Body.GetProperty("figures").EnumerateArray().Select(f => f.GetString()));
+        Assert.False(await api.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Final)).ExistsAsync());
+        Assert.False(await api.Storage.Published.GetBlobClient(PublishedPaths.Index).ExistsAsync());
+
+        api.Clock.Now = Closes.AddHours(1);
+        var closing = await Run(functions.Recompute(Request("POST", AdminToken), 2013, default));
+        Assert.Equal("final", closing.Body.GetProperty("status").GetString());
+        Assert.Equal(12, closing.Body.GetProperty("returnsLocked").GetInt32());
+        var first = closing.Body.GetProperty("version").GetString()!;
+
+        api.Clock.Now = Closes.AddDays(2);
+        var again = await Run(functions.Recompute(Request("POST", AdminToken), 2013, default));
+        var second = again.Body.GetProperty("version").GetString()!;
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, (await api.Years.GetAsync(2013))!.Value.Year.PublishedVersion);
+
+        var restored = await Run(functions.RollBack(Request("POST", AdminToken), 2013, first, default));
+        Assert.Equal(200, restored.Status);
+        Assert.Equal(first, (await api.Years.GetAsync(2013))!.Value.Year.PublishedVersion);
+        var pointer = (await api.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Final)).DownloadContentAsync()).Value.Content;
+        Assert.Equal(first, pointer.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Version);
+        Assert.Equal(404, (await Run(functions.RollBack(Request("POST", AdminToken), 2013, "20000101T000000Z-000000", default))).Status);
+        Assert.Equal(404, (await Run(functions.Recompute(Request("POST", AdminToken), 2031, default))).Status);
+    }
+
+    [Fact]
+    public async Task The_timer_function_closes_a_due_year_once()
+    {
+        var (api, _, closer) = await StartAsync();
+        var timer = new CloseCollectionYears(closer, NullLogger<CloseCollectionYears>.Instance);
+        await timer.Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+        Assert.Null((await api.Years.GetAsync(2013))!.Value.Year.ClosedAt);
+
+        api.Clock.Now = Closes.AddMinutes(5);
+        await timer.Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+        await timer.Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+
+        var year = (await api.Years.GetAsync(2013))!.Value.Year;
+        Assert.NotNull(year.PublishedAt);
+        var manifests = new List<string>();
+        await foreach (var blob in api.Storage.Published.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "2013/versions/", CancellationToken.None))
+        {
+            if (blob.Name.EndsWith("/manifest.json", StringComparison.Ordinal)) manifests.Add(blob.Name);
+        }
+        Assert.Equal([$"2013/versions/{year.PublishedVersion}/manifest.json"], manifests);
+    }
+}
