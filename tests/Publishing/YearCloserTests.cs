@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Pps.Core.Aggregation;
 using Pps.Core.Catalogue;
 using Pps.Core.Intake;
 using Pps.Core.Publishing;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Tests.Support;
+using Part1 = Pps.Tests.Aggregation.Part1;
 
 namespace Pps.Tests.Publishing;
 
@@ -116,4 +118,42 @@ public class YearCloserTests
         var outcome = Assert.Single(await setup.Closer().CloseDueYearsAsync());
         await PublisherTests.AssertPublishedSetMatchesSchemasAsync(setup.Storage.Published, outcome.Manifest!);
     }
+
+    [Fact]
+    public async Task The_2013_figures_read_back_from_the_published_blobs_equal_what_the_aggregation_tests_pin()
+    {
+        var setup = await Year2013WithRealRatingsAsync();
+        setup.Clock.Now = Closes.AddMinutes(1);
+        var manifest = Assert.Single(await setup.Closer().CloseDueYearsAsync()).Manifest!;
+
+        var figures = new List<Figure>();
+        foreach (var file in manifest.Files.Where(f => f.Kind == "figure"))
+        {
+            var json = (await setup.Storage.Published.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content;
+            var figure = json.ToObjectFromJson<Figure>(PublishedSetBuilder.Json)!;
+            figures.Add(figure with { Rows = figure.Rows.Select(row => (IReadOnlyList<object?>)row.Select(PlainCell).ToList()).ToList() });
+        }
+        var highlightsFile = manifest.Files.Single(f => f.Kind == "highlights");
+        var highlights = (await setup.Storage.Published.GetBlobClient(highlightsFile.Path).DownloadContentAsync()).Value.Content
+            .ToObjectFromJson<List<Highlight>>(PublishedSetBuilder.Json)!;
+        var published = new PartResult(figures, highlights);
+
+        Assert.Equal(91, Part1.ReportFigures2013Tests.Stated.Count);
+        foreach (var stated in Part1.ReportFigures2013Tests.Stated)
+        {
+            var value = Part1.FigureReader.Number(Part1.FigureReader.Read(published, stated.Figure, stated.Row, stated.Column));
+            Assert.True(stated.Expected == value, $"{stated.StatementId}: published {value}, the aggregation tests pin {stated.Expected}");
+        }
+        Assert.Equal(131, published.Figures.Single(f => f.Id == "chart-4").Returns);
+    }
+
+    /// <summary>A JSON cell as the aggregation produced it: whole number, decimal, text or null.</summary>
+    private static object? PlainCell(object? cell) => cell switch
+    {
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } n => n.TryGetInt64(out var whole) ? whole : n.GetDecimal(),
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } t => t.GetString(),
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null } => null,
+        System.Text.Json.JsonElement other => other.ToString(),
+        _ => cell,
+    };
 }
