@@ -8,6 +8,7 @@ using Pps.Core.Publishing;
 using Pps.Core.Reference;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
+using Pps.Core.Synthetic;
 
 namespace Pps.Cli;
 
@@ -46,7 +47,7 @@ public static class PipelineCommand
 
         var imported = await reference.ImportCsvAsync(new StringReader(ReferenceCsv(Year)));
         if (!imported.Succeeded) throw new InvalidOperationException("Reference data import failed: " + string.Join("; ", imported.Problems));
-        Console.WriteLine($"Imported reference data for {imported.Data!.Rows.Count()} services ({OnsPopulation.Source}).");
+        Console.WriteLine($"Imported reference data for {imported.Data!.Rows.Count()} services: {OnsPopulation.Source}; SEN and FSM pupils are SYNTHETIC.");
 
         var stored = 0;
         using var ratings = new StreamReader(ratingsFile);
@@ -84,22 +85,27 @@ public static class PipelineCommand
 
     private sealed record PublishedHighlight(string Id, string Text);
 
-    /// <summary>NPPN's reference-data CSV for a year, from the ONS population that ships with the catalogue.</summary>
+    /// <summary>
+    /// NPPN's reference-data CSV for a year: the real ONS population that ships with the catalogue, and
+    /// synthetic SEN and FSM pupil counts (no public 2013 counts by local authority exist), labelled so.
+    /// </summary>
     private static string ReferenceCsv(int year)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
         foreach (var column in ReferenceDataCsv.RequiredColumns.Append("source")) csv.WriteField(column);
         csv.NextRecord();
+        var synthetic = SyntheticReturns.Generate(seed: year, firstYear: year, lastYear: year).Reference;
         foreach (var service in ServiceRegistry.ExistingIn(year))
         {
+            var pupils = synthetic.For(year, service.Id);
             csv.WriteField(service.Id);
             csv.WriteField(year);
             csv.WriteField(service.Region);
             csv.WriteField(OnsPopulation.For(service));
-            csv.WriteField("");
-            csv.WriteField("");
-            csv.WriteField(OnsPopulation.Source);
+            csv.WriteField(pupils?.SenPupils);
+            csv.WriteField(pupils?.FsmPupils);
+            csv.WriteField(pupils?.SenPupils is null ? OnsPopulation.Source : SyntheticReturns.ReferenceSource);
             csv.NextRecord();
         }
         csv.Flush();

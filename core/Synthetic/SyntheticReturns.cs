@@ -59,13 +59,9 @@ public static class SyntheticReturns
     /// <summary>The share of the 0-19 population taken as school age (5-15: 11 of 20 years).</summary>
     public const decimal SchoolAgeShare = 11m / 20m;
 
-    private static readonly Lazy<IReadOnlyDictionary<string, long>> PopulationByOnsCode = new(() =>
-        EmbeddedCsv.Read("la-population-0-19.csv", row => (Code: row.GetField("ons_code")!, Population: long.Parse(row.GetField("population_0_19")!, CultureInfo.InvariantCulture)))
-            .ToDictionary(x => x.Code, x => x.Population));
-
     /// <summary>The real 0-19 population (ONS mid-2014) of the service's local authority; null when it has none.</summary>
     public static long? Population0To19(int serviceId) =>
-        ServiceRegistry.Find(serviceId)?.OnsCode is { } code && PopulationByOnsCode.Value.TryGetValue(code, out var p) ? p : null;
+        ServiceRegistry.Find(serviceId) is { } service ? OnsPopulation.For(service) : null;
 
     public static SyntheticData Generate(int seed, int firstYear = 2009, int lastYear = 2013, SyntheticOptions? options = null)
     {
