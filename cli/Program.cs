@@ -7,6 +7,7 @@ try
     return command switch
     {
         "pipeline" => await PipelineCommand.RunAsync(options),
+        "bench-close" => await BenchCloseCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -21,6 +22,8 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: pps <command> [options]
           pipeline --data <shared/data folder>   load the real 2013 self-ratings as returns, close 2013 and publish
+          bench-close [--runs 5] [--seed N] [--warmups 1] [--phases false]
+                                                 time closing 2013 (5 years of synthetic returns) against a read+write floor
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;
