@@ -62,9 +62,14 @@ public sealed class YearCloser(
             {
                 return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
             }
-            var locked = await LockReturnsAsync(year, ct);
+            // Locking changes no values, so the year's returns as read here feed the recompute, and the
+            // earlier years and reference data load while the locks are written.
+            var thisYear = await returns.ListYearAsync(year, ct);
+            var earlierYears = LoadYearsAsync(year - HistoryYears + 1, HistoryYears - 1, ct);
+            var referenceData = reference.LoadAsync(ct);
+            var locked = await LockReturnsAsync(thisYear, ct);
             etag = await years.SaveAsync(collection = collection with { ClosedAt = collection.ClosedAt ?? clock.GetUtcNow() }, etag, ct);
-            var manifest = await RecomputeAsync(year, Manifest.Final, ct);
+            var manifest = await PublishAsync(year, Manifest.Final, [.. await earlierYears, .. thisYear], await referenceData, ct);
             await years.SaveAsync(collection with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
             log.LogInformation("Closed {Year}: locked {Locked} returns, published version {Version} with {Files} files", year, locked, manifest.Version, manifest.Files.Count);
             return new CloseOutcome(year, CloseOutcome.Published, manifest, locked);
@@ -112,25 +117,33 @@ public sealed class YearCloser(
     /// </summary>
     public async Task<Manifest> RecomputeAsync(int year, string status, CancellationToken ct = default)
     {
-        var history = Enumerable.Range(year - HistoryYears + 1, HistoryYears);
-        var perYear = await Task.WhenAll(history.Select(y => returns.ListYearAsync(y, ct)));
-        var counted = perYear.SelectMany(list => list)
-            .Where(r => r.SubmittedAt is not null)
-            .Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values))
-            .ToList();
+        var history = LoadYearsAsync(year - HistoryYears + 1, HistoryYears, ct);
+        var referenceData = reference.LoadAsync(ct);
+        return await PublishAsync(year, status, await history, await referenceData, ct);
+    }
+
+    private async Task<IReadOnlyList<ServiceReturn>> LoadYearsAsync(int firstYear, int count, CancellationToken ct)
+    {
+        var perYear = await Task.WhenAll(Enumerable.Range(firstYear, count).Select(y => returns.ListYearAsync(y, ct)));
+        return perYear.SelectMany(list => list).ToList();
+    }
+
+    /// <summary>Computes from the submitted returns among those given and publishes with the given status.</summary>
+    private async Task<Manifest> PublishAsync(int year, string status, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, CancellationToken ct)
+    {
         var input = new AggregationInput
         {
             Year = year,
-            Returns = counted,
-            Reference = await reference.LoadAsync(ct),
+            Returns = stored.Where(r => r.SubmittedAt is not null).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
+            Reference = referenceData,
             NationalServiceCount = ServiceRegistry.NationalCount,
         };
         return await publisher.PublishAsync(NationalAggregator.Compute(input), status, ct);
     }
 
-    private async Task<int> LockReturnsAsync(int year, CancellationToken ct)
+    private async Task<int> LockReturnsAsync(IReadOnlyList<ServiceReturn> thisYear, CancellationToken ct)
     {
-        var open = (await returns.ListYearAsync(year, ct)).Where(r => r.Status != ReturnStatus.Locked).ToList();
+        var open = thisYear.Where(r => r.Status != ReturnStatus.Locked).ToList();
         await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = publisher.Parallelism, CancellationToken = ct },
             async (stored, token) => await returns.SaveAsync(
                 stored with { Status = ReturnStatus.Locked, UpdatedAt = clock.GetUtcNow() }, stored, "nppn:close", "lock", ct: token));
