@@ -6,4 +6,11 @@ cd "$(dirname "$0")/.."
 bash infra/check.sh
 source scripts/azurite.sh
 azurite_start
-dotnet test PPS.Serverless.sln --configuration Release --logger "console;verbosity=normal" "$@"
+log="$(mktemp -t pps-test.XXXXXX)"
+status=0
+dotnet test PPS.Serverless.sln --configuration Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+passed=$( (grep -E '^\s+Passed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
+failed=$( (grep -E '^\s+Failed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed"
+exit "$status"
