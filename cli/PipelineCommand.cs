@@ -70,7 +70,7 @@ public static class PipelineCommand
         var published = outcomes.Single(o => o.Year == Year);
         if (published.Manifest is null) throw new InvalidOperationException($"The close-of-year run did not publish {Year}: {published.Result}.");
         var manifest = published.Manifest;
-        Console.WriteLine($"Locked {published.ReturnsLocked} returns and published version {manifest.Version}: {manifest.Files.Count} files.");
+        Console.WriteLine($"Closed the year (locking its {published.ReturnsLocked} returns) and published version {manifest.Version}: {manifest.Files.Count} files.");
         Console.WriteLine($"Manifest: {storage.Published.Uri}/{PublishedPaths.Manifest(Year, Manifest.Final)}");
         Console.WriteLine($"Index:    {storage.Published.Uri}/{PublishedPaths.Index}");
 

@@ -17,6 +17,17 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
 
     public async Task<Manifest> PublishAsync(NationalResult result, string status, CancellationToken ct = default)
     {
+        var manifest = await WriteVersionAsync(result, status, ct);
+        await MakeCurrentAsync(manifest, ct);
+        return manifest;
+    }
+
+    /// <summary>
+    /// Writes a new version's files and its own manifest, and nothing a reader follows: until
+    /// <see cref="MakeCurrentAsync"/> the version is invisible.
+    /// </summary>
+    public async Task<Manifest> WriteVersionAsync(NationalResult result, string status, CancellationToken ct = default)
+    {
         var now = clock.GetUtcNow();
         var version = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var files = PublishedSetBuilder.Build(result, version);
@@ -26,14 +37,20 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
         var returns = result.Figures.FirstOrDefault(f => f.Id == "table-a")?.Returns
             ?? (result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns));
         var manifest = new Manifest(result.Year, version, status, now, returns, files.Select(f => f.ToManifestEntry()).ToList());
-        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json);
-        await store.WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version), manifestBytes, "application/json", ct);
-        await store.ReplaceAsync(PublishedPaths.Manifest(result.Year, status), manifestBytes, "application/json", null, ct);
-        if (status == Manifest.Final)
+        await store.WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
+            JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
+        return manifest;
+    }
+
+    /// <summary>Points the year's manifest for the version's status at it and, for a final version, the index.</summary>
+    public async Task MakeCurrentAsync(Manifest manifest, CancellationToken ct = default)
+    {
+        await store.ReplaceAsync(PublishedPaths.Manifest(manifest.Year, manifest.Status),
+            JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", null, ct);
+        if (manifest.Status == Manifest.Final)
         {
             await UpdateIndexAsync(manifest, ct);
         }
-        return manifest;
     }
 
     /// <summary>Points the year's final manifest back at an earlier final version, which stays as it was written.</summary>
@@ -46,8 +63,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
         {
             throw new InvalidOperationException($"Version {version} of {year} is {manifest.Status}; only a final version can be made current.");
         }
-        await store.ReplaceAsync(PublishedPaths.Manifest(year, Manifest.Final), stored.Content.ToArray(), "application/json", null, ct);
-        await UpdateIndexAsync(manifest, ct);
+        await MakeCurrentAsync(manifest, ct);
         return manifest;
     }
 

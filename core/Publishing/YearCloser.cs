@@ -18,8 +18,8 @@ public sealed record CloseOutcome(int Year, string Result, Manifest? Manifest, i
 }
 
 /// <summary>
-/// Closes collection years whose window has passed: locks every return, recomputes every figure and
-/// publishes them. Safe to run on many instances at once (a blob lease per year lets one through) and
+/// Closes collection years whose window has passed: locks every return (by marking the year closed),
+/// recomputes every figure and publishes them. Safe to run on many instances at once (a blob lease per year lets one through) and
 /// to re-run after a failure (each step is idempotent and the year is marked published last).
 /// </summary>
 public sealed class YearCloser(
@@ -62,15 +62,14 @@ public sealed class YearCloser(
             {
                 return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
             }
-            // Locking changes no values, so the year's returns as read here feed the recompute, and the
-            // earlier years and reference data load while the locks are written.
+            // Marking the year closed locks every return of it (ServiceReturn.AsOf): one conditional write.
             var thisYear = await returns.ListYearAsync(year, ct);
-            var earlierYears = LoadYearsAsync(year - HistoryYears + 1, HistoryYears - 1, ct);
-            var referenceData = reference.LoadAsync(ct);
-            var locked = await LockReturnsAsync(thisYear, ct);
-            etag = await years.SaveAsync(collection = collection with { ClosedAt = collection.ClosedAt ?? clock.GetUtcNow() }, etag, ct);
-            var manifest = await PublishAsync(year, Manifest.Final, [.. await earlierYears, .. thisYear], await referenceData, ct);
-            await years.SaveAsync(collection with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
+            var locked = collection.ClosedAt is null ? thisYear.Count : 0;
+            var closed = collection with { ClosedAt = collection.ClosedAt ?? clock.GetUtcNow() };
+            etag = await years.SaveAsync(closed, etag, ct);
+            var manifest = await WriteFinalVersionAsync(year, thisYear, ct);
+            await publisher.MakeCurrentAsync(manifest, ct);
+            await years.SaveAsync(closed with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
             log.LogInformation("Closed {Year}: locked {Locked} returns, published version {Version} with {Files} files", year, locked, manifest.Version, manifest.Files.Count);
             return new CloseOutcome(year, CloseOutcome.Published, manifest, locked);
         }, ct);
@@ -128,26 +127,25 @@ public sealed class YearCloser(
         return perYear.SelectMany(list => list).ToList();
     }
 
-    /// <summary>Computes from the submitted returns among those given and publishes with the given status.</summary>
-    private async Task<Manifest> PublishAsync(int year, string status, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, CancellationToken ct)
-    {
-        var input = new AggregationInput
+    private async Task<Manifest> PublishAsync(int year, string status, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, CancellationToken ct) =>
+        await publisher.PublishAsync(Compute(year, stored, referenceData), status, ct);
+
+    /// <summary>Every figure for the year from the submitted returns among those given (drafts never count).</summary>
+    public static NationalResult Compute(int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData) =>
+        NationalAggregator.Compute(new AggregationInput
         {
             Year = year,
             Returns = stored.Where(r => r.SubmittedAt is not null).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
             Reference = referenceData,
             NationalServiceCount = ServiceRegistry.NationalCount,
-        };
-        return await publisher.PublishAsync(NationalAggregator.Compute(input), status, ct);
-    }
+        });
 
-    private async Task<int> LockReturnsAsync(IReadOnlyList<ServiceReturn> thisYear, CancellationToken ct)
+    private async Task<Manifest> WriteFinalVersionAsync(int year, IReadOnlyList<ServiceReturn> thisYear, CancellationToken ct)
     {
-        var open = thisYear.Where(r => r.Status != ReturnStatus.Locked).ToList();
-        await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = publisher.Parallelism, CancellationToken = ct },
-            async (stored, token) => await returns.SaveAsync(
-                stored with { Status = ReturnStatus.Locked, UpdatedAt = clock.GetUtcNow() }, stored, "nppn:close", "lock", ct: token));
-        return open.Count;
+        var earlierYears = LoadYearsAsync(year - HistoryYears + 1, HistoryYears - 1, ct);
+        var referenceData = reference.LoadAsync(ct);
+        var result = Compute(year, [.. await earlierYears, .. thisYear], await referenceData);
+        return await publisher.WriteVersionAsync(result, Manifest.Final, ct);
     }
 
     private async Task<CloseOutcome> UnderYearLeaseAsync(int year, Func<Task<CloseOutcome>> work, CancellationToken ct)

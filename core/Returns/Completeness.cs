@@ -50,7 +50,7 @@ public static class Completeness
     public static CompletenessReport Build(
         CollectionYear year, IReadOnlyList<ServiceReturn> returns, IReadOnlyList<ServiceReturn> lastYear, ReturnDefinition definition, DateTimeOffset now)
     {
-        var byService = returns.ToDictionary(r => r.ServiceId);
+        var byService = returns.Select(r => r.AsOf(year, now)).ToDictionary(r => r.ServiceId);
         var previous = lastYear.ToDictionary(r => r.ServiceId);
         var ids = ServiceRegistry.ExistingIn(year.Year).Select(s => s.Id).Union(byService.Keys).Order().ToList();
 
@@ -68,7 +68,8 @@ public static class Completeness
 
         var exemplificationFields = definition.Sections.Where(s => s.Id == "A").SelectMany(s => s.Fields).Select(f => f.Id).ToList();
         var additionalFields = definition.Sections.Where(s => s.Id is not "A" and not "H").SelectMany(s => s.Fields).Select(f => f.Id).ToList();
-        var returned = returns.Where(r => r.Status is ReturnStatus.Submitted or ReturnStatus.Locked).ToList();
+        // Returned means submitted (as the national figures count it), whether or not the year has closed since.
+        var returned = returns.Where(r => r.SubmittedAt is not null).ToList();
         var national = year.NationalServiceCount;
         ParticipationTotal Total(string table, string title, IReadOnlyList<string> fields)
         {

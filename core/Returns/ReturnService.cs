@@ -64,7 +64,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         var year = found.Value.Year;
         var now = clock.GetUtcNow();
 
-        var current = await readCurrent;
+        var current = (await readCurrent)?.AsOf(year, now);
         if (current?.ETag != change.IfMatch)
         {
             return new ReturnOutcome.Conflict(current, current is null
@@ -154,7 +154,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
         var current = returns.GetAsync(year, serviceId, ct);
         var previous = returns.GetAsync(year - 1, serviceId, ct);
-        var (stored, lastYear) = (await current, await previous);
+        var (stored, lastYear) = ((await current)?.AsOf(found.Value.Year, clock.GetUtcNow()), await previous);
         IReadOnlyList<ValidationIssue> unconfirmed = stored is null || lastYear is null
             ? []
             : ReturnValidator.YearOnYearWarnings(ReturnDefinitions.For(year), stored.Values, lastYear.Values)

@@ -1,3 +1,4 @@
+using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 
 namespace Pps.Core.Returns;
@@ -6,7 +7,10 @@ public enum ReturnStatus
 {
     Draft,
     Submitted,
-    /// <summary>Locked when the collection window closed; only NPPN may change it, giving a reason.</summary>
+    /// <summary>
+    /// Locked: the collection window has closed (see <see cref="ServiceReturn.AsOf"/>), or NPPN changed it after
+    /// the close. Only NPPN may change it, giving a reason; an extension reopens it to its service.
+    /// </summary>
     Locked,
 }
 
@@ -33,4 +37,14 @@ public sealed record ServiceReturn
 
     /// <summary>The storage version this was read at (an opaque ETag); null for a return not yet stored.</summary>
     public string? ETag { get; init; }
+
+    /// <summary>
+    /// The return as it stands at <paramref name="now"/>: once the year's window has closed every return of
+    /// the year is locked. The lock is a fact of the year (its closing date, and ClosedAt once the close-of-year
+    /// run has passed), so closing a year is one write, not one per return.
+    /// </summary>
+    public ServiceReturn AsOf(CollectionYear year, DateTimeOffset now) =>
+        Status != ReturnStatus.Locked && year.Year == Year && year.StateAt(now) >= CollectionState.Closed
+            ? this with { Status = ReturnStatus.Locked }
+            : this;
 }

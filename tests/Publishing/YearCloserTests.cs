@@ -58,12 +58,12 @@ public class YearCloserTests
 
         Assert.Equal(CloseOutcome.Published, outcome.Result);
         Assert.Equal(10, outcome.ReturnsLocked);
-        Assert.All(await setup.Returns.ListYearAsync(2013), r => Assert.Equal(ReturnStatus.Locked, r.Status));
         var year = (await setup.Years.GetAsync(2013))!.Value.Year;
         Assert.Equal(CollectionState.Published, year.StateAt(setup.Clock.Now));
         Assert.Equal(outcome.Manifest!.Version, year.PublishedVersion);
-        var history = await setup.Returns.HistoryAsync(2013, 1);
-        Assert.Equal(("nppn:close", "lock"), (history[^1].By, history[^1].Action));
+        Assert.All(await setup.Returns.ListYearAsync(2013), r => Assert.Equal(ReturnStatus.Locked, r.AsOf(year, setup.Clock.Now).Status));
+        var completeness = (await setup.Service.CompletenessAsync(2013))!;
+        Assert.Equal(10, completeness.Services.Count(s => s.State == ReturnState.Locked));
 
         var stored = (await setup.Returns.GetAsync(2013, 1))!;
         var refused = await setup.Service.SaveDraftAsync(Actor.ForService(1),
