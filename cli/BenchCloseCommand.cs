@@ -45,7 +45,6 @@ public static class BenchCloseCommand
         Console.WriteLine($"Publisher parallelism {new Publisher(new BlobPublishedStore(CommandLine.Storage().Published), TimeProvider.System).Parallelism}; " +
                           $"{Environment.ProcessorCount} CPUs; {runs} runs after {warmups} discarded warm-up(s); fresh tables and containers per run.");
         Console.WriteLine("floor      = read every return of the 5 years (in parallel) + write the same files and the manifest/pointer/index (parallelism 16)");
-        Console.WriteLine("floor+lock = floor + rewrite each 2013 return once with its ETag (one conditional table update each, no audit entry)");
         Console.WriteLine();
 
         for (var w = 1; w <= warmups; w++) await RunOnceAsync("w", data, phases: false); // JIT, connection pools, Azurite's first tables
@@ -53,21 +52,19 @@ public static class BenchCloseCommand
         Console.WriteLine();
 
         var results = new List<RunResult>();
-        Console.WriteLine($"{"run",3} {"close ms",9} {"floor ms",9} {"ratio",6} {"floor+lock",11} {"ratio",6} {"locked",7} {"files",6} {"alloc MB",9}");
+        Console.WriteLine($"{"run",3} {"close ms",9} {"floor ms",9} {"ratio",6} {"locked",7} {"files",6} {"alloc MB",9}");
         for (var run = 1; run <= runs; run++)
         {
             var r = await RunOnceAsync(run.ToString(CultureInfo.InvariantCulture), data, phases);
             results.Add(r);
-            Console.WriteLine($"{run,3} {r.CloseMs,9:0} {r.FloorMs,9:0} {r.CloseMs / r.FloorMs,6:0.00} {r.FloorLockMs,11:0} {r.CloseMs / r.FloorLockMs,6:0.00} " +
+            Console.WriteLine($"{run,3} {r.CloseMs,9:0} {r.FloorMs,9:0} {r.CloseMs / r.FloorMs,6:0.00} " +
                               $"{r.Locked,7} {r.Files,6} {r.CloseAllocatedBytes / 1e6,9:0.0}");
         }
 
         Console.WriteLine();
         Summary("close ms", results.Select(r => r.CloseMs), "0");
         Summary("floor ms", results.Select(r => r.FloorMs), "0");
-        Summary("floor+lock ms", results.Select(r => r.FloorLockMs), "0");
         Summary("close / floor", results.Select(r => r.CloseMs / r.FloorMs), "0.00");
-        Summary("close / floor+lock", results.Select(r => r.CloseMs / r.FloorLockMs), "0.00");
 
         if (phases)
         {
@@ -83,7 +80,6 @@ public static class BenchCloseCommand
 
         var closeMedian = Median(results.Select(r => r.CloseMs).ToList());
         var ratioMedian = Median(results.Select(r => r.CloseMs / r.FloorMs).ToList());
-        var ratioLockMedian = Median(results.Select(r => r.CloseMs / r.FloorLockMs).ToList());
         var closeMax = results.Max(r => r.CloseMs);
         var ratioMax = results.Max(r => r.CloseMs / r.FloorMs);
         Console.WriteLine();
@@ -91,8 +87,6 @@ public static class BenchCloseCommand
                           $" (worst run {closeMax:0} ms: {(closeMax <= TargetMs ? "met" : "missed")})");
         Console.WriteLine($"Target close <= {TargetRatio}x floor: median ratio {ratioMedian:0.00} -> {(ratioMedian <= TargetRatio ? "MET" : "MISSED")}" +
                           $" (worst run {ratioMax:0.00}: {(ratioMax <= TargetRatio ? "met" : "missed")})");
-        Console.WriteLine($"Against floor+lock (the floor plus the unavoidable lock writes): median ratio {ratioLockMedian:0.00} -> " +
-                          $"{(ratioLockMedian <= TargetRatio ? "within" : "over")} {TargetRatio}x");
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         Console.WriteLine($"Process peak working set {process.PeakWorkingSet64 / 1048576.0:0} MB (working set now {Environment.WorkingSet / 1048576.0:0} MB); " +
@@ -100,7 +94,7 @@ public static class BenchCloseCommand
         return closeMedian <= TargetMs && ratioMedian <= TargetRatio ? 0 : 1;
     }
 
-    private sealed record RunResult(double CloseMs, double FloorMs, double FloorLockMs, int Locked, int Files, long CloseAllocatedBytes, Dictionary<string, double> Phases);
+    private sealed record RunResult(double CloseMs, double FloorMs, int Locked, int Files, long CloseAllocatedBytes, Dictionary<string, double> Phases);
 
     private static async Task<RunResult> RunOnceAsync(string label, SyntheticData data, bool phases)
     {
@@ -121,15 +115,13 @@ public static class BenchCloseCommand
             var result = await ComputeAsync(returns, reference);
 
             // (a) the close, as the timer runs it for one year; (b) the floor: read every return of the 5 years,
-            // write the same files and the manifest writes; (c) the floor plus rewriting each 2013 return once
-            // under its ETag. Odd runs time the close first, even runs last, so neither side always meets a
+            // write the same files and the manifest writes. Odd runs time the close first, even runs last, so neither side always meets a
             // cold or a warm Azurite.
             var closeFirst = !int.TryParse(label, CultureInfo.InvariantCulture, out var number) || number % 2 == 1;
-            double floorMs = 0, floorLockMs = 0;
+            double floorMs = 0;
             if (!closeFirst)
             {
-                floorMs = await FloorAsync(storage, returns, store, publisher.Parallelism, result, "floor", lockYear: false);
-                floorLockMs = await FloorAsync(storage, returns, store, publisher.Parallelism, result, "floorlock", lockYear: true);
+                floorMs = await FloorAsync(returns, store, publisher.Parallelism, result);
             }
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var watch = Stopwatch.StartNew();
@@ -143,12 +135,11 @@ public static class BenchCloseCommand
             }
             if (closeFirst)
             {
-                floorMs = await FloorAsync(storage, returns, store, publisher.Parallelism, result, "floor", lockYear: false);
-                floorLockMs = await FloorAsync(storage, returns, store, publisher.Parallelism, result, "floorlock", lockYear: true);
+                floorMs = await FloorAsync(returns, store, publisher.Parallelism, result);
             }
 
             var phaseTimes = phases ? await PhasesAsync(label + "p", data) : [];
-            return new RunResult(closeMs, floorMs, floorLockMs, outcome.ReturnsLocked, outcome.Manifest.Files.Count, allocated, phaseTimes);
+            return new RunResult(closeMs, floorMs, outcome.ReturnsLocked, outcome.Manifest.Files.Count, allocated, phaseTimes);
         }
         finally
         {
@@ -159,13 +150,7 @@ public static class BenchCloseCommand
     private static async Task<NationalResult> ComputeAsync(ReturnStore returns, ReferenceDataStore reference)
     {
         var perYear = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(y => returns.ListYearAsync(y)));
-        return NationalAggregator.Compute(new AggregationInput
-        {
-            Year = Year,
-            Returns = perYear.SelectMany(l => l).Where(r => r.SubmittedAt is not null).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
-            Reference = await reference.LoadAsync(),
-            NationalServiceCount = ServiceRegistry.NationalCount,
-        });
+        return YearCloser.Compute(Year, perYear.SelectMany(l => l), await reference.LoadAsync());
     }
 
     /// <summary>
@@ -175,9 +160,9 @@ public static class BenchCloseCommand
     /// hashing them for the manifest) is done before the clock starts.
     /// </summary>
     private static async Task<double> FloorAsync(
-        PpsStorage storage, ReturnStore returns, IPublishedStore store, int parallelism, NationalResult result, string versionTag, bool lockYear)
+        ReturnStore returns, IPublishedStore store, int parallelism, NationalResult result)
     {
-        var version = $"{versionTag}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3])}";
+        var version = $"floor-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3])}";
         var files = PublishedSetBuilder.Build(result, version);
         var manifest = new Manifest(Year, version, Manifest.Final, DateTimeOffset.UtcNow, files.Max(f => f.Returns), files.Select(f => f.ToManifestEntry()).ToList());
         var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json);
@@ -186,23 +171,8 @@ public static class BenchCloseCommand
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
 
         var watch = Stopwatch.StartNew();
-        if (lockYear)
-        {
-            // The year's own returns as raw entities (with their ETags), the other four through the store.
-            var others = Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears - 1).Select(y => returns.ListYearAsync(y)));
-            var own = ReadRawAsync(storage.Returns, Year);
-            await Task.WhenAll(others, own);
-            if (own.Result.Count == 0) throw new InvalidOperationException($"The floor read no {Year} returns.");
-            // The entity is written back as read (the close locks them itself, before or after): the same bytes and
-            // the same conditional update as a lock, without the audit entry ReturnStore.SaveAsync adds.
-            await Parallel.ForEachAsync(own.Result, options, async (entity, token) =>
-                await storage.Returns.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, token));
-        }
-        else
-        {
-            var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(y => returns.ListYearAsync(y)));
-            if (all.Sum(l => l.Count) == 0) throw new InvalidOperationException("The floor read no returns.");
-        }
+        var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(y => returns.ListYearAsync(y)));
+        if (all.Sum(l => l.Count) == 0) throw new InvalidOperationException("The floor read no returns.");
         await Parallel.ForEachAsync(files, options, async (file, token) => await store.WriteOnceAsync(file.Path, file.Content, file.ContentType, token));
         await store.WriteOnceAsync(PublishedPaths.VersionManifest(Year, version), manifestBytes, "application/json", CancellationToken.None);
         await store.ReplaceAsync(PublishedPaths.Manifest(Year, Manifest.Final), manifestBytes, "application/json", null, CancellationToken.None);
@@ -211,19 +181,9 @@ public static class BenchCloseCommand
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    private static async Task<List<TableEntity>> ReadRawAsync(TableClient table, int year)
-    {
-        // The partition key as ReturnStore writes it (Keys.Year, internal to core: the year in 4 digits).
-        var partition = year.ToString("0000", CultureInfo.InvariantCulture);
-        var list = new List<TableEntity>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == partition)) list.Add(e);
-        return list;
-    }
-
     /// <summary>
     /// The close again on fresh storage, step by step with the same public pieces YearCloser uses, each step timed:
-    /// the year lease, reading the year, locking (ReturnStore.SaveAsync: a conditional update and an audit entry per
-    /// return), marking it closed, reading 5 years, loading reference data, computing, building the files, publishing.
+    /// the year lease, reading the year, listing its returns and marking it closed (which locks them), reading 5 years, loading reference data, computing, building the files, publishing.
     /// </summary>
     private static async Task<Dictionary<string, double>> PhasesAsync(string label, SyntheticData data)
     {
@@ -251,35 +211,25 @@ public static class BenchCloseCommand
             var (collection, etag) = (await years.GetAsync(Year))!.Value;
             Lap("1 lease + read the collection year");
 
-            var open = (await returns.ListYearAsync(Year)).Where(r => r.Status != ReturnStatus.Locked).ToList();
-            Lap($"2 lock: list {Year}");
-            await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = publisher.Parallelism },
-                async (stored, token) => await returns.SaveAsync(stored with { Status = ReturnStatus.Locked, UpdatedAt = clock.GetUtcNow() }, stored, "nppn:close", "lock", ct: token));
-            Lap($"3 lock: {open.Count} x (conditional update + audit entry), 16 at once");
+            var thisYear = await returns.ListYearAsync(Year);
+            Lap($"2 list {Year}'s returns ({thisYear.Count})");
             etag = await years.SaveAsync(collection = collection with { ClosedAt = clock.GetUtcNow() }, etag);
-            Lap("4 mark the year closed");
+            Lap("3 mark the year closed (locks its returns)");
 
             var perYear = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(y => returns.ListYearAsync(y)));
-            Lap("5 read 5 years of returns (5 queries in parallel)");
+            Lap("4 read 5 years of returns (5 queries in parallel)");
             var referenceData = await reference.LoadAsync();
-            Lap("6 load reference data");
-            var input = new AggregationInput
-            {
-                Year = Year,
-                Returns = perYear.SelectMany(l => l).Where(r => r.SubmittedAt is not null).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
-                Reference = referenceData,
-                NationalServiceCount = ServiceRegistry.NationalCount,
-            };
-            var result = NationalAggregator.Compute(input);
-            Lap("7 NationalAggregator.Compute");
+            Lap("5 load reference data");
+            var result = YearCloser.Compute(Year, perYear.SelectMany(l => l), referenceData);
+            Lap("6 compute every figure");
             var built = PublishedSetBuilder.Build(result, "phase-build");
             _ = built.Select(f => f.ToManifestEntry()).ToList();
-            Lap($"8 PublishedSetBuilder.Build + hashes ({built.Count} files; pure, also inside 9)");
+            Lap($"7 PublishedSetBuilder.Build + hashes ({built.Count} files; pure, also inside 8)");
             var manifest = await publisher.PublishAsync(result, Manifest.Final);
-            Lap("9 Publisher.PublishAsync (build, write files, manifests, index)");
+            Lap("8 Publisher.PublishAsync (build, write files, manifests, index)");
             await years.SaveAsync(collection with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag);
             await lease.ReleaseAsync();
-            Lap("10 mark published + release lease");
+            Lap("9 mark published + release lease");
             times["= total of the steps"] = total.Elapsed.TotalMilliseconds;
             return times;
         }
