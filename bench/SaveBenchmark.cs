@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Pps.Core.Catalogue;
+using Pps.Core.Synthetic;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
@@ -143,31 +144,8 @@ public static class SaveBenchmark
     private static byte[] Body(int i) => JsonSerializer.SerializeToUtf8Bytes(new { values = Values(i), confirmedWarnings = Array.Empty<string>() }, HttpJson.Options);
 
     /// <summary>Every field of the 2013 return answered and valid; casework users vary a little so each save changes a field.</summary>
-    private static Dictionary<string, object> Values(int i)
-    {
-        var values = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var field in ReturnDefinitions.For(Year).Fields)
-        {
-            values[field.Id] = field.Type switch
-            {
-                FieldType.Rating => "G",
-                FieldType.Choice => field.Options[0].Value,
-                FieldType.MultiChoice => new[] { field.Options[0].Value, field.Options[1].Value },
-                FieldType.Integer => 3,
-                FieldType.Decimal => 1.5m,
-                FieldType.Boolean => true,
-                _ => "Figures checked against the service's own records.",
-            };
-        }
-        values[FieldIds.LowerAge] = 0;
-        values[FieldIds.UpperAge] = 25;
-        values[FieldIds.CoreBudget] = 120000;
-        values[FieldIds.CaseworkUsers] = 400 + i % 10;
-        values[FieldIds.OtherBudgetKinds] = new[] { "parent-participation", "other" };
-        values[FieldIds.OtherBudgetName] = "Short breaks";
-        foreach (var (id, pct) in FieldIds.TimeCategories.Zip(new[] { 50m, 20m, 10m, 10m, 5m, 5m })) values[id] = pct;
-        return values;
-    }
+    private static Dictionary<string, object> Values(int i) =>
+        ExampleReturn.Full(Year, caseworkUsers: 400 + i % 10, comment: "Figures checked against the service's own records.");
 
     private static double Percentile(List<double> values, double p)
     {

@@ -9,6 +9,7 @@ using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
+using Pps.Core.Synthetic;
 using Pps.Functions.Admin;
 using Pps.Functions.Http;
 using Pps.Functions.Returns;
@@ -137,30 +138,5 @@ public sealed class ApiHarness
         Run(ReturnsApi.Reopen(Request("POST", token, body, ifMatch), year, serviceId, default));
 
     /// <summary>A return with every field answered, all valid.</summary>
-    public static Dictionary<string, object> FullReturn(int caseworkUsers = 400)
-    {
-        var definition = ReturnDefinitions.For(2013);
-        var values = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var field in definition.Fields)
-        {
-            values[field.Id] = field.Type switch
-            {
-                FieldType.Rating => "G",
-                FieldType.Choice => field.Options[0].Value,
-                FieldType.MultiChoice => new[] { field.Options[0].Value, field.Options[1].Value },
-                FieldType.Integer => 3,
-                FieldType.Decimal => 1.5m,
-                FieldType.Boolean => true,
-                _ => "A full return.",
-            };
-        }
-        values[FieldIds.LowerAge] = 0;
-        values[FieldIds.UpperAge] = 25;
-        values[FieldIds.CoreBudget] = 120000;
-        values[FieldIds.CaseworkUsers] = caseworkUsers;
-        values[FieldIds.OtherBudgetKinds] = new[] { "parent-participation", "other" };
-        values[FieldIds.OtherBudgetName] = "Short breaks";
-        foreach (var (id, pct) in FieldIds.TimeCategories.Zip(new[] { 50m, 20m, 10m, 10m, 5m, 5m })) values[id] = pct;
-        return values;
-    }
+    public static Dictionary<string, object> FullReturn(int caseworkUsers = 400) => ExampleReturn.Full(2013, caseworkUsers);
 }
