@@ -17,7 +17,7 @@ internal static class AccessCaseworkFigures
         var leads = Stat(chart37, "pct_leads");
         var participant = Stat(chart37, "pct_active-participant");
         var none = Stat(chart37, "pct_no-involvement");
-        highlights.Add("strategic-parent-carer-forum", "strategic", chart37.Id,
+        highlights.Add("strategic-parent-carer-forum", "strategic", chart37,
             "{involved}% of participating services have some involvement in Parent Carer Forums: {leads}% lead or organise the forum and {participant}% are active participants",
             ("involved", none is null ? null : 100 - none), ("leads", leads), ("participant", participant));
     }
@@ -26,7 +26,7 @@ internal static class AccessCaseworkFigures
     {
         var chart28 = c.Shares("chart-28", "Chart 28", "Response times to enquiries", "access", "bar", FieldIds.ResponseDays, cumulative: true);
         figures.Add(chart28);
-        highlights.Add("access-response", "access", chart28.Id,
+        highlights.Add("access-response", "access", chart28,
             "{within2}% of services respond to at least 90% of enquiries within 2 working days and {within3}% within 3 working days; {over5}% are not able to do so within 5 working days",
             ("within2", Cumulative(chart28, "2")), ("within3", Cumulative(chart28, "3")), ("over5", Stat(chart28, "pct_more-than-5")));
 
@@ -35,7 +35,7 @@ internal static class AccessCaseworkFigures
         var noLanguages = Stat(chart29, "pct_none");
         var most = Stat(chart29, "pct_most-in-stock");
         var some = Stat(chart29, "pct_some-in-stock");
-        highlights.Add("access-languages", "access", chart29.Id,
+        highlights.Add("access-languages", "access", chart29,
             "{any}% of participating PPS are able to offer information in other languages; {request}% can do this on request and {stock}% hold information in at least some community languages in stock",
             ("any", noLanguages is null ? null : 100 - noLanguages), ("request", Stat(chart29, "pct_on-request")),
             ("stock", most is null || some is null ? null : Percent.Rounded(CountOf(chart29, "most-in-stock") + CountOf(chart29, "some-in-stock"), chart29.Returns)));
@@ -44,7 +44,7 @@ internal static class AccessCaseworkFigures
 
         var chart30 = c.Shares("chart-30", "Chart 30", "Information published in range of formats", "access", "pie", FieldIds.Formats);
         figures.Add(chart30);
-        highlights.Add("access-formats", "access", chart30.Id,
+        highlights.Add("access-formats", "access", chart30,
             "{request}% of PPS provide alternative formats on request, {course}% do so as a matter of course and {none}% have no provision for alternative formats",
             ("request", Stat(chart30, "pct_on-request")), ("course", Stat(chart30, "pct_matter-of-course")), ("none", Stat(chart30, "pct_no-provision")));
 
@@ -109,10 +109,10 @@ internal static class AccessCaseworkFigures
             ["National share = the mean, over the services that gave all six percentages, of each service's own percentage (every service weighs the same, whatever its staff); shares are rounded to whole numbers, so they may add to 99 or 101.",
              "pct_time_records: share of the returns that said how the percentages were found that used time-allocation records."]);
         figures.Add(chart31a);
-        highlights.Add("casework-direct-work", "casework", chart31a.Id,
+        highlights.Add("casework-direct-work", "casework", chart31a,
             "Direct work with parents accounts for approximately {direct}% of employed PPS time, with {casework}% on individual casework and {policy}% contributing to policy and strategy groups",
             ("direct", direct), ("casework", Stat(chart31a, "pct_casework")), ("policy", Stat(chart31a, "pct_policy")));
-        highlights.Add("casework-time-records", "casework", chart31a.Id,
+        highlights.Add("casework-time-records", "casework", chart31a,
             "{pct}% of respondents were able to use actual service time allocation records to provide this information",
             ("pct", Stat(chart31a, "pct_time_records")));
 
@@ -128,7 +128,7 @@ internal static class AccessCaseworkFigures
 
         var tableL = c.MeasureTable("table-l", "Table L", "Number of parent/carer casework service users", "casework", Measures.CaseworkUsers);
         figures.Add(tableL);
-        highlights.Add("casework-users-change", "casework", tableL.Id,
+        highlights.Add("casework-users-change", "casework", tableL,
             "The overall number (extrapolated total) of parents and carers receiving a casework service over the last 12 months has changed by {change}% compared with last year, to {total}",
             ("change", TypeAndBudgetFigures.ExtrapolatedChange(tableL)), ("total", Part2Context.Round(Stat(tableL, "extrapolated_total"), 0)));
 
@@ -136,14 +136,14 @@ internal static class AccessCaseworkFigures
         var chart33 = c.Ranked("chart-33", "Chart 33", "Parent/carer casework service users per 1,000 population [0-19]", "casework", Measures.UsersPer1000, null,
             v => new Dictionary<string, decimal?> { ["pct_2_to_8"] = Percent.Rounded(v.Count(x => x >= 2 && x <= 8), v.Count) });
         figures.Add(chart33);
-        highlights.Add("casework-users-per-1000", "casework", chart33.Id,
+        highlights.Add("casework-users-per-1000", "casework", chart33,
             "The number of parent carer service users per 1,000 0-19 population ranges from {min} to {max}, with a median of {median} and a mean of {mean}; for {pct}% of services it is between 2 and 8 per 1,000",
             ("min", Part2Context.Round(Stat(chart33, "min"), 1)), ("max", Part2Context.Round(Stat(chart33, "max"), 1)),
             ("median", Part2Context.Round(Stat(chart33, "median"), 1)), ("mean", Part2Context.Round(Stat(chart33, "mean"), 1)), ("pct", Stat(chart33, "pct_2_to_8")));
 
         var chart34 = c.Ranked("chart-34", "Chart 34", "Parent/carer casework service users to total employed FTE staff", "casework", Measures.UsersPerFte);
         figures.Add(chart34);
-        highlights.Add("casework-users-per-fte", "casework", chart34.Id,
+        highlights.Add("casework-users-per-fte", "casework", chart34,
             "The mean and median ratios of parent carer service users to FTE staff are {mean} and {median}",
             ("mean", Part2Context.Round(Stat(chart34, "mean"), 0)), ("median", Part2Context.Round(Stat(chart34, "median"), 0)));
 
@@ -154,13 +154,13 @@ internal static class AccessCaseworkFigures
         figures.Add(chart36);
         var auto = Stat(chart36, "pct_automatically");
         var requested = Stat(chart36, "pct_if-requested");
-        highlights.Add("casework-excluded-pupils", "casework", chart36.Id,
+        highlights.Add("casework-excluded-pupils", "casework", chart36,
             "{pct}% of PPS offer a service to the families of excluded pupils either automatically ({auto}%) or if requested ({requested}%)",
             ("pct", Percent.Rounded(CountOf(chart36, "automatically") + CountOf(chart36, "if-requested"), chart36.Returns)), ("auto", auto), ("requested", requested));
 
         var reach = Reach(c);
         figures.Add(reach);
-        highlights.Add("casework-reach", "casework", reach.Id,
+        highlights.Add("casework-reach", "casework", reach,
             "The number of parents/carers actively using services represents {population}% of the 0-19 population and approximately {sen}% of the SEN population",
             ("population", Stat(reach, "pct_of_population_0_19")), ("sen", Part2Context.Round(Stat(reach, "pct_of_sen_pupils"), 1)));
     }

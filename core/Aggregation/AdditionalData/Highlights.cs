@@ -2,7 +2,8 @@ namespace Pps.Core.Aggregation.AdditionalData;
 
 /// <summary>
 /// Collects the opening statements of the Part 2 sections. A statement is only made when every number it needs
-/// was computed: a missing number never turns into a 0 in a sentence.
+/// was computed and its figure rests on at least one return: a missing number never turns into a 0 in a
+/// sentence. Participation is the exception: "0 services contributed" is itself the statement.
 /// </summary>
 internal sealed class HighlightList
 {
@@ -10,10 +11,11 @@ internal sealed class HighlightList
 
     public IReadOnlyList<Highlight> Items => _items;
 
-    public void Add(string id, string section, string figureId, string template, params (string Name, decimal? Value)[] values)
+    public void Add(string id, string section, Figure figure, string template, params (string Name, decimal? Value)[] values)
     {
         if (values.Any(v => v.Value is null)) return;
-        _items.Add(new Highlight(id, section, figureId, template, values.ToDictionary(v => v.Name, v => v.Value!.Value)));
+        if (figure.Returns == 0 && figure.Section != "participation") return;
+        _items.Add(new Highlight(id, section, figure.Id, template, values.ToDictionary(v => v.Name, v => v.Value!.Value)));
     }
 
     /// <summary>The value of a figure's statistic, or null when the figure lacks it.</summary>

@@ -13,7 +13,7 @@ internal static class StaffingFigures
         var tableH = c.MeasureTable("table-h", "Table H", "Number of Independent Parental Supporters trained", "staffing", Measures.IpsTrained);
         var tableI = c.MeasureTable("table-i", "Table I", "Number of other active volunteers not acting as Independent Parental Supporters", "staffing", Measures.OtherVolunteers);
         figures.AddRange([tableF, tableG, tableH, tableI]);
-        highlights.Add("staffing-ips-change", "staffing", tableG.Id,
+        highlights.Add("staffing-ips-change", "staffing", tableG,
             "The extrapolated number of volunteers acting as Independent Parental Supporters has changed by {change}% compared with last year, to {total}",
             ("change", TypeAndBudgetFigures.ExtrapolatedChange(tableG)), ("total", Part2Context.Round(Stat(tableG, "extrapolated_total"), 0)));
 
@@ -21,13 +21,13 @@ internal static class StaffingFigures
 
         var chart17 = Chart17(c);
         figures.Add(chart17);
-        highlights.Add("staffing-capacity", "staffing", chart17.Id,
+        highlights.Add("staffing-capacity", "staffing", chart17,
             "{paid}% of national PPS capacity is provided by paid staff, {ips}% by volunteer IPS and {other}% by other volunteers",
             ("paid", Stat(chart17, "pct_paid")), ("ips", Stat(chart17, "pct_ips")), ("other", Stat(chart17, "pct_other_volunteers")));
 
         var chart18 = Chart18(c);
         figures.Add(chart18);
-        highlights.Add("staffing-manages-other-staff", "staffing", chart18.Id,
+        highlights.Add("staffing-manages-other-staff", "staffing", chart18,
             "{pct}% of participating services manage staff who are not funded as part of the core service",
             ("pct", Stat(chart18, "pct_yes")));
 
@@ -40,13 +40,13 @@ internal static class StaffingFigures
                 ["pct_1_to_3"] = Percent.Rounded(v.Count(x => x >= 1m && x <= 3m), v.Count),
             });
         figures.Add(chart19);
-        highlights.Add("staffing-fte-median", "staffing", chart19.Id,
+        highlights.Add("staffing-fte-median", "staffing", chart19,
             "The median number of full-time equivalent staff (including any administrative support) is {median}, with a mean of {mean}; {le1} services ({pct_le1}%) have 1 or fewer FTE staff",
             ("median", Stat(chart19, "median")), ("mean", Stat(chart19, "mean")), ("le1", Stat(chart19, "count_1_or_less")), ("pct_le1", Stat(chart19, "pct_1_or_less")));
 
         var chart20 = c.Change("chart-20", "Chart 20", "Changes in numbers of staff in post compared with last year (only changes over 2%)", "staffing", Measures.Fte);
         figures.Add(chart20);
-        highlights.Add("staffing-fte-changes", "staffing", chart20.Id,
+        highlights.Add("staffing-fte-changes", "staffing", chart20,
             "{down2} services experienced a decrease in staffing of more than 2% (with {down10} a decrease of over 10%); {up2} services report an increase of more than 2% ({up10} of these over 10%)",
             ("down2", Stat(chart20, "decrease_over_2")), ("down10", Stat(chart20, "decrease_over_10")),
             ("up2", Stat(chart20, "increase_over_2")), ("up10", Stat(chart20, "increase_over_10")));
@@ -62,7 +62,7 @@ internal static class StaffingFigures
                 ["pct_10_or_more"] = Percent.Rounded(v.Count(x => x >= 10), v.Count),
             });
         figures.Add(chart22);
-        highlights.Add("staffing-ips", "staffing", chart22.Id,
+        highlights.Add("staffing-ips", "staffing", chart22,
             "{none}% of participating PPS have no active volunteer IPS and a further {one}% have only one; {ten}% have 10 or more volunteer IPS",
             ("none", Stat(chart22, "pct_none")), ("one", Stat(chart22, "pct_one")), ("ten", Stat(chart22, "pct_10_or_more")));
 
@@ -78,7 +78,7 @@ internal static class StaffingFigures
                 ["pct_10_or_more"] = Percent.Rounded(v.Count(x => x >= 10), v.Count),
             });
         figures.Add(chart24);
-        highlights.Add("staffing-ips-trained", "staffing", chart24.Id,
+        highlights.Add("staffing-ips-trained", "staffing", chart24,
             "{none}% of the {n} PPS that submitted data did not train new volunteer IPS in the last 12 months, {few}% trained between 1 and 5 volunteers and {ten}% trained 10 or more",
             ("none", Stat(chart24, "pct_none")), ("n", chart24.Returns), ("few", Stat(chart24, "pct_1_to_5")), ("ten", Stat(chart24, "pct_10_or_more")));
 
@@ -91,7 +91,7 @@ internal static class StaffingFigures
                 ["count_one"] = v.Count(x => x == 1),
             });
         figures.Add(chart25);
-        highlights.Add("staffing-other-volunteers", "staffing", chart25.Id,
+        highlights.Add("staffing-other-volunteers", "staffing", chart25,
             "{total} volunteers carry out duties other than as an IPS; {pct}% of participating services use volunteers for other duties, {one} of them just 1 volunteer",
             ("total", Stat(chart25, "total")), ("pct", Stat(chart25, "pct_any")), ("one", Stat(chart25, "count_one")));
 
@@ -101,7 +101,7 @@ internal static class StaffingFigures
         var chart27 = c.Scatter("chart-27", "Chart 27", "The relationship between the number of FTE staff and the numbers of pupils with SEN", "staffing",
             "sen", r => r.SenPupils, "Pupils with SEN", Measures.Fte);
         figures.Add(chart27);
-        highlights.Add("staffing-sen-correlation", "staffing", chart27.Id,
+        highlights.Add("staffing-sen-correlation", "staffing", chart27,
             "The correlation between the number of FTE paid PPS staff and the number of pupils with SEN is {r}",
             ("r", Part2Context.Round(Stat(chart27, "correlation"), 2)));
     }

@@ -38,7 +38,7 @@ internal static class TypeAndBudgetFigures
             new Dictionary<string, decimal?> { ["returns"] = byYear[c.Year], ["national"] = nationalNow, ["pct"] = Percent.Rounded(byYear[c.Year], nationalNow) },
             ["A return counts when it gives any figure outside the self-assessment (section A).", "Percentage of the services existing nationally that year, rounded to the nearest whole number."],
             c.FiveYears, byYear);
-        highlights.Add("participation-additional-data", "participation", figure.Id,
+        highlights.Add("participation-additional-data", "participation", figure,
             "{returns} services ({pct}% of services nationally) contributed to the additional data collection",
             ("returns", Stat(figure, "returns")), ("pct", Stat(figure, "pct")));
         return figure;
@@ -68,13 +68,13 @@ internal static class TypeAndBudgetFigures
             ["Returns that gave both the lowest and the highest age covered."]);
         figures.Add(chart6);
 
-        highlights.Add("type-mix", "type", chart5.Id,
+        highlights.Add("type-mix", "type", chart5,
             "This year {in_house}% of participating services are in-house, {out_sourced}% out-sourced and {mixed}% mixed",
             ("in_house", Stat(chart5, "pct_in-house")), ("out_sourced", Stat(chart5, "pct_out-sourced")), ("mixed", Stat(chart5, "pct_mixed")));
-        highlights.Add("type-changes", "type", tableD.Id,
+        highlights.Add("type-changes", "type", tableD,
             "{changed} of {n} services report a change of type in the last 12 months",
             ("changed", tableD.Returns - tableD.Rows.Where(r => (string?)r[0] == "none").Sum(r => (int)r[2]!)), ("n", tableD.Returns));
-        highlights.Add("type-age-range", "type", chart6.Id,
+        highlights.Add("type-age-range", "type", chart6,
             "{cover}% of participating services cover the 0-19 age range, with {to25}% extending the range up to 25",
             ("cover", Stat(chart6, "pct_cover_0_19")), ("to25", Stat(chart6, "pct_up_to_25")));
     }
@@ -84,27 +84,27 @@ internal static class TypeAndBudgetFigures
         var tableE = c.MeasureTable("table-e", "Table E", "Total budget for Parent Partnership Services", "budget", Measures.Budget);
         figures.Add(tableE);
         var change = ExtrapolatedChange(tableE);
-        highlights.Add("budget-total-change", "budget", tableE.Id,
+        highlights.Add("budget-total-change", "budget", tableE,
             "The extrapolated total budget for all services has changed by {change}% compared with last year, to £{total}",
             ("change", change), ("total", Part2Context.Round(Stat(tableE, "extrapolated_total"), 0)));
 
         var chart7 = Chart7(c);
         figures.Add(chart7);
-        highlights.Add("budget-other-budgets", "budget", chart7.Id,
+        highlights.Add("budget-other-budgets", "budget", chart7,
             "{n} services ({pct}% of those that answered) manage other budgets: {one} manage 1, {two} manage 2 and {three} manage 3 or more",
             ("n", Stat(chart7, "count_manage_other")), ("pct", Stat(chart7, "pct_manage_other")),
             ("one", Stat(chart7, "count_1")), ("two", Stat(chart7, "count_2")), ("three", Stat(chart7, "count_3_or_more")));
 
         var chart8 = c.Ranked("chart-8", "Chart 8", "Total budget for Parent Partnership Service", "budget", Measures.Budget);
         figures.Add(chart8);
-        highlights.Add("budget-mean-median", "budget", chart8.Id,
+        highlights.Add("budget-mean-median", "budget", chart8,
             "The mean budget per service is £{mean} and the median £{median}, from £{min} to £{max}",
             ("mean", Part2Context.Round(Stat(chart8, "mean"), 0)), ("median", Part2Context.Round(Stat(chart8, "median"), 0)),
             ("min", Stat(chart8, "min")), ("max", Stat(chart8, "max")));
 
         var chart9 = c.Change("chart-9", "Chart 9", "Changes in service budget compared with last year (only changes over 2%)", "budget", Measures.Budget);
         figures.Add(chart9);
-        highlights.Add("budget-changes", "budget", chart9.Id,
+        highlights.Add("budget-changes", "budget", chart9,
             "{down2} services report a budget decrease of more than 2% (with {down10} reporting a decrease of more than 10%); {up2} services report an increase of more than 2% (with {up10} of these more than 10%)",
             ("down2", Stat(chart9, "decrease_over_2")), ("down10", Stat(chart9, "decrease_over_10")),
             ("up2", Stat(chart9, "increase_over_2")), ("up10", Stat(chart9, "increase_over_10")));
@@ -116,10 +116,10 @@ internal static class TypeAndBudgetFigures
                 ["pct_over_2"] = Percent.Rounded(v.Count(x => x > 2m), v.Count),
             });
         figures.Add(chart10);
-        highlights.Add("budget-per-head-mean", "budget", chart10.Id,
+        highlights.Add("budget-per-head-mean", "budget", chart10,
             "The mean level of funding per head of 0-19 population is £{mean}, and the median £{median}",
             ("mean", Stat(chart10, "mean")), ("median", Stat(chart10, "median")));
-        highlights.Add("budget-per-head-range", "budget", chart10.Id,
+        highlights.Add("budget-per-head-range", "budget", chart10,
             "The range of funding per head of population is from £{min} to £{max}; {under1}% of participating services receive less than £1 per head and {over2}% more than £2",
             ("min", Stat(chart10, "min")), ("max", Stat(chart10, "max")), ("under1", Stat(chart10, "pct_under_1")), ("over2", Stat(chart10, "pct_over_2")));
 
@@ -128,13 +128,13 @@ internal static class TypeAndBudgetFigures
         var chart12 = c.Scatter("chart-12", "Chart 12", "The relationship between PPS budget and numbers of pupils with SEN", "budget",
             "sen", r => r.SenPupils, "Pupils with SEN", Measures.Budget);
         figures.Add(chart12);
-        highlights.Add("budget-sen-correlation", "budget", chart12.Id,
+        highlights.Add("budget-sen-correlation", "budget", chart12,
             "The correlation between the core budget and the number of pupils with SEN is {r}",
             ("r", Part2Context.Round(Stat(chart12, "correlation"), 2)));
 
         var chart13 = c.Ranked("chart-13", "Chart 13", "Service budget per SEN pupil", "budget", Measures.BudgetPerSenPupil);
         figures.Add(chart13);
-        highlights.Add("budget-per-sen-pupil", "budget", chart13.Id,
+        highlights.Add("budget-per-sen-pupil", "budget", chart13,
             "The funding per pupil identified with SEN is from £{min} to £{max}, with a mean of £{mean} and a median of £{median}; 75% of PPS are funded within the range £{low} to £{high} per pupil with SEN",
             ("min", Stat(chart13, "min")), ("max", Stat(chart13, "max")), ("mean", Stat(chart13, "mean")), ("median", Stat(chart13, "median")),
             ("low", Stat(chart13, "middle_75_low")), ("high", Stat(chart13, "middle_75_high")));
@@ -142,7 +142,7 @@ internal static class TypeAndBudgetFigures
         var chart14 = c.Scatter("chart-14", "Chart 14", "The relationship between PPS budget and the number of pupils taking free school meals", "budget",
             "fsm", r => r.FsmPupils, "Pupils eligible for and claiming free school meals", Measures.Budget);
         figures.Add(chart14);
-        highlights.Add("budget-fsm-correlation", "budget", chart14.Id,
+        highlights.Add("budget-fsm-correlation", "budget", chart14,
             "The correlation between the core budget and the numbers of pupils eligible for, and claiming, free school meals is {r}",
             ("r", Part2Context.Round(Stat(chart14, "correlation"), 2)));
 
