@@ -43,9 +43,13 @@ public sealed record Column(string Id, string Label, string Unit);
 /// </summary>
 public sealed record Highlight(string Id, string Section, string FigureId, string Template, IReadOnlyDictionary<string, decimal> Values)
 {
-    /// <summary>The template with each {name} replaced by its value (whole numbers without decimals).</summary>
-    public string Text => Values.Aggregate(Template, (text, kv) =>
-        text.Replace("{" + kv.Key + "}", Percent.Format(kv.Value), StringComparison.Ordinal));
+    /// <summary>
+    /// The template with each {name} replaced by its value: whole numbers without decimals, and an amount in
+    /// pounds ("£{name}") with pence when it has any ("£14.10", not "£14.1").
+    /// </summary>
+    public string Text => Values.Aggregate(Template, (text, kv) => text
+        .Replace("£{" + kv.Key + "}", "£" + Percent.FormatMoney(kv.Value), StringComparison.Ordinal)
+        .Replace("{" + kv.Key + "}", Percent.Format(kv.Value), StringComparison.Ordinal));
 }
 
 /// <summary>One service's value of a measure, beside the national, regional and neighbours' figures.</summary>

@@ -19,4 +19,9 @@ public static class Percent
         value == decimal.Truncate(value)
             ? value.ToString("#,0", CultureInfo.InvariantCulture)
             : value.ToString("#,0.##", CultureInfo.InvariantCulture);
+
+    public static string FormatMoney(decimal value) =>
+        value == decimal.Truncate(value)
+            ? value.ToString("#,0", CultureInfo.InvariantCulture)
+            : value.ToString("#,0.00", CultureInfo.InvariantCulture);
 }

@@ -22,3 +22,14 @@ public class HighlightGapTests
         Assert.StartsWith("0 services (0% of services nationally)", only.Text);
     }
 }
+
+public class HighlightTextTests
+{
+    [Fact]
+    public void Pounds_show_pence_and_other_numbers_drop_trailing_zeros()
+    {
+        var highlight = new Highlight("h", "budget", "chart-10", "£{per_head} per head; {pct}% of {n} services; £{total}",
+            new Dictionary<string, decimal> { ["per_head"] = 14.1m, ["pct"] = 45m, ["n"] = 1.5m, ["total"] = 1234567m });
+        Assert.Equal("£14.10 per head; 45% of 1.5 services; £1,234,567", highlight.Text);
+    }
+}
