@@ -117,8 +117,8 @@ public sealed class YearCloser(
     public async Task<Manifest> RecomputeAsync(int year, string status, CancellationToken ct = default)
     {
         var history = LoadYearsAsync(year - HistoryYears + 1, HistoryYears, ct);
-        var referenceData = reference.LoadAsync(ct);
-        return await PublishAsync(year, status, await history, await referenceData, ct);
+        var areas = LoadAreaFactsAsync(ct);
+        return await PublishAsync(year, status, await history, await areas, ct);
     }
 
     private async Task<IReadOnlyList<ServiceReturn>> LoadYearsAsync(int firstYear, int count, CancellationToken ct)
@@ -127,24 +127,36 @@ public sealed class YearCloser(
         return perYear.SelectMany(list => list).ToList();
     }
 
-    private async Task<Manifest> PublishAsync(int year, string status, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, CancellationToken ct) =>
-        await publisher.PublishAsync(Compute(year, stored, referenceData), status, ct);
+    private async Task<Manifest> PublishAsync(int year, string status, IEnumerable<ServiceReturn> stored, AreaFacts areas, CancellationToken ct) =>
+        await publisher.PublishAsync(Compute(year, stored, areas.Reference, areas.Neighbours), status, ct);
+
+    /// <summary>What NPPN has loaded about the services' areas: reference data and statistical neighbours.</summary>
+    private sealed record AreaFacts(Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours);
+
+    private async Task<AreaFacts> LoadAreaFactsAsync(CancellationToken ct)
+    {
+        var data = reference.LoadAsync(ct);
+        var neighbours = reference.LoadNeighboursAsync(ct);
+        return new AreaFacts(await data, await neighbours);
+    }
 
     /// <summary>Every figure for the year from the submitted returns among those given (drafts never count).</summary>
-    public static NationalResult Compute(int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData) =>
+    public static NationalResult Compute(
+        int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null) =>
         NationalAggregator.Compute(new AggregationInput
         {
             Year = year,
             Returns = stored.Where(r => r.SubmittedAt is not null).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
             Reference = referenceData,
+            StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
             NationalServiceCount = ServiceRegistry.NationalCount,
         });
 
     private async Task<Manifest> WriteFinalVersionAsync(int year, IReadOnlyList<ServiceReturn> thisYear, CancellationToken ct)
     {
         var earlierYears = LoadYearsAsync(year - HistoryYears + 1, HistoryYears - 1, ct);
-        var referenceData = reference.LoadAsync(ct);
-        var result = Compute(year, [.. await earlierYears, .. thisYear], await referenceData);
+        var areas = await LoadAreaFactsAsync(ct);
+        var result = Compute(year, [.. await earlierYears, .. thisYear], areas.Reference, areas.Neighbours);
         return await publisher.WriteVersionAsync(result, Manifest.Final, ct);
     }
 

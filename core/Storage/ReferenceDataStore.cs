@@ -14,23 +14,65 @@ public sealed record StoredReferenceRow(int ServiceId, int Year, string? Region,
 /// </summary>
 public sealed class ReferenceDataStore(PpsStorage storage)
 {
-    private const string BlobName = "reference-data.json";
+    private const string ReferenceBlob = "reference-data.json";
+    private const string NeighboursBlob = "statistical-neighbours.json";
 
-    public async Task<ReferenceData> LoadAsync(CancellationToken ct = default) => (await ReadAsync(ct)).Data;
+    public async Task<ReferenceData> LoadAsync(CancellationToken ct = default) =>
+        ToReferenceData((await ReadAsync<List<StoredReferenceRow>>(ReferenceBlob, ct)).Value);
 
     /// <summary>Validates the CSV; only if every row is good, replaces the years it covers.</summary>
     public async Task<ImportResult> ImportCsvAsync(TextReader csv, CancellationToken ct = default)
     {
         var parsed = ReferenceDataCsv.Read(csv);
         if (!parsed.Succeeded) return parsed;
-        var (current, etag) = await ReadAsync(ct);
-        var merged = current.Merge(parsed.Data!);
-        var body = BinaryData.FromObjectAsJson(merged.Rows.Select(r =>
-            new StoredReferenceRow(r.ServiceId, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils, r.Source)).ToList());
+        var (rows, etag) = await ReadAsync<List<StoredReferenceRow>>(ReferenceBlob, ct);
+        var merged = ToReferenceData(rows).Merge(parsed.Data!);
+        await WriteAsync(ReferenceBlob, merged.Rows.Select(r =>
+            new StoredReferenceRow(r.ServiceId, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils, r.Source)).ToList(), etag, ct);
+        return parsed;
+    }
+
+    /// <summary>Service id to its statistical neighbours' ids; empty until NPPN loads a list.</summary>
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<int>>> LoadNeighboursAsync(CancellationToken ct = default)
+    {
+        var (pairs, _) = await ReadAsync<Dictionary<int, List<int>>>(NeighboursBlob, ct);
+        return pairs?.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<int>)kv.Value) ?? new Dictionary<int, IReadOnlyList<int>>();
+    }
+
+    /// <summary>Validates the CSV; only if every row is good, replaces the whole list of statistical neighbours.</summary>
+    public async Task<NeighboursImportResult> ImportNeighboursCsvAsync(TextReader csv, CancellationToken ct = default)
+    {
+        var parsed = StatisticalNeighboursCsv.Read(csv);
+        if (!parsed.Succeeded) return parsed;
+        var (_, etag) = await ReadAsync<Dictionary<int, List<int>>>(NeighboursBlob, ct);
+        await WriteAsync(NeighboursBlob, parsed.Neighbours!, etag, ct);
+        return parsed;
+    }
+
+    private static ReferenceData ToReferenceData(List<StoredReferenceRow>? rows) => rows is null
+        ? ReferenceData.Empty
+        : new ReferenceData(rows.Select(r => new ReferenceRow(r.ServiceId, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils) { Source = r.Source }));
+
+    private async Task<(T? Value, ETag? ETag)> ReadAsync<T>(string blobName, CancellationToken ct) where T : class
+    {
+        try
+        {
+            var content = await storage.Reference.GetBlobClient(blobName).DownloadContentAsync(ct);
+            return (content.Value.Content.ToObjectFromJson<T>(), content.Value.Details.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return (null, null);
+        }
+    }
+
+    /// <summary>One conditional upload: the blob as read (<paramref name="etag"/>), or none if it was absent.</summary>
+    private async Task WriteAsync<T>(string blobName, T value, ETag? etag, CancellationToken ct)
+    {
         var conditions = etag is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = etag };
         try
         {
-            await storage.Reference.GetBlobClient(BlobName).UploadAsync(body, new BlobUploadOptions
+            await storage.Reference.GetBlobClient(blobName).UploadAsync(BinaryData.FromObjectAsJson(value), new BlobUploadOptions
             {
                 Conditions = conditions,
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
@@ -38,24 +80,7 @@ public sealed class ReferenceDataStore(PpsStorage storage)
         }
         catch (RequestFailedException e) when (PpsStorage.IsConflict(e))
         {
-            throw new ConcurrencyConflictException("Another reference-data import finished first; import the file again.", null, e);
-        }
-        return parsed;
-    }
-
-    private async Task<(ReferenceData Data, ETag? ETag)> ReadAsync(CancellationToken ct)
-    {
-        var blob = storage.Reference.GetBlobClient(BlobName);
-        try
-        {
-            var content = await blob.DownloadContentAsync(ct);
-            var rows = content.Value.Content.ToObjectFromJson<List<StoredReferenceRow>>()!;
-            return (new ReferenceData(rows.Select(r => new ReferenceRow(r.ServiceId, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils) { Source = r.Source })),
-                content.Value.Details.ETag);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return (ReferenceData.Empty, null);
+            throw new ConcurrencyConflictException("Another import of the same reference data finished first; import the file again.", null, e);
         }
     }
 }

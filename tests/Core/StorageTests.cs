@@ -158,4 +158,26 @@ public class StorageTests
         Assert.Contains("region", Assert.Single(result.Problems).Column);
         Assert.Empty((await store.LoadAsync()).Rows);
     }
+
+    [Fact]
+    public async Task Statistical_neighbours_import_whole_or_not_at_all()
+    {
+        var store = new ReferenceDataStore(await Azurite.NewStorageAsync());
+        Assert.Empty(await store.LoadNeighboursAsync());
+        Assert.True((await store.ImportNeighboursCsvAsync(new StringReader("service_id,neighbour_id\n1,3\n1,2\n2,1\n"))).Succeeded);
+        var loaded = await store.LoadNeighboursAsync();
+        Assert.Equal([2, 3], loaded[1]);
+        Assert.Equal([1], loaded[2]);
+
+        var bad = await store.ImportNeighboursCsvAsync(new StringReader("service_id,neighbour_id\n4,5\n4,4\n4,5\n999,1\n4,x\n"));
+        Assert.False(bad.Succeeded);
+        Assert.Equal(
+            [(3, "neighbour_id", "own neighbour"), (4, "neighbour_id", "already has 5 as a neighbour (line 2)"), (5, "service_id", "not a known service id"), (6, "neighbour_id", "not a whole number")],
+            bad.Problems.Select(p => (p.Line, p.Column, Phrase(p.Message))).ToList());
+        Assert.Equal([2, 3], (await store.LoadNeighboursAsync())[1]);
+        Assert.False((await store.LoadNeighboursAsync()).ContainsKey(4));
+
+        static string Phrase(string message) =>
+            new[] { "own neighbour", "already has 5 as a neighbour (line 2)", "not a known service id", "not a whole number" }.First(message.Contains);
+    }
 }

@@ -147,6 +147,25 @@ public class YearCloserTests
         Assert.Equal(131, published.Figures.Single(f => f.Id == "chart-4").Returns);
     }
 
+    [Fact]
+    public async Task A_service_page_compares_it_with_the_statistical_neighbours_NPPN_loaded()
+    {
+        var setup = await Year2013WithRealRatingsAsync(take: 6);
+        var reference = new ReferenceDataStore(setup.Storage);
+        Assert.True((await reference.ImportNeighboursCsvAsync(new StringReader("service_id,neighbour_id\n1,2\n1,3\n"))).Succeeded);
+        setup.Clock.Now = Closes.AddMinutes(1);
+
+        var manifest = Assert.Single(await setup.Closer().CloseDueYearsAsync()).Manifest!;
+
+        async Task<ServiceBenchmark> PageOf(int serviceId) =>
+            (await setup.Storage.Published.GetBlobClient(manifest.Files.Single(f => f.Kind == "service" && f.FigureId == $"{serviceId}").Path).DownloadContentAsync())
+                .Value.Content.ToObjectFromJson<ServiceBenchmark>(PublishedSetBuilder.Json)!;
+        var withNeighbours = await PageOf(1);
+        Assert.NotEmpty(withNeighbours.Lines);
+        Assert.All(withNeighbours.Lines, l => Assert.Equal("statistical neighbours", l.Neighbours!.Group));
+        Assert.All((await PageOf(4)).Lines, l => Assert.Null(l.Neighbours));
+    }
+
     /// <summary>A JSON cell as the aggregation produced it: whole number, decimal, text or null.</summary>
     private static object? PlainCell(object? cell) => cell switch
     {
