@@ -8,6 +8,8 @@ try
     {
         "pipeline" => await PipelineCommand.RunAsync(options),
         "bench-close" => await BenchCloseCommand.RunAsync(options),
+        "import-reference" => await ImportCommand.ReferenceAsync(options),
+        "import-neighbours" => await ImportCommand.NeighboursAsync(options),
         _ => Usage(),
     };
 }
@@ -24,6 +26,8 @@ static int Usage()
           pipeline --data <shared/data folder>   load the real 2013 self-ratings as returns, close 2013 and publish
           bench-close [--runs 5] [--seed N] [--warmups 1] [--phases false]
                                                  time closing 2013 (5 years of synthetic returns) against a read+write floor
+          import-reference --file <csv>          service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]
+          import-neighbours --file <csv>         service_id, neighbour_id (replaces the whole list)
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;
