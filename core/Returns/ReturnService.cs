@@ -25,14 +25,6 @@ public sealed record ReturnChange(
 /// </summary>
 public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock)
 {
-    public async Task<ReturnOutcome> GetAsync(Actor actor, int year, int serviceId, CancellationToken ct = default)
-    {
-        if (!actor.MayAccess(serviceId)) return ForbiddenOtherService(actor);
-        var stored = await returns.GetAsync(year, serviceId, ct);
-        if (stored is null) return new ReturnOutcome.NotFound($"Service {serviceId} has no return for {year} yet.");
-        return new ReturnOutcome.Done(stored, await UnconfirmedWarningsAsync(stored, ct));
-    }
-
     public Task<ReturnOutcome> SaveDraftAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
         WriteAsync(actor, change, submit: false, ct);
 
