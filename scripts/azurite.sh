@@ -18,6 +18,10 @@ free_port() {
 azurite_stop() {
   if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null || true
+    # Bounded: Azurite exits in well under a second with telemetry off; never wait on it for long.
+    local waited=0
+    while kill -0 "$AZURITE_PID" 2>/dev/null && [ $waited -lt 50 ]; do sleep 0.1; waited=$((waited + 1)); done
+    kill -9 "$AZURITE_PID" 2>/dev/null || true
     wait "$AZURITE_PID" 2>/dev/null || true
   fi
   [ -n "${AZURITE_DATA:-}" ] && rm -rf "$AZURITE_DATA"
@@ -29,7 +33,7 @@ azurite_start() {
   AZURITE_DATA="$(mktemp -d -t pps-azurite.XXXXXX)"
   local blob queue table
   blob=$(free_port); queue=$(free_port); table=$(free_port)
-  "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --disableProductStyleUrl \
+  "$AZURITE_DIR/node_modules/.bin/azurite" --silent --disableTelemetry --skipApiVersionCheck --disableProductStyleUrl \
     --location "$AZURITE_DATA" --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >"$AZURITE_DATA/azurite.log" 2>&1 &
   AZURITE_PID=$!
