@@ -44,6 +44,9 @@ public sealed class ReturnDefinition
     public IReadOnlyList<CrossFieldRule> Rules { get; }
     public IReadOnlyList<YearOnYearRule> YearOnYear { get; }
 
+    /// <summary>The longest reason NPPN may give for changing a submitted or locked return (it is kept in the audit trail).</summary>
+    public int ReasonMaxLength { get; init; } = 2000;
+
     public IEnumerable<FieldDefinition> Fields => Sections.SelectMany(s => s.Fields);
 
     public bool Defines(string fieldId) => _fields.ContainsKey(fieldId);

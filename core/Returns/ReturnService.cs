@@ -64,11 +64,14 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
                 : $"The return was changed since you read it (now revision {current.Revision}, by {current.UpdatedBy} at {current.UpdatedAt:u}). Reload it and apply your change again.");
         }
 
+        var definition = ReturnDefinitions.For(change.Year);
+        var reasonProblem = ReasonProblem(actor, change.Reason, definition);
+        if (reasonProblem is not null) return reasonProblem;
         var refusal = WindowRefusal(actor, year, current, change, now);
         if (refusal is not null) return refusal;
 
         var previousYear = await readPreviousYear;
-        var result = ReturnValidator.Validate(ReturnDefinitions.For(change.Year), change.Values, previousYear?.Values);
+        var result = ReturnValidator.Validate(definition, change.Values, previousYear?.Values);
         if (!result.IsValid)
         {
             return new ReturnOutcome.Invalid(result.Errors, $"{result.Errors.Count} field(s) need correcting; nothing was saved.");
@@ -101,7 +104,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         try
         {
             var action = submit ? "submit" : actor.IsNppn && current is not null && current.Status != ReturnStatus.Draft ? "amend" : "save-draft";
-            var stored = await returns.SaveAsync(updated, current, actor.Id, action, change.Reason, ct);
+            var stored = await returns.SaveAsync(updated, current, actor.Id, action, FreeText.HasVisible(change.Reason) ? change.Reason!.Trim() : null, ct);
             return new ReturnOutcome.Done(stored, unconfirmed);
         }
         catch (ConcurrencyConflictException e)
@@ -115,7 +118,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (actor.IsNppn)
         {
             var needsReason = current is not null && current.Status != ReturnStatus.Draft || year.StateAt(now) >= CollectionState.Closed;
-            return needsReason && string.IsNullOrWhiteSpace(change.Reason) ? ReasonRequired("changing it") : null;
+            return needsReason && !FreeText.HasVisible(change.Reason) ? ReasonRequired("changing it") : null;
         }
         if (year.PublishedAt is not null || !year.AcceptsServiceWritesAt(change.ServiceId, now))
         {
@@ -158,9 +161,10 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     public async Task<ReturnOutcome> ReopenAsync(Actor actor, int year, int serviceId, string? ifMatch, string? reason, CancellationToken ct = default)
     {
         if (!actor.IsNppn) return new ReturnOutcome.Forbidden("Only NPPN can reopen a return.");
-        if (string.IsNullOrWhiteSpace(reason)) return ReasonRequired("reopening it");
         var found = await years.GetAsync(year, ct);
         if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
+        if (ReasonProblem(actor, reason, ReturnDefinitions.For(year)) is { } reasonProblem) return reasonProblem;
+        if (!FreeText.HasVisible(reason)) return ReasonRequired("reopening it");
         var current = await returns.GetAsync(year, serviceId, ct);
         if (current is null) return new ReturnOutcome.NotFound($"Service {serviceId} has no return for {year} to reopen.");
         if (current.ETag != ifMatch)
@@ -173,7 +177,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         try
         {
             var stored = await returns.SaveAsync(current with { Status = ReturnStatus.Draft, SubmittedAt = null, UpdatedAt = clock.GetUtcNow() },
-                current, actor.Id, "reopen", reason.Trim(), ct);
+                current, actor.Id, "reopen", reason!.Trim(), ct);
             return new ReturnOutcome.Done(stored, await UnconfirmedWarningsAsync(stored, ct));
         }
         catch (ConcurrencyConflictException e)
@@ -193,8 +197,28 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     }
 
     private static ReturnOutcome.Invalid ReasonRequired(string doing) =>
-        new([ValidationIssue.Error("reason", "reason-required", $"This return is submitted or locked: NPPN must give a reason for {doing}.")],
+        new([ValidationIssue.Error("reason", "reason-required",
+                $"This return is submitted or locked: NPPN must give a reason for {doing}, in words (spaces and invisible characters alone are not a reason).")],
             $"NPPN must give a reason for {doing}; nothing was saved.");
+
+    /// <summary>
+    /// A reason is NPPN's account of its change, kept in the audit trail: a service cannot write one (its own
+    /// changes need none), and it is text of at most the definition's <see cref="ReturnDefinition.ReasonMaxLength"/> characters.
+    /// </summary>
+    private static ReturnOutcome.Invalid? ReasonProblem(Actor actor, string? reason, ReturnDefinition definition)
+    {
+        if (string.IsNullOrEmpty(reason)) return null;
+        if (!actor.IsNppn)
+        {
+            return new([ValidationIssue.Error("reason", "reason-nppn-only",
+                    "Only NPPN gives a reason for a change (it is kept in the audit trail); a service's own changes need none. Leave \"reason\" out.")],
+                "A service cannot give a reason; nothing was saved.");
+        }
+        var problem = FreeText.Problem(reason, definition.ReasonMaxLength);
+        return problem is null
+            ? null
+            : new([ValidationIssue.Error("reason", "reason-invalid", $"Reason: {problem}.")], "The reason needs correcting; nothing was saved.");
+    }
 
     private async Task<IReadOnlyList<ValidationIssue>> UnconfirmedWarningsAsync(ServiceReturn stored, CancellationToken ct)
     {

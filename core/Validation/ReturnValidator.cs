@@ -76,9 +76,9 @@ public static class ReturnValidator
         FieldType.MultiChoice => ParseMultiChoice(field, text),
         FieldType.Integer or FieldType.Decimal => ParseNumber(field, text),
         FieldType.Boolean => ParseBoolean(field, text),
-        FieldType.Text => text.Length <= field.MaxLength
-            ? (text, null)
-            : (null, ValidationIssue.Error(field.Id, "length", $"{field.Label}: at most {field.MaxLength} characters ({text.Length} given).")),
+        FieldType.Text => FreeText.Problem(text, field.MaxLength) is { } problem
+            ? (null, ValidationIssue.Error(field.Id, text.Length > field.MaxLength ? "length" : "text", $"{field.Label}: {problem}."))
+            : (text, null),
         _ => throw new InvalidOperationException($"Unhandled field type {field.Type}."),
     };
 
