@@ -10,9 +10,19 @@ public class WriteFaults
     /// <summary>The return's new revision is stored; its audit row is not written yet.</summary>
     public const string ReturnWritten = "return-written";
 
+    /// <summary>The close-of-year run has marked the year closed; it has not published yet.</summary>
+    public const string YearClosed = "year-closed";
+
     public static WriteFaults None { get; } = new();
 
     public virtual void At(string point)
     {
+    }
+
+    /// <summary>For points inside long-running work: a test may delay the work here, as well as fail it.</summary>
+    public virtual Task AtAsync(string point, CancellationToken ct)
+    {
+        At(point);
+        return Task.CompletedTask;
     }
 }
