@@ -17,15 +17,13 @@ public class PublishingFunctionsTests
     private static async Task<(ApiHarness Api, PublishingFunctions Functions, YearCloser Closer)> StartAsync()
     {
         var api = await ApiHarness.StartAsync();
-        var closer = new YearCloser(api.Storage, api.Store, api.Years, new ReferenceDataStore(api.Storage),
-            new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock), api.Clock, NullLogger<YearCloser>.Instance);
-        var auth = new PpsAuthenticator(api.Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex(AdminToken) }));
+        var closer = api.App.Get<YearCloser>();
         using var csv = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
         foreach (var (serviceId, values) in SelfRatingsCsv.Read(csv).Take(12))
         {
             Assert.IsType<ReturnOutcome.Done>(await api.Service.SubmitAsync(Actor.ForService(serviceId), new ReturnChange(2013, serviceId, values, [], null)));
         }
-        return (api, new PublishingFunctions(closer, auth), closer);
+        return (api, api.App.Function<PublishingFunctions>(), closer);
     }
 
     [Fact]
