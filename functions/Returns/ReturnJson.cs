@@ -100,7 +100,8 @@ public static class ReturnJson
     private static string? Scalar(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetDecimal(out var d) ? ReturnValues.FormatNumber(d) : e.GetRawText(),
+        // The number as written ("1e-308", "0.750"): the validator reads it exactly or refuses it, never rounds it.
+        JsonValueKind.Number => e.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         _ => null,
