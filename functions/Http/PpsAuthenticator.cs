@@ -10,6 +10,23 @@ public sealed class ApiAuthOptions
 {
     /// <summary>SHA-256 (hex) of NPPN's admin token ("Pps__AdminTokenSha256"); empty means no admin access at all.</summary>
     public string AdminTokenSha256 { get; set; } = "";
+
+    /// <summary>SHA-256 of the empty string: configured as the admin hash, it would make an empty token NPPN's.</summary>
+    public const string EmptyStringSha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    /// <summary>Why the configured admin hash cannot be used (the app refuses to start), or null: empty, or 64 hex digits of a non-empty token.</summary>
+    public string? AdminHashProblem()
+    {
+        var hash = (AdminTokenSha256 ?? "").Trim();
+        if (hash.Length == 0) return null;
+        if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigit))
+        {
+            return $"Pps__AdminTokenSha256 must be the SHA-256 of NPPN's admin token as 64 hex digits ({hash.Length} characters given).";
+        }
+        return string.Equals(hash, EmptyStringSha256, StringComparison.OrdinalIgnoreCase)
+            ? "Pps__AdminTokenSha256 is the SHA-256 of the empty string: an empty token would be NPPN's. Set the hash of a real token."
+            : null;
+    }
 }
 
 /// <summary>Who is calling: NPPN, or one service through a credential scoped to one collection year.</summary>
@@ -42,6 +59,10 @@ public sealed class PpsAuthenticator(CredentialStore credentials, IOptions<ApiAu
             return Deny(Problems.Unauthorized("The Authorization header must read \"Bearer <token>\"."));
         }
         var token = header[scheme.Length..].Trim();
+        if (!Pps.Core.Definition.FreeText.HasVisible(token) || token.Any(char.IsWhiteSpace))
+        {
+            return Deny(Problems.Unauthorized("The Authorization header must read \"Bearer <token>\"; no token was given."));
+        }
         if (_adminHash.Length == 64 && CredentialStore.HashesEqual(CredentialStore.Sha256Hex(token), _adminHash))
         {
             return new AuthResult(new Caller(Actor.Nppn, null, null), null);
