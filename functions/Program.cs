@@ -4,6 +4,7 @@ using Pps.Functions.Setup;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<Pps.Functions.Http.UnhandledErrorsMiddleware>();
 
 builder.Services.AddPpsStorage(builder.Configuration);
 builder.Services.AddPpsReturns(builder.Configuration);
