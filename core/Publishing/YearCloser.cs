@@ -154,7 +154,7 @@ public sealed class YearCloser(
         NationalAggregator.Compute(new AggregationInput
         {
             Year = year,
-            Returns = stored.Where(r => r.SubmittedAt is not null).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
+            Returns = stored.Where(r => r.IsReturned).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
             Reference = referenceData,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
             NationalServiceCount = ServiceRegistry.NationalCount,

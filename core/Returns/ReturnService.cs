@@ -99,7 +99,8 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
             Values = result.Values,
             ConfirmedWarnings = confirmed,
             UpdatedAt = now,
-            SubmittedAt = submit ? now : current?.SubmittedAt,
+            // A draft is a draft: saved as one (under an extension, say) it was not submitted, whatever it was before.
+            SubmittedAt = submit ? now : status == ReturnStatus.Draft ? null : current?.SubmittedAt,
         };
         try
         {
