@@ -46,7 +46,20 @@ public sealed record FieldDefinition
     public bool HasOptions => Type is FieldType.Rating or FieldType.Choice or FieldType.MultiChoice;
 }
 
+/// <summary>What a section is for: it decides which participation table (A or B) a return counts towards.</summary>
+public enum SectionRole
+{
+    /// <summary>The figures of the additional data collection (Table B counts a return that gives any of them).</summary>
+    AdditionalData,
+    /// <summary>The self-assessment against the exemplifications: the ratings and who completed it (Table A counts a return that rates any).</summary>
+    SelfAssessment,
+    /// <summary>Free comments: they count towards neither table.</summary>
+    Comments,
+}
+
 public sealed record SectionDefinition(string Id, string Title, IReadOnlyList<FieldDefinition> Fields)
 {
     public string? Help { get; init; }
+
+    public SectionRole Role { get; init; } = SectionRole.AdditionalData;
 }

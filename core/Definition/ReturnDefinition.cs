@@ -51,6 +51,20 @@ public sealed class ReturnDefinition
 
     public bool Defines(string fieldId) => _fields.ContainsKey(fieldId);
 
+    /// <summary>
+    /// Table A's rule, the one the completeness view and the published figures share: a return takes part in the
+    /// exemplifications survey when it rates at least one exemplification (who completed it, alone, is no rating).
+    /// </summary>
+    public bool RatesAnyExemplification(ReturnValues values) =>
+        Fields.Any(f => f.Type == FieldType.Rating && values.Has(f.Id));
+
+    /// <summary>
+    /// Table B's rule, shared the same way: a return takes part in the additional data collection when it gives
+    /// any field of an additional-data section (not the self-assessment, not comments alone).
+    /// </summary>
+    public bool GivesAdditionalData(ReturnValues values) =>
+        Sections.Where(s => s.Role == SectionRole.AdditionalData).SelectMany(s => s.Fields).Any(f => values.Has(f.Id));
+
     public FieldDefinition Field(string fieldId) =>
         _fields.TryGetValue(fieldId, out var f) ? f : throw new KeyNotFoundException($"No field {fieldId} in the {Year} return.");
 

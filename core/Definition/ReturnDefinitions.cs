@@ -68,7 +68,7 @@ public static class ReturnDefinitions
                 Choice(CompletedBy, "Who completed the self-assessment", "The PPS officer alone, or together with the management/steering group or the local authority officer.",
                     "Chart 1", new("PPO", "PPS officer"), new("PPO+MG", "PPS officer with the management/steering group"), new("PPO+LA", "PPS officer with the local authority officer")),
                 .. ratings,
-            ]),
+            ]) { Role = SectionRole.SelfAssessment },
             new("B", "Type of service",
             [
                 Choice(ServiceType, "Type of service", "How the service is provided.", "Chart 5",
@@ -143,7 +143,7 @@ public static class ReturnDefinitions
             [
                 new() { Id = Comments, Label = "Comments", Type = FieldType.Text, MaxLength = 4000,
                     Help = "Anything unusual about this year's figures (the form's Section 30)." },
-            ]),
+            ]) { Role = SectionRole.Comments },
         };
 
         CrossFieldRule[] rules =

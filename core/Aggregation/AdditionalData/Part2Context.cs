@@ -9,7 +9,7 @@ public readonly record struct ServiceValue(int ServiceId, decimal Value);
 
 /// <summary>
 /// The returns of Part 2 and the small builders every table and chart shares. One return per service and year
-/// (the last one given wins if the input holds two); years after <see cref="AggregationInput.Year"/> are ignored.
+/// (<see cref="AggregationInput"/> refuses two); years after <see cref="AggregationInput.Year"/> are ignored.
 /// </summary>
 internal sealed class Part2Context
 {
@@ -21,8 +21,7 @@ internal sealed class Part2Context
         _byYear = input.Returns
             .Where(r => r.Year <= input.Year)
             .GroupBy(r => r.Year)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnRecord>)g
-                .GroupBy(r => r.ServiceId).Select(s => s.Last()).OrderBy(r => r.ServiceId).ToList());
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnRecord>)g.OrderBy(r => r.ServiceId).ToList());
         Current = ReturnsIn(input.Year);
     }
 

@@ -15,6 +15,7 @@ internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, I
     /// <summary>The self-assessment in a return, or null when the return rates no exemplification (it does not count for Part 1).</summary>
     public static SelfAssessment? From(ReturnRecord record)
     {
+        if (!ReturnDefinitions.For(record.Year).RatesAnyExemplification(record.Values)) return null;
         var ratings = new Dictionary<string, RatingLevel>(StringComparer.Ordinal);
         foreach (var e in Exemplifications.All)
         {
@@ -55,17 +56,8 @@ internal sealed class SelfAssessments
             .Select(SelfAssessment.From)
             .OfType<SelfAssessment>()
             .GroupBy(a => a.Year)
-            .ToDictionary(g => g.Key, g => OnePerService(g.Key, g));
+            .ToDictionary(g => g.Key, g => g.OrderBy(a => a.ServiceId).ToList());
         return new SelfAssessments(byYear);
-    }
-
-    private static List<SelfAssessment> OnePerService(int year, IEnumerable<SelfAssessment> assessments)
-    {
-        var list = assessments.OrderBy(a => a.ServiceId).ToList();
-        var duplicate = list.GroupBy(a => a.ServiceId).FirstOrDefault(g => g.Count() > 1);
-        return duplicate is null
-            ? list
-            : throw new ArgumentException($"Service {duplicate.Key} has more than one return in {year}.", nameof(assessments));
     }
 
     /// <summary>The year's self-assessments in service id order; empty when none are held.</summary>
