@@ -117,6 +117,22 @@ public class StrictValuesTests
         Assert.Equal(401, response.Status);
     }
 
+    [Fact]
+    public async Task An_empty_token_is_not_nppns_even_where_the_admin_hash_is_that_of_the_empty_string()
+    {
+        var api = await StartAsync();
+        // Past the start check (as a host that skipped it would be): the authenticator itself still refuses.
+        var auth = new PpsAuthenticator(api.Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex("") }));
+        foreach (var header in new[] { "Bearer  ", "Bearer \t", "Bearer \u200B" })
+        {
+            var request = Request("GET", null);
+            request.Headers.Authorization = header;
+            var result = await auth.AuthenticateAsync(request);
+            Assert.Null(result.Caller);
+            Assert.Equal(401, result.Denied!.StatusCode);
+        }
+    }
+
     [Theory]
     [InlineData("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")] // SHA-256 of the empty string
     [InlineData("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855")]
