@@ -18,7 +18,20 @@ public enum FieldType
     Text,
 }
 
-public sealed record Option(string Value, string Label);
+/// <summary>What a rating option means, in the order of merit Part 1 uses (Best above Good above Not completed above Non-compliant).</summary>
+public enum RatingLevelName
+{
+    NonCompliant,
+    NotCompleted,
+    Good,
+    Best,
+}
+
+/// <summary>One option of a choice. A rating option also says which level it is (<see cref="Level"/>), so the codes ("B", "x") live in the definition only.</summary>
+public sealed record Option(string Value, string Label)
+{
+    public RatingLevelName? Level { get; init; }
+}
 
 /// <summary>
 /// One field of the annual return. Every field is optional: a missing value stays missing, never 0.

@@ -23,8 +23,15 @@ public sealed record ReturnChange(
 /// The rules of saving a return, shared by every intake path: who may write, when, what is valid, and
 /// that no write is silently lost.
 /// </summary>
-public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock)
+public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock, DefinitionStore? definitions = null)
 {
+    /// <summary>The year's definition (built in, or published by NPPN); null when the year has none.</summary>
+    private async Task<ReturnDefinition?> DefinitionAsync(int year, CancellationToken ct) =>
+        definitions is null ? ReturnDefinitions.Find(year) : await definitions.FindAsync(year, ct);
+
+    private static ReturnOutcome.NotFound NoDefinition(int year) =>
+        new($"There is no return definition for {year}: NPPN publishes it before the year opens.");
+
     public Task<ReturnOutcome> SaveDraftAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
         WriteAsync(actor, change, submit: false, ct);
 
@@ -64,7 +71,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
                 : $"The return was changed since you read it (now revision {current.Revision}, by {current.UpdatedBy} at {current.UpdatedAt:u}). Reload it and apply your change again.");
         }
 
-        var definition = ReturnDefinitions.For(change.Year);
+        if (await DefinitionAsync(change.Year, ct) is not { } definition) return NoDefinition(change.Year);
         var reasonProblem = ReasonProblem(actor, change.Reason, definition);
         if (reasonProblem is not null) return reasonProblem;
         var refusal = WindowRefusal(actor, year, current, change, now);
@@ -148,12 +155,13 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (!ServiceRegistry.IsKnown(serviceId)) return new ReturnOutcome.NotFound($"There is no service {serviceId}.");
         var found = await years.GetAsync(year, ct);
         if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
+        if (await DefinitionAsync(year, ct) is not { } definition) return NoDefinition(year);
         var current = returns.GetAsync(year, serviceId, ct);
         var previous = returns.GetAsync(year - 1, serviceId, ct);
         var (stored, lastYear) = ((await current)?.AsOf(found.Value.Year, clock.GetUtcNow()), await previous);
         IReadOnlyList<ValidationIssue> unconfirmed = stored is null || lastYear is null
             ? []
-            : ReturnValidator.YearOnYearWarnings(ReturnDefinitions.For(year), stored.Values, lastYear.Values)
+            : ReturnValidator.YearOnYearWarnings(definition, stored.Values, lastYear.Values)
                 .Where(w => !stored.ConfirmedWarnings.Contains(w.Code)).ToList();
         return new ReturnOutcome.Viewed(new ReturnView(year, serviceId, stored, lastYear, unconfirmed, found.Value.Year));
     }
@@ -164,7 +172,8 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (!actor.IsNppn) return new ReturnOutcome.Forbidden("Only NPPN can reopen a return.");
         var found = await years.GetAsync(year, ct);
         if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
-        if (ReasonProblem(actor, reason, ReturnDefinitions.For(year)) is { } reasonProblem) return reasonProblem;
+        if (await DefinitionAsync(year, ct) is not { } definition) return NoDefinition(year);
+        if (ReasonProblem(actor, reason, definition) is { } reasonProblem) return reasonProblem;
         if (!FreeText.HasVisible(reason)) return ReasonRequired("reopening it");
         var current = await returns.GetAsync(year, serviceId, ct);
         if (current is null) return new ReturnOutcome.NotFound($"Service {serviceId} has no return for {year} to reopen.");
@@ -194,7 +203,8 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (found is null) return null;
         var current = returns.ListYearAsync(year, ct);
         var previous = returns.ListYearAsync(year - 1, ct);
-        return Completeness.Build(found.Value.Year, await current, await previous, ReturnDefinitions.For(year), clock.GetUtcNow());
+        var definition = await DefinitionAsync(year, ct) ?? throw new UnknownDefinitionException(year, ReturnDefinitions.Years);
+        return Completeness.Build(found.Value.Year, await current, await previous, definition, clock.GetUtcNow());
     }
 
     private static ReturnOutcome.Invalid ReasonRequired(string doing) =>
@@ -225,7 +235,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     {
         var previousYear = await returns.GetAsync(stored.Year - 1, stored.ServiceId, ct);
         if (previousYear is null) return [];
-        return ReturnValidator.YearOnYearWarnings(ReturnDefinitions.For(stored.Year), stored.Values, previousYear.Values)
+        return ReturnValidator.YearOnYearWarnings(await DefinitionAsync(stored.Year, ct) ?? ReturnDefinitions.For(stored.Year), stored.Values, previousYear.Values)
             .Where(w => !stored.ConfirmedWarnings.Contains(w.Code)).ToList();
     }
 

@@ -108,13 +108,10 @@ public static class ReturnValidator
 
     private static Option? MatchOption(FieldDefinition field, string text)
     {
-        // Ratings are case-sensitive in the report (x, not X, is "not completed"), but a capital X can only mean x.
-        if (field.Type == FieldType.Rating)
-        {
-            var code = text is "X" ? "x" : text.Length == 1 && "bgn".Contains(text, StringComparison.Ordinal) ? text.ToUpperInvariant() : text;
-            return field.Options.FirstOrDefault(o => o.Value == code) ?? field.Options.FirstOrDefault(o => string.Equals(o.Label, text, StringComparison.OrdinalIgnoreCase));
-        }
-        return field.Options.FirstOrDefault(o => string.Equals(o.Value, text, StringComparison.OrdinalIgnoreCase))
+        // The definition keeps option values distinct in more than case, so "b" can only mean B and "X" only x
+        // (ratings are stored in the definition's own case: x, not X, is "not completed").
+        return field.Options.FirstOrDefault(o => string.Equals(o.Value, text, StringComparison.Ordinal))
+            ?? field.Options.FirstOrDefault(o => string.Equals(o.Value, text, StringComparison.OrdinalIgnoreCase))
             ?? field.Options.FirstOrDefault(o => string.Equals(o.Label, text, StringComparison.OrdinalIgnoreCase));
     }
 

@@ -119,6 +119,18 @@ public static class RequestBody
         return m.Success ? m.Groups["name"].Value : e.Message.Contains("uplicate", StringComparison.Ordinal) ? "a property" : null;
     }
 
+    /// <summary>A JSON body as text, with the same checks as <see cref="ReadJsonAsync{T}"/> except its shape (for documents the core checks itself).</summary>
+    public static async Task<BodyResult<string>> ReadTextAsync(HttpRequest request, CancellationToken ct = default)
+    {
+        if (request.ContentLength > MaxBytes) return new(null, Problems.TooLarge(MaxBytes));
+        var bytes = await ReadLimitedAsync(request.Body, ct);
+        if (bytes is null) return new(null, Problems.TooLarge(MaxBytes));
+        if (bytes.Length == 0) return new(null, Problems.BadRequest("A JSON body is required."));
+        if (!IsJson(request.ContentType)) return new(null, Problems.UnsupportedMediaType(request.ContentType));
+        if (TextProblem(bytes) is { } problem) return new(null, Problems.BadRequest(problem));
+        return new(System.Text.Encoding.UTF8.GetString(bytes), null);
+    }
+
     public static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var parsed)
         && string.Equals(parsed.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
