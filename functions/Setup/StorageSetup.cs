@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,35 +14,45 @@ public static class StorageSetup
     public const string ConnectionName = "PpsStorage";
 
     /// <summary>
-    /// Binds <see cref="StorageOptions"/> from the "Pps" section and registers the storage account:
-    /// a connection string in "PpsStorage" locally (Azurite), or identity-based in Azure
-    /// ("PpsStorage__tableServiceUri" and "PpsStorage__blobServiceUri" with the app's managed identity).
+    /// Binds <see cref="StorageOptions"/> from the "Pps" section and registers the storage account's clients
+    /// through Microsoft.Extensions.Azure (<c>AddAzureClients</c>), reading the same "PpsStorage" connection the
+    /// blob trigger reads: a connection string locally (Azurite), or identity-based in Azure
+    /// ("PpsStorage__tableServiceUri" and "PpsStorage__blobServiceUri", with the credential that
+    /// <see cref="AzureComponentFactory.CreateTokenCredential"/> builds from "PpsStorage__credential" and
+    /// "PpsStorage__clientId": the user-assigned managed identity the Bicep creates).
     /// </summary>
     public static IServiceCollection AddPpsStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
-        services.AddSingleton(provider =>
+        var connection = configuration.GetSection(ConnectionName);
+        services.AddAzureClients(clients =>
         {
-            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var connectionString = configuration[ConnectionName];
-            if (!string.IsNullOrWhiteSpace(connectionString))
-            {
-                return PpsStorage.FromConnectionString(connectionString, options);
-            }
-            var section = configuration.GetSection(ConnectionName);
-            var tableUri = section["tableServiceUri"];
-            var blobUri = section["blobServiceUri"];
-            if (string.IsNullOrWhiteSpace(tableUri) || string.IsNullOrWhiteSpace(blobUri))
-            {
-                throw new InvalidOperationException(
-                    $"Storage is not configured: set {ConnectionName} to a connection string, or {ConnectionName}__tableServiceUri and {ConnectionName}__blobServiceUri.");
-            }
-            var credential = new DefaultAzureCredential();
-            return new PpsStorage(new TableServiceClient(new Uri(tableUri), credential), new BlobServiceClient(new Uri(blobUri), credential), options);
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, _) => Endpoint(connection, "tableServiceUri") is { } uri
+                ? new TableServiceClient(uri, credential, options)
+                : new TableServiceClient(ConnectionString(connection), options));
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, credential, _) => Endpoint(connection, "blobServiceUri") is { } uri
+                ? new BlobServiceClient(uri, credential, options)
+                : new BlobServiceClient(ConnectionString(connection), options));
+            // "credential" / "clientId" (and the other keys Azure.Identity knows) under PpsStorage.
+            clients.UseCredential(provider => provider.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(connection));
         });
+        services.AddSingleton(provider => new PpsStorage(
+            provider.GetRequiredService<TableServiceClient>(),
+            provider.GetRequiredService<BlobServiceClient>(),
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<ReturnStore>();
         services.AddSingleton<CollectionYearStore>();
         services.AddSingleton<ReferenceDataStore>();
         return services;
     }
+
+    /// <summary>An identity-based endpoint ("PpsStorage__tableServiceUri"), or null when a connection string is used.</summary>
+    private static Uri? Endpoint(IConfigurationSection connection, string key) =>
+        string.IsNullOrWhiteSpace(connection.Value) && connection[key] is { Length: > 0 } uri ? new Uri(uri) : null;
+
+    private static string ConnectionString(IConfigurationSection connection) =>
+        string.IsNullOrWhiteSpace(connection.Value)
+            ? throw new InvalidOperationException(
+                $"Storage is not configured: set {ConnectionName} to a connection string, or {ConnectionName}__tableServiceUri and {ConnectionName}__blobServiceUri.")
+            : connection.Value;
 }
