@@ -27,14 +27,14 @@ public static class StorageSetup
         var connection = configuration.GetSection(ConnectionName);
         services.AddAzureClients(clients =>
         {
-            clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, _) => Endpoint(connection, "tableServiceUri") is { } uri
-                ? new TableServiceClient(uri, credential, options)
+            // The credential comes from "PpsStorage__credential" / "PpsStorage__clientId" (and the other keys
+            // Azure.Identity knows); only built when the endpoints are identity-based.
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) => Endpoint(connection, "tableServiceUri") is { } uri
+                ? new TableServiceClient(uri, Credential(provider, connection), options)
                 : new TableServiceClient(ConnectionString(connection), options));
-            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, credential, _) => Endpoint(connection, "blobServiceUri") is { } uri
-                ? new BlobServiceClient(uri, credential, options)
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) => Endpoint(connection, "blobServiceUri") is { } uri
+                ? new BlobServiceClient(uri, Credential(provider, connection), options)
                 : new BlobServiceClient(ConnectionString(connection), options));
-            // "credential" / "clientId" (and the other keys Azure.Identity knows) under PpsStorage.
-            clients.UseCredential(provider => provider.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(connection));
         });
         services.AddSingleton(provider => new PpsStorage(
             provider.GetRequiredService<TableServiceClient>(),
@@ -45,6 +45,9 @@ public static class StorageSetup
         services.AddSingleton<ReferenceDataStore>();
         return services;
     }
+
+    private static Azure.Core.TokenCredential Credential(IServiceProvider provider, IConfigurationSection connection) =>
+        provider.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(connection);
 
     /// <summary>An identity-based endpoint ("PpsStorage__tableServiceUri"), or null when a connection string is used.</summary>
     private static Uri? Endpoint(IConfigurationSection connection, string key) =>
