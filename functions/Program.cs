@@ -9,5 +9,6 @@ builder.Services.AddPpsStorage(builder.Configuration);
 builder.Services.AddPpsReturns(builder.Configuration);
 builder.Services.AddPpsPublishing();
 builder.Services.AddPpsTelemetry(builder.Configuration);
+builder.Services.AddPpsBackup();
 
 builder.Build().Run();

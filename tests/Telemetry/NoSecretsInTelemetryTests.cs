@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pps.Core.Catalogue;
@@ -12,7 +11,6 @@ using Pps.Core.Synthetic;
 using Pps.Core.Telemetry;
 using Pps.Functions.Admin;
 using Pps.Functions.Returns;
-using Pps.Functions.Setup;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
 using static Pps.Tests.Functions.Returns.ApiHarness;
@@ -34,30 +32,9 @@ public class NoSecretsInTelemetryTests
     public async Task A_full_collection_leaves_no_token_hash_comment_or_reason_in_logs_or_traces()
     {
         using var capture = new TelemetryCapture();
-        var id = Guid.NewGuid().ToString("N")[..10];
         var adminToken = "admin-" + Guid.NewGuid().ToString("N");
         var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [StorageSetup.ConnectionName] = Azurite.ConnectionString,
-            ["Pps:TablePrefix"] = "t" + id,
-            ["Pps:UploadsContainer"] = "uploads-" + id,
-            ["Pps:ReportsContainer"] = "reports-" + id,
-            ["Pps:PublishedContainer"] = "published-" + id,
-            ["Pps:ReferenceContainer"] = "reference-" + id,
-            ["Pps:ProvisionalContainer"] = "provisional-" + id,
-            ["Pps:BackupsContainer"] = "backups-" + id,
-            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(adminToken),
-        }).Build();
-        var services = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(capture))
-            .AddSingleton<TimeProvider>(clock);
-        services.AddPpsStorage(configuration);
-        services.AddPpsReturns(configuration);
-        services.AddPpsPublishing();
-        await using var provider = services.BuildServiceProvider();
-        var storage = provider.GetRequiredService<PpsStorage>();
-        await storage.EnsureCreatedAsync();
+        await using var provider = await AppServices.StartAsync(clock, adminToken, logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
         await provider.GetRequiredService<CollectionYearStore>().SaveAsync(
             new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
         var credentialsApi = ActivatorUtilities.CreateInstance<CredentialFunctions>(provider);
