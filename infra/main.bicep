@@ -324,3 +324,5 @@ output UPLOAD_EVENTS_SUBSCRIPTION string = uploadEventsSubscription.?outputs.nam
 output REFERENCED_FUNCTIONS string = join(map(functionReferences, f => f.name), ' ')
 @description('The blob-triggered function the Event Grid subscription delivers upload events to.')
 output UPLOAD_FUNCTION_NAME string = uploadFunctionName
+@description('Folder of the published chart data in the static website; the postdeploy hook leaves it alone when it uploads site/.')
+output PUBLISHED_PREFIX string = publishedPrefix
