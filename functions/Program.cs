@@ -5,10 +5,7 @@ using Pps.Functions.Setup;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
-builder.Services.AddPpsStorage(builder.Configuration);
-builder.Services.AddPpsReturns(builder.Configuration);
-builder.Services.AddPpsPublishing();
+builder.Services.AddPpsApp(builder.Configuration);
 builder.Services.AddPpsTelemetry(builder.Configuration);
-builder.Services.AddPpsBackup();
 
 builder.Build().Run();

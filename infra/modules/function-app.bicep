@@ -177,6 +177,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Pps__ReportsContainer: reportsContainerName
     Pps__ReferenceContainer: referenceContainerName
     Pps__PublishedContainer: publishedContainerName
+    // The folder of $web the app publishes under: main.bicep's publishedPrefix, which storage.bicep's lifecycle
+    // rule and the postdeploy upload (output PUBLISHED_PREFIX) also use.
     Pps__PublishedPrefix: publishedPrefix
     Pps__ProvisionalContainer: provisionalContainerName
     Pps__BackupsContainer: backupsContainerName

@@ -41,6 +41,9 @@ public sealed class CompiledTemplate
     public IEnumerable<string> DependsOn(string module) =>
         Resources.Single(r => r["name"]?.GetValue<string>() == module)["dependsOn"]?.AsArray().Select(d => d!.GetValue<string>()) ?? [];
 
+    /// <summary>The expression an output of this template is set to.</summary>
+    public string Output(string name) => template["outputs"]?[name]?["value"]?.GetValue<string>() ?? throw new KeyNotFoundException($"No output {name}.");
+
     public JsonNode Variable(string name) => template["variables"]?[name] ?? throw new KeyNotFoundException($"No variable {name}.");
 
     /// <summary>The value of a template expression (or a plain string) in this template's scope.</summary>

@@ -7,7 +7,7 @@ using Pps.Functions.Setup;
 namespace Pps.Tests.Support;
 
 /// <summary>
-/// The app's object graph, built through its own AddPps… extensions (as functions/Program.cs does), on
+/// The app's object graph, built through its own registration (AddPpsApp, as functions/Program.cs does), on
 /// tables and containers of this test's own in the Azurite that scripts/test.sh started.
 /// </summary>
 public static class AppServices
@@ -30,10 +30,7 @@ public static class AppServices
         var services = new ServiceCollection()
             .AddLogging(builder => logging?.Invoke(builder))
             .AddSingleton(clock);
-        services.AddPpsStorage(configuration);
-        services.AddPpsReturns(configuration);
-        services.AddPpsPublishing();
-        services.AddPpsBackup();
+        services.AddPpsApp(configuration);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<PpsStorage>().EnsureCreatedAsync();
         return provider;
