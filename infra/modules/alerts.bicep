@@ -4,7 +4,9 @@
 //   close-silent    the close-of-year timer has not reported for 26 hours (it runs daily: it is not running)
 //   dead-letters    Event Grid gave up delivering an upload event (metric of the system topic)
 //   server-errors   more than serverErrorPercent of the API's requests failed with a 5xx in 15 minutes
-// The log alerts query the Log Analytics workspace the app's telemetry goes to (AppTraces, AppRequests).
+// The log alerts query the Log Analytics workspace the app's telemetry goes to (AppTraces, AppRequests). They are
+// evaluated every 15 minutes or hourly, not every minute: a log alert rule is billed by how often it runs
+// (docs/deploy.md, Monthly cost estimate).
 
 @description('Azure region of the log alerts (the workspace\'s).')
 param location string
@@ -83,7 +85,7 @@ var logAlerts = [
     name: 'server-errors'
     description: 'More than ${serverErrorPercent}% of the API\'s requests failed with a server error (5xx) in 15 minutes.'
     severity: 2
-    frequency: 'PT5M'
+    frequency: 'PT15M'
     window: 'PT15M'
     query: 'AppRequests | summarize total = count(), failed = countif(toint(ResultCode) >= 500) | where total >= 10 and 100.0 * failed / total > ${serverErrorPercent}'
     operator: 'GreaterThan'
