@@ -23,6 +23,8 @@ public static class Azurite
             ReportsContainer = "reports-" + id,
             PublishedContainer = "published-" + id,
             ReferenceContainer = "reference-" + id,
+            ProvisionalContainer = "provisional-" + id,
+            BackupsContainer = "backups-" + id,
         };
         var storage = PpsStorage.FromConnectionString(ConnectionString, options);
         await storage.EnsureCreatedAsync();
