@@ -8,5 +8,6 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services.AddPpsStorage(builder.Configuration);
 builder.Services.AddPpsReturns(builder.Configuration);
 builder.Services.AddPpsPublishing();
+builder.Services.AddPpsUploads();
 
 builder.Build().Run();
