@@ -159,7 +159,10 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         return outcome switch
         {
             ReturnOutcome.Done done => Accepted(name, answers, done.Return, Warnings(layout, validation.Warnings, answers)),
-            ReturnOutcome.Invalid invalid => Rejected(name, answers, invalid.Issues.Select(i => AtCell(layout, i)).ToList(), Warnings(layout, validation.Warnings, answers)),
+            ReturnOutcome.Invalid invalid => Rejected(name, answers,
+                [.. invalid.Issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => AtCell(layout, i)),
+                 .. Warnings(layout, invalid.Issues.Where(i => i.Severity == IssueSeverity.Warning).ToList(), answers)],
+                Warnings(layout, validation.Warnings, answers)),
             ReturnOutcome.Conflict conflict => Rejected(name, answers, [MovedOn(answers.Origin.Revision, conflict.Current)]),
             _ => Rejected(name, answers, [General(Message(outcome))]),
         };
