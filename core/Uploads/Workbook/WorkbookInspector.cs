@@ -110,10 +110,14 @@ public static class WorkbookInspector
         foreach (var entry in entries)
         {
             declared += entry.Length;
-            if (entry.Length > WorkbookLimits.MaxPartBytes || declared > WorkbookLimits.MaxExpandedBytes
-                || entry.Length > 1024 * 1024 && entry.Length > (long)WorkbookLimits.MaxRatio * Math.Max(1, entry.CompressedLength))
+            var ratio = entry.Length / Math.Max(1, entry.CompressedLength);
+            if (entry.Length > 1024 * 1024 && ratio > WorkbookLimits.MaxRatio)
             {
                 return Bomb(entry.FullName, entry.Length, entry.CompressedLength);
+            }
+            if (entry.Length > WorkbookLimits.MaxPartBytes || declared > WorkbookLimits.MaxExpandedBytes)
+            {
+                return TooLargePart(entry.FullName, entry.Length);
             }
         }
 
@@ -215,6 +219,13 @@ public static class WorkbookInspector
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(file, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(file.ToArray(), writable: false);
+
+    private static FileProblem TooLargePart(string part, long expanded)
+    {
+        var what = part.EndsWith("sharedStrings.xml", StringComparison.OrdinalIgnoreCase) ? "its table of texts" : $"part {part}";
+        return new FileProblem("part-too-large",
+            $"The workbook is far larger inside than a return can be ({what} is {expanded / 1024.0 / 1024.0:0.#} MiB unpacked; a filled-in return is well under 1 MiB in all). Upload the template you downloaded, filled in, without pasted data or added sheets.");
+    }
 
     private static bool Contains(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> needle) => haystack.IndexOf(needle) >= 0;
 
