@@ -17,6 +17,7 @@ public static class UploadsSetup
         services.AddLogging();
         services.TryAddSingleton<UploadStore>();
         services.TryAddSingleton<WorkbookIntake>();
+        services.TryAddSingleton<ReturnsImport>();
         return services;
     }
 }
