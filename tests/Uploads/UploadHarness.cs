@@ -34,6 +34,7 @@ public sealed class UploadHarness
         Store = provider.GetRequiredService<ReturnStore>();
         Workbooks = provider.GetRequiredService<WorkbookFunctions>();
         Trigger = provider.GetRequiredService<ValidateUploadedWorkbook>();
+        Csv = provider.GetRequiredService<ReturnsCsvFunctions>();
     }
 
     public ServiceProvider Provider { get; }
@@ -43,6 +44,10 @@ public sealed class UploadHarness
     public ReturnStore Store { get; }
     public WorkbookFunctions Workbooks { get; }
     public ValidateUploadedWorkbook Trigger { get; }
+    public ReturnsCsvFunctions Csv { get; }
+
+    public Task<ApiResponse> ImportCsvAsync(string token, int year, string csv) =>
+        ApiHarness.Run(Csv.Import(ApiHarness.Request("POST", token, csv, contentType: "text/csv"), year, default));
 
     public static async Task<UploadHarness> StartAsync()
     {
@@ -65,6 +70,7 @@ public sealed class UploadHarness
         services.AddPpsUploads();
         services.AddSingleton<WorkbookFunctions>();
         services.AddSingleton<ValidateUploadedWorkbook>();
+        services.AddSingleton<ReturnsCsvFunctions>();
         var harness = new UploadHarness(services.BuildServiceProvider(), clock);
         await harness.Storage.EnsureCreatedAsync();
         await harness.Provider.GetRequiredService<CollectionYearStore>().SaveAsync(
