@@ -54,9 +54,7 @@ public static class WorkbookBenchmark
             ["Pps:ReferenceContainer"] = "bench-ref-" + id,
         }).Build();
         var services = new ServiceCollection();
-        services.AddPpsStorage(configuration);
-        services.AddPpsReturns(configuration);
-        services.AddPpsUploads();
+        services.AddPpsApp(configuration);
         services.AddSingleton<WorkbookFunctions>();
         services.AddSingleton<ValidateUploadedWorkbook>();
         await using var provider = services.BuildServiceProvider();

@@ -19,7 +19,7 @@ using Pps.Tests.Support;
 namespace Pps.Tests.Uploads;
 
 /// <summary>
-/// The app's upload path built through its own DI registration (AddPpsStorage, AddPpsReturns, AddPpsUploads)
+/// The app's upload path built through its own DI registration (AddPpsApp, as Program.cs and the devhost)
 /// on storage of its own in Azurite, with a fake clock inside the 2013 window. The blob trigger is called as
 /// the host calls it: with a BlobClient of the new blob and its name.
 /// </summary>
@@ -65,9 +65,7 @@ public sealed class UploadHarness
         var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
-        services.AddPpsStorage(configuration);
-        services.AddPpsReturns(configuration);
-        services.AddPpsUploads();
+        services.AddPpsApp(configuration);
         services.AddSingleton<WorkbookFunctions>();
         services.AddSingleton<ValidateUploadedWorkbook>();
         services.AddSingleton<ReturnsCsvFunctions>();
