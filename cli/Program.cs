@@ -12,6 +12,10 @@ try
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
         "export-definition" => await DefinitionCommand.ExportAsync(options),
         "publish-definition" => await DefinitionCommand.PublishAsync(options),
+        "backup" => await BackupCommand.BackupAsync(options),
+        "backups" => await BackupCommand.ListAsync(options),
+        "restore" => await BackupCommand.RestoreAsync(options),
+        "import-returns" => await ImportReturnsCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -35,6 +39,11 @@ static int Usage()
           publish-definition --year <y> --file <json>
                                                  publish a year's return definition before the year opens (checked against
                                                  docs/schema/return-definition.schema.json)
+          backup [--prefix pps]                  back up every table to the backups container
+          backups                                list the complete backups, newest first
+          restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything
+          import-returns --year <year> --file <csv>
+                                                 service_id, one column per field id [, confirmed_warnings]: all or nothing
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;

@@ -6,8 +6,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<Pps.Functions.Http.UnhandledErrorsMiddleware>();
 
-builder.Services.AddPpsStorage(builder.Configuration);
-builder.Services.AddPpsReturns(builder.Configuration);
-builder.Services.AddPpsPublishing();
+builder.Services.AddPpsApp(builder.Configuration);
+builder.Services.AddPpsTelemetry(builder.Configuration);
 
 builder.Build().Run();

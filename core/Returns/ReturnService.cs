@@ -2,6 +2,7 @@ using System.Globalization;
 using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 using Pps.Core.Storage;
+using Pps.Core.Telemetry;
 using Pps.Core.Validation;
 
 namespace Pps.Core.Returns;
@@ -10,14 +11,20 @@ namespace Pps.Core.Returns;
 /// <param name="Values">Field id to raw text; every field of the return, as the writer wants it now.</param>
 /// <param name="ConfirmedWarnings">Ids of year-on-year warnings the writer confirms as correct.</param>
 /// <param name="IfMatch">The ETag the writer read; null only when it found no return.</param>
-/// <param name="Reason">Why NPPN changes a locked or submitted return; required then.</param>
+/// <param name="Reason">Why NPPN changes a locked or submitted return; required then. NPPN's only: a service cannot give one.</param>
+/// <param name="Source">
+/// What made the change, kept in the audit beside (never as) NPPN's reason: the intake path and its batch or upload
+/// ("Workbook upload 7f3c…; confirmed: yoy-core-budget: a second caseworker joined"). Any actor may give one; it is
+/// free text under the same limits as a reason.
+/// </param>
 public sealed record ReturnChange(
     int Year,
     int ServiceId,
     IReadOnlyDictionary<string, string?> Values,
     IReadOnlyCollection<string> ConfirmedWarnings,
     string? IfMatch,
-    string? Reason = null);
+    string? Reason = null,
+    string? Source = null);
 
 /// <summary>
 /// The rules of saving a return, shared by every intake path: who may write, when, what is valid, and
@@ -33,10 +40,35 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         new($"There is no return definition for {year}: NPPN publishes it before the year opens.");
 
     public Task<ReturnOutcome> SaveDraftAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
-        WriteAsync(actor, change, submit: false, ct);
+        TracedWriteAsync(actor, change, submit: false, ct);
 
     public Task<ReturnOutcome> SubmitAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
-        WriteAsync(actor, change, submit: true, ct);
+        TracedWriteAsync(actor, change, submit: true, ct);
+
+    /// <summary>A write as a span (year, service, who, outcome: never the values) and the counts of returns saved and warnings.</summary>
+    private async Task<ReturnOutcome> TracedWriteAsync(Actor actor, ReturnChange change, bool submit, CancellationToken ct)
+    {
+        using var activity = PpsTelemetry.Source.StartActivity(submit ? "pps.return.submit" : "pps.return.save");
+        activity?.SetTag("pps.year", change.Year);
+        activity?.SetTag("pps.service", change.ServiceId);
+        activity?.SetTag("pps.actor", actor.IsNppn ? "nppn" : "service");
+        try
+        {
+            var outcome = await WriteAsync(actor, change, submit, ct);
+            activity?.SetTag("pps.outcome", outcome.GetType().Name.ToLowerInvariant());
+            if (outcome is ReturnOutcome.Done done)
+            {
+                PpsTelemetry.ReturnsSaved.Add(1, new KeyValuePair<string, object?>("pps.action", submit ? "submit" : actor.IsNppn ? "amend" : "save-draft"));
+                if (done.UnconfirmedWarnings.Count > 0) PpsTelemetry.Warnings.Add(done.UnconfirmedWarnings.Count);
+            }
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
+        }
+    }
 
     /// <summary>Submits the stored draft as it stands, with the warnings it confirmed so far and any confirmed now.</summary>
     public async Task<ReturnOutcome> SubmitStoredAsync(
@@ -74,6 +106,11 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (await DefinitionAsync(change.Year, ct) is not { } definition) return NoDefinition(change.Year);
         var reasonProblem = ReasonProblem(actor, change.Reason, definition);
         if (reasonProblem is not null) return reasonProblem;
+        if (change.Source is { } source && FreeText.Problem(source, definition.ReasonMaxLength) is { } sourceProblem)
+        {
+            return new ReturnOutcome.Invalid([ValidationIssue.Error("source", "source-invalid", $"Source of the change: {sourceProblem}.")],
+                "The note on where the change comes from needs correcting; nothing was saved.");
+        }
         var refusal = WindowRefusal(actor, year, current, change, now);
         if (refusal is not null) return refusal;
 
@@ -112,7 +149,8 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         try
         {
             var action = submit ? "submit" : actor.IsNppn && current is not null && current.Status != ReturnStatus.Draft ? "amend" : "save-draft";
-            var stored = await returns.SaveAsync(updated, current, actor.Id, action, FreeText.HasVisible(change.Reason) ? change.Reason!.Trim() : null, ct);
+            var stored = await returns.SaveAsync(updated, current, actor.Id, action, FreeText.HasVisible(change.Reason) ? change.Reason!.Trim() : null, ct,
+                FreeText.HasVisible(change.Source) ? change.Source!.Trim() : null);
             return new ReturnOutcome.Done(stored, unconfirmed);
         }
         catch (ConcurrencyConflictException e)

@@ -64,4 +64,8 @@ public sealed record ServiceReturn
 }
 
 /// <summary>The change that made a revision: the action ("save-draft", "submit", "amend", "reopen"), NPPN's reason, and the field changes.</summary>
-public sealed record RevisionAudit(string Action, string? Reason, IReadOnlyList<FieldChange> Changes);
+public sealed record RevisionAudit(string Action, string? Reason, IReadOnlyList<FieldChange> Changes)
+{
+    /// <summary>What made the change (an upload, a batch), as the intake path named it; never NPPN's reason.</summary>
+    public string? Source { get; init; }
+}

@@ -16,12 +16,13 @@ public sealed record AuditEntry(
     string? Reason,
     ReturnStatus Status,
     IReadOnlyList<FieldChange> Changes,
-    ReturnValues Values)
+    ReturnValues Values,
+    string? Source = null)
 {
     /// <summary>The audit entry of the revision a stored return is at, from what it carries of its last change.</summary>
     public static AuditEntry? Of(ServiceReturn r) => r.Audit is not { } audit
         ? null
-        : new AuditEntry(r.ServiceId, r.Year, r.Revision, r.UpdatedAt, r.UpdatedBy, audit.Action, audit.Reason, r.Status, audit.Changes, r.Values);
+        : new AuditEntry(r.ServiceId, r.Year, r.Revision, r.UpdatedAt, r.UpdatedBy, audit.Action, audit.Reason, r.Status, audit.Changes, r.Values, audit.Source);
 }
 
 /// <summary>
@@ -65,7 +66,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
     /// </summary>
     /// <exception cref="ConcurrencyConflictException">Someone else stored a change first; carries the current return.</exception>
     public async Task<ServiceReturn> SaveAsync(
-        ServiceReturn updated, ServiceReturn? previous, string actor, string action, string? reason = null, CancellationToken ct = default)
+        ServiceReturn updated, ServiceReturn? previous, string actor, string action, string? reason = null, CancellationToken ct = default, string? source = null)
     {
         // The revision read is about to be replaced, and with it the audit it carries: make sure its row exists first.
         if (previous is not null) await WriteAuditRowAsync(previous, ct);
@@ -73,7 +74,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
         var changes = ReturnValues.Diff(previous?.Values ?? ReturnValues.Empty, updated.Values).ToList();
         var stored = updated with
         {
-            Revision = (previous?.Revision ?? 0) + 1, UpdatedBy = actor, ETag = null, Audit = new RevisionAudit(action, reason, changes),
+            Revision = (previous?.Revision ?? 0) + 1, UpdatedBy = actor, ETag = null, Audit = new RevisionAudit(action, reason, changes) { Source = source },
         };
         var entity = ToEntity(stored);
         Response response;
@@ -119,7 +120,8 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
                 serviceId, year, Keys.Parse(e.RowKey), e.GetDateTimeOffset("At")!.Value, e.GetString("By"), e.GetString("Action"),
                 e.GetString("Reason"), Enum.Parse<ReturnStatus>(e.GetString("Status")),
                 StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "Changes")!),
-                new ReturnValues(StoredJson.Deserialize<Dictionary<string, string>>(StoredJson.ReadLong(e, "Values")!))));
+                new ReturnValues(StoredJson.Deserialize<Dictionary<string, string>>(StoredJson.ReadLong(e, "Values")!)),
+                e.GetString("Source")));
         }
         if (await readCurrent is { } current && list.All(a => a.Revision != current.Revision) && AuditEntry.Of(current) is { } missing)
         {
@@ -139,6 +141,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
             ["By"] = audit.By,
             ["Action"] = audit.Action,
             ["Reason"] = audit.Reason,
+            ["Source"] = audit.Source,
             ["Status"] = audit.Status.ToString(),
         };
         StoredJson.WriteLong(row, "Changes", StoredJson.Serialize(audit.Changes));
@@ -168,6 +171,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
         {
             entity["AuditAction"] = audit.Action;
             entity["AuditReason"] = audit.Reason;
+            entity["AuditSource"] = audit.Source;
             StoredJson.WriteLong(entity, "AuditChanges", StoredJson.Serialize(audit.Changes));
         }
         foreach (var (id, value) in r.Values.AsDictionary())
@@ -196,6 +200,9 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
             ETag = e.ETag.ToString(),
             Audit = e.GetString("AuditAction") is { } action
                 ? new RevisionAudit(action, e.GetString("AuditReason"), StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "AuditChanges") ?? "[]"))
+                {
+                    Source = e.GetString("AuditSource"),
+                }
                 : null,
         };
     }

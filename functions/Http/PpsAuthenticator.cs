@@ -8,24 +8,33 @@ namespace Pps.Functions.Http;
 /// <summary>Settings of the API's own authentication ("Pps" section).</summary>
 public sealed class ApiAuthOptions
 {
-    /// <summary>SHA-256 (hex) of NPPN's admin token ("Pps__AdminTokenSha256"); empty means no admin access at all.</summary>
+    /// <summary>SHA-256 (64 hex characters) of NPPN's admin token ("Pps__AdminTokenSha256"); required: the app does not start without it.</summary>
     public string AdminTokenSha256 { get; set; } = "";
 
     /// <summary>SHA-256 of the empty string: configured as the admin hash, it would make an empty token NPPN's.</summary>
     public const string EmptyStringSha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+}
 
-    /// <summary>Why the configured admin hash cannot be used (the app refuses to start), or null: empty, or 64 hex digits of a non-empty token.</summary>
-    public string? AdminHashProblem()
+/// <summary>Stops the app at start when the admin-token hash is missing or not a SHA-256 in hex.</summary>
+public sealed class ApiAuthOptionsValidator : IValidateOptions<ApiAuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ApiAuthOptions options)
     {
-        var hash = (AdminTokenSha256 ?? "").Trim();
-        if (hash.Length == 0) return null;
-        if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigit))
+        var hash = (options.AdminTokenSha256 ?? "").Trim();
+        if (hash.Length == 0)
         {
-            return $"Pps__AdminTokenSha256 must be the SHA-256 of NPPN's admin token as 64 hex digits ({hash.Length} characters given).";
+            return ValidateOptionsResult.Fail(
+                "Pps__AdminTokenSha256 is not set: it must be the SHA-256 (64 hex characters) of NPPN's admin token, e.g. from `printf %s \"$TOKEN\" | sha256sum`.");
         }
-        return string.Equals(hash, EmptyStringSha256, StringComparison.OrdinalIgnoreCase)
-            ? "Pps__AdminTokenSha256 is the SHA-256 of the empty string: an empty token would be NPPN's. Set the hash of a real token."
-            : null;
+        if (string.Equals(hash, ApiAuthOptions.EmptyStringSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidateOptionsResult.Fail(
+                "Pps__AdminTokenSha256 is the SHA-256 of the empty string: an empty token would be NPPN's. Set the hash of a real token.");
+        }
+        return hash.Length == 64 && hash.All(char.IsAsciiHexDigit)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                $"Pps__AdminTokenSha256 is not a SHA-256 in hex: it has {hash.Length} characters{(hash.All(char.IsAsciiHexDigit) ? "" : " and some are not hex digits")}; it must be 64 hex characters.");
     }
 }
 

@@ -7,7 +7,7 @@ using Pps.Functions.Setup;
 namespace Pps.Tests.Support;
 
 /// <summary>
-/// The app's object graph as Program.cs builds it (the same AddPps… registrations), on per-test tables and
+/// The app's object graph as Program.cs builds it (AddPpsApp), on per-test tables and
 /// containers in Azurite, with a clock the test moves. A second TestApp over the same <see cref="StorageOptions"/>
 /// is a fresh process on the same storage (after a crash, say).
 /// </summary>
@@ -42,6 +42,8 @@ public sealed class TestApp : IDisposable
             ReportsContainer = "reports-" + id,
             PublishedContainer = "published-" + id,
             ReferenceContainer = "reference-" + id,
+            ProvisionalContainer = "provisional-" + id,
+            BackupsContainer = "backups-" + id,
         };
         var values = new Dictionary<string, string?>
         {
@@ -51,6 +53,8 @@ public sealed class TestApp : IDisposable
             ["Pps:ReportsContainer"] = options.ReportsContainer,
             ["Pps:PublishedContainer"] = options.PublishedContainer,
             ["Pps:ReferenceContainer"] = options.ReferenceContainer,
+            ["Pps:ProvisionalContainer"] = options.ProvisionalContainer,
+            ["Pps:BackupsContainer"] = options.BackupsContainer,
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(AdminToken),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
@@ -61,9 +65,7 @@ public sealed class TestApp : IDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<TimeProvider>(clock);
         configure?.Invoke(services);
-        services.AddPpsStorage(configuration);
-        services.AddPpsReturns(configuration);
-        services.AddPpsPublishing();
+        services.AddPpsApp(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await provider.GetRequiredService<PpsStorage>().EnsureCreatedAsync();
         return new TestApp(provider, options, clock);
