@@ -162,7 +162,7 @@ internal static class TypeAndBudgetFigures
             ["count_2"] = two,
             ["count_3_or_more"] = three,
         };
-        var kinds = ReturnDefinitions.For(c.Year).Field(FieldIds.OtherBudgetKinds).Options;
+        var kinds = NotCollected.FieldFor(c.Year, FieldIds.OtherBudgetKinds).Options;
         foreach (var kind in kinds)
         {
             stats["kind_" + kind.Value] = c.Current.Count(r => r.Values.Choices(FieldIds.OtherBudgetKinds).Contains(kind.Value));

@@ -131,4 +131,42 @@ public class DefinitionTests
         Assert.Null(ReturnDefinitions.Find(2096));
         Assert.Null(await store.FindAsync(2096));
     }
+
+    [Fact]
+    public async Task A_figure_whose_field_a_year_does_not_collect_publishes_N_0_with_a_note_for_that_year()
+    {
+        var api = await StartAsync();
+        var document = DefinitionDocuments.CopyOf(2013, 2016);
+        DefinitionDocuments.Retire(document, FieldIds.CaseworkUsers);
+        DefinitionDocuments.Retire(document, FieldIds.ExcludedPupils);
+        Assert.IsType<DefinitionOutcome.Published>(await api.App.Get<DefinitionStore>().PublishAsync(Actor.Nppn, 2016, document.ToJsonString()));
+
+        var result = Pps.Core.Aggregation.NationalAggregator.Compute(new Pps.Core.Aggregation.AggregationInput
+        {
+            Year = 2016,
+            Returns =
+            [
+                new(1, 2016, new ReturnValues([KeyValuePair.Create(FieldIds.CoreBudget, "50000")])),
+                new(2, 2013, new ReturnValues([KeyValuePair.Create(FieldIds.CaseworkUsers, "300")])),
+            ],
+        });
+        Pps.Core.Aggregation.Figure F(string id) => result.Figures.Single(f => f.Id == id);
+
+        Assert.Equal(0, F("table-l").Returns);
+        Assert.Equal(1, F("table-l").ReturnsByYear![2013]);
+        Assert.Contains(F("table-l").Notes, n => n.StartsWith("Not collected in 2016", StringComparison.Ordinal) && n.Contains("Parent/carer casework service users"));
+        Assert.DoesNotContain(F("table-l").Notes, n => n.StartsWith("Not collected in 2013", StringComparison.Ordinal));
+        Assert.Equal(0, F("chart-36").Returns);
+        Assert.Contains(F("chart-36").Notes, n => n.StartsWith("Not collected in 2016", StringComparison.Ordinal));
+        Assert.Equal(1, F("table-e").Returns);
+        Assert.DoesNotContain(F("table-e").Notes, n => n.StartsWith("Not collected", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Table F, Charts 16, 19-21, 26-27", "table-f chart-16 chart-19 chart-20 chart-21 chart-26 chart-27")]
+    [InlineData("Charts 2-4, Table C", "chart-2 chart-3 chart-4 table-c")]
+    [InlineData("Charts 31a-31c", "chart-31a chart-31b chart-31c")]
+    [InlineData("Chart 1", "chart-1")]
+    public void A_fields_report_reference_names_its_figures(string reportRef, string ids) =>
+        Assert.Equal(ids.Split(' '), Pps.Core.Aggregation.NotCollected.FigureIds(reportRef));
 }
