@@ -10,6 +10,8 @@ try
         "bench-close" => await BenchCloseCommand.RunAsync(options),
         "import-reference" => await ImportCommand.ReferenceAsync(options),
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
+        "export-definition" => await DefinitionCommand.ExportAsync(options),
+        "publish-definition" => await DefinitionCommand.PublishAsync(options),
         "backup" => await BackupCommand.BackupAsync(options),
         "backups" => await BackupCommand.ListAsync(options),
         "restore" => await BackupCommand.RestoreAsync(options),
@@ -32,6 +34,11 @@ static int Usage()
                                                  time closing 2013 (5 years of synthetic returns) against a read+write floor
           import-reference --file <csv>          service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]
           import-neighbours --file <csv>         service_id, neighbour_id (replaces the whole list)
+          export-definition --year <y> [--file <json>]
+                                                 the year's return definition document (copy it to make next year's)
+          publish-definition --year <y> --file <json>
+                                                 publish a year's return definition before the year opens (checked against
+                                                 docs/schema/return-definition.schema.json)
           backup [--prefix pps]                  back up every table to the backups container
           backups                                list the complete backups, newest first
           restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Pps.DevHost;
 
@@ -69,6 +71,12 @@ public static class HttpFunctions
         {
             await WriteProblem(context, StatusCodes.Status400BadRequest, "The request could not be read.", e.Message);
             return;
+        }
+        catch (Exception e)
+        {
+            // The same answer as the worker's middleware gives: problem details with a correlation id, never a stack trace.
+            var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pps.DevHost.HttpFunctions");
+            result = Pps.Functions.Http.UnhandledErrors.Response(e, log, context.TraceIdentifier);
         }
         switch (result)
         {

@@ -4,6 +4,7 @@ using Pps.Functions.Setup;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<Pps.Functions.Http.UnhandledErrorsMiddleware>();
 
 builder.Services.AddPpsApp(builder.Configuration);
 builder.Services.AddPpsTelemetry(builder.Configuration);

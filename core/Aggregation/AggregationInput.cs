@@ -14,8 +14,24 @@ public sealed record ReturnRecord(int ServiceId, int Year, ReturnValues Values);
 public sealed record AggregationInput
 {
     public required int Year { get; init; }
-    /// <summary>Returns of every year available (the chosen year and earlier); later years are ignored.</summary>
-    public required IReadOnlyList<ReturnRecord> Returns { get; init; }
+    private readonly IReadOnlyList<ReturnRecord> _returns = [];
+
+    /// <summary>
+    /// Returns of every year available (the chosen year and earlier); later years are ignored. At most one per
+    /// service and year: two are refused here, so every part of the report sees the same returns.
+    /// </summary>
+    /// <exception cref="ArgumentException">A service has more than one return in a year.</exception>
+    public required IReadOnlyList<ReturnRecord> Returns
+    {
+        get => _returns;
+        init
+        {
+            var duplicate = value.GroupBy(r => (r.ServiceId, r.Year)).FirstOrDefault(g => g.Count() > 1);
+            _returns = duplicate is null
+                ? value
+                : throw new ArgumentException($"Service {duplicate.Key.ServiceId} has more than one return in {duplicate.Key.Year}.", nameof(Returns));
+        }
+    }
     public ReferenceData Reference { get; init; } = ReferenceData.Empty;
     /// <summary>Services existing nationally per year (Tables A and B); defaults to the registry's count.</summary>
     public Func<int, int> NationalServiceCount { get; init; } = ServiceRegistry.NationalCount;

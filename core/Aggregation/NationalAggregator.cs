@@ -9,7 +9,7 @@ public static class NationalAggregator
         var part2 = AdditionalDataFigures.Compute(input);
         return new NationalResult(
             input.Year,
-            [.. part1.Figures, .. part2.Figures],
+            NotCollected.Annotate([.. part1.Figures, .. part2.Figures]),
             [.. part1.Highlights, .. part2.Highlights],
             Benchmarking.Compute(input));
     }

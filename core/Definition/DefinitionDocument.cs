@@ -11,11 +11,15 @@ public sealed record DefinitionDocument(int Year, int Version, IReadOnlyList<Sec
             f.Type == FieldType.Decimal ? f.Decimals : null,
             f.HasOptions ? f.Options : null,
             f.Type == FieldType.Text ? f.MaxLength : null,
-            f.ReportRef)).ToList())).ToList(),
+            f.ReportRef)).ToList()) { Role = s.Role }).ToList(),
         [.. definition.Rules.Select(r => r.Id), .. definition.YearOnYear.Select(r => $"{r.Id}: a change of {r.ThresholdPercent:0}% or more in {r.Label} must be confirmed")]);
 }
 
-public sealed record SectionDocument(string Id, string Title, IReadOnlyList<FieldDocument> Fields);
+public sealed record SectionDocument(string Id, string Title, IReadOnlyList<FieldDocument> Fields)
+{
+    /// <summary>Which participation table the section counts towards (self-assessment: A; additional data: B; comments: neither).</summary>
+    public SectionRole Role { get; init; } = SectionRole.AdditionalData;
+}
 
 public sealed record FieldDocument(
     string Id, string Label, string Type, string? Help, string? Unit, decimal? Min, decimal? Max, int? Decimals,

@@ -18,7 +18,20 @@ public enum FieldType
     Text,
 }
 
-public sealed record Option(string Value, string Label);
+/// <summary>What a rating option means, in the order of merit Part 1 uses (Best above Good above Not completed above Non-compliant).</summary>
+public enum RatingLevelName
+{
+    NonCompliant,
+    NotCompleted,
+    Good,
+    Best,
+}
+
+/// <summary>One option of a choice. A rating option also says which level it is (<see cref="Level"/>), so the codes ("B", "x") live in the definition only.</summary>
+public sealed record Option(string Value, string Label)
+{
+    public RatingLevelName? Level { get; init; }
+}
 
 /// <summary>
 /// One field of the annual return. Every field is optional: a missing value stays missing, never 0.
@@ -46,7 +59,20 @@ public sealed record FieldDefinition
     public bool HasOptions => Type is FieldType.Rating or FieldType.Choice or FieldType.MultiChoice;
 }
 
+/// <summary>What a section is for: it decides which participation table (A or B) a return counts towards.</summary>
+public enum SectionRole
+{
+    /// <summary>The figures of the additional data collection (Table B counts a return that gives any of them).</summary>
+    AdditionalData,
+    /// <summary>The self-assessment against the exemplifications: the ratings and who completed it (Table A counts a return that rates any).</summary>
+    SelfAssessment,
+    /// <summary>Free comments: they count towards neither table.</summary>
+    Comments,
+}
+
 public sealed record SectionDefinition(string Id, string Title, IReadOnlyList<FieldDefinition> Fields)
 {
     public string? Help { get; init; }
+
+    public SectionRole Role { get; init; } = SectionRole.AdditionalData;
 }

@@ -29,6 +29,16 @@ public sealed class ReturnDefinition
                 throw new ArgumentException($"Field id {field.Id} is defined twice in the {year} return definition.");
             }
         }
+        foreach (var field in _fields.Values)
+        {
+            if (FieldProblem(field) is { } problem) throw new ArgumentException($"Field {field.Id} of the {year} return definition: {problem}.");
+        }
+        var text = _fields.Values.Where(f => f.Type == FieldType.Text).Sum(f => (long)f.MaxLength);
+        if (text > MaxTextCharacters)
+        {
+            throw new ArgumentException(
+                $"The text fields of the {year} return definition allow {text} characters in all; at most {MaxTextCharacters}, so that a return and its audit always fit in storage.");
+        }
         foreach (var id in rules.SelectMany(RuleFieldIds).Concat(yearOnYear.SelectMany(r => r.FieldIds)))
         {
             if (!_fields.ContainsKey(id))
@@ -44,9 +54,61 @@ public sealed class ReturnDefinition
     public IReadOnlyList<CrossFieldRule> Rules { get; }
     public IReadOnlyList<YearOnYearRule> YearOnYear { get; }
 
+    /// <summary>Where the definition comes from and what changed against the year before (free text, shown to NPPN).</summary>
+    public string? Notes { get; init; }
+
+    /// <summary>
+    /// The most characters all the text fields of a return may hold together, and the longest reason: with them a
+    /// return, the audit it carries and its audit row stay far inside Table storage's 1 MiB per entity, even with
+    /// every character escaped (docs/storage.md).
+    /// </summary>
+    public const int MaxTextCharacters = 40_000;
+    public const int MaxReasonLength = 10_000;
+
+    private readonly int _reasonMaxLength = 2000;
+
+    /// <summary>The longest reason NPPN may give for changing a submitted or locked return (it is kept in the audit trail).</summary>
+    public int ReasonMaxLength
+    {
+        get => _reasonMaxLength;
+        init => _reasonMaxLength = value is >= 1 and <= MaxReasonLength
+            ? value
+            : throw new ArgumentException($"The reason limit of the {Year} return definition must be between 1 and {MaxReasonLength} characters ({value} given).");
+    }
+
+    private static string? FieldProblem(FieldDefinition f)
+    {
+        if (string.IsNullOrWhiteSpace(f.Id) || string.IsNullOrWhiteSpace(f.Label)) return "a field needs an id and a label";
+        if (f.HasOptions && f.Options.Count == 0) return "a choice needs options";
+        if (!f.HasOptions && f.Options.Count > 0) return $"a {f.Type} field has no options";
+        var clash = f.Options.GroupBy(o => o.Value, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null) return $"option \"{clash.Key}\" is given twice (option values must differ in more than case)";
+        if (f.Type == FieldType.MultiChoice && f.Options.Any(o => o.Value.IndexOfAny([';', ',', '|']) >= 0)) return "a multi-choice option value may not contain ; , or |";
+        if (f.Type == FieldType.Rating && f.Options.Any(o => o.Level is null)) return "every rating option needs a level (best, good, not-completed, non-compliant)";
+        if (f.Type != FieldType.Rating && f.Options.Any(o => o.Level is not null)) return "only rating options have a level";
+        if (f.Type == FieldType.Text && f.MaxLength is < 1) return "a text field needs a maximum length of at least 1";
+        if (f.Type == FieldType.Decimal && f.Decimals is < 0 or > 6) return "decimals must be between 0 and 6";
+        if (f.Min > f.Max) return "min is above max";
+        return null;
+    }
+
     public IEnumerable<FieldDefinition> Fields => Sections.SelectMany(s => s.Fields);
 
     public bool Defines(string fieldId) => _fields.ContainsKey(fieldId);
+
+    /// <summary>
+    /// Table A's rule, the one the completeness view and the published figures share: a return takes part in the
+    /// exemplifications survey when it rates at least one exemplification (who completed it, alone, is no rating).
+    /// </summary>
+    public bool RatesAnyExemplification(ReturnValues values) =>
+        Fields.Any(f => f.Type == FieldType.Rating && values.Has(f.Id));
+
+    /// <summary>
+    /// Table B's rule, shared the same way: a return takes part in the additional data collection when it gives
+    /// any field of an additional-data section (not the self-assessment, not comments alone).
+    /// </summary>
+    public bool GivesAdditionalData(ReturnValues values) =>
+        Sections.Where(s => s.Role == SectionRole.AdditionalData).SelectMany(s => s.Fields).Any(f => values.Has(f.Id));
 
     public FieldDefinition Field(string fieldId) =>
         _fields.TryGetValue(fieldId, out var f) ? f : throw new KeyNotFoundException($"No field {fieldId} in the {Year} return.");

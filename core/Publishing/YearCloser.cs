@@ -30,12 +30,19 @@ public sealed class YearCloser(
     ReferenceDataStore reference,
     Publisher publisher,
     TimeProvider clock,
-    ILogger<YearCloser> log)
+    ILogger<YearCloser> log,
+    WriteFaults? faults = null)
 {
     /// <summary>Years of history a recompute reads: the 5-year tables need the chosen year and four before it.</summary>
     public const int HistoryYears = 5;
 
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    /// <summary>How long the year's lease runs before it must be renewed (15-60 s, as Blob storage allows).</summary>
+    internal TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The lease is renewed this often while the close runs: three times in each lease.</summary>
+    internal TimeSpan RenewEvery => LeaseDuration / 3;
+
+    private readonly WriteFaults _faults = faults ?? WriteFaults.None;
 
     /// <summary>
     /// Closes and publishes every year that is due. The timer calls this. A year that fails is logged
@@ -97,7 +104,7 @@ public sealed class YearCloser(
         activity?.SetTag("pps.year", year);
         try
         {
-            var outcome = await UnderYearLeaseAsync(year, async () =>
+            var outcome = await UnderYearLeaseAsync(year, async ct =>
             {
                 var found = await years.GetAsync(year, ct);
                 if (found is null) return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
@@ -118,6 +125,7 @@ public sealed class YearCloser(
                 {
                     etag = await years.SaveAsync(closed, etag, ct);
                 }
+                await _faults.AtAsync(WriteFaults.YearClosed, ct);
                 var manifest = await WriteFinalVersionAsync(year, thisYear, ct);
                 using (Phase("make-current"))
                 {
@@ -154,7 +162,7 @@ public sealed class YearCloser(
 
     /// <summary>Publishes a new final version of an already published year (after NPPN amended a return).</summary>
     public async Task<CloseOutcome> RepublishAsync(int year, CancellationToken ct = default) =>
-        await UnderYearLeaseAsync(year, async () =>
+        await UnderYearLeaseAsync(year, async ct =>
         {
             var (collection, etag) = (await years.GetAsync(year, ct)) ?? throw new KeyNotFoundException($"No collection year {year}.");
             var manifest = await RecomputeAsync(year, Manifest.Final, ct);
@@ -251,7 +259,7 @@ public sealed class YearCloser(
         NationalAggregator.Compute(new AggregationInput
         {
             Year = year,
-            Returns = stored.Where(r => r.SubmittedAt is not null).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
+            Returns = stored.Where(r => r.IsReturned).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
             Reference = referenceData,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
             NationalServiceCount = ServiceRegistry.NationalCount,
@@ -278,7 +286,15 @@ public sealed class YearCloser(
         }
     }
 
-    private async Task<CloseOutcome> UnderYearLeaseAsync(int year, Func<Task<CloseOutcome>> work, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> holding the year's lease, renewed every <see cref="RenewEvery"/> for as long as
+    /// the work runs, so a long close never lets a second run in. If a renewal fails (the lease was lost), the
+    /// work is cancelled before it writes anything more and <see cref="CloseInterruptedException"/> says so;
+    /// the year's own writes are conditional too, so a second run cannot interleave with it. A failure to
+    /// release the lease at the end is logged, never reported instead of the work's own result or exception
+    /// (an unreleased lease expires on its own).
+    /// </summary>
+    private async Task<CloseOutcome> UnderYearLeaseAsync(int year, Func<CancellationToken, Task<CloseOutcome>> work, CancellationToken ct)
     {
         var lockBlob = storage.Reference.GetBlobClient($"locks/close-{year}.lock");
         try
@@ -299,13 +315,55 @@ public sealed class YearCloser(
             log.LogInformation("Another run is closing {Year}; this one stands aside", year);
             return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
         }
+        using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var workDone = new CancellationTokenSource();
+        var renewing = RenewAsync(lease, year, leaseLost, workDone.Token);
         try
         {
-            return await work();
+            return await work(leaseLost.Token);
+        }
+        catch (OperationCanceledException e) when (leaseLost.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new CloseInterruptedException(
+                $"The close of {year} lost its lease and stopped before finishing; the next run finishes it (every step can be run again).", e);
         }
         finally
         {
-            await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
+            await workDone.CancelAsync();
+            await renewing;
+            try
+            {
+                await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
+            }
+            catch (RequestFailedException e)
+            {
+                log.LogWarning(e, "Could not release the lease on {Year} ({Status}); it expires on its own", year, e.Status);
+            }
+        }
+    }
+
+    /// <summary>Renews the lease until the work is done; if a renewal fails, cancels the work. Never throws.</summary>
+    private async Task RenewAsync(BlobLeaseClient lease, int year, CancellationTokenSource leaseLost, CancellationToken workDone)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(RenewEvery, workDone); // real time, whatever the clock of the domain says
+                await lease.RenewAsync(cancellationToken: workDone);
+            }
+        }
+        catch (OperationCanceledException) when (workDone.IsCancellationRequested)
+        {
+            // The work finished: stop renewing.
+        }
+        catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+        {
+            log.LogError(e, "The lease on {Year} could not be renewed; stopping the close", year);
+            await leaseLost.CancelAsync();
         }
     }
 }
+
+/// <summary>A close that lost its year's lease stopped before finishing; nothing after the loss was written.</summary>
+public sealed class CloseInterruptedException(string message, Exception inner) : Exception(message, inner);

@@ -23,7 +23,7 @@ public abstract record YearOutcome
 }
 
 /// <summary>NPPN's control of a collection year: opening the window, moving its closing date, granting late returns.</summary>
-public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock)
+public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, DefinitionStore? definitions = null)
 {
     /// <summary>
     /// Opens a year's window (<paramref name="ifMatch"/> null: the year must not exist yet) or moves its dates
@@ -38,6 +38,12 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
         if (nationalServiceCount is <= 0 or > 1000) issues.Add(ValidationIssue.Error("nationalServiceCount", "range", "The number of services nationally must be between 1 and 1000."));
         if (year is < 2000 or > 2100) issues.Add(ValidationIssue.Error("year", "range", $"{year} is not a collection year."));
         if (issues.Count > 0) return new YearOutcome.Invalid(issues, "The collection dates need correcting; nothing was saved.");
+        var definition = definitions is null ? ReturnDefinitions.Find(year) : await definitions.FindAsync(year, ct);
+        if (definition is null)
+        {
+            return new YearOutcome.Invalid([ValidationIssue.Error("year", "no-definition", $"There is no return definition for {year}: publish it (PUT /api/definitions/{year}) before opening the year.")],
+                $"The {year} collection cannot open without its return definition; nothing was saved.");
+        }
 
         var found = await years.GetAsync(year, ct);
         if (found?.ETag != ifMatch)

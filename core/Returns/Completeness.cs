@@ -41,8 +41,8 @@ public sealed record CompletenessReport(
 
 /// <summary>
 /// The completeness of a collection year. A service counts towards Table A (the exemplifications survey)
-/// when its returned (submitted or locked) return answers anything in section A, and towards Table B (the
-/// additional data) when it answers anything in sections B to G; drafts do not count. The denominator is
+/// when its returned return rates an exemplification, and towards Table B (the additional data) when it gives
+/// any field of an additional-data section; drafts do not count. The same rules as the published figures. The denominator is
 /// the year's national number of services (150 since 2010), as in the report.
 /// </summary>
 public static class Completeness
@@ -66,14 +66,13 @@ public static class Completeness
                 year.ClosesFor(id), unconfirmed);
         }).ToList();
 
-        var exemplificationFields = definition.Sections.Where(s => s.Id == "A").SelectMany(s => s.Fields).Select(f => f.Id).ToList();
-        var additionalFields = definition.Sections.Where(s => s.Id is not "A" and not "H").SelectMany(s => s.Fields).Select(f => f.Id).ToList();
-        // Returned means submitted (as the national figures count it), whether or not the year has closed since.
-        var returned = returns.Where(r => r.SubmittedAt is not null).ToList();
+        // Returned, Table A and Table B by the same rules as the published figures (ServiceReturn.IsReturned,
+        // ReturnDefinition.RatesAnyExemplification and GivesAdditionalData), on the returns as stored.
+        var returned = returns.Where(r => r.IsReturned).ToList();
         var national = year.NationalServiceCount;
-        ParticipationTotal Total(string table, string title, IReadOnlyList<string> fields)
+        ParticipationTotal Total(string table, string title, Func<ReturnValues, bool> counts)
         {
-            var count = returned.Count(r => fields.Any(r.Values.Has));
+            var count = returned.Count(r => counts(r.Values));
             return new ParticipationTotal(table, title, count, national, Percent.Rounded(count, national));
         }
 
@@ -81,8 +80,8 @@ public static class Completeness
             year.Year, year.StateAt(now), year.Opens, year.Closes, national,
             Enum.GetValues<ReturnState>().ToDictionary(s => s, s => services.Count(x => x.State == s)),
             [
-                Total("Table A", "Services contributing to the exemplifications survey", exemplificationFields),
-                Total("Table B", "Services contributing to the additional data collection", additionalFields),
+                Total("Table A", "Services contributing to the exemplifications survey", definition.RatesAnyExemplification),
+                Total("Table B", "Services contributing to the additional data collection", definition.GivesAdditionalData),
             ],
             services);
     }

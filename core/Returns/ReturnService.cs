@@ -11,21 +11,34 @@ namespace Pps.Core.Returns;
 /// <param name="Values">Field id to raw text; every field of the return, as the writer wants it now.</param>
 /// <param name="ConfirmedWarnings">Ids of year-on-year warnings the writer confirms as correct.</param>
 /// <param name="IfMatch">The ETag the writer read; null only when it found no return.</param>
-/// <param name="Reason">Why NPPN changes a locked or submitted return; required then.</param>
+/// <param name="Reason">Why NPPN changes a locked or submitted return; required then. NPPN's only: a service cannot give one.</param>
+/// <param name="Source">
+/// What made the change, kept in the audit beside (never as) NPPN's reason: the intake path and its batch or upload
+/// ("Workbook upload 7f3c…; confirmed: yoy-core-budget: a second caseworker joined"). Any actor may give one; it is
+/// free text under the same limits as a reason.
+/// </param>
 public sealed record ReturnChange(
     int Year,
     int ServiceId,
     IReadOnlyDictionary<string, string?> Values,
     IReadOnlyCollection<string> ConfirmedWarnings,
     string? IfMatch,
-    string? Reason = null);
+    string? Reason = null,
+    string? Source = null);
 
 /// <summary>
 /// The rules of saving a return, shared by every intake path: who may write, when, what is valid, and
 /// that no write is silently lost.
 /// </summary>
-public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock)
+public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock, DefinitionStore? definitions = null)
 {
+    /// <summary>The year's definition (built in, or published by NPPN); null when the year has none.</summary>
+    private async Task<ReturnDefinition?> DefinitionAsync(int year, CancellationToken ct) =>
+        definitions is null ? ReturnDefinitions.Find(year) : await definitions.FindAsync(year, ct);
+
+    private static ReturnOutcome.NotFound NoDefinition(int year) =>
+        new($"There is no return definition for {year}: NPPN publishes it before the year opens.");
+
     public Task<ReturnOutcome> SaveDraftAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
         TracedWriteAsync(actor, change, submit: false, ct);
 
@@ -90,11 +103,19 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
                 : $"The return was changed since you read it (now revision {current.Revision}, by {current.UpdatedBy} at {current.UpdatedAt:u}). Reload it and apply your change again.");
         }
 
+        if (await DefinitionAsync(change.Year, ct) is not { } definition) return NoDefinition(change.Year);
+        var reasonProblem = ReasonProblem(actor, change.Reason, definition);
+        if (reasonProblem is not null) return reasonProblem;
+        if (change.Source is { } source && FreeText.Problem(source, definition.ReasonMaxLength) is { } sourceProblem)
+        {
+            return new ReturnOutcome.Invalid([ValidationIssue.Error("source", "source-invalid", $"Source of the change: {sourceProblem}.")],
+                "The note on where the change comes from needs correcting; nothing was saved.");
+        }
         var refusal = WindowRefusal(actor, year, current, change, now);
         if (refusal is not null) return refusal;
 
         var previousYear = await readPreviousYear;
-        var result = ReturnValidator.Validate(ReturnDefinitions.For(change.Year), change.Values, previousYear?.Values);
+        var result = ReturnValidator.Validate(definition, change.Values, previousYear?.Values);
         if (!result.IsValid)
         {
             return new ReturnOutcome.Invalid(result.Errors, $"{result.Errors.Count} field(s) need correcting; nothing was saved.");
@@ -122,12 +143,14 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
             Values = result.Values,
             ConfirmedWarnings = confirmed,
             UpdatedAt = now,
-            SubmittedAt = submit ? now : current?.SubmittedAt,
+            // A draft is a draft: saved as one (under an extension, say) it was not submitted, whatever it was before.
+            SubmittedAt = submit ? now : status == ReturnStatus.Draft ? null : current?.SubmittedAt,
         };
         try
         {
             var action = submit ? "submit" : actor.IsNppn && current is not null && current.Status != ReturnStatus.Draft ? "amend" : "save-draft";
-            var stored = await returns.SaveAsync(updated, current, actor.Id, action, change.Reason, ct);
+            var stored = await returns.SaveAsync(updated, current, actor.Id, action, FreeText.HasVisible(change.Reason) ? change.Reason!.Trim() : null, ct,
+                FreeText.HasVisible(change.Source) ? change.Source!.Trim() : null);
             return new ReturnOutcome.Done(stored, unconfirmed);
         }
         catch (ConcurrencyConflictException e)
@@ -141,7 +164,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (actor.IsNppn)
         {
             var needsReason = current is not null && current.Status != ReturnStatus.Draft || year.StateAt(now) >= CollectionState.Closed;
-            return needsReason && string.IsNullOrWhiteSpace(change.Reason) ? ReasonRequired("changing it") : null;
+            return needsReason && !FreeText.HasVisible(change.Reason) ? ReasonRequired("changing it") : null;
         }
         if (year.PublishedAt is not null || !year.AcceptsServiceWritesAt(change.ServiceId, now))
         {
@@ -170,12 +193,13 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (!ServiceRegistry.IsKnown(serviceId)) return new ReturnOutcome.NotFound($"There is no service {serviceId}.");
         var found = await years.GetAsync(year, ct);
         if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
+        if (await DefinitionAsync(year, ct) is not { } definition) return NoDefinition(year);
         var current = returns.GetAsync(year, serviceId, ct);
         var previous = returns.GetAsync(year - 1, serviceId, ct);
         var (stored, lastYear) = ((await current)?.AsOf(found.Value.Year, clock.GetUtcNow()), await previous);
         IReadOnlyList<ValidationIssue> unconfirmed = stored is null || lastYear is null
             ? []
-            : ReturnValidator.YearOnYearWarnings(ReturnDefinitions.For(year), stored.Values, lastYear.Values)
+            : ReturnValidator.YearOnYearWarnings(definition, stored.Values, lastYear.Values)
                 .Where(w => !stored.ConfirmedWarnings.Contains(w.Code)).ToList();
         return new ReturnOutcome.Viewed(new ReturnView(year, serviceId, stored, lastYear, unconfirmed, found.Value.Year));
     }
@@ -184,9 +208,11 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     public async Task<ReturnOutcome> ReopenAsync(Actor actor, int year, int serviceId, string? ifMatch, string? reason, CancellationToken ct = default)
     {
         if (!actor.IsNppn) return new ReturnOutcome.Forbidden("Only NPPN can reopen a return.");
-        if (string.IsNullOrWhiteSpace(reason)) return ReasonRequired("reopening it");
         var found = await years.GetAsync(year, ct);
         if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
+        if (await DefinitionAsync(year, ct) is not { } definition) return NoDefinition(year);
+        if (ReasonProblem(actor, reason, definition) is { } reasonProblem) return reasonProblem;
+        if (!FreeText.HasVisible(reason)) return ReasonRequired("reopening it");
         var current = await returns.GetAsync(year, serviceId, ct);
         if (current is null) return new ReturnOutcome.NotFound($"Service {serviceId} has no return for {year} to reopen.");
         if (current.ETag != ifMatch)
@@ -199,7 +225,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         try
         {
             var stored = await returns.SaveAsync(current with { Status = ReturnStatus.Draft, SubmittedAt = null, UpdatedAt = clock.GetUtcNow() },
-                current, actor.Id, "reopen", reason.Trim(), ct);
+                current, actor.Id, "reopen", reason!.Trim(), ct);
             return new ReturnOutcome.Done(stored, await UnconfirmedWarningsAsync(stored, ct));
         }
         catch (ConcurrencyConflictException e)
@@ -215,18 +241,39 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (found is null) return null;
         var current = returns.ListYearAsync(year, ct);
         var previous = returns.ListYearAsync(year - 1, ct);
-        return Completeness.Build(found.Value.Year, await current, await previous, ReturnDefinitions.For(year), clock.GetUtcNow());
+        var definition = await DefinitionAsync(year, ct) ?? throw new UnknownDefinitionException(year, ReturnDefinitions.Years);
+        return Completeness.Build(found.Value.Year, await current, await previous, definition, clock.GetUtcNow());
     }
 
     private static ReturnOutcome.Invalid ReasonRequired(string doing) =>
-        new([ValidationIssue.Error("reason", "reason-required", $"This return is submitted or locked: NPPN must give a reason for {doing}.")],
+        new([ValidationIssue.Error("reason", "reason-required",
+                $"This return is submitted or locked: NPPN must give a reason for {doing}, in words (spaces and invisible characters alone are not a reason).")],
             $"NPPN must give a reason for {doing}; nothing was saved.");
+
+    /// <summary>
+    /// A reason is NPPN's account of its change, kept in the audit trail: a service cannot write one (its own
+    /// changes need none), and it is text of at most the definition's <see cref="ReturnDefinition.ReasonMaxLength"/> characters.
+    /// </summary>
+    private static ReturnOutcome.Invalid? ReasonProblem(Actor actor, string? reason, ReturnDefinition definition)
+    {
+        if (string.IsNullOrEmpty(reason)) return null;
+        if (!actor.IsNppn)
+        {
+            return new([ValidationIssue.Error("reason", "reason-nppn-only",
+                    "Only NPPN gives a reason for a change (it is kept in the audit trail); a service's own changes need none. Leave \"reason\" out.")],
+                "A service cannot give a reason; nothing was saved.");
+        }
+        var problem = FreeText.Problem(reason, definition.ReasonMaxLength);
+        return problem is null
+            ? null
+            : new([ValidationIssue.Error("reason", "reason-invalid", $"Reason: {problem}.")], "The reason needs correcting; nothing was saved.");
+    }
 
     private async Task<IReadOnlyList<ValidationIssue>> UnconfirmedWarningsAsync(ServiceReturn stored, CancellationToken ct)
     {
         var previousYear = await returns.GetAsync(stored.Year - 1, stored.ServiceId, ct);
         if (previousYear is null) return [];
-        return ReturnValidator.YearOnYearWarnings(ReturnDefinitions.For(stored.Year), stored.Values, previousYear.Values)
+        return ReturnValidator.YearOnYearWarnings(await DefinitionAsync(stored.Year, ct) ?? ReturnDefinitions.For(stored.Year), stored.Values, previousYear.Values)
             .Where(w => !stored.ConfirmedWarnings.Contains(w.Code)).ToList();
     }
 

@@ -39,6 +39,20 @@ public sealed record ServiceReturn
     public string? ETag { get; init; }
 
     /// <summary>
+    /// What the change that made this revision was (action, reason, field changes), as stored with the return
+    /// itself, so that the revision's audit row can always be written from it (see <c>ReturnStore</c>). Null
+    /// for a return not yet stored.
+    /// </summary>
+    public RevisionAudit? Audit { get; init; }
+
+    /// <summary>
+    /// Whether the return counts as returned: submitted, and not a draft since. The one definition the published
+    /// figures, the completeness view and the close share. Read it on the stored return: a draft that the close
+    /// locks (<see cref="AsOf"/>) was never submitted and does not count.
+    /// </summary>
+    public bool IsReturned => SubmittedAt is not null && Status != ReturnStatus.Draft;
+
+    /// <summary>
     /// The return as it stands at <paramref name="now"/>: once the year's window has closed every return of
     /// the year is locked. The lock is a fact of the year (its closing date, and ClosedAt once the close-of-year
     /// run has passed), so closing a year is one write, not one per return.
@@ -47,4 +61,11 @@ public sealed record ServiceReturn
         Status != ReturnStatus.Locked && year.Year == Year && year.StateAt(now) >= CollectionState.Closed
             ? this with { Status = ReturnStatus.Locked }
             : this;
+}
+
+/// <summary>The change that made a revision: the action ("save-draft", "submit", "amend", "reopen"), NPPN's reason, and the field changes.</summary>
+public sealed record RevisionAudit(string Action, string? Reason, IReadOnlyList<FieldChange> Changes)
+{
+    /// <summary>What made the change (an upload, a batch), as the intake path named it; never NPPN's reason.</summary>
+    public string? Source { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Pps.Core.Definition;
@@ -17,16 +16,31 @@ public sealed record AuditEntry(
     string? Reason,
     ReturnStatus Status,
     IReadOnlyList<FieldChange> Changes,
-    ReturnValues Values);
+    ReturnValues Values,
+    string? Source = null)
+{
+    /// <summary>The audit entry of the revision a stored return is at, from what it carries of its last change.</summary>
+    public static AuditEntry? Of(ServiceReturn r) => r.Audit is not { } audit
+        ? null
+        : new AuditEntry(r.ServiceId, r.Year, r.Revision, r.UpdatedAt, r.UpdatedBy, audit.Action, audit.Reason, r.Status, audit.Changes, r.Values, audit.Source);
+}
 
 /// <summary>
 /// Returns in the Returns table: one entity per service per year (partition = year, row = service id),
-/// one property per answered field. Every write is conditional on the ETag the writer read, and is
-/// followed by an audit entity that keeps the whole revision.
+/// one property per answered field. Every write is conditional on the ETag the writer read.
+/// <para>
+/// The audit trail is never lost: a return and its audit row are in different tables, so they cannot be
+/// written atomically; instead the return entity carries the audit of its own revision (action, reason, field
+/// changes) and the audit row is only ever written from a stored return. So an audit row never describes a
+/// change that did not commit, and a change that committed but whose audit row was not written (the process
+/// died between the two writes, or the second write failed) still has its audit: the next write of the
+/// return writes it before replacing the return, and reading the history writes it too.
+/// </para>
 /// </summary>
-public sealed class ReturnStore(PpsStorage storage)
+public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
 {
     private const string FieldPrefix = "f_";
+    private readonly WriteFaults _faults = faults ?? WriteFaults.None;
 
     public async Task<ServiceReturn?> GetAsync(int year, int serviceId, CancellationToken ct = default)
     {
@@ -46,13 +60,22 @@ public sealed class ReturnStore(PpsStorage storage)
 
     /// <summary>
     /// Stores a new revision of a return. <paramref name="previous"/> is the version the writer read (null
-    /// when it found none); the write succeeds only if that is still the stored version.
+    /// when it found none); the write succeeds only if that is still the stored version. Once the return is
+    /// stored the change has happened: a failure to write its audit row afterwards is not the caller's failure
+    /// (the row is written later from the return, see the class remarks).
     /// </summary>
     /// <exception cref="ConcurrencyConflictException">Someone else stored a change first; carries the current return.</exception>
     public async Task<ServiceReturn> SaveAsync(
-        ServiceReturn updated, ServiceReturn? previous, string actor, string action, string? reason = null, CancellationToken ct = default)
+        ServiceReturn updated, ServiceReturn? previous, string actor, string action, string? reason = null, CancellationToken ct = default, string? source = null)
     {
-        var stored = updated with { Revision = (previous?.Revision ?? 0) + 1, UpdatedBy = actor, ETag = null };
+        // The revision read is about to be replaced, and with it the audit it carries: make sure its row exists first.
+        if (previous is not null) await WriteAuditRowAsync(previous, ct);
+
+        var changes = ReturnValues.Diff(previous?.Values ?? ReturnValues.Empty, updated.Values).ToList();
+        var stored = updated with
+        {
+            Revision = (previous?.Revision ?? 0) + 1, UpdatedBy = actor, ETag = null, Audit = new RevisionAudit(action, reason, changes) { Source = source },
+        };
         var entity = ToEntity(stored);
         Response response;
         try
@@ -68,24 +91,27 @@ public sealed class ReturnStore(PpsStorage storage)
                 $"The return of service {updated.ServiceId} for {updated.Year} was changed by someone else (now at revision {current?.Revision ?? 0}). Reload it and apply your change again.",
                 current, e);
         }
+        stored = stored with { ETag = response.Headers.ETag?.ToString() };
 
-        var changes = ReturnValues.Diff(previous?.Values ?? ReturnValues.Empty, stored.Values).ToList();
-        await storage.ReturnHistory.AddEntityAsync(new TableEntity(Keys.ServiceYear(stored.Year, stored.ServiceId), Keys.Revision(stored.Revision))
+        _faults.At(WriteFaults.ReturnWritten);
+        try
         {
-            ["At"] = stored.UpdatedAt,
-            ["By"] = actor,
-            ["Action"] = action,
-            ["Reason"] = reason,
-            ["Status"] = stored.Status.ToString(),
-            ["Changes"] = JsonSerializer.Serialize(changes),
-            ["Values"] = JsonSerializer.Serialize(stored.Values.AsDictionary()),
-        }, ct);
-
-        return stored with { ETag = response.Headers.ETag?.ToString() };
+            await WriteAuditRowAsync(stored, ct);
+        }
+        catch (RequestFailedException)
+        {
+            // The change is stored and carries its audit; the row is written by the next write or read of the history.
+        }
+        return stored;
     }
 
+    /// <summary>
+    /// Every revision of a return, oldest first. The revision the return is at is always included: if its row
+    /// is missing (see the class remarks) it is written now, from the return.
+    /// </summary>
     public async Task<IReadOnlyList<AuditEntry>> HistoryAsync(int year, int serviceId, CancellationToken ct = default)
     {
+        var readCurrent = GetAsync(year, serviceId, ct);
         var list = new List<AuditEntry>();
         var partition = Keys.ServiceYear(year, serviceId);
         await foreach (var e in storage.ReturnHistory.QueryAsync<TableEntity>(x => x.PartitionKey == partition, cancellationToken: ct))
@@ -93,10 +119,41 @@ public sealed class ReturnStore(PpsStorage storage)
             list.Add(new AuditEntry(
                 serviceId, year, Keys.Parse(e.RowKey), e.GetDateTimeOffset("At")!.Value, e.GetString("By"), e.GetString("Action"),
                 e.GetString("Reason"), Enum.Parse<ReturnStatus>(e.GetString("Status")),
-                JsonSerializer.Deserialize<List<FieldChange>>(e.GetString("Changes"))!,
-                new ReturnValues(JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Values"))!)));
+                StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "Changes")!),
+                new ReturnValues(StoredJson.Deserialize<Dictionary<string, string>>(StoredJson.ReadLong(e, "Values")!)),
+                e.GetString("Source")));
         }
-        return list;
+        if (await readCurrent is { } current && list.All(a => a.Revision != current.Revision) && AuditEntry.Of(current) is { } missing)
+        {
+            await WriteAuditRowAsync(current, ct);
+            list.Add(missing);
+        }
+        return list.OrderBy(a => a.Revision).ToList();
+    }
+
+    /// <summary>Writes the audit row of the revision a stored return is at, unless it exists already (it is never replaced).</summary>
+    private async Task WriteAuditRowAsync(ServiceReturn stored, CancellationToken ct)
+    {
+        if (AuditEntry.Of(stored) is not { } audit) return;
+        var row = new TableEntity(Keys.ServiceYear(stored.Year, stored.ServiceId), Keys.Revision(stored.Revision))
+        {
+            ["At"] = audit.At,
+            ["By"] = audit.By,
+            ["Action"] = audit.Action,
+            ["Reason"] = audit.Reason,
+            ["Source"] = audit.Source,
+            ["Status"] = audit.Status.ToString(),
+        };
+        StoredJson.WriteLong(row, "Changes", StoredJson.Serialize(audit.Changes));
+        StoredJson.WriteLong(row, "Values", StoredJson.Serialize(audit.Values.AsDictionary()));
+        try
+        {
+            await storage.ReturnHistory.AddEntityAsync(row, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Written already: by the write itself, or by an earlier repair.
+        }
     }
 
     internal static TableEntity ToEntity(ServiceReturn r)
@@ -110,6 +167,13 @@ public sealed class ReturnStore(PpsStorage storage)
             ["SubmittedAt"] = r.SubmittedAt,
             ["ConfirmedWarnings"] = string.Join(' ', r.ConfirmedWarnings.Order(StringComparer.Ordinal)),
         };
+        if (r.Audit is { } audit)
+        {
+            entity["AuditAction"] = audit.Action;
+            entity["AuditReason"] = audit.Reason;
+            entity["AuditSource"] = audit.Source;
+            StoredJson.WriteLong(entity, "AuditChanges", StoredJson.Serialize(audit.Changes));
+        }
         foreach (var (id, value) in r.Values.AsDictionary())
         {
             entity[FieldPrefix + id.Replace('.', '_')] = value;
@@ -134,6 +198,12 @@ public sealed class ReturnStore(PpsStorage storage)
             ConfirmedWarnings = (e.GetString("ConfirmedWarnings") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
             Values = new ReturnValues(values),
             ETag = e.ETag.ToString(),
+            Audit = e.GetString("AuditAction") is { } action
+                ? new RevisionAudit(action, e.GetString("AuditReason"), StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "AuditChanges") ?? "[]"))
+                {
+                    Source = e.GetString("AuditSource"),
+                }
+                : null,
         };
     }
 

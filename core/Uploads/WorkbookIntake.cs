@@ -152,7 +152,7 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         }
         if (problems.Count > 0) return Rejected(name, answers, problems, Warnings(layout, validation.Warnings, answers));
 
-        var change = new ReturnChange(name.Year, name.ServiceId, answers.Raw, answers.Confirmations.Keys.ToList(), current?.ETag, AuditReason(name, answers));
+        var change = new ReturnChange(name.Year, name.ServiceId, answers.Raw, answers.Confirmations.Keys.ToList(), current?.ETag, Source: AuditSource(name, answers));
         var outcome = answers.Submit
             ? await returns.SubmitAsync(actor, change, ct)
             : await returns.SaveDraftAsync(actor, change, ct);
@@ -177,14 +177,14 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         if (current.Revision != answers.Origin.Revision + 1) return null;
         var history = await store.HistoryAsync(name.Year, name.ServiceId, ct);
         var entry = history.FirstOrDefault(h => h.Revision == current.Revision);
-        if (entry?.Reason is not { } reason || !reason.StartsWith(AuditPrefix(name), StringComparison.Ordinal)) return null;
+        if (entry?.Source is not { } source || !source.StartsWith(AuditPrefix(name), StringComparison.Ordinal)) return null;
         return Accepted(name, answers, current, []);
     }
 
     private static string AuditPrefix(UploadName name) => $"Workbook upload {name.UploadId}";
 
-    /// <summary>The audit row's reason: the upload, and each warning it confirmed with the reason in its cell.</summary>
-    private static string AuditReason(UploadName name, WorkbookAnswers answers) =>
+    /// <summary>The audit row's source (a service gives no reason; reasons are NPPN's): the upload, and each warning it confirmed with the explanation in its cell.</summary>
+    private static string AuditSource(UploadName name, WorkbookAnswers answers) =>
         answers.Confirmations.Count == 0
             ? AuditPrefix(name)
             : $"{AuditPrefix(name)}; confirmed: {string.Join("; ", answers.Confirmations.Select(c => $"{c.Key}: {c.Value}"))}";

@@ -76,9 +76,9 @@ public static class ReturnValidator
         FieldType.MultiChoice => ParseMultiChoice(field, text),
         FieldType.Integer or FieldType.Decimal => ParseNumber(field, text),
         FieldType.Boolean => ParseBoolean(field, text),
-        FieldType.Text => text.Length <= field.MaxLength
-            ? (text, null)
-            : (null, ValidationIssue.Error(field.Id, "length", $"{field.Label}: at most {field.MaxLength} characters ({text.Length} given).")),
+        FieldType.Text => FreeText.Problem(text, field.MaxLength) is { } problem
+            ? (null, ValidationIssue.Error(field.Id, text.Length > field.MaxLength ? "length" : "text", $"{field.Label}: {problem}."))
+            : (text, null),
         _ => throw new InvalidOperationException($"Unhandled field type {field.Type}."),
     };
 
@@ -108,49 +108,94 @@ public static class ReturnValidator
 
     private static Option? MatchOption(FieldDefinition field, string text)
     {
-        // Ratings are case-sensitive in the report (x, not X, is "not completed"), but a capital X can only mean x.
-        if (field.Type == FieldType.Rating)
-        {
-            var code = text is "X" ? "x" : text.Length == 1 && "bgn".Contains(text, StringComparison.Ordinal) ? text.ToUpperInvariant() : text;
-            return field.Options.FirstOrDefault(o => o.Value == code) ?? field.Options.FirstOrDefault(o => string.Equals(o.Label, text, StringComparison.OrdinalIgnoreCase));
-        }
-        return field.Options.FirstOrDefault(o => string.Equals(o.Value, text, StringComparison.OrdinalIgnoreCase))
+        // The definition keeps option values distinct in more than case, so "b" can only mean B and "X" only x
+        // (ratings are stored in the definition's own case: x, not X, is "not completed").
+        return field.Options.FirstOrDefault(o => string.Equals(o.Value, text, StringComparison.Ordinal))
+            ?? field.Options.FirstOrDefault(o => string.Equals(o.Value, text, StringComparison.OrdinalIgnoreCase))
             ?? field.Options.FirstOrDefault(o => string.Equals(o.Label, text, StringComparison.OrdinalIgnoreCase));
     }
 
     private static string DescribeOptions(FieldDefinition field) =>
         string.Join(", ", field.Options.Select(o => o.Value == o.Label ? o.Value : $"{o.Value} ({o.Label})"));
 
+    /// <summary>
+    /// A number as written: digits with an optional sign, decimal point and exponent ("1e3"); commas (or spaces)
+    /// only as thousands separators between groups of three digits ("12,345", never "0,75"); "£" before a
+    /// sum of money and "%" after a percentage. A number that the field cannot hold exactly as written (more
+    /// decimals than it keeps, as "1e-308" or "0.001" in an FTE) is refused, never rounded or read as 0.
+    /// </summary>
+    private static readonly System.Text.RegularExpressions.Regex NumberPattern = new(
+        @"^(?<sign>[+-])?(?<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]*)(?:\.(?<frac>[0-9]*))?(?:[eE](?<exp>[+-]?[0-9]+))?$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static (string?, ValidationIssue?) ParseNumber(FieldDefinition field, string text)
     {
-        var cleaned = text.Replace(",", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
-        if (field.Unit == "£") cleaned = cleaned.TrimStart('£');
-        if (field.Unit == "%") cleaned = cleaned.TrimEnd('%');
-        if (!decimal.TryParse(cleaned, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+        var cleaned = text;
+        if (field.Unit == "£" && cleaned.StartsWith('£')) cleaned = cleaned[1..].TrimStart();
+        if (field.Unit == "%" && cleaned.EndsWith('%')) cleaned = cleaned[..^1].TrimEnd();
+        var kind = field.Type == FieldType.Integer ? "a whole number" : "a number";
+        var match = NumberPattern.Match(cleaned);
+        var integer = match.Groups["int"].Value.Replace(",", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+        var fraction = match.Groups["frac"].Value;
+        if (!match.Success || integer.Length + fraction.Length == 0)
         {
-            var kind = field.Type == FieldType.Integer ? "a whole number" : "a number";
-            return (null, ValidationIssue.Error(field.Id, "type", $"{field.Label}: \"{text}\" is not {kind}."));
+            var hint = cleaned.Contains(',', StringComparison.Ordinal)
+                ? " Use a point for decimals (0.75); a comma may only separate thousands (12,345)."
+                : "";
+            return (null, ValidationIssue.Error(field.Id, "type", $"{field.Label}: \"{text}\" is not {kind}.{hint}"));
         }
-        if (field.Type == FieldType.Integer && number != decimal.Truncate(number))
+
+        // The value is digits × 10^scale, exactly: read it without any rounding.
+        var digits = (integer + fraction).TrimStart('0');
+        var scale = -fraction.Length;
+        if (match.Groups["exp"].Success)
         {
-            var what = field.Unit == "£" ? "whole pounds" : "a whole number";
-            return (null, ValidationIssue.Error(field.Id, "type", $"{field.Label}: give {what} ({text} has decimals)."));
+            var exponent = match.Groups["exp"].Value;
+            if (digits.Length == 0)
+            {
+                // Zero, whatever the exponent.
+            }
+            else if (!int.TryParse(exponent, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var e) || Math.Abs(e) > 1000)
+            {
+                return exponent.StartsWith('-') ? (null, TooPrecise(field, text)) : (null, OutOfRange(field, text));
+            }
+            else
+            {
+                scale += e;
+            }
         }
-        if (field.Type == FieldType.Decimal && decimal.Round(number, field.Decimals) != number)
-        {
-            return (null, ValidationIssue.Error(field.Id, "decimals", $"{field.Label}: at most {field.Decimals} decimal places ({text} given)."));
-        }
+        var trailingZeros = digits.Length - digits.TrimEnd('0').Length;
+        if (digits.Length == 0) (digits, scale) = ("0", 0);
+        else (digits, scale) = (digits[..^trailingZeros], scale + trailingZeros);
+        var decimalsAllowed = field.Type == FieldType.Integer ? 0 : field.Decimals;
+        if (-scale > decimalsAllowed) return (null, TooPrecise(field, text));
+        if (digits.Length + scale > 20) return (null, OutOfRange(field, text));
+        var number = decimal.Parse(scale >= 0 ? digits + new string('0', scale) : digits, CultureInfo.InvariantCulture);
+        if (scale < 0) number /= Pow10(-scale);
+        if (match.Groups["sign"].Value == "-") number = -number;
+
         if (number < 0 && (field.Min ?? 0) >= 0)
         {
             return (null, ValidationIssue.Error(field.Id, "range", $"{field.Label}: cannot be negative ({text} given)."));
         }
-        if (number < field.Min || number > field.Max)
-        {
-            return (null, ValidationIssue.Error(field.Id, "range",
-                $"{field.Label}: must be between {ReturnValues.FormatNumber(field.Min ?? decimal.MinValue)} and {ReturnValues.FormatNumber(field.Max ?? decimal.MaxValue)}{UnitSuffix(field)} ({text} given)."));
-        }
+        if (number < field.Min || number > field.Max) return (null, OutOfRange(field, text));
         return (ReturnValues.FormatNumber(number), null);
     }
+
+    private static decimal Pow10(int n)
+    {
+        var p = 1m;
+        for (var i = 0; i < n; i++) p *= 10m;
+        return p;
+    }
+
+    private static ValidationIssue TooPrecise(FieldDefinition field, string text) => field.Type == FieldType.Integer
+        ? ValidationIssue.Error(field.Id, "type", $"{field.Label}: give {(field.Unit == "£" ? "whole pounds" : "a whole number")} ({text} has decimals).")
+        : ValidationIssue.Error(field.Id, "decimals",
+            $"{field.Label}: at most {field.Decimals} decimal places ({text} given, which cannot be kept exactly at {field.Decimals} decimal places).");
+
+    private static ValidationIssue OutOfRange(FieldDefinition field, string text) => ValidationIssue.Error(field.Id, "range",
+        $"{field.Label}: must be between {ReturnValues.FormatNumber(field.Min ?? decimal.MinValue)} and {ReturnValues.FormatNumber(field.Max ?? decimal.MaxValue)}{UnitSuffix(field)} ({text} given).");
 
     private static string UnitSuffix(FieldDefinition field) => field.Unit switch
     {

@@ -14,7 +14,7 @@ public static class HttpJson
 
     private static JsonSerializerOptions Create(JsonUnmappedMemberHandling unmapped)
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { UnmappedMemberHandling = unmapped };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { UnmappedMemberHandling = unmapped, AllowDuplicateProperties = false };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -10,6 +10,9 @@ public sealed class ApiAuthOptions
 {
     /// <summary>SHA-256 (64 hex characters) of NPPN's admin token ("Pps__AdminTokenSha256"); required: the app does not start without it.</summary>
     public string AdminTokenSha256 { get; set; } = "";
+
+    /// <summary>SHA-256 of the empty string: configured as the admin hash, it would make an empty token NPPN's.</summary>
+    public const string EmptyStringSha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 }
 
 /// <summary>Stops the app at start when the admin-token hash is missing or not a SHA-256 in hex.</summary>
@@ -22,6 +25,11 @@ public sealed class ApiAuthOptionsValidator : IValidateOptions<ApiAuthOptions>
         {
             return ValidateOptionsResult.Fail(
                 "Pps__AdminTokenSha256 is not set: it must be the SHA-256 (64 hex characters) of NPPN's admin token, e.g. from `printf %s \"$TOKEN\" | sha256sum`.");
+        }
+        if (string.Equals(hash, ApiAuthOptions.EmptyStringSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidateOptionsResult.Fail(
+                "Pps__AdminTokenSha256 is the SHA-256 of the empty string: an empty token would be NPPN's. Set the hash of a real token.");
         }
         return hash.Length == 64 && hash.All(char.IsAsciiHexDigit)
             ? ValidateOptionsResult.Success
@@ -60,6 +68,10 @@ public sealed class PpsAuthenticator(CredentialStore credentials, IOptions<ApiAu
             return Deny(Problems.Unauthorized("The Authorization header must read \"Bearer <token>\"."));
         }
         var token = header[scheme.Length..].Trim();
+        if (!Pps.Core.Definition.FreeText.HasVisible(token) || token.Any(char.IsWhiteSpace))
+        {
+            return Deny(Problems.Unauthorized("The Authorization header must read \"Bearer <token>\"; no token was given."));
+        }
         if (_adminHash.Length == 64 && CredentialStore.HashesEqual(CredentialStore.Sha256Hex(token), _adminHash))
         {
             return new AuthResult(new Caller(Actor.Nppn, null, null), null);

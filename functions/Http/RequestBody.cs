@@ -30,6 +30,7 @@ public static class RequestBody
             return optional ? new(null, null) : new(null, Problems.BadRequest("A JSON body is required."));
         }
         if (!IsJson(request.ContentType)) return new(null, Problems.UnsupportedMediaType(request.ContentType));
+        if (TextProblem(bytes) is { } problem) return new(null, Problems.BadRequest(problem));
         try
         {
             var value = JsonSerializer.Deserialize<T>(bytes, HttpJson.Strict);
@@ -39,6 +40,95 @@ public static class RequestBody
         {
             return new(null, Problems.BadRequest(Describe(e)));
         }
+    }
+
+    /// <summary>
+    /// What makes a body unreadable before its shape is looked at: bytes that are not UTF-8, a property given
+    /// twice in one object (never last-one-wins), or a string that is not valid Unicode (a lone surrogate
+    /// escape such as \ud800). Null when the text is sound (malformed JSON is reported by the deserializer).
+    /// </summary>
+    public static string? TextProblem(byte[] bytes)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return "The body is not valid UTF-8 text; send JSON encoded as UTF-8. Nothing was saved.";
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            return InvalidTextAt(document.RootElement, "$") is { } path
+                ? $"The text at {path} is not valid Unicode (it holds half of a character pair, such as \\ud800). Nothing was saved."
+                : null;
+        }
+        catch (JsonException e) when (DuplicateName(e) is { } name)
+        {
+            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "the body" : e.Path;
+            return $"\"{name}\" twice in {where}: give each property once. Nothing was saved.";
+        }
+        catch (JsonException)
+        {
+            return null; // malformed: the deserializer says where
+        }
+    }
+
+    /// <summary>The path of the first property name or string that cannot be read as text, or null.</summary>
+    private static string? InvalidTextAt(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path + " (a property name)";
+                    }
+                    if (InvalidTextAt(property.Value, $"{path}.{name}") is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (InvalidTextAt(item, $"{path}[{i++}]") is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return path;
+                }
+            default:
+                return null;
+        }
+    }
+
+    private static string? DuplicateName(JsonException e)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(e.Message, "[Dd]uplicate property '(?<name>[^']*)'");
+        return m.Success ? m.Groups["name"].Value : e.Message.Contains("uplicate", StringComparison.Ordinal) ? "a property" : null;
+    }
+
+    /// <summary>A JSON body as text, with the same checks as <see cref="ReadJsonAsync{T}"/> except its shape (for documents the core checks itself).</summary>
+    public static async Task<BodyResult<string>> ReadTextAsync(HttpRequest request, CancellationToken ct = default)
+    {
+        if (request.ContentLength > MaxBytes) return new(null, Problems.TooLarge(MaxBytes));
+        var bytes = await ReadLimitedAsync(request.Body, ct);
+        if (bytes is null) return new(null, Problems.TooLarge(MaxBytes));
+        if (bytes.Length == 0) return new(null, Problems.BadRequest("A JSON body is required."));
+        if (!IsJson(request.ContentType)) return new(null, Problems.UnsupportedMediaType(request.ContentType));
+        if (TextProblem(bytes) is { } problem) return new(null, Problems.BadRequest(problem));
+        return new(System.Text.Encoding.UTF8.GetString(bytes), null);
     }
 
     public static bool IsJson(string? contentType) =>

@@ -14,10 +14,16 @@ public sealed record RevisionDocument(
     int Revision, DateTimeOffset At, string By, string Action, string? Reason, ReturnState Status, IReadOnlyList<ChangeDocument> Changes,
     IReadOnlyDictionary<string, object>? Values)
 {
+    /// <summary>What made the change (a workbook upload, a CSV batch), as the intake path named it; NPPN's reason is <see cref="Reason"/>.</summary>
+    public string? Source { get; init; }
+
     public static RevisionDocument From(AuditEntry e, bool withValues) => new(
         e.Revision, e.At, e.By, e.Action, e.Reason, Completeness.StateOf(e.Status),
         e.Changes.Select(c => new ChangeDocument(c.FieldId, c.From, c.To)).ToList(),
-        withValues ? ReturnJson.ToJson(e.Year, e.Values) : null);
+        withValues ? ReturnJson.ToJson(e.Year, e.Values) : null)
+    {
+        Source = e.Source,
+    };
 }
 
 public sealed record HistoryDocument(int Year, int ServiceId, IReadOnlyList<RevisionDocument> Revisions);

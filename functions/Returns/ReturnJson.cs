@@ -70,7 +70,8 @@ public static class ReturnJson
     /// </summary>
     public static (Dictionary<string, string?> Raw, List<ValidationIssue> Problems) ToRaw(int year, IReadOnlyDictionary<string, JsonElement> values)
     {
-        var definition = ReturnDefinitions.For(year);
+        // Only for the labels in messages: a year without a definition is refused by the service, not here.
+        var definition = ReturnDefinitions.Find(year);
         var raw = new Dictionary<string, string?>(StringComparer.Ordinal);
         var problems = new List<ValidationIssue>();
         foreach (var (id, element) in values)
@@ -90,7 +91,7 @@ public static class ReturnJson
                     continue;
                 }
             }
-            var label = definition.Defines(id) ? definition.Field(id).Label : id;
+            var label = definition?.Defines(id) == true ? definition.Field(id).Label : id;
             problems.Add(ValidationIssue.Error(id, "type",
                 $"{label}: give a number, a piece of text, true/false or a list of options, not {(element.ValueKind == JsonValueKind.Array ? "a list of lists or objects" : "an object")}."));
         }
@@ -100,7 +101,8 @@ public static class ReturnJson
     private static string? Scalar(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetDecimal(out var d) ? ReturnValues.FormatNumber(d) : e.GetRawText(),
+        // The number as written ("1e-308", "0.750"): the validator reads it exactly or refuses it, never rounds it.
+        JsonValueKind.Number => e.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         _ => null,
@@ -109,11 +111,11 @@ public static class ReturnJson
     /// <summary>Stored values typed for JSON by the year's definition.</summary>
     public static IReadOnlyDictionary<string, object> ToJson(int year, ReturnValues values)
     {
-        var definition = ReturnDefinitions.For(year);
+        var definition = ReturnDefinitions.Find(year);
         var json = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var (id, text) in values.AsDictionary().OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            json[id] = !definition.Defines(id) ? text : definition.Field(id).Type switch
+            json[id] = definition?.Defines(id) != true ? text : definition.Field(id).Type switch
             {
                 FieldType.Integer or FieldType.Decimal => values.Number(id)!.Value,
                 FieldType.Boolean => values.Flag(id)!.Value,

@@ -61,6 +61,56 @@ public class ReturnValidatorTests
         Assert.Contains(phrase, error.Message);
     }
 
+    [Theory]
+    [InlineData(CoreBudget, "1,000", "1000")]
+    [InlineData(CoreBudget, "£1,234,567", "1234567")]
+    [InlineData(CoreBudget, "1 000", "1000")]
+    [InlineData(CaseworkUsers, "+12", "12")]
+    [InlineData(CaseworkUsers, "1e3", "1000")]
+    [InlineData(ManagerFte, "0.750", "0.75")]
+    [InlineData(ManagerFte, "1.", "1")]
+    [InlineData(ManagerFte, ".5", "0.5")]
+    [InlineData(ManagerFte, "25E-2", "0.25")]
+    [InlineData(TimeCasework, "12.5%", "12.5")]
+    public void A_number_is_taken_as_written(string fieldId, string text, string stored)
+    {
+        var result = Validate((fieldId, text));
+        Assert.DoesNotContain(result.Errors, e => e.FieldId == fieldId);
+        Assert.Equal(stored, result.Values.Text(fieldId));
+    }
+
+    [Theory]
+    [InlineData(ManagerFte, "0,75", "type")]        // a decimal comma, not a thousands separator
+    [InlineData(CoreBudget, "1,00", "type")]
+    [InlineData(CoreBudget, "12,3456", "type")]
+    [InlineData(CoreBudget, ",100", "type")]
+    [InlineData(CoreBudget, "1,000.5", "type")]     // whole pounds
+    [InlineData(CoreBudget, "1000,", "type")]
+    [InlineData(CoreBudget, "1,000 000", "type")]
+    [InlineData(ManagerFte, "1e-308", "decimals")]  // never 0
+    [InlineData(ManagerFte, "0.001", "decimals")]
+    [InlineData(CaseworkUsers, "1e-1", "type")]
+    [InlineData(CaseworkUsers, "1e400", "range")]
+    [InlineData(CaseworkUsers, "1e999999999999", "range")]
+    [InlineData(CaseworkUsers, "0x10", "type")]
+    [InlineData(CaseworkUsers, "١٢", "type")]        // Arabic-Indic digits are not read as 12
+    [InlineData(CaseworkUsers, "Infinity", "type")]
+    [InlineData(CaseworkUsers, "--1", "type")]
+    public void A_number_that_would_be_changed_on_the_way_in_is_refused_naming_the_field(string fieldId, string text, string code)
+    {
+        var error = SingleError(Validate((fieldId, text)), fieldId, code);
+        Assert.Contains(Definition.Field(fieldId).Label, error.Message);
+        Assert.Contains(text, error.Message);
+    }
+
+    [Fact]
+    public void Text_with_control_characters_or_a_lone_surrogate_is_refused()
+    {
+        SingleError(Validate((Comments, "a\u0000b")), Comments, "text");
+        SingleError(Validate((Comments, "a\ud800b")), Comments, "text");
+        Assert.True(Validate((Comments, "line one\nline two\ttabbed \U0001F600")).IsValid);
+    }
+
     [Fact]
     public void Ratings_are_only_B_G_N_or_x()
     {

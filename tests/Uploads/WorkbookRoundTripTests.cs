@@ -51,7 +51,8 @@ public class WorkbookRoundTripTests
 
         // The audit row names the upload.
         var audit = Assert.Single(await app.Store.HistoryAsync(2013, 24));
-        Assert.StartsWith($"Workbook upload {report.GetProperty("uploadId").GetString()}", audit.Reason);
+        Assert.StartsWith($"Workbook upload {report.GetProperty("uploadId").GetString()}", audit.Source);
+        Assert.Null(audit.Reason); // reasons are NPPN's
         Assert.Equal("service:24", audit.By);
     }
 
@@ -167,7 +168,7 @@ public class WorkbookRoundTripTests
         Assert.Equal(ReturnStatus.Submitted, stored!.Status);
         Assert.Contains("yoy-casework-users", stored.ConfirmedWarnings);
         var audit = Assert.Single(await app.Store.HistoryAsync(2013, 42));
-        Assert.Contains("yoy-casework-users: A second caseworker joined in January.", audit.Reason);
+        Assert.Contains("yoy-casework-users: A second caseworker joined in January.", audit.Source);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public readonly record struct ServiceValue(int ServiceId, decimal Value);
 
 /// <summary>
 /// The returns of Part 2 and the small builders every table and chart shares. One return per service and year
-/// (the last one given wins if the input holds two); years after <see cref="AggregationInput.Year"/> are ignored.
+/// (<see cref="AggregationInput"/> refuses two); years after <see cref="AggregationInput.Year"/> are ignored.
 /// </summary>
 internal sealed class Part2Context
 {
@@ -21,8 +21,7 @@ internal sealed class Part2Context
         _byYear = input.Returns
             .Where(r => r.Year <= input.Year)
             .GroupBy(r => r.Year)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnRecord>)g
-                .GroupBy(r => r.ServiceId).Select(s => s.Last()).OrderBy(r => r.ServiceId).ToList());
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnRecord>)g.OrderBy(r => r.ServiceId).ToList());
         Current = ReturnsIn(input.Year);
     }
 
@@ -166,7 +165,7 @@ internal sealed class Part2Context
     /// <summary>How many returns chose each option of a choice field, and the whole-number percentage of those that answered.</summary>
     public Figure Shares(string id, string reportRef, string title, string section, string kind, string fieldId, bool cumulative = false)
     {
-        var field = ReturnDefinitions.For(Year).Field(fieldId);
+        var field = NotCollected.FieldFor(Year, fieldId);
         var given = Giving(fieldId);
         var n = given.Count;
         var rows = new List<IReadOnlyList<object?>>();
@@ -190,7 +189,7 @@ internal sealed class Part2Context
     /// <summary>How many returns ticked each option of a multi-choice field, of the returns that ticked any.</summary>
     public Figure Ticks(string id, string reportRef, string title, string section, string fieldId, IEnumerable<ReturnRecord>? among = null)
     {
-        var field = ReturnDefinitions.For(Year).Field(fieldId);
+        var field = NotCollected.FieldFor(Year, fieldId);
         var given = (among ?? Current).Where(r => r.Values.Choices(fieldId).Count > 0).ToList();
         var n = given.Count;
         var rows = new List<IReadOnlyList<object?>>();

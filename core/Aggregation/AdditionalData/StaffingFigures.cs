@@ -109,7 +109,6 @@ internal static class StaffingFigures
     /// <summary>Chart 16: FTE by role, each role over the returns that gave it, and its share of all FTE given.</summary>
     private static Figure Chart16(Part2Context c)
     {
-        var definition = ReturnDefinitions.For(c.Year);
         var giving = c.Current.Where(r => FieldIds.StaffFte.Any(r.Values.Has)).ToList();
         var totals = FieldIds.StaffFte.Select(id => (Id: id, Values: giving.Select(r => r.Values.Number(id)).Where(v => v is not null).Select(v => v!.Value).ToList())).ToList();
         var all = totals.Sum(t => t.Values.Sum());
@@ -120,7 +119,7 @@ internal static class StaffingFigures
             var role = id[(id.IndexOf('.') + 1)..];
             var pct = all == 0 ? (decimal?)null : Percent.Round(100m * values.Sum() / all, 0);
             stats["pct_" + role] = pct;
-            rows.Add([role, definition.Field(id).Label, values.Count, Percent.Round(values.Sum(), 2), pct, Part2Context.Round(Statistics.Descriptive.Mean(values), 2)]);
+            rows.Add([role, NotCollected.FieldFor(c.Year, id).Label, values.Count, Percent.Round(values.Sum(), 2), pct, Part2Context.Round(Statistics.Descriptive.Mean(values), 2)]);
         }
         return c.Figure("chart-16", "Chart 16", "Analysis of full time equivalent staffing", "staffing", "pie", giving.Count,
             [new("role", "Role", "text"), new("label", "Role", "text"), new("returns", "Returns", "count"), new("total", "Total FTE", "fte"), new("pct", "Share of FTE", "pct"), new("mean", "Mean FTE", "fte")],

@@ -13,12 +13,8 @@ internal static class TypeAndBudgetFigures
         AddBudget(c, figures, highlights);
     }
 
-    /// <summary>A return counts for Table B when it has any field outside section A (the ratings and completion method).</summary>
-    public static bool HasAdditionalData(ReturnRecord r)
-    {
-        var sectionA = ReturnDefinitions.For(r.Year).Sections.First(s => s.Id == "A").Fields.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
-        return r.Values.AsDictionary().Keys.Any(k => !sectionA.Contains(k));
-    }
+    /// <summary>A return counts for Table B by the year's definition (<see cref="ReturnDefinition.GivesAdditionalData"/>), as the completeness view counts it.</summary>
+    public static bool HasAdditionalData(ReturnRecord r) => ReturnDefinitions.For(r.Year).GivesAdditionalData(r.Values);
 
     private static Figure TableB(Part2Context c, HighlightList highlights)
     {
@@ -36,7 +32,7 @@ internal static class TypeAndBudgetFigures
             [new("year", "Year", "year"), new("returns", "No of PPS participating", "count"), new("national", "Services nationally", "count"), new("pct", "Percentage of PPS nationally", "pct")],
             rows,
             new Dictionary<string, decimal?> { ["returns"] = byYear[c.Year], ["national"] = nationalNow, ["pct"] = Percent.Rounded(byYear[c.Year], nationalNow) },
-            ["A return counts when it gives any figure outside the self-assessment (section A).", "Percentage of the services existing nationally that year, rounded to the nearest whole number."],
+            ["A return counts when it gives any figure of the additional data collection (not the self-assessment, not comments alone).", "Percentage of the services existing nationally that year, rounded to the nearest whole number."],
             c.FiveYears, byYear);
         highlights.Add("participation-additional-data", "participation", figure,
             "{returns} services ({pct}% of services nationally) contributed to the additional data collection",
@@ -166,7 +162,7 @@ internal static class TypeAndBudgetFigures
             ["count_2"] = two,
             ["count_3_or_more"] = three,
         };
-        var kinds = ReturnDefinitions.For(c.Year).Field(FieldIds.OtherBudgetKinds).Options;
+        var kinds = NotCollected.FieldFor(c.Year, FieldIds.OtherBudgetKinds).Options;
         foreach (var kind in kinds)
         {
             stats["kind_" + kind.Value] = c.Current.Count(r => r.Values.Choices(FieldIds.OtherBudgetKinds).Contains(kind.Value));

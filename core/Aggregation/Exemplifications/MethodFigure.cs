@@ -5,23 +5,17 @@ internal static class MethodFigure
 {
     public const string NotStated = "not-stated";
 
-    private static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
-    {
-        ["PPO"] = "PPS officer",
-        ["PPO+MG"] = "PPS officer with the management/steering group",
-        ["PPO+LA"] = "PPS officer with the local authority officer",
-        [NotStated] = "Not stated",
-    };
-
     public static Figure Build(AggregationInput input, SelfAssessments data)
     {
         var returns = data.In(input.Year);
         var n = returns.Count;
         int CountOf(string? method) => returns.Count(a => a.Method == method);
-        var rows = SelfAssessment.Methods
-            .Select(m => (Key: m, Count: CountOf(m)))
-            .Append((Key: NotStated, Count: CountOf(null)))
-            .Select(r => (IReadOnlyList<object?>)[r.Key, Labels[r.Key], .. Part1Cells.Share(r.Count, n)])
+        // The methods and their labels are the options of the year's completion field, in its order.
+        var methods = SelfAssessment.Methods(input.Year);
+        var rows = methods
+            .Select(m => (Key: m.Value, Label: m.Label, Count: CountOf(m.Value)))
+            .Append((Key: NotStated, Label: "Not stated", Count: CountOf(null)))
+            .Select(r => (IReadOnlyList<object?>)[r.Key, r.Label, .. Part1Cells.Share(r.Count, n)])
             .ToList();
         return new Figure
         {

@@ -1,3 +1,5 @@
+using Pps.Core.Definition;
+
 namespace Pps.Core.Aggregation.Part1;
 
 /// <summary>
@@ -19,25 +21,26 @@ public static class RatingLevels
     public static IReadOnlyList<RatingLevel> ChartOrder { get; } =
         [RatingLevel.Best, RatingLevel.Good, RatingLevel.NotCompleted, RatingLevel.NonCompliant];
 
-    /// <summary>The level of a stored option value ("B", "G", "x", "N"); null for a blank rating.</summary>
-    public static RatingLevel? Parse(string? value) => value switch
+    /// <summary>The level of a stored option value of a rating field, as its definition says ("B" is best in 2013); null for a blank rating.</summary>
+    public static RatingLevel? Parse(FieldDefinition field, string? value)
     {
-        null or "" => null,
-        "B" => RatingLevel.Best,
-        "G" => RatingLevel.Good,
-        "x" => RatingLevel.NotCompleted,
-        "N" => RatingLevel.NonCompliant,
-        _ => throw new FormatException($"'{value}' is not a rating (B, G, x or N)."),
+        if (string.IsNullOrEmpty(value)) return null;
+        var option = field.Options.FirstOrDefault(o => o.Value == value)
+            ?? throw new FormatException($"'{value}' is not a rating option of {field.Id} ({string.Join(", ", field.Options.Select(o => o.Value))}).");
+        return Of(option.Level ?? throw new FormatException($"Rating option {value} of {field.Id} has no level."));
+    }
+
+    public static RatingLevel Of(RatingLevelName name) => name switch
+    {
+        RatingLevelName.Best => RatingLevel.Best,
+        RatingLevelName.Good => RatingLevel.Good,
+        RatingLevelName.NotCompleted => RatingLevel.NotCompleted,
+        _ => RatingLevel.NonCompliant,
     };
 
-    /// <summary>The option value as Table C prints it.</summary>
-    public static string Code(RatingLevel level) => level switch
-    {
-        RatingLevel.Best => "B",
-        RatingLevel.Good => "G",
-        RatingLevel.NotCompleted => "x",
-        _ => "N",
-    };
+    /// <summary>The option value of a level in a rating field, as Table C prints it ("B", "x" in 2013).</summary>
+    public static string Code(FieldDefinition field, RatingLevel level) =>
+        field.Options.First(o => o.Level is { } name && Of(name) == level).Value;
 
     /// <summary>Machine name used in column and row ids.</summary>
     public static string Key(RatingLevel level) => level switch

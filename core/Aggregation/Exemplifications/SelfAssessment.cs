@@ -9,26 +9,30 @@ namespace Pps.Core.Aggregation.Part1;
 /// </summary>
 internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, IReadOnlyDictionary<string, RatingLevel> Ratings)
 {
-    /// <summary>The completion methods the return offers, in Chart 1's order.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["PPO", "PPO+MG", "PPO+LA"];
+    /// <summary>The completion methods the year's return offers, in Chart 1's order (the options of its completion field; none if it has none).</summary>
+    public static IReadOnlyList<Option> Methods(int year) =>
+        ReturnDefinitions.For(year) is var d && d.Defines(FieldIds.CompletedBy) ? d.Field(FieldIds.CompletedBy).Options : [];
 
     /// <summary>The self-assessment in a return, or null when the return rates no exemplification (it does not count for Part 1).</summary>
     public static SelfAssessment? From(ReturnRecord record)
     {
+        var definition = ReturnDefinitions.For(record.Year);
+        if (!definition.RatesAnyExemplification(record.Values)) return null;
         var ratings = new Dictionary<string, RatingLevel>(StringComparer.Ordinal);
         foreach (var e in Exemplifications.All)
         {
-            if (RatingLevels.Parse(record.Values.Text(FieldIds.Rating(e.Code))) is { } level)
+            var id = FieldIds.Rating(e.Code);
+            if (definition.Defines(id) && RatingLevels.Parse(definition.Field(id), record.Values.Text(id)) is { } level)
             {
                 ratings[e.Code] = level;
             }
         }
-        return ratings.Count == 0 ? null : new SelfAssessment(record.ServiceId, record.Year, MethodOf(record.Values), ratings);
+        return ratings.Count == 0 ? null : new SelfAssessment(record.ServiceId, record.Year, MethodOf(record.Year, record.Values), ratings);
     }
 
-    /// <summary>The completion method, or null when it is blank or not one of <see cref="Methods"/>.</summary>
-    private static string? MethodOf(ReturnValues values) =>
-        values.Text(FieldIds.CompletedBy) is { } method && Methods.Contains(method) ? method : null;
+    /// <summary>The completion method, or null when it is blank or not one of the year's <see cref="Methods"/>.</summary>
+    private static string? MethodOf(int year, ReturnValues values) =>
+        values.Text(FieldIds.CompletedBy) is { } method && Methods(year).Any(o => o.Value == method) ? method : null;
 
     public RatingLevel? Rating(string code) => Ratings.TryGetValue(code, out var level) ? level : null;
 
@@ -55,17 +59,8 @@ internal sealed class SelfAssessments
             .Select(SelfAssessment.From)
             .OfType<SelfAssessment>()
             .GroupBy(a => a.Year)
-            .ToDictionary(g => g.Key, g => OnePerService(g.Key, g));
+            .ToDictionary(g => g.Key, g => g.OrderBy(a => a.ServiceId).ToList());
         return new SelfAssessments(byYear);
-    }
-
-    private static List<SelfAssessment> OnePerService(int year, IEnumerable<SelfAssessment> assessments)
-    {
-        var list = assessments.OrderBy(a => a.ServiceId).ToList();
-        var duplicate = list.GroupBy(a => a.ServiceId).FirstOrDefault(g => g.Count() > 1);
-        return duplicate is null
-            ? list
-            : throw new ArgumentException($"Service {duplicate.Key} has more than one return in {year}.", nameof(assessments));
     }
 
     /// <summary>The year's self-assessments in service id order; empty when none are held.</summary>

@@ -1,3 +1,4 @@
+using Pps.Core.Definition;
 using Pps.Core.Catalogue;
 
 namespace Pps.Core.Aggregation.Part1;
@@ -50,7 +51,7 @@ internal static class ServiceRatingsFigure
         now.Method,
         .. Exemplifications.All.SelectMany(e => new object?[]
         {
-            now.Rating(e.Code) is { } level ? RatingLevels.Code(level) : null,
+            now.Rating(e.Code) is { } level ? RatingLevels.Code(ReturnDefinitions.For(now.Year).Field(FieldIds.Rating(e.Code)), level) : null,
             Change(before?.Rating(e.Code), now.Rating(e.Code)),
         }),
     ];

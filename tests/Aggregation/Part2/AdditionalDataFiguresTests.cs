@@ -126,9 +126,10 @@ public class AdditionalDataFiguresTests
     }
 
     [Fact]
-    public void Table_b_counts_returns_with_anything_outside_the_self_assessment()
+    public void Table_b_counts_returns_that_give_additional_data()
     {
-        // s1: ratings only (Table A, not B); s2: ratings and a budget; s3: a comment only. 2 of 150 = 1.33% -> 1%.
+        // s1: ratings only (Table A, not B); s2: ratings and a budget; s3: a comment only (neither: the completeness
+        // view counts it the same way). 1 of 150 = 0.67% -> 1%.
         var input = Input(2013,
         [
             Return(1, 2013, (FieldIds.Rating("1a"), "G"), (FieldIds.CompletedBy, "PPO")),
@@ -137,7 +138,7 @@ public class AdditionalDataFiguresTests
             Return(4, 2012, Budget(70_000)),
         ]);
         var tableB = Figure(input, "table-b");
-        Assert.Equal(2, tableB.Returns);
+        Assert.Equal(1, tableB.Returns);
         Assert.Equal(1m, tableB.Statistics["pct"]);
         Assert.Equal(1, tableB.ReturnsByYear![2012]);
         Assert.Equal(148, (int)Cell(tableB, 0, "national")!);

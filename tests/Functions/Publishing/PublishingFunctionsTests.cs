@@ -17,15 +17,13 @@ public class PublishingFunctionsTests
     private static async Task<(ApiHarness Api, PublishingFunctions Functions, YearCloser Closer)> StartAsync()
     {
         var api = await ApiHarness.StartAsync();
-        var closer = new YearCloser(api.Storage, api.Store, api.Years, new ReferenceDataStore(api.Storage),
-            new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock, new BlobPublishedStore(api.Storage.Provisional)), api.Clock, NullLogger<YearCloser>.Instance);
-        var auth = new PpsAuthenticator(api.Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex(AdminToken) }));
+        var closer = api.App.Get<YearCloser>();
         using var csv = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
         foreach (var (serviceId, values) in SelfRatingsCsv.Read(csv).Take(12))
         {
             Assert.IsType<ReturnOutcome.Done>(await api.Service.SubmitAsync(Actor.ForService(serviceId), new ReturnChange(2013, serviceId, values, [], null)));
         }
-        return (api, new PublishingFunctions(closer, auth), closer);
+        return (api, api.App.Function<PublishingFunctions>(), closer);
     }
 
     [Fact]
@@ -36,7 +34,7 @@ public class PublishingFunctionsTests
         Assert.Equal(403, (await Run(functions.Recompute(Request("POST", token), 2013, default))).Status);
         Assert.Equal(403, (await Run(functions.RollBack(Request("POST", token), 2013, "20131201T000000Z-000000", default))).Status);
         Assert.Equal(401, (await Run(functions.Recompute(Request("POST", null), 2013, default))).Status);
-        Assert.False(await api.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Provisional)).ExistsAsync());
+        Assert.False(await api.Storage.Published.GetBlobClient(api.Storage.Options.PublishedPrefix + PublishedPaths.Manifest(2013, Manifest.Provisional)).ExistsAsync());
     }
 
     [Fact]
@@ -49,8 +47,8 @@ public class PublishingFunctionsTests
         Assert.Equal("provisional", provisional.Body.GetProperty("status").GetString());
         Assert.Equal(12, provisional.Body.GetProperty("returns").GetInt32());
         Assert.Contains("chart-4", provisional.Body.GetProperty("figures").EnumerateArray().Select(f => f.GetString()));
-        Assert.False(await api.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Final)).ExistsAsync());
-        Assert.False(await api.Storage.Published.GetBlobClient(PublishedPaths.Index).ExistsAsync());
+        Assert.False(await api.Storage.Published.GetBlobClient(api.Storage.Options.PublishedPrefix + PublishedPaths.Manifest(2013, Manifest.Final)).ExistsAsync());
+        Assert.False(await api.Storage.Published.GetBlobClient(api.Storage.Options.PublishedPrefix + PublishedPaths.Index).ExistsAsync());
         // Provisional figures are NPPN's only: in the private container, nothing in the public one.
         Assert.True(await api.Storage.Provisional.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Provisional)).ExistsAsync());
         Assert.Empty(await api.Storage.Published.GetBlobsAsync().ToListAsync());
@@ -70,7 +68,7 @@ public class PublishingFunctionsTests
         var restored = await Run(functions.RollBack(Request("POST", AdminToken), 2013, first, default));
         Assert.Equal(200, restored.Status);
         Assert.Equal(first, (await api.Years.GetAsync(2013))!.Value.Year.PublishedVersion);
-        var pointer = (await api.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Final)).DownloadContentAsync()).Value.Content;
+        var pointer = (await api.Storage.Published.GetBlobClient(api.Storage.Options.PublishedPrefix + PublishedPaths.Manifest(2013, Manifest.Final)).DownloadContentAsync()).Value.Content;
         Assert.Equal(first, pointer.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Version);
         Assert.Equal(404, (await Run(functions.RollBack(Request("POST", AdminToken), 2013, "20000101T000000Z-000000", default))).Status);
         Assert.Equal(404, (await Run(functions.Recompute(Request("POST", AdminToken), 2031, default))).Status);
@@ -91,10 +89,10 @@ public class PublishingFunctionsTests
         var year = (await api.Years.GetAsync(2013))!.Value.Year;
         Assert.NotNull(year.PublishedAt);
         var manifests = new List<string>();
-        await foreach (var blob in api.Storage.Published.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "2013/versions/", CancellationToken.None))
+        await foreach (var blob in api.Storage.Published.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, api.Storage.Options.PublishedPrefix + "2013/versions/", CancellationToken.None))
         {
             if (blob.Name.EndsWith("/manifest.json", StringComparison.Ordinal)) manifests.Add(blob.Name);
         }
-        Assert.Equal([$"2013/versions/{year.PublishedVersion}/manifest.json"], manifests);
+        Assert.Equal([$"{api.Storage.Options.PublishedPrefix}2013/versions/{year.PublishedVersion}/manifest.json"], manifests);
     }
 }

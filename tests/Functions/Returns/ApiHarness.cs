@@ -26,30 +26,33 @@ public sealed record ApiResponse(int Status, IHeaderDictionary Headers, string? 
 }
 
 /// <summary>
-/// The function classes wired as the app wires them, on per-test storage in Azurite, with a fake clock:
-/// the 2013 window is open from 1 September to 31 October 2013 and it is now 15 September.
+/// The function classes as the app builds them (the app's own DI registrations, <see cref="TestApp"/>), on
+/// per-test storage in Azurite, with a fake clock: the 2013 window is open from 1 September to 31 October 2013
+/// and it is now 15 September.
 /// </summary>
 public sealed class ApiHarness
 {
-    public const string AdminToken = "test-nppn-admin-token";
+    public const string AdminToken = TestApp.AdminToken;
     public static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
-    private ApiHarness(PpsStorage storage)
+    private ApiHarness(TestApp app)
     {
-        Storage = storage;
-        Clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
-        Store = new ReturnStore(storage);
-        Years = new CollectionYearStore(storage);
-        Credentials = new CredentialStore(storage);
-        Service = new ReturnService(Store, Years, Clock);
-        var auth = new PpsAuthenticator(Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex(AdminToken) }));
-        ReturnsApi = new ReturnFunctions(Service, auth);
-        HistoryApi = new ReturnHistoryFunctions(Store, auth);
-        YearsApi = new YearFunctions(new CollectionWindowService(Years, Clock), Years, Service, auth, Clock);
-        CredentialsApi = new CredentialFunctions(Credentials, auth, Clock);
+        App = app;
+        Storage = app.Get<PpsStorage>();
+        Clock = app.Clock;
+        Store = app.Get<ReturnStore>();
+        Years = app.Get<CollectionYearStore>();
+        Credentials = app.Get<CredentialStore>();
+        Service = app.Get<ReturnService>();
+        ReturnsApi = app.Function<ReturnFunctions>();
+        HistoryApi = app.Function<ReturnHistoryFunctions>();
+        YearsApi = app.Function<YearFunctions>();
+        CredentialsApi = app.Function<CredentialFunctions>();
     }
 
+    /// <summary>The app's services (kept for the life of the test process: the tests share one Azurite).</summary>
+    public TestApp App { get; }
     public PpsStorage Storage { get; }
     public FakeClock Clock { get; }
     public ReturnStore Store { get; }
@@ -64,7 +67,7 @@ public sealed class ApiHarness
     /// <summary>Fresh storage with the 2013 collection open (and, if asked, 2012 set up too).</summary>
     public static async Task<ApiHarness> StartAsync()
     {
-        var api = new ApiHarness(await Azurite.NewStorageAsync());
+        var api = new ApiHarness(await TestApp.StartAsync(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero)));
         await api.Years.SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
         return api;
     }

@@ -1,5 +1,6 @@
 using Pps.Core.Definition;
 using Pps.Core.Returns;
+using Pps.Tests.Support;
 using static Pps.Core.Definition.FieldIds;
 using static Pps.Tests.Functions.Returns.ApiHarness;
 
@@ -393,6 +394,10 @@ public class ReturnsApiTests
     {
         var api = await StartAsync();
         var window = new { opens = Opens.AddYears(1), closes = Closes.AddYears(1) };
+        // A year opens only with its return definition: 422 before NPPN publishes it.
+        Assert.Equal(422, (await Run(api.YearsApi.SetWindow(Request("PUT", AdminToken, window), 2099, default))).Status);
+        Assert.IsType<Pps.Core.Storage.DefinitionOutcome.Published>(await api.App.Get<Pps.Core.Storage.DefinitionStore>()
+            .PublishAsync(Actor.Nppn, 2014, DefinitionDocuments.CopyOf(2013, 2014).ToJsonString()));
         var created = await Run(api.YearsApi.SetWindow(Request("PUT", AdminToken, window), 2014, default));
         Assert.Equal(201, created.Status);
         Assert.Equal(150, created.Body.GetProperty("nationalServiceCount").GetInt32());

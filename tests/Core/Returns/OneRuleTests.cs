@@ -1,0 +1,115 @@
+using Pps.Core.Aggregation;
+using Pps.Core.Catalogue;
+using Pps.Core.Definition;
+using Pps.Core.Publishing;
+using Pps.Core.Reference;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.Tests.Support;
+using static Pps.Core.Definition.FieldIds;
+
+namespace Pps.Tests.Core.Returns;
+
+/// <summary>
+/// One definition of "returned", and of Tables A and B, shared by the completeness view, the published figures
+/// and the close; one behaviour for two returns of one service in one year.
+/// </summary>
+public class OneRuleTests
+{
+    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
+
+    private static async Task<TestApp> OpenAsync()
+    {
+        var app = await TestApp.StartAsync(Opens.AddDays(14));
+        await app.Get<CollectionYearStore>().SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+        return app;
+    }
+
+    private static ReturnChange Change(int serviceId, string? ifMatch, params (string Id, string Value)[] values) =>
+        new(2013, serviceId, values.ToDictionary(v => v.Id, v => (string?)v.Value), [], ifMatch);
+
+    private static int Published(NationalResult result, string figureId) => result.Figures.Single(f => f.Id == figureId).Returns;
+
+    private static async Task<(CompletenessReport Completeness, NationalResult Published)> BothViewsAsync(TestApp app)
+    {
+        var completeness = (await app.Get<ReturnService>().CompletenessAsync(2013))!;
+        var published = YearCloser.Compute(2013, await app.Get<ReturnStore>().ListYearAsync(2013), ReferenceData.Empty);
+        return (completeness, published);
+    }
+
+    [Fact]
+    public async Task A_draft_saved_under_an_extension_after_submitting_is_not_counted_or_published_until_submitted_again()
+    {
+        using var app = await OpenAsync();
+        var service = app.Get<ReturnService>();
+        var submitted = Assert.IsType<ReturnOutcome.Done>(await service.SubmitAsync(Actor.ForService(42),
+            Change(42, null, (Rating("1a"), "G"), (CaseworkUsers, "100")))).Return;
+
+        app.Clock.Now = Closes.AddDays(1);
+        Assert.IsType<YearOutcome.Done>(await app.Get<CollectionWindowService>().GrantExtensionAsync(Actor.Nppn, 2013, 42, Closes.AddDays(14)));
+        var current = (await app.Get<ReturnStore>().GetAsync(2013, 42))!.AsOf((await app.Get<CollectionYearStore>().GetAsync(2013))!.Value.Year, app.Clock.Now);
+        var draft = Assert.IsType<ReturnOutcome.Done>(await service.SaveDraftAsync(Actor.ForService(42),
+            Change(42, current.ETag, (Rating("1a"), "N"), (CaseworkUsers, "900")))).Return;
+
+        Assert.Equal(ReturnStatus.Draft, draft.Status);
+        Assert.Null(draft.SubmittedAt);
+        Assert.Equal(ReturnStatus.Draft, (await app.Get<ReturnStore>().GetAsync(2013, 42))!.Status);
+        var (completeness, published) = await BothViewsAsync(app);
+        Assert.All(completeness.Totals, t => Assert.Equal(0, t.Count));
+        Assert.Equal(0, Published(published, "table-a"));
+        Assert.Equal(0, Published(published, "table-l"));
+
+        var again = Assert.IsType<ReturnOutcome.Done>(await service.SubmitStoredAsync(Actor.ForService(42), 2013, 42, draft.ETag, [])).Return;
+        Assert.True(again.IsReturned);
+        (completeness, published) = await BothViewsAsync(app);
+        Assert.All(completeness.Totals, t => Assert.Equal(1, t.Count));
+        Assert.Equal(1, Published(published, "table-a"));
+        Assert.Equal(900m, published.Figures.Single(f => f.Id == "table-l").Statistics["total"]);
+    }
+
+    public static TheoryData<string, (string, string)[], int, int> Returns => new()
+    {
+        { "comments only", [(Comments, "Nothing to add this year.")], 0, 0 },
+        { "method only", [(CompletedBy, "PPO")], 0, 0 },
+        { "one rating", [(Rating("2b"), "x")], 1, 0 },
+        { "one rating and comments", [(Rating("2b"), "B"), (Comments, "A good year.")], 1, 0 },
+        { "budget only", [(CoreBudget, "40000")], 0, 1 },
+        { "method and budget", [(CompletedBy, "PPO+LA"), (CoreBudget, "40000")], 0, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Returns))]
+    public async Task Tables_A_and_B_count_the_same_in_the_completeness_view_and_the_published_figures(
+        string what, (string, string)[] values, int tableA, int tableB)
+    {
+        using var app = await OpenAsync();
+        Assert.IsType<ReturnOutcome.Done>(await app.Get<ReturnService>().SubmitAsync(Actor.ForService(7), Change(7, null, values)));
+
+        var (completeness, published) = await BothViewsAsync(app);
+
+        Assert.True(tableA == completeness.Totals.Single(t => t.Table == "Table A").Count, what);
+        Assert.True(tableB == completeness.Totals.Single(t => t.Table == "Table B").Count, what);
+        Assert.True(tableA == Published(published, "table-a"), what);
+        Assert.True(tableB == Published(published, "table-b"), what);
+    }
+
+    [Theory]
+    [InlineData("1a")]
+    [InlineData(null)]
+    public void Two_returns_of_one_service_in_one_year_are_refused_by_every_part(string? rating)
+    {
+        (string, string) value = rating is null ? (CoreBudget, "100") : (Rating(rating), "G");
+        // Refused where the input is made, so that neither part can keep one of them (Part 1 threw, Part 2 kept the last).
+        var error = Assert.Throws<ArgumentException>(() => NationalAggregator.Compute(new AggregationInput
+        {
+            Year = 2013,
+            Returns =
+            [
+                new ReturnRecord(5, 2013, new ReturnValues([KeyValuePair.Create(value.Item1, value.Item2)])),
+                new ReturnRecord(5, 2013, new ReturnValues([KeyValuePair.Create(value.Item1, value.Item2)])),
+            ],
+        }));
+        Assert.Contains("Service 5 has more than one return in 2013", error.Message);
+    }
+}
