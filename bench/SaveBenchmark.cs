@@ -42,6 +42,7 @@ public static class SaveBenchmark
         {
             TablePrefix = "bench" + id, UploadsContainer = "bench-up-" + id, ReportsContainer = "bench-rep-" + id,
             PublishedContainer = "bench-pub-" + id, ReferenceContainer = "bench-ref-" + id,
+            ProvisionalContainer = "bench-prov-" + id, BackupsContainer = "bench-bak-" + id,
         });
         await storage.EnsureCreatedAsync();
         try
