@@ -52,6 +52,7 @@ public static class WorkbookBenchmark
             ["Pps:ReportsContainer"] = "bench-rep-" + id,
             ["Pps:PublishedContainer"] = "bench-pub-" + id,
             ["Pps:ReferenceContainer"] = "bench-ref-" + id,
+            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex("bench-admin-" + id),
         }).Build();
         var services = new ServiceCollection();
         services.AddPpsApp(configuration);
@@ -77,7 +78,6 @@ public static class WorkbookBenchmark
         await provider.GetRequiredService<CollectionYearStore>().SaveAsync(
             new CollectionYear { Year = Year, Opens = now.AddDays(-1), Closes = now.AddDays(30), NationalServiceCount = 150 }, null);
         var token = (await provider.GetRequiredService<CredentialStore>().IssueAsync(Service, Year, "bench", now)).Token;
-        var intake = provider.GetRequiredService<WorkbookIntake>();
         var upload = provider.GetRequiredService<WorkbookFunctions>();
         var trigger = provider.GetRequiredService<ValidateUploadedWorkbook>();
         var definition = IntakeDefinitions.For(Year);

@@ -183,6 +183,20 @@ public class WorkbookBadFileTests
         Assert.All(read.Answers.Raw.Values, Assert.Null);
     }
 
+    [Fact]
+    public void The_template_is_valid_Office_Open_XML_by_the_SDKs_schema_validator()
+    {
+        using var stream = new MemoryStream();
+        var values = Pps.Core.Validation.ReturnValidator.Validate(Definition, Pps.Core.Synthetic.ExampleReturn.Full(2013).ToDictionary(
+            kv => kv.Key, kv => (string?)(kv.Value is string[] many ? string.Join(';', many) : kv.Value is bool b ? (b ? "yes" : "no")
+                : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture)))).Values;
+        WorkbookTemplate.Write(stream, Definition, new WorkbookOrigin(Service, 2013, 1, 3, DateTimeOffset.UnixEpoch), "Test", values, values);
+        using var document = SpreadsheetDocument.Open(new MemoryStream(stream.ToArray()), false);
+        var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator(FileFormatVersions.Office2010).Validate(document)
+            .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(10)));
+    }
+
     private static byte[] Corrupt(byte[] file)
     {
         var copy = file.ToArray();

@@ -327,7 +327,7 @@ public static class WorkbookTemplate
             new Font(new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
             new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
             new Font(new Bold(), new FontSize { Val = 14 }, new FontName { Val = "Calibri" }),
-            new Font(new Italic(), new Color { Rgb = "FF7F7F7F" }, new FontSize { Val = 9 }, new FontName { Val = "Calibri" })) { Count = 4U },
+            new Font(new Italic(), new FontSize { Val = 9 }, new Color { Rgb = "FF7F7F7F" }, new FontName { Val = "Calibri" })) { Count = 4U },
         new Fills(
             new Fill(new PatternFill { PatternType = PatternValues.None }),
             new Fill(new PatternFill { PatternType = PatternValues.Gray125 }),
