@@ -17,15 +17,15 @@ public class PublishingFunctionsTests
     private static async Task<(ApiHarness Api, PublishingFunctions Functions, YearCloser Closer)> StartAsync()
     {
         var api = await ApiHarness.StartAsync();
-        var closer = new YearCloser(api.Storage, api.Store, api.Years, new ReferenceDataStore(api.Storage),
-            new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock, new BlobPublishedStore(api.Storage.Provisional)), api.Clock, NullLogger<YearCloser>.Instance);
+        var publisher = new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock, new BlobPublishedStore(api.Storage.Provisional));
+        var closer = new YearCloser(api.Storage, api.Store, api.Years, new ReferenceDataStore(api.Storage), publisher, api.Clock, NullLogger<YearCloser>.Instance);
         var auth = new PpsAuthenticator(api.Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex(AdminToken) }));
         using var csv = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
         foreach (var (serviceId, values) in SelfRatingsCsv.Read(csv).Take(12))
         {
             Assert.IsType<ReturnOutcome.Done>(await api.Service.SubmitAsync(Actor.ForService(serviceId), new ReturnChange(2013, serviceId, values, [], null)));
         }
-        return (api, new PublishingFunctions(closer, auth), closer);
+        return (api, new PublishingFunctions(closer, publisher, auth), closer);
     }
 
     [Fact]
@@ -74,6 +74,31 @@ public class PublishingFunctionsTests
         Assert.Equal(first, pointer.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Version);
         Assert.Equal(404, (await Run(functions.RollBack(Request("POST", AdminToken), 2013, "20000101T000000Z-000000", default))).Status);
         Assert.Equal(404, (await Run(functions.Recompute(Request("POST", AdminToken), 2031, default))).Status);
+    }
+
+    [Fact]
+    public async Task Only_NPPN_reads_a_provisional_set_and_only_by_the_paths_its_manifest_lists()
+    {
+        var (api, functions, _) = await StartAsync();
+        var recomputed = await Run(functions.Recompute(Request("POST", AdminToken), 2013, default));
+        var version = recomputed.Body.GetProperty("version").GetString()!;
+
+        var pointer = await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.Manifest(2013, Manifest.Provisional), default));
+        Assert.Equal(200, pointer.Status);
+        Assert.Equal("no-store", pointer.Headers.CacheControl.ToString());
+        Assert.Equal(version, pointer.Body.GetProperty("version").GetString());
+        var figure = await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.FigureJson(2013, version, "chart-4"), default));
+        Assert.Equal(200, figure.Status);
+        Assert.Equal("chart-4", figure.Body.GetProperty("id").GetString());
+
+        var token = await api.TokenForAsync(1);
+        Assert.Equal(403, (await Run(functions.Provisional(Request("GET", token), PublishedPaths.Manifest(2013, Manifest.Provisional), default))).Status);
+        Assert.Equal(401, (await Run(functions.Provisional(Request("GET", null), PublishedPaths.Manifest(2013, Manifest.Provisional), default))).Status);
+        foreach (var bad in new[] { "../secrets.json", "2013/../../x.json", "2013/manifest-provisional.txt", "", "/2013/manifest-provisional.json" })
+        {
+            Assert.Equal(404, (await Run(functions.Provisional(Request("GET", AdminToken), bad, default))).Status);
+        }
+        Assert.Equal(404, (await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.Manifest(2014, Manifest.Provisional), default))).Status);
     }
 
     [Fact]
