@@ -13,6 +13,7 @@ try
         "backup" => await BackupCommand.BackupAsync(options),
         "backups" => await BackupCommand.ListAsync(options),
         "restore" => await BackupCommand.RestoreAsync(options),
+        "import-returns" => await ImportReturnsCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -34,6 +35,8 @@ static int Usage()
           backup [--prefix pps]                  back up every table to the backups container
           backups                                list the complete backups, newest first
           restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything
+          import-returns --year <year> --file <csv>
+                                                 service_id, one column per field id [, confirmed_warnings]: all or nothing
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;

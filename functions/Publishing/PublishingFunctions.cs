@@ -27,8 +27,8 @@ public sealed partial class PublishingFunctions(YearCloser closer, Publisher pub
         var content = await publisher.ReadFileAsync(Manifest.Provisional, path, ct);
         return content is null
             ? Problems.NotFound($"There is no provisional file {path}.")
-            : new FileResponse(content.ToArray(), path.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
-                .WithHeader("Cache-Control", "no-store");
+            : new FileResponse(content.ToArray(), path.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+                Path.GetFileName(path));
     }
 
     /// <summary>A year folder, then folder and file names of letters, digits, '-', '_' and '.': never "..".</summary>

@@ -10,14 +10,6 @@ namespace Pps.Tests.Infra;
 /// <summary>Nothing in the deployment points at something that does not exist, and one value says where published files live.</summary>
 public class DeployableTests
 {
-    /// <summary>
-    /// Functions the infrastructure names that come from a branch not merged yet: until then their absence is
-    /// reported, not failed; once present, they are checked like the others (name and trigger).
-    /// WAITS FOR THE WORKBOOK BRANCH: delete ValidateUploadedWorkbook from this list when it has merged, so
-    /// that its absence fails the build again.
-    /// </summary>
-    private static readonly HashSet<string> NotMergedYet = ["ValidateUploadedWorkbook"];
-
     [Fact]
     public void Every_function_the_infrastructure_names_is_in_the_build_with_its_trigger()
     {
@@ -37,7 +29,7 @@ public class DeployableTests
         {
             if (!built.TryGetValue(name, out var triggers))
             {
-                if (!NotMergedYet.Contains(name)) problems.Add($"{name} is named in infra/ but is not in functions.metadata");
+                problems.Add($"{name} is named in infra/ but is not in functions.metadata");
                 continue;
             }
             if (!triggers.SequenceEqual([trigger])) problems.Add($"{name} has trigger(s) {string.Join(", ", triggers)} in the build; infra/ expects {trigger}");
