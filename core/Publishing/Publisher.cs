@@ -72,6 +72,10 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
         return manifest;
     }
 
+    /// <summary>A file of a set with the given status, by its path in the manifest; null when there is none.</summary>
+    public async Task<BinaryData?> ReadFileAsync(string status, string path, CancellationToken ct = default) =>
+        (await StoreFor(status).ReadAsync(path, ct))?.Content;
+
     public async Task<Manifest?> CurrentAsync(int year, string status = Manifest.Final, CancellationToken ct = default)
     {
         var stored = await StoreFor(status).ReadAsync(PublishedPaths.Manifest(year, status), ct);

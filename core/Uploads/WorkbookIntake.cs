@@ -5,6 +5,7 @@ using Pps.Core.Definition;
 using Pps.Core.Intake;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
+using Pps.Core.Telemetry;
 using Pps.Core.Uploads.Workbook;
 using Pps.Core.Validation;
 
@@ -89,6 +90,9 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
             log.LogWarning("Ignored blob {Blob}: not a name the upload API chooses.", blob.Name);
             return null;
         }
+        using var activity = PpsTelemetry.Source.StartActivity("pps.upload.check");
+        activity?.SetTag("pps.year", name.Year);
+        activity?.SetTag("pps.service", name.ServiceId);
         var existing = await uploads.ReadReportAsync(name, ct);
         if (existing is { Report.IsFinal: true }) return existing.Value.Report;
         var attempts = (existing?.Report.Attempts ?? 0) + 1;
@@ -113,6 +117,10 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         if (await uploads.TryWriteReportAsync(name, final, etag, ct) is null)
         {
             return (await uploads.ReadReportAsync(name, ct))?.Report;
+        }
+        if (final.Status is UploadStatus.Rejected or UploadStatus.Failed)
+        {
+            PpsTelemetry.UploadsRefused.Add(1, new KeyValuePair<string, object?>("pps.status", final.Status.ToString().ToLowerInvariant()));
         }
         return final;
     }

@@ -6,9 +6,35 @@ using Pps.Functions.Http;
 
 namespace Pps.Functions.Publishing;
 
-/// <summary>NPPN's recompute and rollback of a year's published figures. Service credentials get 403.</summary>
-public sealed class PublishingFunctions(YearCloser closer, PpsAuthenticator auth)
+/// <summary>NPPN's recompute and rollback of a year's published figures, and its reading of provisional sets. Service credentials get 403.</summary>
+public sealed partial class PublishingFunctions(YearCloser closer, Publisher publisher, PpsAuthenticator auth)
 {
+    /// <summary>
+    /// A file of a provisional set, by the path its manifest lists ("2013/manifest-provisional.json",
+    /// "2013/versions/{version}/figures/{id}.json", ...). Provisional sets live in a private container that
+    /// the public website cannot serve: this, with the admin token, is how NPPN reads them.
+    /// </summary>
+    [Function("GetProvisionalFile")]
+    public async Task<IActionResult> Provisional(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "provisional/{*path}")] HttpRequest request, string? path, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        if (path is null || !ProvisionalPath().IsMatch(path))
+        {
+            return Problems.NotFound($"\"{path}\" is not a file of a provisional set: give a path its manifest lists, such as 2013/manifest-provisional.json.");
+        }
+        var content = await publisher.ReadFileAsync(Manifest.Provisional, path, ct);
+        return content is null
+            ? Problems.NotFound($"There is no provisional file {path}.")
+            : new FileResponse(content.ToArray(), path.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+                Path.GetFileName(path));
+    }
+
+    /// <summary>A year folder, then folder and file names of letters, digits, '-', '_' and '.': never "..".</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}/([A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.(json|csv)$")]
+    private static partial System.Text.RegularExpressions.Regex ProvisionalPath();
+
     [Function("RecomputeNational")]
     public async Task<IActionResult> Recompute(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "years/{year:int}/recompute")] HttpRequest request, int year, CancellationToken ct)

@@ -75,6 +75,31 @@ public class PublishingFunctionsTests
     }
 
     [Fact]
+    public async Task Only_NPPN_reads_a_provisional_set_and_only_by_the_paths_its_manifest_lists()
+    {
+        var (api, functions, _) = await StartAsync();
+        var recomputed = await Run(functions.Recompute(Request("POST", AdminToken), 2013, default));
+        var version = recomputed.Body.GetProperty("version").GetString()!;
+
+        var pointer = await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.Manifest(2013, Manifest.Provisional), default));
+        Assert.Equal(200, pointer.Status);
+        Assert.Equal("no-store", pointer.Headers.CacheControl.ToString());
+        Assert.Equal(version, pointer.Body.GetProperty("version").GetString());
+        var figure = await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.FigureJson(2013, version, "chart-4"), default));
+        Assert.Equal(200, figure.Status);
+        Assert.Equal("chart-4", figure.Body.GetProperty("id").GetString());
+
+        var token = await api.TokenForAsync(1);
+        Assert.Equal(403, (await Run(functions.Provisional(Request("GET", token), PublishedPaths.Manifest(2013, Manifest.Provisional), default))).Status);
+        Assert.Equal(401, (await Run(functions.Provisional(Request("GET", null), PublishedPaths.Manifest(2013, Manifest.Provisional), default))).Status);
+        foreach (var bad in new[] { "../secrets.json", "2013/../../x.json", "2013/manifest-provisional.txt", "", "/2013/manifest-provisional.json" })
+        {
+            Assert.Equal(404, (await Run(functions.Provisional(Request("GET", AdminToken), bad, default))).Status);
+        }
+        Assert.Equal(404, (await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.Manifest(2014, Manifest.Provisional), default))).Status);
+    }
+
+    [Fact]
     public async Task The_timer_function_closes_a_due_year_once()
     {
         var (api, _, closer) = await StartAsync();

@@ -21,6 +21,7 @@ public class FunctionsMetadataTests
         { "RevokeCredential", "delete", "credentials/{id}" },
         { "RecomputeNational", "post", "years/{year:int}/recompute" },
         { "RollBackPublished", "post", "years/{year:int}/published/{version}/restore" },
+        { "GetProvisionalFile", "get", "provisional/{*path}" },
     };
 
     /// <summary>
