@@ -5,6 +5,7 @@ using Pps.Core.Definition;
 using Pps.Core.Intake;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
+using Pps.Core.Telemetry;
 using Pps.Core.Uploads.Workbook;
 using Pps.Core.Validation;
 
@@ -99,6 +100,10 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
             return null;
         }
 
+        using var activity = PpsTelemetry.Source.StartActivity("pps.upload.check");
+        activity?.SetTag("pps.year", name.Year);
+        activity?.SetTag("pps.service", name.ServiceId);
+        activity?.SetTag("pps.attempt", attempts);
         ValidationReport final;
         try
         {
@@ -106,6 +111,7 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         }
         catch (Exception e) when (attempts >= MaxAttempts && e is not OperationCanceledException)
         {
+            activity.Fail(e);
             log.LogError(e, "Upload {Upload}: the check failed {Attempts} times; giving up.", name.BlobName, attempts);
             final = Report(name, UploadStatus.Failed,
                 $"The workbook could not be checked after {attempts} attempts; nothing was changed. Try uploading it again later, and if it fails again, send it to NPPN.") with { Attempts = attempts };
@@ -113,6 +119,13 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         if (await uploads.TryWriteReportAsync(name, final, etag, ct) is null)
         {
             return (await uploads.ReadReportAsync(name, ct))?.Report;
+        }
+        activity?.SetTag("pps.status", final.Status.ToString());
+        if (final.Status is UploadStatus.Rejected or UploadStatus.Failed)
+        {
+            // Codes only (a problem's message may quote an answer).
+            var code = final.Problems.Count > 0 ? final.Problems[0].Code : final.Status.ToString();
+            PpsTelemetry.UploadsRefused.Add(1, new KeyValuePair<string, object?>("pps.status", final.Status.ToString()), new KeyValuePair<string, object?>("pps.code", code));
         }
         return final;
     }
