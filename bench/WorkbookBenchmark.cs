@@ -52,6 +52,8 @@ public static class WorkbookBenchmark
             ["Pps:ReportsContainer"] = "bench-rep-" + id,
             ["Pps:PublishedContainer"] = "bench-pub-" + id,
             ["Pps:ReferenceContainer"] = "bench-ref-" + id,
+            ["Pps:ProvisionalContainer"] = "bench-prov-" + id,
+            ["Pps:BackupsContainer"] = "bench-bak-" + id,
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex("bench-admin-" + id),
         }).Build();
         var services = new ServiceCollection();
@@ -68,7 +70,10 @@ public static class WorkbookBenchmark
         finally
         {
             foreach (var table in new[] { storage.Returns, storage.ReturnHistory, storage.Years, storage.Credentials }) await table.DeleteAsync();
-            foreach (var container in new[] { storage.Uploads, storage.Reports, storage.Published, storage.Reference }) await container.DeleteIfExistsAsync();
+            foreach (var container in new[] { storage.Uploads, storage.Reports, storage.Published, storage.Reference, storage.Provisional, storage.Backups })
+            {
+                await container.DeleteIfExistsAsync();
+            }
         }
     }
 

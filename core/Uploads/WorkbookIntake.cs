@@ -103,6 +103,7 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
             return null;
         }
 
+        activity?.SetTag("pps.attempt", attempts);
         ValidationReport final;
         try
         {
@@ -110,6 +111,7 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         }
         catch (Exception e) when (attempts >= MaxAttempts && e is not OperationCanceledException)
         {
+            activity.Fail(e);
             log.LogError(e, "Upload {Upload}: the check failed {Attempts} times; giving up.", name.BlobName, attempts);
             final = Report(name, UploadStatus.Failed,
                 $"The workbook could not be checked after {attempts} attempts; nothing was changed. Try uploading it again later, and if it fails again, send it to NPPN.") with { Attempts = attempts };
@@ -118,9 +120,13 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         {
             return (await uploads.ReadReportAsync(name, ct))?.Report;
         }
+        var status = final.Status.ToString().ToLowerInvariant();
+        activity?.SetTag("pps.status", status);
         if (final.Status is UploadStatus.Rejected or UploadStatus.Failed)
         {
-            PpsTelemetry.UploadsRefused.Add(1, new KeyValuePair<string, object?>("pps.status", final.Status.ToString().ToLowerInvariant()));
+            // Codes only (a problem's message may quote an answer).
+            var code = final.Problems.Count > 0 ? final.Problems[0].Code : final.Status.ToString();
+            PpsTelemetry.UploadsRefused.Add(1, new KeyValuePair<string, object?>("pps.status", status), new KeyValuePair<string, object?>("pps.code", code));
         }
         return final;
     }

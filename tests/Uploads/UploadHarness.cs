@@ -5,13 +5,11 @@ using Azure.Storage.Blobs;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Catalogue;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Core.Uploads;
-using Pps.Functions.Setup;
 using Pps.Functions.Uploads;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
@@ -19,7 +17,7 @@ using Pps.Tests.Support;
 namespace Pps.Tests.Uploads;
 
 /// <summary>
-/// The app's upload path built through its own DI registration (AddPpsApp, as Program.cs and the devhost)
+/// The app's upload path built through its own DI registration (AddPpsApp, through <see cref="AppServices"/>)
 /// on storage of its own in Azurite, with a fake clock inside the 2013 window. The blob trigger is called as
 /// the host calls it: with a BlobClient of the new blob and its name.
 /// </summary>
@@ -32,9 +30,10 @@ public sealed class UploadHarness
         Storage = provider.GetRequiredService<PpsStorage>();
         Returns = provider.GetRequiredService<ReturnService>();
         Store = provider.GetRequiredService<ReturnStore>();
-        Workbooks = provider.GetRequiredService<WorkbookFunctions>();
-        Trigger = provider.GetRequiredService<ValidateUploadedWorkbook>();
-        Csv = provider.GetRequiredService<ReturnsCsvFunctions>();
+        // Function classes made from the app's services as the worker's default activator makes them.
+        Workbooks = ActivatorUtilities.CreateInstance<WorkbookFunctions>(provider);
+        Trigger = ActivatorUtilities.CreateInstance<ValidateUploadedWorkbook>(provider);
+        Csv = ActivatorUtilities.CreateInstance<ReturnsCsvFunctions>(provider);
     }
 
     public ServiceProvider Provider { get; }
@@ -51,26 +50,8 @@ public sealed class UploadHarness
 
     public static async Task<UploadHarness> StartAsync()
     {
-        var options = Azurite.NewOptions();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [StorageSetup.ConnectionName] = Azurite.ConnectionString,
-            ["Pps:TablePrefix"] = options.TablePrefix,
-            ["Pps:UploadsContainer"] = options.UploadsContainer,
-            ["Pps:ReportsContainer"] = options.ReportsContainer,
-            ["Pps:PublishedContainer"] = options.PublishedContainer,
-            ["Pps:ReferenceContainer"] = options.ReferenceContainer,
-            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(ApiHarness.AdminToken),
-        }).Build();
         var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddPpsApp(configuration);
-        services.AddSingleton<WorkbookFunctions>();
-        services.AddSingleton<ValidateUploadedWorkbook>();
-        services.AddSingleton<ReturnsCsvFunctions>();
-        var harness = new UploadHarness(services.BuildServiceProvider(), clock);
-        await harness.Storage.EnsureCreatedAsync();
+        var harness = new UploadHarness(await AppServices.StartAsync(clock, ApiHarness.AdminToken), clock);
         await harness.Provider.GetRequiredService<CollectionYearStore>().SaveAsync(
             new CollectionYear { Year = 2013, Opens = ApiHarness.Opens, Closes = ApiHarness.Closes, NationalServiceCount = 150 }, null);
         return harness;
