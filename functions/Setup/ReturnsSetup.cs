@@ -22,6 +22,7 @@ public static class ReturnsSetup
         services.TryAddSingleton<CollectionYearStore>();
         services.TryAddSingleton<CredentialStore>();
         services.TryAddSingleton<DefinitionStore>();
+        services.AddHostedService<DefinitionLoader>();
         services.TryAddSingleton<ReturnService>();
         services.TryAddSingleton<CollectionWindowService>();
         services.TryAddSingleton<PpsAuthenticator>();
