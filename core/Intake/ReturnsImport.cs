@@ -27,7 +27,7 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
 {
     public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, CancellationToken ct = default)
     {
-        var definition = IntakeDefinitions.For(year);
+        var definition = ReturnDefinitions.For(year);
         var parsed = ReturnsCsv.Read(csv, definition);
         if (await years.GetAsync(year, ct) is null)
         {

@@ -36,7 +36,7 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
     {
         var read = await returns.ReadAsync(actor, year, serviceId, ct);
         if (read is not ReturnOutcome.Viewed { View: var view }) return new WorkbookOutcome.Denied(read);
-        var definition = IntakeDefinitions.For(year);
+        var definition = ReturnDefinitions.For(year);
         var origin = new WorkbookOrigin(serviceId, year, definition.Version, view.Current?.Revision ?? 0, clock.GetUtcNow());
         using var output = new MemoryStream();
         WorkbookTemplate.Write(output, definition, origin, ServiceRegistry.Find(serviceId)?.Name ?? $"Service {serviceId}", view.Current?.Values, view.LastYear?.Values);
@@ -138,7 +138,7 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         {
             return Rejected(name, null, [new ReportProblem(null, null, null, "too-large", $"The file is larger than {WorkbookLimits.MaxUploadBytes / 1024 / 1024} MiB; a return workbook is about 40 KiB.")]);
         }
-        var definition = IntakeDefinitions.For(name.Year);
+        var definition = ReturnDefinitions.For(name.Year);
         var read = WorkbookReader.Read(file.ToMemory(), name.Year, name.ServiceId, definition);
         if (read.Refused is { } refused) return Rejected(name, null, [new ReportProblem(null, null, null, refused.Code, refused.Message)]);
         var answers = read.Answers!;
