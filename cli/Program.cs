@@ -11,6 +11,7 @@ try
         "import-reference" => await ImportCommand.ReferenceAsync(options),
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
         "export-published" => await ExportCommand.PublishedAsync(options),
+        "report-pdf" => await ReportPdfCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -30,6 +31,8 @@ static int Usage()
           import-reference --file <csv>          service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]
           import-neighbours --file <csv>         service_id, neighbour_id (replaces the whole list)
           export-published --out <folder>        copy every blob of the published container into a folder
+          report-pdf --year 2013 --out <pdf> [--url http://127.0.0.1:7071/]
+                                                 the national report as an A4 PDF, from a running host (headless Chromium)
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;
