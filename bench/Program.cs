@@ -1,6 +1,7 @@
 using Pps.Bench;
 
 // dotnet run -c Release --project bench -- saves
+// dotnet run -c Release --project bench -- workbook [runs]
 // Reads PPS_STORAGE (an Azurite connection string: scripts/azurite.sh's azurite_start exports it); starts nothing itself.
 var command = args.Length > 0 ? args[0] : "saves";
 switch (command)
@@ -13,7 +14,9 @@ switch (command)
         return await SiteBenchmark.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:7071/",
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2013,
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
+    case "workbook":
+        return await WorkbookBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     default:
-        Console.Error.WriteLine($"Unknown command \"{command}\". Commands: saves [count]; site [base-url] [year] [runs]");
+        Console.Error.WriteLine($"Unknown command \"{command}\". Commands: saves [count], workbook [runs], site [base-url] [year] [runs]");
         return 2;
 }
