@@ -97,7 +97,14 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         {
             Assert.Equal(ratings[i].GetProperty("code").GetString(), await rows.Nth(i).GetAttributeAsync("data-code"));
             Assert.Equal(ratings[i].GetProperty("ratingLabel").GetString(), await rows.Nth(i).Locator("td").First.InnerTextAsync());
+            // Table C's mark against the same service's 2012 rating, in words.
+            var change = ratings[i].GetProperty("change").GetString() switch
+            {
+                "higher" => "Higher than last year", "lower" => "Lower than last year", "same" => "Same as last year", _ => "no comparison",
+            };
+            Assert.Equal(change, await rows.Nth(i).Locator("td").Nth(2).InnerTextAsync());
         }
+        Assert.Contains(ratings, r => r.GetProperty("change").GetString() is "higher" or "lower");
         Assert.Equal(published.GetProperty("lines").GetArrayLength(), await page.Locator("#measures tbody tr").CountAsync());
         await ScreenshotAsync(page, "service-24");
         Assert.Empty(errors);

@@ -5,7 +5,7 @@ import { loadIndex, chooseYear, loadManifest, filesOf, fileFor, getJson, url } f
 import { el, cellNode, formatCell } from "../format.js";
 import { yearPicker, loading, ready, busy } from "../page.js";
 
-const CHANGE = { up: "Higher than last year", down: "Lower than last year", same: "Same as last year" };
+const CHANGE = { higher: "Higher than last year", lower: "Lower than last year", same: "Same as last year" };
 
 function pct(share, key) {
   if (!share || share.returns === 0 || share[key] === null) return el("span", { class: "pps-nodata" }, "no data");
