@@ -14,10 +14,14 @@ dotnet run --project cli --configuration Release -- pipeline --data ../shared/da
 dotnet build devhost --configuration Release >/dev/null
 port=$(free_port)
 PpsStorage="$PPS_STORAGE" Pps__AdminTokenSha256=$(printf %s "site-speed-$RANDOM" | sha256sum | cut -c1-64) \
-  CloseYearSchedule="0 0 0 1 1 *" dotnet run --project devhost --configuration Release --no-build -- --port "$port" >"$AZURITE_DATA/devhost.log" 2>&1 &
+  CloseYearSchedule="0 0 0 1 1 *" BackupSchedule="0 0 0 1 1 *" dotnet run --project devhost --configuration Release --no-build -- --port "$port" >"$AZURITE_DATA/devhost.log" 2>&1 &
 DEVHOST_PID=$!
 trap 'kill "$DEVHOST_PID" 2>/dev/null || true; wait "$DEVHOST_PID" 2>/dev/null || true; azurite_stop' EXIT
-for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$port/data/index.json" >/dev/null 2>&1 && break; sleep 0.5; done
+for _ in $(seq 1 240); do
+  curl -fsS "http://127.0.0.1:$port/data/index.json" >/dev/null 2>&1 && break
+  if ! kill -0 "$DEVHOST_PID" 2>/dev/null; then echo "The devhost stopped:"; cat "$AZURITE_DATA/devhost.log"; exit 1; fi
+  sleep 0.5
+done
 status=0
 dotnet run --project bench --configuration Release -- site "http://127.0.0.1:$port/" 2013 "$RUNS" || status=$?
 scripts/report-pdf.sh 2013 "$AZURITE_DATA/report-2013.pdf" "http://127.0.0.1:$port/" || status=$?
