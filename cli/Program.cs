@@ -16,6 +16,8 @@ try
         "backups" => await BackupCommand.ListAsync(options),
         "restore" => await BackupCommand.RestoreAsync(options),
         "import-returns" => await ImportReturnsCommand.RunAsync(options),
+        "export-published" => await ExportCommand.PublishedAsync(options),
+        "report-pdf" => await ReportPdfCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -44,6 +46,9 @@ static int Usage()
           restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything
           import-returns --year <year> --file <csv>
                                                  service_id, one column per field id [, confirmed_warnings]: all or nothing
+          export-published --out <folder>        copy every blob of the published container into a folder
+          report-pdf --year 2013 --out <pdf> [--url http://127.0.0.1:7071/]
+                                                 the national report as an A4 PDF, from a running host (headless Chromium)
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;

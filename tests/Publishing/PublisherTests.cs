@@ -18,7 +18,7 @@ public class PublisherTests
 
         var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
 
-        Assert.Equal(6, manifest.Files.Count); // 2 figures x (JSON + CSV), 1 service, highlights
+        Assert.Equal(11, manifest.Files.Count); // 2 figures x (JSON + CSV), all figures in one, 1 service, highlights, key and (2013) reconciliation x (JSON + CSV)
         foreach (var file in manifest.Files)
         {
             var blob = storage.Published.GetBlobClient(file.Path);
@@ -126,7 +126,15 @@ public class PublisherTests
         }
         foreach (var file in manifest.Files.Where(f => f.ContentType == "application/json"))
         {
-            var schema = file.Kind switch { "figure" => "figure", "service" => "service", "highlights" => "highlights", _ => throw new InvalidOperationException(file.Kind) };
+            if (file.Kind == "figures")
+            {
+                var all = (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content;
+                var figures = System.Text.Json.JsonDocument.Parse(all.ToMemory()).RootElement.EnumerateArray().ToList();
+                Assert.Equal(manifest.Files.Count(f => f.Kind == "figure"), figures.Count);
+                foreach (var figure in figures) AssertMatches("figure", BinaryData.FromString(figure.GetRawText()), file.Path);
+                continue;
+            }
+            var schema = file.Kind switch { "figure" => "figure", "service" => "service", "highlights" => "highlights", "key" => "key", "reconciliation" => "reconciliation", _ => throw new InvalidOperationException(file.Kind) };
             AssertMatches(schema, (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content, file.Path);
         }
     }

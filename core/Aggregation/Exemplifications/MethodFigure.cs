@@ -5,6 +5,12 @@ internal static class MethodFigure
 {
     public const string NotStated = "not-stated";
 
+    /// <summary>Chart 1's label for a completion method: the option's label in the year's definition; "Not stated" for none.</summary>
+    public static string LabelOf(int year, string? method) =>
+        method is null ? NotStatedLabel : SelfAssessment.Methods(year).FirstOrDefault(o => o.Value == method)?.Label ?? NotStatedLabel;
+
+    private const string NotStatedLabel = "Not stated";
+
     public static Figure Build(AggregationInput input, SelfAssessments data)
     {
         var returns = data.In(input.Year);
@@ -14,7 +20,7 @@ internal static class MethodFigure
         var methods = SelfAssessment.Methods(input.Year);
         var rows = methods
             .Select(m => (Key: m.Value, Label: m.Label, Count: CountOf(m.Value)))
-            .Append((Key: NotStated, Label: "Not stated", Count: CountOf(null)))
+            .Append((Key: NotStated, Label: NotStatedLabel, Count: CountOf(null)))
             .Select(r => (IReadOnlyList<object?>)[r.Key, r.Label, .. Part1Cells.Share(r.Count, n)])
             .ToList();
         return new Figure
@@ -42,8 +48,8 @@ internal static class MethodFigure
             Notes =
             [
                 "Percentages are of all returns that include a self-assessment.",
-                "Not stated: the method is blank or not one of the three offered.",
-                "pct_with_mg_or_la: returns completed with the management/steering group or the local authority officer (not-stated returns are in neither).",
+                "Not stated: the method is blank or not one of the three offered (in the 2013 data, also where the printed report's cell is cut off).",
+                "pct_with_mg_or_la: returns completed with the management/steering group or the local authority officer. Not-stated returns are in neither, so when there are any it is a lower bound: at least this share.",
             ],
         };
     }
