@@ -17,6 +17,9 @@ public interface IPublishedStore
     Task ReplaceAsync(string path, byte[] content, string contentType, ETag? ifMatch, CancellationToken ct);
 
     Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct);
+
+    /// <summary>The names of the folders directly under <paramref name="prefix"/> (which ends with '/').</summary>
+    Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken ct);
 }
 
 public sealed class BlobPublishedStore(BlobContainerClient container) : IPublishedStore
@@ -36,6 +39,16 @@ public sealed class BlobPublishedStore(BlobContainerClient container) : IPublish
                 : ifMatch == ETag.All ? new BlobRequestConditions { IfNoneMatch = ETag.All }
                 : new BlobRequestConditions { IfMatch = ifMatch },
         }, ct);
+
+    public async Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken ct)
+    {
+        var names = new List<string>();
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, ct))
+        {
+            if (item.IsPrefix) names.Add(item.Prefix[prefix.Length..].TrimEnd('/'));
+        }
+        return names;
+    }
 
     public async Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct)
     {

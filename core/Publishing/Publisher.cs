@@ -73,6 +73,23 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
         return stored?.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
     }
 
+    /// <summary>
+    /// Every version of a year written so far, newest first, each read from its own manifest; a version folder
+    /// with no manifest (a run that died midway) is not a version and is left out. Current marks what the year's
+    /// final and provisional manifests point at.
+    /// </summary>
+    public async Task<IReadOnlyList<PublishedVersion>> VersionsAsync(int year, CancellationToken ct = default)
+    {
+        var folders = await store.ListFoldersAsync(PublishedPaths.VersionsFolder(year), ct);
+        var current = await Task.WhenAll(CurrentAsync(year, Manifest.Final, ct), CurrentAsync(year, Manifest.Provisional, ct));
+        var pointed = current.Where(m => m is not null).Select(m => m!.Version).ToHashSet(StringComparer.Ordinal);
+        var manifests = await Task.WhenAll(folders.Select(v => store.ReadAsync(PublishedPaths.VersionManifest(year, v), ct)));
+        return manifests.Where(m => m is not null)
+            .Select(m => m!.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!)
+            .Select(m => new PublishedVersion(m.Version, m.Status, m.CreatedAt, m.Returns, m.Files.Count, pointed.Contains(m.Version)))
+            .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Version, StringComparer.Ordinal).ToList();
+    }
+
     private async Task UpdateIndexAsync(Manifest manifest, CancellationToken ct)
     {
         // Two years published at once both rewrite the index: retry on a lost race rather than lose a year.

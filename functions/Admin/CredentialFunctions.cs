@@ -52,6 +52,29 @@ public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenti
             .WithHeader("Cache-Control", "no-store");
     }
 
+    /// <summary>The credentials issued (never their tokens), newest first; "?year=2013&amp;serviceId=42" narrows the list.</summary>
+    [Function("ListCredentials")]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "credentials")] HttpRequest request, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var problems = new List<ValidationIssue>();
+        int? Number(string name)
+        {
+            var text = request.Query[name].ToString();
+            if (text.Length == 0) return null;
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)) return n;
+            problems.Add(ValidationIssue.Error(name, "type", $"{name} must be a whole number (\"{text}\" given)."));
+            return null;
+        }
+        var year = Number("year");
+        var serviceId = Number("serviceId");
+        if (problems.Count > 0) return Problems.Invalid("The filter needs correcting.", problems);
+        var list = await credentials.ListAsync(year, serviceId, ct);
+        return new JsonResponse(StatusCodes.Status200OK, list.Select(c => CredentialDocument.From(c)).ToList()).WithHeader("Cache-Control", "no-store");
+    }
+
     [Function("RevokeCredential")]
     public async Task<IActionResult> Revoke(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "credentials/{id}")] HttpRequest request, string id, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -38,6 +39,31 @@ public static class RequestBody
         catch (JsonException e)
         {
             return new(null, Problems.BadRequest(Describe(e)));
+        }
+    }
+
+    /// <summary>
+    /// Reads a text body of the given media type (such as text/csv), UTF-8, at most 1 MiB: the text, or the
+    /// 400/413/415 that says why not.
+    /// </summary>
+    public static async Task<(string? Text, JsonResponse? Failure)> ReadTextAsync(HttpRequest request, string mediaType, CancellationToken ct = default)
+    {
+        if (request.ContentLength > MaxBytes) return (null, Problems.TooLarge(MaxBytes));
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) || !string.Equals(parsed.MediaType, mediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, $"Send {mediaType}.",
+                $"The body must be sent as {mediaType}{(string.IsNullOrEmpty(request.ContentType) ? " (no Content-Type was given)" : $", not {request.ContentType}")}."));
+        }
+        var bytes = await ReadLimitedAsync(request.Body, ct);
+        if (bytes is null) return (null, Problems.TooLarge(MaxBytes));
+        if (bytes.Length == 0) return (null, Problems.BadRequest("The body is empty: send the file's contents."));
+        try
+        {
+            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF'), null);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, Problems.BadRequest("The file is not UTF-8 text: save it as \"CSV UTF-8\" and send it again."));
         }
     }
 

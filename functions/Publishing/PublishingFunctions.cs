@@ -7,8 +7,18 @@ using Pps.Functions.Http;
 namespace Pps.Functions.Publishing;
 
 /// <summary>NPPN's recompute and rollback of a year's published figures. Service credentials get 403.</summary>
-public sealed class PublishingFunctions(YearCloser closer, PpsAuthenticator auth)
+public sealed class PublishingFunctions(YearCloser closer, Publisher publisher, PpsAuthenticator auth)
 {
+    /// <summary>Every version written for the year, newest first, and which ones the final and provisional manifests point at.</summary>
+    [Function("ListPublishedVersions")]
+    public async Task<IActionResult> Versions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "years/{year:int}/published")] HttpRequest request, int year, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        return new JsonResponse(StatusCodes.Status200OK, await publisher.VersionsAsync(year, ct));
+    }
+
     [Function("RecomputeNational")]
     public async Task<IActionResult> Recompute(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "years/{year:int}/recompute")] HttpRequest request, int year, CancellationToken ct)

@@ -17,15 +17,15 @@ public class PublishingFunctionsTests
     private static async Task<(ApiHarness Api, PublishingFunctions Functions, YearCloser Closer)> StartAsync()
     {
         var api = await ApiHarness.StartAsync();
-        var closer = new YearCloser(api.Storage, api.Store, api.Years, new ReferenceDataStore(api.Storage),
-            new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock), api.Clock, NullLogger<YearCloser>.Instance);
+        var publisher = new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock);
+        var closer = new YearCloser(api.Storage, api.Store, api.Years, new ReferenceDataStore(api.Storage), publisher, api.Clock, NullLogger<YearCloser>.Instance);
         var auth = new PpsAuthenticator(api.Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex(AdminToken) }));
         using var csv = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
         foreach (var (serviceId, values) in SelfRatingsCsv.Read(csv).Take(12))
         {
             Assert.IsType<ReturnOutcome.Done>(await api.Service.SubmitAsync(Actor.ForService(serviceId), new ReturnChange(2013, serviceId, values, [], null)));
         }
-        return (api, new PublishingFunctions(closer, auth), closer);
+        return (api, new PublishingFunctions(closer, publisher, auth), closer);
     }
 
     [Fact]
@@ -71,6 +71,33 @@ public class PublishingFunctionsTests
         Assert.Equal(first, pointer.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Version);
         Assert.Equal(404, (await Run(functions.RollBack(Request("POST", AdminToken), 2013, "20000101T000000Z-000000", default))).Status);
         Assert.Equal(404, (await Run(functions.Recompute(Request("POST", AdminToken), 2031, default))).Status);
+    }
+
+    [Fact]
+    public async Task NPPN_lists_every_version_newest_first_with_the_ones_the_manifests_point_at()
+    {
+        var (api, functions, _) = await StartAsync();
+        Assert.Empty((await Run(functions.Versions(Request("GET", AdminToken), 2013, default))).Body.EnumerateArray());
+        Assert.Equal(403, (await Run(functions.Versions(Request("GET", await api.TokenForAsync(1)), 2013, default))).Status);
+
+        var provisional = (await Run(functions.Recompute(Request("POST", AdminToken), 2013, default))).Body.GetProperty("version").GetString();
+        api.Clock.Now = Closes.AddHours(1);
+        var first = (await Run(functions.Recompute(Request("POST", AdminToken), 2013, default))).Body.GetProperty("version").GetString();
+        api.Clock.Now = Closes.AddDays(1);
+        var second = (await Run(functions.Recompute(Request("POST", AdminToken), 2013, default))).Body.GetProperty("version").GetString();
+        // A run that died before its manifest leaves a folder that is not a version.
+        await api.Storage.Published.GetBlobClient("2013/versions/20131102T000000Z-dead00/figures/chart-1.json").UploadAsync(BinaryData.FromString("{}"));
+
+        var listed = await Run(functions.Versions(Request("GET", AdminToken), 2013, default));
+        Assert.Equal(200, listed.Status);
+        var rows = listed.Body.EnumerateArray().Select(v => (v.GetProperty("version").GetString(), v.GetProperty("status").GetString(), v.GetProperty("current").GetBoolean())).ToList();
+        Assert.Equal([(second, "final", true), (first, "final", false), (provisional, "provisional", true)], rows);
+        Assert.All(listed.Body.EnumerateArray(), v => Assert.Equal(12, v.GetProperty("returns").GetInt32()));
+
+        await Run(functions.RollBack(Request("POST", AdminToken), 2013, first!, default));
+        var after = (await Run(functions.Versions(Request("GET", AdminToken), 2013, default))).Body.EnumerateArray()
+            .Where(v => v.GetProperty("current").GetBoolean()).Select(v => v.GetProperty("version").GetString()).ToList();
+        Assert.Equal([first, provisional], after);
     }
 
     [Fact]

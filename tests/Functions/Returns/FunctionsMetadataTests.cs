@@ -21,6 +21,12 @@ public class FunctionsMetadataTests
         { "RevokeCredential", "delete", "credentials/{id}" },
         { "RecomputeNational", "post", "years/{year:int}/recompute" },
         { "RollBackPublished", "post", "years/{year:int}/published/{version}/restore" },
+        { "ListYears", "get", "years" },
+        { "WithdrawExtension", "delete", "years/{year:int}/extensions/{serviceId:int}" },
+        { "ListCredentials", "get", "credentials" },
+        { "ListPublishedVersions", "get", "years/{year:int}/published" },
+        { "ImportReferenceData", "post", "reference-data" },
+        { "ImportStatisticalNeighbours", "post", "statistical-neighbours" },
     };
 
     /// <summary>
