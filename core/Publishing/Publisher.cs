@@ -90,6 +90,20 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
             .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Version, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>A version's own manifest, whatever its status (NPPN looks at provisional sets this way); null if there is none.</summary>
+    public async Task<Manifest?> VersionAsync(int year, string version, CancellationToken ct = default)
+    {
+        var stored = await store.ReadAsync(PublishedPaths.VersionManifest(year, version), ct);
+        return stored?.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
+    }
+
+    /// <summary>The content of one file a version's manifest lists; null when the manifest does not list it.</summary>
+    public async Task<BinaryData?> VersionFileAsync(Manifest manifest, ManifestFile file, CancellationToken ct = default)
+    {
+        if (!manifest.Files.Contains(file)) return null;
+        return (await store.ReadAsync(file.Path, ct))?.Content;
+    }
+
     private async Task UpdateIndexAsync(Manifest manifest, CancellationToken ct)
     {
         // Two years published at once both rewrite the index: retry on a lost race rather than lose a year.

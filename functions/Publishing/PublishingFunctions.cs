@@ -19,6 +19,36 @@ public sealed class PublishingFunctions(YearCloser closer, Publisher publisher, 
         return new JsonResponse(StatusCodes.Status200OK, await publisher.VersionsAsync(year, ct));
     }
 
+    /// <summary>One version's manifest, provisional ones too: NPPN looks at a recompute before anyone else can.</summary>
+    [Function("GetPublishedVersion")]
+    public async Task<IActionResult> Version(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "years/{year:int}/published/{version}")] HttpRequest request,
+        int year, string version, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var manifest = await publisher.VersionAsync(year, version, ct);
+        return manifest is null
+            ? Problems.NotFound($"There is no version {version} of the {year} figures.")
+            : new JsonResponse(StatusCodes.Status200OK, manifest);
+    }
+
+    /// <summary>One figure of a version as published (the JSON the site reads), provisional ones too.</summary>
+    [Function("GetPublishedFigure")]
+    public async Task<IActionResult> Figure(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "years/{year:int}/published/{version}/figures/{figureId}")] HttpRequest request,
+        int year, string version, string figureId, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var manifest = await publisher.VersionAsync(year, version, ct);
+        var file = manifest?.Files.FirstOrDefault(f => f.Kind == "figure" && f.FigureId == figureId);
+        var content = file is null ? null : await publisher.VersionFileAsync(manifest!, file, ct);
+        return content is null
+            ? Problems.NotFound($"Version {version} of the {year} figures has no figure {figureId}.")
+            : new RawJsonResponse(content);
+    }
+
     [Function("RecomputeNational")]
     public async Task<IActionResult> Recompute(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "years/{year:int}/recompute")] HttpRequest request, int year, CancellationToken ct)
@@ -65,4 +95,16 @@ public sealed record PublishedVersionDocument(int Year, string Version, string S
     public static PublishedVersionDocument From(Manifest manifest, int returnsLocked) => new(
         manifest.Year, manifest.Version, manifest.Status, PublishedPaths.VersionManifest(manifest.Year, manifest.Version), manifest.Returns, returnsLocked,
         manifest.Files.Count, manifest.Files.Where(f => f.Kind == "figure").Select(f => f.FigureId).ToList());
+}
+
+/// <summary>JSON already serialised (a published file), written as it is.</summary>
+public sealed class RawJsonResponse(BinaryData content) : IActionResult
+{
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        await response.Body.WriteAsync(content.ToMemory(), context.HttpContext.RequestAborted);
+    }
 }

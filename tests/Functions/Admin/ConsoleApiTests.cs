@@ -67,6 +67,19 @@ public class ConsoleApiTests
     }
 
     [Fact]
+    public async Task A_token_says_whose_it_is_so_the_form_signs_in_with_the_token_alone()
+    {
+        var api = await StartAsync();
+        var service = await Run(api.CredentialsApi.Me(Request("GET", await api.TokenForAsync(42)), default));
+        Assert.Equal(200, service.Status);
+        Assert.Equal((42, 2013, false), (service.Body.GetProperty("serviceId").GetInt32(), service.Body.GetProperty("year").GetInt32(), service.Body.GetProperty("nppn").GetBoolean()));
+        Assert.False(string.IsNullOrEmpty(service.Body.GetProperty("serviceName").GetString()));
+        var nppn = await Run(api.CredentialsApi.Me(Request("GET", AdminToken), default));
+        Assert.True(nppn.Body.GetProperty("nppn").GetBoolean());
+        Assert.Equal(401, (await Run(api.CredentialsApi.Me(Request("GET", "pps_0123456789abcdef_nope"), default))).Status);
+    }
+
+    [Fact]
     public async Task NPPN_lists_the_collection_years()
     {
         var api = await StartAsync();

@@ -94,6 +94,15 @@ public class PublishingFunctionsTests
         Assert.Equal([(second, "final", true), (first, "final", false), (provisional, "provisional", true)], rows);
         Assert.All(listed.Body.EnumerateArray(), v => Assert.Equal(12, v.GetProperty("returns").GetInt32()));
 
+        var manifest = await Run(functions.Version(Request("GET", AdminToken), 2013, provisional!, default));
+        Assert.Equal("provisional", manifest.Body.GetProperty("status").GetString());
+        var figure = await Run(functions.Figure(Request("GET", AdminToken), 2013, provisional!, "chart-4", default));
+        Assert.Equal(200, figure.Status);
+        Assert.Equal("chart-4", figure.Body.GetProperty("id").GetString());
+        Assert.Equal(404, (await Run(functions.Figure(Request("GET", AdminToken), 2013, provisional!, "chart-999", default))).Status);
+        Assert.Equal(404, (await Run(functions.Version(Request("GET", AdminToken), 2013, "20000101T000000Z-000000", default))).Status);
+        Assert.Equal(403, (await Run(functions.Figure(Request("GET", await api.TokenForAsync(1)), 2013, provisional!, "chart-4", default))).Status);
+
         await Run(functions.RollBack(Request("POST", AdminToken), 2013, first!, default));
         var after = (await Run(functions.Versions(Request("GET", AdminToken), 2013, default))).Body.EnumerateArray()
             .Where(v => v.GetProperty("current").GetBoolean()).Select(v => v.GetProperty("version").GetString()).ToList();

@@ -24,7 +24,10 @@ public class FunctionsMetadataTests
         { "ListYears", "get", "years" },
         { "WithdrawExtension", "delete", "years/{year:int}/extensions/{serviceId:int}" },
         { "ListCredentials", "get", "credentials" },
+        { "WhoAmI", "get", "me" },
         { "ListPublishedVersions", "get", "years/{year:int}/published" },
+        { "GetPublishedVersion", "get", "years/{year:int}/published/{version}" },
+        { "GetPublishedFigure", "get", "years/{year:int}/published/{version}/figures/{figureId}" },
         { "ImportReferenceData", "post", "reference-data" },
         { "ImportStatisticalNeighbours", "post", "statistical-neighbours" },
     };

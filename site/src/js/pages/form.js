@@ -1,0 +1,459 @@
+// The return form: a PPS officer signs in with the service's token, fills in the year's return (drawn from
+// the year's definition), saves drafts (and autosaves) with the ETag it read, resolves a conflicting save
+// side by side, confirms year-on-year warnings and submits; the history lists every revision.
+// Unsaved answers are also kept in sessionStorage (this tab only), so a reload or a lost connection loses nothing.
+import { el } from "../format.js";
+import { Session, call, get } from "../returns/api.js";
+import { renderReturn, fieldsOf, display, same, controlId } from "../returns/fields.js";
+import { errorSummary, banner, success, button, textInput, day, dayTime, time } from "../returns/messages.js";
+import { ready, busy } from "../page.js";
+
+const session = new Session("pps.form.token");
+const AUTOSAVE_MS = 4000;
+
+export async function form(target) {
+  if (!session.token) return signIn(target);
+  const me = await get(session, "me");
+  if (!me.ok || me.body.nppn || me.body.serviceId == null) {
+    session.token = null;
+    return signIn(target, me.ok ? "This is NPPN's token: sign in to NPPN's console instead, or use a service's token here." : me.message);
+  }
+  return new ReturnPage(target, me.body).load();
+}
+
+function signIn(target, problem) {
+  const { group, input } = textInput("token", "Access token", {
+    type: "password", hint: "The token NPPN sent your service for this year's return. It starts with pps_ and is kept only until you close this tab.",
+  });
+  const formNode = el("form", { class: "pps-sign-in", novalidate: true },
+    group, button("Sign in", null, { type: "submit" }));
+  formNode.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const token = input.value.trim();
+    if (!token) return show("Enter the access token NPPN sent you.");
+    session.token = token;
+    busy();
+    await form(target);
+  });
+  const show = (message) => {
+    target.replaceChildren(errorSummary("There is a problem", [{ text: message, href: "#token" }]), heading(), formNode);
+    group.classList.add("govuk-form-group--error");
+    input.classList.add("govuk-input--error");
+    ready();
+  };
+  const heading = () => el("h2", { class: "govuk-heading-l" }, "Sign in to your return");
+  if (problem) show(problem);
+  else {
+    target.replaceChildren(heading(), formNode);
+    ready();
+  }
+}
+
+class ReturnPage {
+  constructor(target, me) {
+    this.target = target;
+    this.me = me;
+    this.year = me.year;
+    this.serviceId = me.serviceId;
+    this.path = `returns/${me.year}/${me.serviceId}`;
+    this.backupKey = `pps.form.unsaved.${me.year}.${me.serviceId}`;
+    this.saving = null;
+    this.timer = null;
+    this.dirty = false;
+    this.conflict = false;
+  }
+
+  async load() {
+    busy();
+    const [definition, current, window] = await Promise.all([
+      get(null, `definitions/${this.year}`), get(session, this.path), get(session, `years/${this.year}`),
+    ]);
+    if (current.status === 401) {
+      session.token = null;
+      return signIn(this.target, current.message);
+    }
+    const failure = [definition, current, window].find((r) => !r.ok);
+    if (failure) {
+      this.target.replaceChildren(errorSummary("Your return could not be opened", [failure.message]));
+      ready();
+      return;
+    }
+    this.definition = definition.body;
+    this.fields = new Map(fieldsOf(this.definition).map((f) => [f.id, f]));
+    this.window = window.body;
+    this.doc = current.body;
+    this.etag = current.etag ?? current.body.eTag ?? null;
+    this.render();
+    this.restoreBackup();
+    await this.loadHistory();
+    ready();
+  }
+
+  get lastYearLabel() {
+    return this.doc.lastYear ? `Last year (${this.doc.lastYear.year})` : "Last year";
+  }
+
+  /** Why the return cannot be changed now, or null when it can. */
+  lockedReason() {
+    const closes = this.doc.closesFor ?? this.window.closes;
+    const now = Date.now();
+    if (this.window.state === "published") return `The ${this.year} figures have been published; the return can no longer change.`;
+    if (now < Date.parse(this.window.opens)) return `The ${this.year} collection opens on ${dayTime(this.window.opens)}. You can fill in the return from then.`;
+    if (now >= Date.parse(closes) || this.doc.status === "locked") {
+      return `The ${this.year} collection closed on ${dayTime(closes)}, so the return is locked and shown read-only. If something in it is wrong, contact NPPN: they can reopen it or give your service an extension.`;
+    }
+    if (this.doc.status === "submitted") {
+      return `You submitted this return on ${dayTime(this.doc.submittedAt)}. To change it, ask NPPN to reopen it.`;
+    }
+    return null;
+  }
+
+  render() {
+    const doc = this.doc;
+    const closes = doc.closesFor ?? this.window.closes;
+    const extended = Date.parse(closes) > Date.parse(this.window.closes);
+    this.form = renderReturn(this.definition, doc.lastYear?.values, this.lastYearLabel);
+    this.form.setValues(doc.values);
+    this.messages = el("div", { class: "pps-messages" });
+    this.status = el("p", { class: "govuk-body pps-save-status", role: "status", "aria-live": "polite" });
+    this.conflictArea = el("div", {});
+    this.warningArea = el("div", {});
+    this.historyArea = el("section", { class: "pps-history", "aria-labelledby": "history-title" });
+
+    const facts = el("dl", { class: "govuk-summary-list pps-facts" },
+      row("Service", `${doc.serviceName || "Service"} (service ${doc.serviceId})`),
+      row("Collection year", String(this.year)),
+      row("Status", statusText(doc.status)),
+      row("Closing date", extended
+        ? `${dayTime(closes)} — NPPN has given your service an extension (everyone else: ${dayTime(this.window.closes)})`
+        : dayTime(closes)),
+      doc.updatedAt ? row("Last saved", `${dayTime(doc.updatedAt)} (revision ${doc.revision})`) : null);
+
+    this.saveButton = button("Save draft", () => this.save({ manual: true }), { secondary: true, id: "save-draft" });
+    this.submitButton = button("Check and submit", () => this.submit(), { id: "submit-return" });
+    const signOut = el("button", { type: "button", class: "govuk-button govuk-button--secondary pps-sign-out" }, "Sign out");
+    signOut.addEventListener("click", () => this.signOut());
+
+    const formNode = el("form", { class: "pps-return-form", novalidate: true, id: "return-form" },
+      this.form.element,
+      this.warningArea,
+      el("div", { class: "govuk-button-group" }, this.submitButton, this.saveButton));
+    formNode.addEventListener("submit", (event) => event.preventDefault());
+    formNode.addEventListener("input", () => this.changed());
+    formNode.addEventListener("change", () => this.changed());
+
+    this.target.replaceChildren(
+      this.messages,
+      el("div", { class: "pps-return-header" }, el("h2", { class: "govuk-heading-l" }, `Your ${this.year} return`), signOut),
+      facts,
+      this.status,
+      this.conflictArea,
+      formNode,
+      this.historyArea);
+    this.applyLock();
+  }
+
+  applyLock() {
+    const reason = this.lockedReason();
+    this.form.setDisabled(Boolean(reason));
+    this.saveButton.hidden = Boolean(reason);
+    this.submitButton.hidden = Boolean(reason);
+    if (reason) {
+      this.messages.replaceChildren(banner("This return cannot be changed", reason));
+      clearTimeout(this.timer);
+    }
+    return reason;
+  }
+
+  changed() {
+    if (this.lockedReason()) return;
+    this.dirty = true;
+    this.backup();
+    this.setStatus("Unsaved changes");
+    clearTimeout(this.timer);
+    if (!this.conflict) this.timer = setTimeout(() => this.save({ manual: false }), AUTOSAVE_MS);
+  }
+
+  setStatus(text) { this.status.textContent = text; }
+
+  backup() {
+    sessionStorage.setItem(this.backupKey, JSON.stringify({ etag: this.etag, values: this.form.values() }));
+  }
+
+  restoreBackup() {
+    const stored = sessionStorage.getItem(this.backupKey);
+    if (!stored || this.lockedReason()) return;
+    let saved;
+    try { saved = JSON.parse(stored); } catch { return; }
+    const differs = [...this.fields.values()].some((f) => !same(f, saved.values?.[f.id], this.doc.values?.[f.id]));
+    if (!differs) {
+      sessionStorage.removeItem(this.backupKey);
+      return;
+    }
+    if (saved.etag === this.etag) {
+      this.form.setValues(saved.values);
+      this.dirty = true;
+      this.messages.replaceChildren(banner("Unsaved answers restored", "Answers you typed earlier in this session had not been saved. They are back in the form; save the draft to keep them."));
+      this.setStatus("Unsaved changes");
+    } else {
+      // Saved by someone else since: show both versions, as for a conflicting save.
+      this.showConflict(saved.values, this.doc);
+    }
+  }
+
+  async save({ manual }) {
+    clearTimeout(this.timer);
+    if (this.saving) return this.saving;
+    if (this.conflict || this.lockedReason()) return null;
+    if (!manual && !this.dirty) return null;
+    this.saving = this.put(this.form.values()).finally(() => { this.saving = null; });
+    return this.saving;
+  }
+
+  async put(values) {
+    this.setStatus("Saving…");
+    const result = await call(session, "PUT", this.path, { body: { values }, ifMatch: this.etag ?? undefined });
+    if (result.ok) {
+      this.accept(result);
+      this.setStatus(`Draft saved at ${time()}`);
+      this.form.setErrors({});
+      this.messages.replaceChildren();
+      return result;
+    }
+    this.handleFailure(result, values, "Your answers were not saved");
+    return result;
+  }
+
+  accept(result) {
+    this.doc = result.body;
+    this.etag = result.etag ?? result.body.eTag;
+    this.dirty = false;
+    sessionStorage.removeItem(this.backupKey);
+    this.loadHistory();
+  }
+
+  handleFailure(result, mine, title) {
+    if (result.status === 401) {
+      this.backup();
+      this.setStatus("Signed out: your unsaved answers are kept in this tab.");
+      session.token = null;
+      return signIn(this.target, "Your sign-in has ended. Sign in again: the answers you had not saved will be restored.");
+    }
+    if ((result.status === 412 || result.status === 428) && result.body?.current) {
+      this.backup();
+      return this.showConflict(mine, result.body.current);
+    }
+    this.backup();
+    if (result.status === 422) {
+      this.showErrors(title, result.errors, result.warnings, result.detail);
+      this.setStatus("Not saved: some answers need correcting.");
+      return;
+    }
+    this.setStatus("Not saved.");
+    this.messages.replaceChildren(errorSummary(title, [result.message]));
+    if (result.status === 409) this.reload();
+  }
+
+  async reload() {
+    const current = await get(session, this.path);
+    const window = await get(session, `years/${this.year}`);
+    if (current.ok) this.doc = current.body;
+    if (window.ok) this.window = window.body;
+    if (current.ok) this.etag = current.etag ?? current.body.eTag;
+    this.applyLock();
+  }
+
+  showErrors(title, errors, warnings, detail) {
+    this.form.setErrors(errors);
+    const items = [];
+    for (const field of fieldsOf(this.definition)) {
+      for (const message of errors[field.id] ?? []) items.push({ text: message, href: `#${controlId(field.id)}` });
+    }
+    // Errors about the return as a whole (a cross-field rule, or a reason) have no field of their own.
+    for (const [key, messages] of Object.entries(errors)) {
+      if (!this.fields.has(key)) for (const message of messages) items.push({ text: message });
+    }
+    if (items.length === 0 && detail) items.push({ text: detail });
+    this.messages.replaceChildren(errorSummary(title, items));
+    if (warnings?.length) this.showWarnings(warnings);
+  }
+
+  /** Someone else saved meanwhile: their version and ours side by side; the officer picks, nothing is lost. */
+  showConflict(mine, current) {
+    this.conflict = true;
+    clearTimeout(this.timer);
+    const theirs = current.values ?? {};
+    const differing = fieldsOf(this.definition).filter((f) => !same(f, mine[f.id], theirs[f.id]));
+    const who = current.updatedBy === `service:${this.serviceId}` ? "someone using your service's access" : current.updatedBy === "nppn" ? "NPPN" : current.updatedBy;
+    const rows = differing.map((field, i) => {
+      const name = `keep-${i}`;
+      const choice = (value, label, checked) => el("div", { class: "govuk-radios__item" },
+        el("input", { class: "govuk-radios__input", type: "radio", id: `${name}-${value}`, name, value, ...(checked ? { checked: true } : {}) }),
+        el("label", { class: "govuk-label govuk-radios__label", for: `${name}-${value}` }, label));
+      return {
+        field, name,
+        node: el("tr", { class: "govuk-table__row" },
+          el("th", { class: "govuk-table__header", scope: "row" }, field.label),
+          el("td", { class: "govuk-table__cell pps-conflict__theirs" }, display(field, theirs[field.id]) ?? el("span", { class: "pps-nodata" }, "not answered")),
+          el("td", { class: "govuk-table__cell pps-conflict__mine" }, display(field, mine[field.id]) ?? el("span", { class: "pps-nodata" }, "not answered")),
+          el("td", { class: "govuk-table__cell" },
+            el("fieldset", { class: "govuk-fieldset" },
+              el("legend", { class: "govuk-visually-hidden" }, `Which answer to keep for ${field.label}`),
+              el("div", { class: "govuk-radios govuk-radios--small" },
+                choice("mine", "Keep mine", true), choice("theirs", "Keep the saved one", false))))),
+      };
+    });
+    const apply = button("Save with these answers", async () => {
+      const merged = { ...mine };
+      for (const r of rows) {
+        const keep = this.conflictArea.querySelector(`input[name="${r.name}"]:checked`)?.value ?? "mine";
+        if (keep === "theirs") {
+          if (theirs[r.field.id] === undefined) delete merged[r.field.id];
+          else merged[r.field.id] = theirs[r.field.id];
+        }
+      }
+      this.doc = { ...this.doc, ...current, lastYear: this.doc.lastYear, closesFor: this.doc.closesFor ?? current.closesFor };
+      this.etag = current.eTag;
+      this.form.setValues(merged);
+      this.conflict = false;
+      this.conflictArea.replaceChildren();
+      this.dirty = true;
+      await this.save({ manual: true });
+    }, { id: "resolve-conflict" });
+    this.conflictArea.replaceChildren(el("div", { class: "pps-conflict", id: "conflict", tabindex: "-1" },
+      el("h2", { class: "govuk-heading-m" }, "This return was changed while you were editing it"),
+      el("p", { class: "govuk-body" },
+        `${who} saved it on ${dayTime(current.updatedAt)} (revision ${current.revision}). Nothing has been lost: both versions are below. ` +
+        (differing.length ? `${differing.length} answer${differing.length === 1 ? " differs" : "s differ"}; choose which to keep for each, then save.` : "Your answers are the same as the saved ones; save to carry on.")),
+      differing.length ? el("table", { class: "govuk-table pps-conflict__table" },
+        el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, "Answers that differ"),
+        el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+          ["Question", "Saved version", "Your version", "Keep"].map((h) => el("th", { class: "govuk-table__header", scope: "col" }, h)))),
+        el("tbody", { class: "govuk-table__body" }, rows.map((r) => r.node))) : null,
+      apply));
+    this.setStatus("Not saved: the return was changed by someone else. Choose which answers to keep.");
+    this.conflictArea.firstChild.focus();
+  }
+
+  /** Year-on-year warnings to confirm before submitting, each with the officer's reason for the change. */
+  showWarnings(warnings) {
+    const items = warnings.map((w, i) => {
+      const box = el("input", { class: "govuk-checkboxes__input", type: "checkbox", id: `confirm-${i}`, name: "confirmedWarnings", value: w.code });
+      const reason = el("textarea", { class: "govuk-textarea", id: `reason-${i}`, name: `reason-${i}`, rows: "2", "aria-describedby": `warning-${i}` });
+      return {
+        warning: w, box, reason,
+        node: el("div", { class: "govuk-form-group pps-warning" },
+          el("div", { class: "govuk-warning-text" },
+            el("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
+            el("strong", { class: "govuk-warning-text__text", id: `warning-${i}` }, el("span", { class: "govuk-visually-hidden" }, "Warning: "), w.message)),
+          el("div", { class: "govuk-checkboxes govuk-checkboxes--small" }, el("div", { class: "govuk-checkboxes__item" }, box,
+            el("label", { class: "govuk-label govuk-checkboxes__label", for: `confirm-${i}` }, "I confirm this figure is correct"))),
+          el("label", { class: "govuk-label", for: `reason-${i}` }, "Why it changed (NPPN sees this with your return)"),
+          reason),
+      };
+    });
+    this.warningItems = items;
+    this.warningArea.replaceChildren(el("div", { class: "pps-warnings", id: "warnings", tabindex: "-1" },
+      el("h2", { class: "govuk-heading-m" }, "Check the changes since last year"),
+      el("p", { class: "govuk-body" }, "These answers changed a lot since last year. Confirm each one and say why it changed, then submit again."),
+      items.map((i) => i.node)));
+  }
+
+  async submit() {
+    if (this.lockedReason()) return;
+    if (this.dirty || !this.etag) {
+      const saved = await this.save({ manual: true });
+      if (!saved?.ok) return;
+    }
+    const pending = this.doc.warnings ?? [];
+    const confirmed = (this.warningItems ?? []).filter((i) => i.box.checked);
+    const unconfirmed = pending.filter((w) => !confirmed.some((c) => c.warning.code === w.code));
+    if (unconfirmed.length) {
+      if (!this.warningItems || this.warningItems.length !== pending.length) this.showWarnings(pending);
+      const items = (this.warningItems ?? []).filter((i) => !i.box.checked).map((i) => ({ text: `Confirm: ${i.warning.message}`, href: `#${i.box.id}` }));
+      this.messages.replaceChildren(errorSummary("Confirm the changes since last year before submitting", items));
+      return;
+    }
+    const missingReason = confirmed.filter((c) => !c.reason.value.trim());
+    if (missingReason.length) {
+      this.messages.replaceChildren(errorSummary("Say why each figure changed", missingReason.map((c) => ({ text: `Give the reason: ${c.warning.message}`, href: `#${c.reason.id}` }))));
+      return;
+    }
+    const reason = confirmed.map((c) => `${c.warning.message} Reason: ${c.reason.value.trim()}`).join("\n");
+    this.setStatus("Submitting…");
+    const result = await call(session, "POST", `${this.path}/submit`, {
+      body: { confirmedWarnings: confirmed.map((c) => c.warning.code), ...(reason ? { reason } : {}) }, ifMatch: this.etag,
+    });
+    if (!result.ok) {
+      if (result.status === 422 && Object.keys(result.errors).length === 0 && result.warnings.length) {
+        this.doc = { ...this.doc, warnings: result.warnings };
+        this.showWarnings(result.warnings);
+        this.messages.replaceChildren(errorSummary("Confirm the changes since last year before submitting",
+          result.warnings.map((w, i) => ({ text: `Confirm: ${w.message}`, href: `#confirm-${i}` }))));
+        this.setStatus("Not submitted.");
+        return;
+      }
+      return this.handleFailure(result, this.form.values(), "Your return was not submitted");
+    }
+    this.accept(result);
+    this.warningItems = null;
+    this.warningArea.replaceChildren();
+    this.render();
+    this.messages.replaceChildren(success("Return submitted",
+      `Thank you. Your ${this.year} return was submitted on ${dayTime(result.body.submittedAt)}. NPPN will contact you if anything needs checking.`));
+    this.messages.firstChild.focus?.();
+    await this.loadHistory();
+  }
+
+  async loadHistory() {
+    const history = await get(session, `${this.path}/history`);
+    if (!history.ok) {
+      this.historyArea.replaceChildren(el("h2", { class: "govuk-heading-l", id: "history-title" }, "History of this return"),
+        el("p", { class: "govuk-body" }, history.message));
+      return;
+    }
+    this.historyArea.replaceChildren(...historyView(history.body.revisions, this.fields));
+  }
+
+  signOut() {
+    if (this.dirty) this.backup();
+    session.token = null;
+    signIn(this.target);
+  }
+}
+
+function row(key, value) {
+  return el("div", { class: "govuk-summary-list__row" },
+    el("dt", { class: "govuk-summary-list__key" }, key),
+    el("dd", { class: "govuk-summary-list__value" }, value));
+}
+
+function statusText(status) {
+  return { "not-started": "Not started", draft: "Draft", submitted: "Submitted", locked: "Locked" }[status] ?? status;
+}
+
+/** Every revision, newest first: who and when, what it did and why, and each field from what to what. */
+export function historyView(revisions, fields) {
+  const title = el("h2", { class: "govuk-heading-l", id: "history-title" }, "History of this return");
+  if (!revisions.length) return [title, el("p", { class: "govuk-body" }, "Nothing has been saved yet.")];
+  const actions = { "save-draft": "Saved a draft", submit: "Submitted", reopen: "Reopened", amend: "Changed by NPPN" };
+  const list = [...revisions].reverse().map((r) => el("div", { class: "pps-revision" },
+    el("h3", { class: "govuk-heading-s" }, `Revision ${r.revision}: ${actions[r.action] ?? r.action}`),
+    el("p", { class: "govuk-body-s pps-revision__meta" }, `${dayTime(r.at)} by ${r.by === "nppn" ? "NPPN" : r.by}. Status: ${statusText(r.status)}.`),
+    r.reason ? el("div", { class: "govuk-inset-text pps-revision__reason" }, el("span", { class: "govuk-visually-hidden" }, "Reason: "), r.reason) : null,
+    r.changes.length
+      ? el("table", { class: "govuk-table pps-table--compact" },
+        el("caption", { class: "govuk-visually-hidden" }, `Changes in revision ${r.revision}`),
+        el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+          ["Question", "From", "To"].map((h) => el("th", { class: "govuk-table__header", scope: "col" }, h)))),
+        el("tbody", { class: "govuk-table__body" }, r.changes.map((c) => {
+          const field = fields.get(c.field);
+          const shown = (v) => display(field, field?.type === "multichoice" && v ? v.split(";") : v) ?? el("span", { class: "pps-nodata" }, "not answered");
+          return el("tr", { class: "govuk-table__row" },
+            el("th", { class: "govuk-table__header", scope: "row" }, field?.label ?? c.field),
+            el("td", { class: "govuk-table__cell" }, shown(c.from)),
+            el("td", { class: "govuk-table__cell" }, shown(c.to)));
+        })))
+      : el("p", { class: "govuk-body-s" }, "No answers changed.")));
+  return [title, ...list];
+}
