@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pps.Core.Storage;
+
+namespace Pps.Functions.Setup;
+
+/// <summary>
+/// Creates the app's tables and containers that do not exist yet, once, when the host starts (the worker in
+/// Azure on first start, the devhost on an empty Azurite). Hosted services start in registration order, so
+/// anything registered after <see cref="StorageSetup.AddPpsStorage"/> finds the storage in place.
+/// </summary>
+public sealed class StorageInitializer(PpsStorage storage, ILogger<StorageInitializer> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        log.LogInformation("Storage ready: tables {Prefix}*, containers {Uploads}, {Reports}, {Published}, {Reference}",
+            storage.Options.TablePrefix, storage.Options.UploadsContainer, storage.Options.ReportsContainer,
+            storage.Options.PublishedContainer, storage.Options.ReferenceContainer);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
