@@ -10,6 +10,7 @@ try
         "bench-close" => await BenchCloseCommand.RunAsync(options),
         "import-reference" => await ImportCommand.ReferenceAsync(options),
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
+        "export-published" => await ExportCommand.PublishedAsync(options),
         _ => Usage(),
     };
 }
@@ -28,6 +29,7 @@ static int Usage()
                                                  time closing 2013 (5 years of synthetic returns) against a read+write floor
           import-reference --file <csv>          service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]
           import-neighbours --file <csv>         service_id, neighbour_id (replaces the whole list)
+          export-published --out <folder>        copy every blob of the published container into a folder
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;

@@ -1,0 +1,151 @@
+// Draws a figure as a chart with Chart.js. Which columns go where follows from the figure's kind and its
+// columns' units; a figure with nothing to draw gets no chart (its table says "no data").
+import { Chart, registerables } from "chart.js";
+
+Chart.register(...registerables);
+Chart.defaults.animation = false;
+Chart.defaults.font.family = "system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif";
+Chart.defaults.color = "#0b0c0c";
+
+const PALETTE = ["#1d70b8", "#00703c", "#f47738", "#d4351c", "#4c2c92", "#505a5f", "#28a197", "#912b88", "#b58840"];
+const LEVEL_COLOURS = { best: "#00703c", good: "#1d70b8", not_completed: "#b1b4b6", non_compliant: "#d4351c" };
+const NUMERIC = new Set(["count", "pct", "gbp", "fte", "ratio", "per1000", "coefficient"]);
+const ID_COLUMNS = new Set(["level", "method", "option", "role", "category", "base", "measure"]);
+
+function colour(column, i) {
+  const level = Object.keys(LEVEL_COLOURS).find((key) => column.id.includes(key));
+  return level && !column.id.includes("_or_") ? LEVEL_COLOURS[level] : PALETTE[i % PALETTE.length];
+}
+
+function labelColumn(figure) {
+  const byId = (id) => figure.columns.findIndex((c) => c.id === id);
+  for (const id of ["label", "title", "code", "service_id"]) {
+    const i = byId(id);
+    if (i >= 0 && !(figure.id === "chart-4" && id === "title")) return i;
+  }
+  return Math.max(0, figure.columns.findIndex((c) => c.unit === "text" || c.unit === "year"));
+}
+
+function hasData(figure, i) {
+  return figure.rows.some((row) => typeof row[i] === "number");
+}
+
+function numericColumns(figure, filter = () => true) {
+  return figure.columns
+    .map((column, i) => ({ column, i }))
+    .filter(({ column, i }) => NUMERIC.has(column.unit) && column.id !== "returns" && filter(column) && hasData(figure, i));
+}
+
+/** The chart for a figure as Chart.js config, or null when the figure has nothing to draw. */
+export function chartConfig(figure) {
+  if (figure.kind === "table" || figure.rows.length === 0) return null;
+  const labelsAt = labelColumn(figure);
+  const labels = figure.rows.map((row) => String(row[labelsAt] ?? ""));
+  const dataset = ({ column, i }, n, extra = {}) => ({
+    label: column.label,
+    data: figure.rows.map((row) => row[i]),
+    backgroundColor: colour(column, n),
+    borderColor: colour(column, n),
+    ...extra,
+  });
+  const axisTitle = (text) => ({ display: Boolean(text), text });
+  const unitOf = (columns) => columns[0]?.column.unit;
+  const scaleFor = (unit, extra = {}) => ({
+    beginAtZero: true,
+    ...(unit === "pct" ? { max: extra.stacked ? 100 : undefined, ticks: { callback: (v) => `${v}%` } } : {}),
+    ...extra,
+  });
+
+  switch (figure.kind) {
+    case "pie": {
+      const value = numericColumns(figure, (c) => c.id === "pct")[0] ?? numericColumns(figure)[0];
+      if (!value) return null;
+      return {
+        type: "doughnut",
+        data: { labels, datasets: [{ label: value.column.label, data: figure.rows.map((r) => r[value.i]), backgroundColor: figure.rows.map((_, i) => PALETTE[i % PALETTE.length]) }] },
+        options: { plugins: { legend: { position: "right" } } },
+      };
+    }
+    case "bar": {
+      let columns = numericColumns(figure, (c) => c.unit === "pct" && c.id !== "cumulative_pct");
+      if (columns.length === 0) columns = numericColumns(figure, (c) => c.unit === "count");
+      if (columns.length === 0) return null;
+      const horizontal = labels.some((l) => l.length > 20) || labels.length > 8;
+      return {
+        type: "bar",
+        data: { labels, datasets: columns.map((c, n) => dataset(c, n)) },
+        options: {
+          indexAxis: horizontal ? "y" : "x",
+          scales: { [horizontal ? "x" : "y"]: scaleFor(unitOf(columns)) },
+          plugins: { legend: { display: columns.length > 1 } },
+        },
+      };
+    }
+    case "stacked-bar": {
+      let columns = numericColumns(figure, (c) => c.unit === "pct" && !c.id.includes("_or_"));
+      if (columns.length === 0) columns = numericColumns(figure);
+      if (columns.length === 0) return null;
+      const horizontal = labels.length > 12;
+      return {
+        type: "bar",
+        data: { labels, datasets: columns.map((c, n) => dataset(c, n)) },
+        options: {
+          indexAxis: horizontal ? "y" : "x",
+          scales: {
+            x: horizontal ? scaleFor(unitOf(columns), { stacked: true }) : { stacked: true },
+            y: horizontal ? { stacked: true, ticks: { autoSkip: false } } : scaleFor(unitOf(columns), { stacked: true }),
+          },
+        },
+      };
+    }
+    case "ranked": {
+      const value = numericColumns(figure, (c) => c.id === "value" || c.id === "change_pct")[0];
+      if (!value) return null;
+      const rows = figure.rows.filter((r) => typeof r[value.i] === "number").sort((a, b) => b[value.i] - a[value.i]);
+      return {
+        type: "bar",
+        data: { labels: rows.map((r) => String(r[labelsAt])), datasets: [{ label: value.column.label, data: rows.map((r) => r[value.i]), backgroundColor: PALETTE[0] }] },
+        options: { scales: { x: { title: axisTitle("Service") }, y: scaleFor(value.column.unit, { title: axisTitle(value.column.label) }) }, plugins: { legend: { display: false } } },
+      };
+    }
+    case "scatter": {
+      const x = figure.columns.findIndex((c) => c.id === "x");
+      const y = figure.columns.findIndex((c) => c.id === "y");
+      if (x < 0 || y < 0) return null;
+      const points = figure.rows.filter((r) => typeof r[x] === "number" && typeof r[y] === "number").map((r) => ({ x: r[x], y: r[y] }));
+      if (points.length === 0) return null;
+      return {
+        type: "scatter",
+        data: { datasets: [{ label: figure.title, data: points, backgroundColor: PALETTE[0] }] },
+        options: { scales: { x: { title: axisTitle(figure.columns[x].label) }, y: { title: axisTitle(figure.columns[y].label) } }, plugins: { legend: { display: false } } },
+      };
+    }
+    case "line": {
+      const columns = numericColumns(figure);
+      if (columns.length === 0) return null;
+      return { type: "line", data: { labels, datasets: columns.map((c, n) => dataset(c, n, { fill: false })) }, options: {} };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Draws into the canvas; resolves once the chart is on the canvas. */
+export function draw(canvas, config, { devicePixelRatio } = {}) {
+  config.options = { responsive: true, maintainAspectRatio: false, ...(devicePixelRatio ? { devicePixelRatio } : {}), ...config.options };
+  return new Chart(canvas, config);
+}
+
+export function resizeAll() {
+  for (const chart of Object.values(Chart.instances)) chart.resize();
+}
+
+export function tallness(figure, config) {
+  if (!config) return "";
+  const bars = config.data.labels?.length ?? 0;
+  if (config.options?.indexAxis === "y" && bars > 20) return "pps-chart--tall";
+  if (config.options?.indexAxis === "y" && bars > 6) return "pps-chart--medium";
+  return "";
+}
+
+export { ID_COLUMNS };

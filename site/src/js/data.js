@@ -1,0 +1,60 @@
+// The only reader of published data: data/index.json → the year's manifest → the files it lists.
+// Paths come from the index and the manifest, never built here. A path is a blob name in the published
+// container, whose root the static website serves at the site root; the local copy of a set without the
+// data/ prefix in its blob names is read under data/ too.
+const PREFIX = "data/";
+const cache = new Map();
+
+export function url(path) {
+  return path.startsWith(PREFIX) ? path : PREFIX + path;
+}
+
+export function getJson(path) {
+  const key = url(path);
+  if (!cache.has(key)) {
+    cache.set(key, fetch(key, { credentials: "same-origin" }).then((response) => {
+      if (!response.ok) throw new Error(`${key}: ${response.status} ${response.statusText}`);
+      return response.json();
+    }));
+  }
+  return cache.get(key);
+}
+
+export async function loadIndex() {
+  const index = await getJson("index.json");
+  return [...index.years].sort((a, b) => b.year - a.year);
+}
+
+/** The year asked for in the address (?year=), else the latest published year. */
+export function chooseYear(years) {
+  const asked = Number(new URLSearchParams(location.search).get("year"));
+  return years.find((y) => y.year === asked) ?? years[0];
+}
+
+export async function loadManifest(entry) {
+  return getJson(entry.manifest);
+}
+
+export function filesOf(manifest, kind) {
+  return manifest.files.filter((f) => f.kind === kind);
+}
+
+export function fileFor(manifest, kind, id) {
+  return manifest.files.find((f) => f.kind === kind && f.figureId === String(id));
+}
+
+/** Every figure of the set, in the manifest's order, each with its CSV and JSON entries. */
+export async function loadFigures(manifest) {
+  const entries = filesOf(manifest, "figure");
+  const figures = await Promise.all(entries.map((entry) => getJson(entry.path)));
+  return figures.map((figure, i) => ({
+    figure,
+    json: entries[i],
+    csv: fileFor(manifest, "table", figure.id),
+  }));
+}
+
+export async function loadOptional(manifest, kind, id) {
+  const entry = id === undefined ? filesOf(manifest, kind)[0] : fileFor(manifest, kind, id);
+  return entry ? { entry, data: await getJson(entry.path) } : null;
+}

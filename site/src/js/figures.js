@@ -1,0 +1,136 @@
+// One figure as a reader sees it: its report number and title, N, the chart (with a text alternative),
+// the data table beside it (readable without the chart), a note with its method and sources, downloads.
+import { chartConfig, draw, tallness, ID_COLUMNS } from "./charts.js";
+import { cellNode, el, pluralise } from "./format.js";
+import { url } from "./data.js";
+
+const SECTIONS = [
+  { id: "participation", part: 0, title: "Who took part" },
+  { id: "exemplifications", part: 1, title: "The extent to which services meet the exemplifications of the minimum standards" },
+  { id: "type", part: 2, title: "Type of service provision" },
+  { id: "budget", part: 2, title: "Service budget" },
+  { id: "staffing", part: 2, title: "Staffing" },
+  { id: "access", part: 2, title: "Access to the Parent Partnership Service" },
+  { id: "casework", part: 2, title: "Casework and other roles undertaken by the Parent Partnership Service" },
+  { id: "strategic", part: 2, title: "Involvement in strategic work" },
+];
+
+export const PARTS = [
+  { part: 0, title: "Who took part" },
+  { part: 1, title: "Part 1: self-assessment against the exemplifications of the minimum standards" },
+  { part: 2, title: "Part 2: additional national data collection" },
+];
+
+/** The figures grouped as the report groups them: part, then section, in the published order. */
+export function groupFigures(items) {
+  return SECTIONS.map((section) => ({ ...section, items: items.filter((i) => i.figure.section === section.id) }))
+    .concat([{ id: "other", part: 2, title: "Other figures", items: items.filter((i) => !SECTIONS.some((s) => s.id === i.figure.section)) }])
+    .filter((s) => s.items.length > 0);
+}
+
+export function figureAnchor(figure) {
+  return `figure-${figure.id}`;
+}
+
+export function heading(figure) {
+  const ref = /^(Table|Chart)/.test(figure.reportRef) ? `${figure.reportRef}: ` : figure.id.startsWith("chart-4-") ? "Chart 4, " : "";
+  const title = figure.id.startsWith("chart-4-") ? figure.title : figure.title;
+  return `${ref}${title}`;
+}
+
+function visibleColumns(figure) {
+  const hasLabel = figure.columns.some((c) => c.id === "label");
+  return figure.columns.map((c, i) => ({ c, i })).filter(({ c, i }) => !(hasLabel && i === 0 && ID_COLUMNS.has(c.id)));
+}
+
+export function dataTable(figure, caption) {
+  const columns = visibleColumns(figure);
+  const wide = columns.length > 12;
+  const table = el("table", { class: `govuk-table pps-table--compact${wide ? " pps-table--wide" : ""}` },
+    el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, caption),
+    el("thead", { class: "govuk-table__head" },
+      el("tr", { class: "govuk-table__row" }, columns.map(({ c }) => el("th", {
+        scope: "col",
+        class: `govuk-table__header${c.unit !== "text" && c.unit !== "year" ? " govuk-table__header--numeric" : ""}`,
+      }, c.label)))),
+    el("tbody", { class: "govuk-table__body" }, figure.rows.map((row) => el("tr", { class: "govuk-table__row" },
+      columns.map(({ c, i }, n) => el(n === 0 ? "th" : "td", {
+        ...(n === 0 ? { scope: "row" } : {}),
+        class: `${n === 0 ? "govuk-table__header" : "govuk-table__cell"}${c.unit !== "text" && c.unit !== "year" ? " govuk-table__cell--numeric" : ""}`,
+      }, cellNode(row[i], c.unit)))))));
+  // A scrolling region must be reachable by keyboard: it is focusable and named by the table's caption.
+  return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": caption }, table);
+}
+
+function returnsLine(figure) {
+  if (figure.returns === 0) {
+    return el("p", { class: "govuk-body pps-figure__meta" }, el("strong", {}, `No returns gave this figure for ${figure.year}: there is no data to show.`));
+  }
+  return el("p", { class: "govuk-body pps-figure__meta" }, `N = ${figure.returns} (${pluralise(figure.returns, "return", "returns")} in ${figure.year})`);
+}
+
+function statistics(figure) {
+  const entries = Object.entries(figure.statistics ?? {}).filter(([, v]) => v !== null && v !== undefined);
+  if (entries.length === 0) return null;
+  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border pps-notes" }, entries.map(([k, v]) =>
+    el("div", { class: "govuk-summary-list__row" },
+      el("dt", { class: "govuk-summary-list__key" }, k.replaceAll("_", " ")),
+      el("dd", { class: "govuk-summary-list__value" }, String(v)))));
+}
+
+function notes(figure, level) {
+  return el("div", { class: "pps-notes" },
+    el(level, { class: "govuk-heading-s" }, "Method and sources"),
+    figure.notes.length === 0
+      ? el("p", { class: "govuk-body-s" }, "Counted from the returns of the year.")
+      : el("ul", { class: "govuk-list govuk-list--bullet govuk-body-s" }, figure.notes.map((n) => el("li", {}, n))));
+}
+
+function downloads(item) {
+  return el("ul", { class: "govuk-list pps-downloads" },
+    item.csv ? el("li", {}, el("a", { class: "govuk-link", href: url(item.csv.path), download: "" }, `${item.figure.reportRef} as CSV`)) : null,
+    el("li", {}, el("a", { class: "govuk-link", href: url(item.json.path) }, `${item.figure.reportRef} as JSON`)));
+}
+
+function describe(figure, config) {
+  const kind = { doughnut: "Doughnut chart", bar: "Bar chart", scatter: "Scatter chart", line: "Line chart" }[config.type] ?? "Chart";
+  return `${kind}: ${heading(figure)}, ${figure.returns} returns. The same figures are in the table that follows.`;
+}
+
+/**
+ * Renders a figure; returns the element and a function that draws its chart (null when it has none).
+ * options.downloads: show links; options.headingLevel: "h3" by default; options.print: charts for paper.
+ */
+export function renderFigure(item, options = {}) {
+  const { figure } = item;
+  const config = chartConfig(figure);
+  const level = options.headingLevel ?? "h3";
+  const title = heading(figure);
+  const longTable = figure.rows.length > 25;
+  const section = el("section", { class: `pps-figure${longTable ? " pps-figure--long" : ""}`, id: figureAnchor(figure), "data-figure": figure.id, "aria-labelledby": `${figureAnchor(figure)}-title` },
+    el(level, { class: "govuk-heading-m", id: `${figureAnchor(figure)}-title` }, title),
+    returnsLine(figure));
+  let drawChart = null;
+  const table = dataTable(figure, `${title} (N = ${figure.returns})`);
+  if (config) {
+    const canvas = el("canvas", { role: "img", "aria-label": describe(figure, config) }, `${describe(figure, config)}`);
+    const box = el("div", { class: `pps-chart ${tallness(figure, config)}`, "data-chart": figure.id }, canvas);
+    const narrow = figure.columns.length <= 6 && figure.rows.length <= 12 && !box.className.includes("tall");
+    if (narrow) {
+      section.append(el("div", { class: "govuk-grid-row" },
+        el("div", { class: "govuk-grid-column-one-half" }, box),
+        el("div", { class: "govuk-grid-column-one-half" }, table)));
+    } else {
+      section.append(box, table);
+    }
+    drawChart = () => {
+      draw(canvas, config, { devicePixelRatio: options.print ? 2 : undefined });
+      box.dataset.drawn = "true";
+    };
+  } else {
+    section.append(table);
+  }
+  section.append(statistics(figure) ?? "", notes(figure, `h${Number(level[1]) + 1}`));
+  if (options.downloads !== false) section.append(downloads(item));
+  return { element: section, drawChart };
+}

@@ -1,0 +1,20 @@
+import { initAll } from "govuk-frontend";
+import { dashboard } from "./pages/dashboard.js";
+import { report } from "./pages/report.js";
+import { service } from "./pages/service.js";
+import { reconciliation } from "./pages/reconciliation.js";
+import { failed } from "./page.js";
+
+// GOV.UK Frontend's components run only where its JS is supported (set here: no inline script).
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();
+
+const pages = { index: dashboard, report, service, reconciliation };
+const run = pages[document.body.dataset.page];
+const target = document.getElementById("app");
+if (run && target) {
+  run(target).catch((error) => {
+    console.error(error);
+    failed(target, error);
+  });
+}

@@ -1,0 +1,56 @@
+// The national dashboard: every published figure of the chosen year under its report number, grouped as
+// the report groups them, each with N, its chart and table, its note and its downloads.
+import { loadIndex, chooseYear, loadManifest, loadFigures } from "../data.js";
+import { el } from "../format.js";
+import { groupFigures, renderFigure, figureAnchor, heading, PARTS } from "../figures.js";
+import { yearPicker, loading, ready, busy } from "../page.js";
+
+export async function dashboard(target) {
+  const years = await loadIndex();
+  if (years.length === 0) {
+    target.replaceChildren(el("p", { class: "govuk-body" }, "No year has been published yet."));
+    ready();
+    return;
+  }
+  const picker = yearPicker(years, chooseYear(years), (year) => show(years.find((y) => y.year === year)));
+  const body = el("div", {});
+  target.replaceChildren(picker, body);
+
+  async function show(entry) {
+    busy();
+    loading(body);
+    const manifest = await loadManifest(entry);
+    const items = await loadFigures(manifest);
+    const groups = groupFigures(items);
+    const contents = el("nav", { class: "pps-contents", "aria-labelledby": "contents-title" },
+      el("h2", { class: "govuk-heading-m", id: "contents-title" }, "Contents"),
+      el("ul", { class: "govuk-list" }, groups.map((g) => el("li", {}, el("a", { class: "govuk-link", href: `#section-${g.id}` }, g.title)))));
+    const summary = el("p", { class: "govuk-body-l pps-lede" },
+      `${entry.year}: ${manifest.returns} returns, published ${new Date(manifest.createdAt).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })} (version ${manifest.version}).`);
+    const draws = [];
+    const sections = [];
+    for (const part of PARTS) {
+      const partGroups = groups.filter((g) => g.part === part.part);
+      if (partGroups.length === 0) continue;
+      if (part.part > 0) sections.push(el("h2", { class: "govuk-heading-l" }, part.title));
+      for (const group of partGroups) {
+        const section = el("section", { id: `section-${group.id}`, "aria-labelledby": `section-${group.id}-title` },
+          el(part.part > 0 ? "h3" : "h2", { class: part.part > 0 ? "govuk-heading-l" : "govuk-heading-l", id: `section-${group.id}-title` }, group.title));
+        for (const item of group.items) {
+          const { element, drawChart } = renderFigure(item, { headingLevel: part.part > 0 ? "h4" : "h3" });
+          section.append(element);
+          if (drawChart) draws.push(drawChart);
+        }
+        sections.push(section);
+      }
+    }
+    body.replaceChildren(summary, contents, ...sections);
+    for (const drawChart of draws) drawChart();
+    document.title = `National dashboard ${entry.year} – Parent Partnership Services national benchmarking`;
+    ready();
+  }
+
+  await show(chooseYear(years));
+}
+
+export { figureAnchor, heading };

@@ -1,0 +1,139 @@
+// The national report: one page in the 2013 report's order (summary, who took part, Part 1, Part 2,
+// notes on method, the key to service numbers) that prints to a clean A4 PDF (print styles in site.scss).
+import { loadIndex, chooseYear, loadManifest, loadFigures, loadOptional } from "../data.js";
+import { el } from "../format.js";
+import { groupFigures, renderFigure, heading, figureAnchor, PARTS } from "../figures.js";
+import { yearPicker, loading, ready, busy } from "../page.js";
+
+function highlightList(highlights) {
+  return el("ul", { class: "govuk-list govuk-list--bullet" }, highlights.map((h) => el("li", {}, h.text)));
+}
+
+function areaOf(items) {
+  // Chart 4's own rows give each exemplification's area; Chart 3's rows name the areas.
+  const chart4 = items.find((i) => i.figure.id === "chart-4")?.figure;
+  const chart3 = items.find((i) => i.figure.id === "chart-3")?.figure;
+  const col = (figure, id) => figure?.columns.findIndex((c) => c.id === id) ?? -1;
+  const areaByCode = new Map((chart4?.rows ?? []).map((r) => [String(r[col(chart4, "code")]), String(r[col(chart4, "area")])]));
+  const areaTitle = new Map((chart3?.rows ?? []).map((r) => [String(r[col(chart3, "area")]), String(r[col(chart3, "title")])]));
+  return { areaByCode, areaTitle };
+}
+
+function methodNotes(items) {
+  const byNote = new Map();
+  for (const { figure } of items) {
+    for (const note of figure.notes) {
+      if (!byNote.has(note)) byNote.set(note, []);
+      byNote.get(note).push(figure.reportRef);
+    }
+  }
+  return el("dl", { class: "govuk-summary-list" }, [...byNote.entries()].map(([note, refs]) =>
+    el("div", { class: "govuk-summary-list__row" },
+      el("dt", { class: "govuk-summary-list__key" }, refs.length > 6 ? `${refs.slice(0, 6).join(", ")} and ${refs.length - 6} more` : refs.join(", ")),
+      el("dd", { class: "govuk-summary-list__value" }, note))));
+}
+
+function keyTable(key) {
+  const rows = key.data.services ?? [];
+  return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": "Key to service numbers" },
+    el("table", { class: "govuk-table pps-table--compact pps-key" },
+      el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, `Service numbers and local authorities (${rows.length} services)`),
+      el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+        ["Service", "Local authority", "Region", "Status"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+      el("tbody", { class: "govuk-table__body" }, rows.map((s) => el("tr", { class: "govuk-table__row" },
+        el("th", { scope: "row", class: "govuk-table__header" }, String(s.serviceId)),
+        el("td", { class: "govuk-table__cell" }, s.localAuthority),
+        el("td", { class: "govuk-table__cell" }, s.region ?? ""),
+        el("td", { class: "govuk-table__cell" }, s.status ?? ""))))));
+}
+
+export async function report(target) {
+  const years = await loadIndex();
+  if (years.length === 0) {
+    target.replaceChildren(el("p", { class: "govuk-body" }, "No year has been published yet."));
+    ready();
+    return;
+  }
+  const body = el("div", {});
+  target.replaceChildren(yearPicker(years, chooseYear(years), (year) => show(years.find((y) => y.year === year))), body);
+  const print = matchMedia("print").matches || new URLSearchParams(location.search).has("print");
+
+  async function show(entry) {
+    busy();
+    loading(body);
+    const manifest = await loadManifest(entry);
+    const [items, highlights, key] = await Promise.all([
+      loadFigures(manifest), loadOptional(manifest, "highlights"), loadOptional(manifest, "key"),
+    ]);
+    const allHighlights = highlights?.data ?? [];
+    const groups = groupFigures(items);
+    const { areaByCode, areaTitle } = areaOf(items);
+    const draws = [];
+    const add = (parent, item, level) => {
+      const { element, drawChart } = renderFigure(item, { headingLevel: level, downloads: false, print });
+      parent.append(element);
+      if (drawChart) draws.push(drawChart);
+    };
+
+    const cover = el("div", { class: "pps-cover" },
+      el("h1", { class: "govuk-heading-xl" }, `Parent Partnership Services in England: the extent to which services meet the exemplifications of the minimum standards, and additional national data collection, ${entry.year}`),
+      el("p", { class: "govuk-body-l" }, `National report from ${manifest.returns} returns. Published by NPPN on ${new Date(manifest.createdAt).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })} (version ${manifest.version}).`));
+
+    const summary = el("section", { "aria-labelledby": "summary-title" },
+      el("h2", { class: "govuk-heading-l", id: "summary-title" }, "Summary"),
+      el("p", { class: "govuk-body" }, "The statements below are generated from the published figures; each section repeats its own."),
+      allHighlights.length ? highlightList(allHighlights) : el("p", { class: "govuk-body" }, "No statements: no returns were published."));
+
+    const contents = el("nav", { "aria-labelledby": "report-contents-title" },
+      el("h2", { class: "govuk-heading-l", id: "report-contents-title" }, "Contents"),
+      el("ol", { class: "govuk-list govuk-list--number" },
+        groups.map((g) => el("li", {}, el("a", { class: "govuk-link", href: `#report-${g.id}` }, g.title), el("ul", { class: "govuk-list govuk-!-margin-left-4" },
+          g.items.filter((i) => /^(Table|Chart)/.test(i.figure.reportRef)).map((i) => el("li", { class: "govuk-body-s govuk-!-margin-bottom-0" },
+            el("a", { class: "govuk-link", href: `#${figureAnchor(i.figure)}` }, heading(i.figure))))))),
+        el("li", {}, el("a", { class: "govuk-link", href: "#report-method" }, "Notes on method")),
+        el("li", {}, el("a", { class: "govuk-link", href: "#report-key" }, "Appendix 1: key to service numbers"))));
+
+    const parts = [];
+    for (const part of PARTS) {
+      const partGroups = groups.filter((g) => g.part === part.part);
+      if (partGroups.length === 0) continue;
+      const partSection = el("section", { class: "pps-part", "aria-labelledby": `part-${part.part}-title` },
+        el("h2", { class: "govuk-heading-l", id: `part-${part.part}-title` }, part.title));
+      for (const group of partGroups) {
+        const section = el("section", { id: `report-${group.id}`, "aria-labelledby": `report-${group.id}-title` },
+          el("h3", { class: "govuk-heading-m", id: `report-${group.id}-title` }, group.title));
+        const sectionHighlights = allHighlights.filter((h) => h.section === group.id);
+        if (sectionHighlights.length) {
+          section.append(el("h4", { class: "govuk-heading-s" }, `Highlights for ${entry.year}`), highlightList(sectionHighlights));
+        }
+        let area = null;
+        for (const item of group.items) {
+          const code = item.figure.id.startsWith("chart-4-") ? item.figure.id.slice("chart-4-".length) : null;
+          if (code && areaByCode.get(code) !== area) {
+            area = areaByCode.get(code);
+            section.append(el("h4", { class: "govuk-heading-m" }, areaTitle.get(area) ?? `Area ${area}`));
+          }
+          add(section, item, code ? "h5" : "h4");
+        }
+        partSection.append(section);
+      }
+      parts.push(partSection);
+    }
+
+    const method = el("section", { class: "pps-part", id: "report-method", "aria-labelledby": "report-method-title" },
+      el("h2", { class: "govuk-heading-l", id: "report-method-title" }, "Notes on method"),
+      el("p", { class: "govuk-body" }, "Every figure is recomputed from the returns when a year is published. The conventions below are stated under each figure they apply to; here they are listed once, with the figures that use them."),
+      methodNotes(items));
+
+    const appendix = el("section", { class: "pps-part", id: "report-key", "aria-labelledby": "report-key-title" },
+      el("h2", { class: "govuk-heading-l", id: "report-key-title" }, "Appendix 1: key to service numbers"),
+      key ? keyTable(key) : el("p", { class: "govuk-body" }, "The key to service numbers is not in this published set."));
+
+    body.replaceChildren(cover, summary, contents, ...parts, method, appendix);
+    for (const drawChart of draws) drawChart();
+    document.title = `National report ${entry.year} – Parent Partnership Services national benchmarking`;
+    ready();
+  }
+
+  await show(chooseYear(years));
+}

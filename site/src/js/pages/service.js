@@ -1,0 +1,101 @@
+// One service's page: its 34 self-ratings beside the national and regional shares, its change since last
+// year, and each Part 2 measure against national, regional and statistical neighbours' figures with its
+// rank. Everything comes from the service's own published file; the list of services from the manifest.
+import { loadIndex, chooseYear, loadManifest, filesOf, fileFor, getJson, url } from "../data.js";
+import { el, cellNode, formatCell } from "../format.js";
+import { yearPicker, loading, ready, busy } from "../page.js";
+
+const CHANGE = { up: "Higher than last year", down: "Lower than last year", same: "Same as last year" };
+
+function shareText(share) {
+  if (!share || share.returns === 0) return el("span", { class: "pps-nodata" }, "no data");
+  return `${formatCell(share.pctBestOrGood, "pct")} Best or Good, ${formatCell(share.pctNonCompliant, "pct")} Non-compliant (of ${share.returns})`;
+}
+
+function ratingsTable(service) {
+  const ratings = service.ratings ?? [];
+  if (ratings.length === 0) return el("p", { class: "govuk-body" }, "This service gave no self-ratings this year.");
+  const regionLabel = service.region ? `${service.region} services` : "Region";
+  return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": "Self-ratings" },
+    el("table", { class: "govuk-table pps-table--compact", id: "ratings" },
+      el("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `${service.serviceName}'s self-ratings on the ${ratings.length} exemplifications`),
+      el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+        ["Exemplification", "Rating", "Last year", "Change", "All services", regionLabel].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+      el("tbody", { class: "govuk-table__body" }, ratings.map((r) => el("tr", { class: "govuk-table__row", "data-code": r.code },
+        el("th", { scope: "row", class: "govuk-table__header" }, `${r.code} ${r.title}`),
+        el("td", { class: "govuk-table__cell" }, r.ratingLabel ?? el("span", { class: "pps-nodata" }, "not rated")),
+        el("td", { class: "govuk-table__cell" }, r.previousLabel ?? el("span", { class: "pps-nodata" }, "no return")),
+        el("td", { class: "govuk-table__cell" }, CHANGE[r.change] ?? el("span", { class: "pps-nodata" }, "no comparison")),
+        el("td", { class: "govuk-table__cell" }, shareText(r.national)),
+        el("td", { class: "govuk-table__cell" }, shareText(r.regional)))))));
+}
+
+function comparison(c, unit) {
+  if (!c) return el("span", { class: "pps-nodata" }, "none loaded");
+  if (c.returns === 0) return el("span", { class: "pps-nodata" }, "no data");
+  return `median ${formatCell(c.median, unit)} (quartiles ${formatCell(c.lowerQuartile, unit) ?? "–"} to ${formatCell(c.upperQuartile, unit) ?? "–"}), ${c.returns} services`;
+}
+
+function measuresTable(service) {
+  return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": "Additional data measures" },
+    el("table", { class: "govuk-table pps-table--compact", id: "measures" },
+      el("caption", { class: "govuk-table__caption govuk-table__caption--m" }, "Additional data: this service beside national, regional and statistical neighbours' figures"),
+      el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+        ["Measure", "This service", "Rank", "National", "Regional", "Statistical neighbours"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+      el("tbody", { class: "govuk-table__body" }, service.lines.map((l) => el("tr", { class: "govuk-table__row" },
+        el("th", { scope: "row", class: "govuk-table__header" }, l.title),
+        el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, cellNode(l.value, l.unit)),
+        el("td", { class: "govuk-table__cell" }, l.rank ? `${l.rank} of ${l.national.returns}` : el("span", { class: "pps-nodata" }, "no data")),
+        el("td", { class: "govuk-table__cell" }, comparison(l.national, l.unit)),
+        el("td", { class: "govuk-table__cell" }, comparison(l.regional, l.unit)),
+        el("td", { class: "govuk-table__cell" }, comparison(l.neighbours, l.unit)))))));
+}
+
+function serviceList(manifest, year) {
+  const services = filesOf(manifest, "service").sort((a, b) => Number(a.figureId) - Number(b.figureId));
+  return el("div", {},
+    el("h2", { class: "govuk-heading-l" }, `Services with a return in ${year}`),
+    el("p", { class: "govuk-body" }, `${services.length} services. Choose one to see its ratings and figures beside the national and regional ones.`),
+    el("ul", { class: "govuk-list pps-service-list" }, services.map((s) =>
+      el("li", {}, el("a", { class: "govuk-link", href: `service.html?year=${year}&id=${s.figureId}` }, `${s.figureId} ${s.title}`)))));
+}
+
+export async function service(target) {
+  const years = await loadIndex();
+  if (years.length === 0) {
+    target.replaceChildren(el("p", { class: "govuk-body" }, "No year has been published yet."));
+    ready();
+    return;
+  }
+  const body = el("div", {});
+  target.replaceChildren(yearPicker(years, chooseYear(years), (year) => show(years.find((y) => y.year === year))), body);
+
+  async function show(entry) {
+    busy();
+    loading(body);
+    const manifest = await loadManifest(entry);
+    const id = new URLSearchParams(location.search).get("id");
+    const file = id ? fileFor(manifest, "service", id) : null;
+    if (!file) {
+      body.replaceChildren(
+        ...(id ? [el("div", { class: "govuk-inset-text" }, `Service ${id} has no return published for ${entry.year}.`)] : []),
+        serviceList(manifest, entry.year));
+      document.querySelector("h1").textContent = "Services";
+      ready();
+      return;
+    }
+    const data = await getJson(file.path);
+    document.querySelector("h1").textContent = `${data.serviceId} ${data.serviceName}`;
+    document.title = `${data.serviceName} ${entry.year} – Parent Partnership Services national benchmarking`;
+    body.replaceChildren(
+      el("p", { class: "govuk-body-l" }, `Service ${data.serviceId}, ${data.region ?? "region not known"}, ${entry.year}.${data.method ? ` Self-assessment completed by: ${data.method}.` : ""}`),
+      ratingsTable(data),
+      measuresTable(data),
+      el("p", { class: "govuk-body-s" }, "Medians and quartiles as the national figures compute them (Excel PERCENTILE.INC); rank 1 is the highest value among the services that gave the measure."),
+      el("ul", { class: "govuk-list pps-downloads" }, el("li", {}, el("a", { class: "govuk-link", href: url(file.path) }, "This service's figures as JSON"))),
+      el("p", { class: "govuk-body" }, el("a", { class: "govuk-link", href: `service.html?year=${entry.year}` }, "All services")));
+    ready();
+  }
+
+  await show(chooseYear(years));
+}
