@@ -18,8 +18,8 @@ public interface IPublishedStore
 
     Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct);
 
-    /// <summary>The names of the folders directly under <paramref name="prefix"/> (which ends with '/').</summary>
-    Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken ct);
+    /// <summary>The names of the folders directly under <paramref name="folder"/> (which ends with '/').</summary>
+    Task<IReadOnlyList<string>> ListFoldersAsync(string folder, CancellationToken ct);
 }
 
 /// <summary>
@@ -50,12 +50,13 @@ public sealed class BlobPublishedStore(BlobContainerClient container, string pre
                 : new BlobRequestConditions { IfMatch = ifMatch },
         }, ct);
 
-    public async Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> ListFoldersAsync(string folder, CancellationToken ct)
     {
         var names = new List<string>();
-        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, ct))
+        var under = prefix + folder;
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", under, ct))
         {
-            if (item.IsPrefix) names.Add(item.Prefix[prefix.Length..].TrimEnd('/'));
+            if (item.IsPrefix) names.Add(item.Prefix[under.Length..].TrimEnd('/'));
         }
         return names;
     }

@@ -7,6 +7,7 @@ import { Session, call, get } from "../returns/api.js";
 import { renderReturn, fieldsOf, display, same, controlId } from "../returns/fields.js";
 import { errorSummary, banner, success, button, textInput, day, dayTime, time } from "../returns/messages.js";
 import { ready, busy } from "../page.js";
+import { historyView, statusText } from "../returns/history.js";
 
 const session = new Session("pps.form.token");
 const AUTOSAVE_MS = 4000;
@@ -426,34 +427,4 @@ function row(key, value) {
   return el("div", { class: "govuk-summary-list__row" },
     el("dt", { class: "govuk-summary-list__key" }, key),
     el("dd", { class: "govuk-summary-list__value" }, value));
-}
-
-function statusText(status) {
-  return { "not-started": "Not started", draft: "Draft", submitted: "Submitted", locked: "Locked" }[status] ?? status;
-}
-
-/** Every revision, newest first: who and when, what it did and why, and each field from what to what. */
-export function historyView(revisions, fields) {
-  const title = el("h2", { class: "govuk-heading-l", id: "history-title" }, "History of this return");
-  if (!revisions.length) return [title, el("p", { class: "govuk-body" }, "Nothing has been saved yet.")];
-  const actions = { "save-draft": "Saved a draft", submit: "Submitted", reopen: "Reopened", amend: "Changed by NPPN" };
-  const list = [...revisions].reverse().map((r) => el("div", { class: "pps-revision" },
-    el("h3", { class: "govuk-heading-s" }, `Revision ${r.revision}: ${actions[r.action] ?? r.action}`),
-    el("p", { class: "govuk-body-s pps-revision__meta" }, `${dayTime(r.at)} by ${r.by === "nppn" ? "NPPN" : r.by}. Status: ${statusText(r.status)}.`),
-    r.reason ? el("div", { class: "govuk-inset-text pps-revision__reason" }, el("span", { class: "govuk-visually-hidden" }, "Reason: "), r.reason) : null,
-    r.changes.length
-      ? el("table", { class: "govuk-table pps-table--compact" },
-        el("caption", { class: "govuk-visually-hidden" }, `Changes in revision ${r.revision}`),
-        el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
-          ["Question", "From", "To"].map((h) => el("th", { class: "govuk-table__header", scope: "col" }, h)))),
-        el("tbody", { class: "govuk-table__body" }, r.changes.map((c) => {
-          const field = fields.get(c.field);
-          const shown = (v) => display(field, field?.type === "multichoice" && v ? v.split(";") : v) ?? el("span", { class: "pps-nodata" }, "not answered");
-          return el("tr", { class: "govuk-table__row" },
-            el("th", { class: "govuk-table__header", scope: "row" }, field?.label ?? c.field),
-            el("td", { class: "govuk-table__cell" }, shown(c.from)),
-            el("td", { class: "govuk-table__cell" }, shown(c.to)));
-        })))
-      : el("p", { class: "govuk-body-s" }, "No answers changed.")));
-  return [title, ...list];
 }
