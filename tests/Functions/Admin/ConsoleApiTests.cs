@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pps.Core.Storage;
 using Pps.Functions.Admin;
@@ -19,6 +20,9 @@ public class ConsoleApiTests
         api.Clock.Now = Closes.AddDays(1);
         Assert.Equal(200, (await Run(api.YearsApi.GrantExtension(Request("POST", AdminToken, new { until = Closes.AddDays(14) }), 2013, 42, default))).Status);
         Assert.Equal(200, (await api.PutReturn(token, 42, Save(new Dictionary<string, object> { [CaseworkUsers] = 5 }))).Status);
+        var extended = await Run(api.YearsApi.Get(Request("GET", token), 2013, default));
+        Assert.True(extended.Body.GetProperty("acceptsWrites").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, (await Run(api.YearsApi.Get(Request("GET", AdminToken), 2013, default))).Body.GetProperty("acceptsWrites").ValueKind);
 
         Assert.Equal(403, (await Run(api.YearsApi.WithdrawExtension(Request("DELETE", token), 2013, 42, default))).Status);
         var withdrawn = await Run(api.YearsApi.WithdrawExtension(Request("DELETE", AdminToken), 2013, 42, default));
@@ -26,6 +30,8 @@ public class ConsoleApiTests
         Assert.Empty(withdrawn.Body.GetProperty("extensions").EnumerateObject());
         Assert.Empty((await api.Years.GetAsync(2013))!.Value.Year.Extensions);
 
+        var window = await Run(api.YearsApi.Get(Request("GET", token), 2013, default));
+        Assert.False(window.Body.GetProperty("acceptsWrites").GetBoolean());
         var read = await api.GetReturn(token, 42);
         Assert.Equal(Closes, read.Body.GetProperty("closesFor").GetDateTimeOffset());
         Assert.Equal(409, (await api.PutReturn(token, 42, Save(new Dictionary<string, object> { [CaseworkUsers] = 6 }), read.ETag)).Status);

@@ -97,14 +97,15 @@ class ReturnPage {
   /** Why the return cannot be changed now, or null when it can. */
   lockedReason() {
     const closes = this.doc.closesFor ?? this.window.closes;
-    const now = Date.now();
-    if (this.window.state === "published") return `The ${this.year} figures have been published; the return can no longer change.`;
-    if (now < Date.parse(this.window.opens)) return `The ${this.year} collection opens on ${dayTime(this.window.opens)}. You can fill in the return from then.`;
-    if (now >= Date.parse(closes) || this.doc.status === "locked") {
-      return `The ${this.year} collection closed on ${dayTime(closes)}, so the return is locked and shown read-only. If something in it is wrong, contact NPPN: they can reopen it or give your service an extension.`;
-    }
-    if (this.doc.status === "submitted") {
+    const state = this.window.state;
+    if (state === "published") return `The ${this.year} figures have been published; the return can no longer change.`;
+    if (state === "scheduled") return `The ${this.year} collection opens on ${dayTime(this.window.opens)}. You can fill in the return from then.`;
+    if (this.doc.status === "submitted" && this.window.acceptsWrites !== false) {
       return `You submitted this return on ${dayTime(this.doc.submittedAt)}. To change it, ask NPPN to reopen it.`;
+    }
+    // The server says whether the window (with any extension) is open now: never the browser's clock.
+    if (this.window.acceptsWrites === false || this.doc.status === "locked") {
+      return `The ${this.year} collection closed on ${dayTime(closes)}, so the return is locked and shown read-only. If something in it is wrong, contact NPPN: they can reopen it or give your service an extension.`;
     }
     return null;
   }
