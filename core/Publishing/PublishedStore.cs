@@ -32,7 +32,7 @@ public sealed class BlobPublishedStore(BlobContainerClient container, string pre
     /// <summary>The store as the app uses it: the published container, under the configured prefix.</summary>
     public static BlobPublishedStore For(Storage.PpsStorage storage) => new(storage.Published, storage.Options.PublishedPrefix);
 
-    public string Prefix { get; } = prefix;
+    public string Prefix => prefix;
 
     public Task WriteOnceAsync(string path, byte[] content, string contentType, CancellationToken ct) =>
         container.GetBlobClient(prefix + path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
