@@ -170,6 +170,7 @@ class ReturnPage {
   changed() {
     if (this.lockedReason()) return;
     this.dirty = true;
+    this.edits = (this.edits ?? 0) + 1;
     this.backup();
     this.setStatus("Unsaved changes");
     clearTimeout(this.timer);
@@ -208,21 +209,29 @@ class ReturnPage {
     if (this.saving) return this.saving;
     if (this.conflict || this.lockedReason()) return null;
     if (!manual && !this.dirty) return null;
-    this.saving = this.put(this.form.values()).finally(() => { this.saving = null; });
+    this.saving = this.put(this.form.values(), manual).finally(() => { this.saving = null; });
     return this.saving;
   }
 
-  async put(values) {
+  async put(values, manual = true) {
     this.setStatus("Saving…");
+    const edits = this.edits;
     const result = await call(session, "PUT", this.path, { body: { values }, ifMatch: this.etag ?? undefined });
     if (result.ok) {
       this.accept(result);
-      this.setStatus(`Draft saved at ${time()}`);
+      if (this.edits !== edits) {
+        // Typed on while the save was under way: those answers are still to save.
+        this.dirty = true;
+        this.backup();
+        this.timer = setTimeout(() => this.save({ manual: false }), AUTOSAVE_MS);
+      }
+      this.setStatus(`Draft saved at ${time()}${this.dirty ? "; newer changes not saved yet" : ""}`);
       this.form.setErrors({});
       this.messages.replaceChildren();
       return result;
     }
-    this.handleFailure(result, values, "Your answers were not saved");
+    // An autosave that fails shows why but never takes the focus from the field being typed in.
+    this.handleFailure(result, values, "Your answers were not saved", manual);
     return result;
   }
 
@@ -234,7 +243,7 @@ class ReturnPage {
     this.loadHistory();
   }
 
-  handleFailure(result, mine, title) {
+  handleFailure(result, mine, title, focus = true) {
     if (result.status === 401) {
       this.backup();
       this.setStatus("Signed out: your unsaved answers are kept in this tab.");
@@ -247,12 +256,12 @@ class ReturnPage {
     }
     this.backup();
     if (result.status === 422) {
-      this.showErrors(title, result.errors, result.warnings, result.detail);
+      this.showErrors(title, result.errors, result.warnings, result.detail, focus);
       this.setStatus("Not saved: some answers need correcting.");
       return;
     }
     this.setStatus("Not saved.");
-    this.messages.replaceChildren(errorSummary(title, [result.message]));
+    this.messages.replaceChildren(errorSummary(title, [result.message], { focus }));
     if (result.status === 409) this.reload();
   }
 
@@ -265,7 +274,7 @@ class ReturnPage {
     this.applyLock();
   }
 
-  showErrors(title, errors, warnings, detail) {
+  showErrors(title, errors, warnings, detail, focus = true) {
     this.form.setErrors(errors);
     const items = [];
     for (const field of fieldsOf(this.definition)) {
@@ -276,7 +285,7 @@ class ReturnPage {
       if (!this.fields.has(key)) for (const message of messages) items.push({ text: message });
     }
     if (items.length === 0 && detail) items.push({ text: detail });
-    this.messages.replaceChildren(errorSummary(title, items));
+    this.messages.replaceChildren(errorSummary(title, items, { focus }));
     if (warnings?.length) this.showWarnings(warnings);
   }
 
@@ -286,6 +295,9 @@ class ReturnPage {
     clearTimeout(this.timer);
     const theirs = current.values ?? {};
     const differing = fieldsOf(this.definition).filter((f) => !same(f, mine[f.id], theirs[f.id]));
+    // Against the version this tab read: an answer only they changed is theirs by default, any other is mine.
+    const base = this.doc.values ?? {};
+    const onlyTheirs = (f) => same(f, mine[f.id], base[f.id]) && !same(f, theirs[f.id], base[f.id]);
     const who = current.updatedBy === `service:${this.serviceId}` ? "someone using your service's access" : current.updatedBy === "nppn" ? "NPPN" : current.updatedBy;
     const rows = differing.map((field, i) => {
       const name = `keep-${i}`;
@@ -302,7 +314,7 @@ class ReturnPage {
             el("fieldset", { class: "govuk-fieldset" },
               el("legend", { class: "govuk-visually-hidden" }, `Which answer to keep for ${field.label}`),
               el("div", { class: "govuk-radios govuk-radios--small" },
-                choice("mine", "Keep mine", true), choice("theirs", "Keep the saved one", false))))),
+                choice("mine", "Keep mine", !onlyTheirs(field)), choice("theirs", "Keep the saved one", onlyTheirs(field)))))),
       };
     });
     const apply = button("Save with these answers", async () => {
@@ -326,7 +338,7 @@ class ReturnPage {
       el("h2", { class: "govuk-heading-m" }, "This return was changed while you were editing it"),
       el("p", { class: "govuk-body" },
         `${who} saved it on ${dayTime(current.updatedAt)} (revision ${current.revision}). Nothing has been lost: both versions are below. ` +
-        (differing.length ? `${differing.length} answer${differing.length === 1 ? " differs" : "s differ"}; choose which to keep for each, then save.` : "Your answers are the same as the saved ones; save to carry on.")),
+        (differing.length ? `${differing.length} answer${differing.length === 1 ? " differs" : "s differ"}: where only the saved version changed an answer, it is kept; elsewhere yours is. Change any choice, then save.` : "Your answers are the same as the saved ones; save to carry on.")),
       differing.length ? el("table", { class: "govuk-table pps-conflict__table" },
         el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, "Answers that differ"),
         el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
@@ -401,7 +413,7 @@ class ReturnPage {
     this.warningItems = null;
     this.warningArea.replaceChildren();
     this.render();
-    this.messages.replaceChildren(success("Return submitted",
+    this.messages.prepend(success("Return submitted",
       `Thank you. Your ${this.year} return was submitted on ${dayTime(result.body.submittedAt)}. NPPN will contact you if anything needs checking.`));
     this.messages.firstChild.focus?.();
     await this.loadHistory();

@@ -36,10 +36,13 @@ export function errorSummary(title, items, { focus = true } = {}) {
   return summary;
 }
 
+let banners = 0;
+
 export function banner(title, ...body) {
-  return el("div", { class: "govuk-notification-banner", role: "region", "aria-labelledby": "banner-title" },
+  const id = `banner-title-${++banners}`;
+  return el("div", { class: "govuk-notification-banner", role: "region", "aria-labelledby": id, tabindex: "-1" },
     el("div", { class: "govuk-notification-banner__header" },
-      el("h2", { class: "govuk-notification-banner__title", id: "banner-title" }, title)),
+      el("h2", { class: "govuk-notification-banner__title", id }, title)),
     el("div", { class: "govuk-notification-banner__content" }, body.map((b) => (typeof b === "string" ? el("p", { class: "govuk-body" }, b) : b))));
 }
 
