@@ -111,12 +111,18 @@ public sealed class BrowserPages : IAsyncDisposable
         Assert.True(violations.Count == 0, $"axe found {violations.Count} violation(s) on {what}:\n{string.Join("\n", violations)}");
     }
 
-    /// <summary>A full-page screenshot kept as a test artifact (tests/artifacts/browser/{name}.png).</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>
+    /// Screenshots kept as test artifacts in tests/artifacts/browser/: the full page ({name}.png), its first
+    /// screen ({name}-top.png) and, if given, the part the test is about ({name}-part.png), which stay
+    /// readable when the whole return makes the full page very tall.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name, ILocator? part = null)
     {
         var folder = RepoFiles.At("tests", "artifacts", "browser");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + "-top.png"), FullPage = true, Clip = new Clip { X = 0, Y = 0, Width = 1280, Height = 1600 } });
+        if (part is not null) await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(folder, name + "-part.png") });
     }
 
     public async ValueTask DisposeAsync()

@@ -92,7 +92,7 @@ public class ReturnFormTests
 
         var values = ExampleReturn.Full(2013, caseworkUsers: 400);
         await FillWithKeyboardAsync(page, values);
-        await ScreenshotAsync(page, "form-filled");
+        await ScreenshotAsync(page, "form-filled", page.Locator("section[aria-labelledby=section-F]"));
         await TabToAsync(page, "#submit-return");
         await page.Keyboard.PressAsync("Enter");
 
@@ -100,7 +100,7 @@ public class ReturnFormTests
         await page.Locator("#warnings").WaitForAsync();
         Assert.Contains("Casework service users", await page.Locator("#warnings").InnerTextAsync());
         await AssertAccessibleAsync(page, "the form asking to confirm a warning");
-        await ScreenshotAsync(page, "form-warning");
+        await ScreenshotAsync(page, "form-warning", page.Locator("#warnings"));
         Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.classList.contains('govuk-error-summary')"), "the summary takes the focus");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Enter"); // the summary's link to the checkbox
@@ -128,7 +128,7 @@ public class ReturnFormTests
         Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
         Assert.Equal(0, await page.Locator(".pps-revision img, .pps-last-year img").CountAsync());
         await AssertAccessibleAsync(page, "the submitted return");
-        await ScreenshotAsync(page, "form-submitted");
+        await ScreenshotAsync(page, "form-submitted", page.Locator(".pps-history"));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class ReturnFormTests
         Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.classList.contains('govuk-error-summary')"));
         Assert.Null(await pages.StoredAsync(7));
         await AssertAccessibleAsync(page, "the form with an error");
-        await ScreenshotAsync(page, "form-error");
+        await ScreenshotAsync(page, "form-error", page.Locator($"#{ControlId(UpperAge)}-group"));
 
         // The summary's link takes the keyboard to the field; correcting it saves.
         await page.Keyboard.PressAsync("Tab");
@@ -199,7 +199,7 @@ public class ReturnFormTests
         Assert.Equal(120m, between!.Values.Number(CaseworkUsers));
         Assert.Null(between.Values.Number(CoreBudget));
         await AssertAccessibleAsync(second, "the conflict");
-        await ScreenshotAsync(second, "form-conflict");
+        await ScreenshotAsync(second, "form-conflict", conflict);
 
         // Defaults: casework users only changed in the first tab → theirs; budget and comment → mine.
         await second.ClickAsync("#resolve-conflict");
