@@ -112,8 +112,6 @@ class ReturnPage {
 
   render() {
     const doc = this.doc;
-    const closes = doc.closesFor ?? this.window.closes;
-    const extended = Date.parse(closes) > Date.parse(this.window.closes);
     this.form = renderReturn(this.definition, doc.lastYear?.values, this.lastYearLabel);
     this.form.setValues(doc.values);
     this.messages = el("div", { class: "pps-messages" });
@@ -122,15 +120,8 @@ class ReturnPage {
     this.warningArea = el("div", {});
     this.historyArea = el("section", { class: "pps-history", "aria-labelledby": "history-title" });
 
-    const facts = el("dl", { class: "govuk-summary-list pps-facts" },
-      row("Service", `${doc.serviceName || "Service"} (service ${doc.serviceId})`),
-      row("Collection year", String(this.year)),
-      row("Status", statusText(doc.status)),
-      row("Closing date", extended
-        ? `${dayTime(closes)} — NPPN has given your service an extension (everyone else: ${dayTime(this.window.closes)})`
-        : dayTime(closes)),
-      doc.updatedAt ? row("Last saved", `${dayTime(doc.updatedAt)} (revision ${doc.revision})`) : null);
-
+    this.facts = el("div", {});
+    this.renderFacts();
     this.saveButton = button("Save draft", () => this.save({ manual: true }), { secondary: true, id: "save-draft" });
     this.submitButton = button("Check and submit", () => this.submit(), { id: "submit-return" });
     const signOut = el("button", { type: "button", class: "govuk-button govuk-button--secondary pps-sign-out" }, "Sign out");
@@ -141,18 +132,34 @@ class ReturnPage {
       this.warningArea,
       el("div", { class: "govuk-button-group" }, this.submitButton, this.saveButton));
     formNode.addEventListener("submit", (event) => event.preventDefault());
-    formNode.addEventListener("input", () => this.changed());
-    formNode.addEventListener("change", () => this.changed());
+    // Only the answers count as changes (not the warning confirmations below them).
+    const onEdit = (event) => { if (event.target.closest?.("[data-field]")) this.changed(); };
+    formNode.addEventListener("input", onEdit);
+    formNode.addEventListener("change", onEdit);
 
     this.target.replaceChildren(
       this.messages,
       el("div", { class: "pps-return-header" }, el("h2", { class: "govuk-heading-l" }, `Your ${this.year} return`), signOut),
-      facts,
+      this.facts,
       this.status,
       this.conflictArea,
       formNode,
       this.historyArea);
     this.applyLock();
+  }
+
+  renderFacts() {
+    const doc = this.doc;
+    const closes = doc.closesFor ?? this.window.closes;
+    const extended = Date.parse(closes) > Date.parse(this.window.closes);
+    this.facts.replaceChildren(el("dl", { class: "govuk-summary-list pps-facts" },
+      row("Service", `${doc.serviceName || "Service"} (service ${doc.serviceId})`),
+      row("Collection year", String(this.year)),
+      row("Status", statusText(doc.status)),
+      row("Closing date", extended
+        ? `${dayTime(closes)}: NPPN has given your service an extension (everyone else: ${dayTime(this.window.closes)})`
+        : dayTime(closes)),
+      doc.updatedAt ? row("Last saved", `${dayTime(doc.updatedAt)} (revision ${doc.revision})`) : null));
   }
 
   applyLock() {
@@ -209,7 +216,15 @@ class ReturnPage {
     if (this.saving) return this.saving;
     if (this.conflict || this.lockedReason()) return null;
     if (!manual && !this.dirty) return null;
-    this.saving = this.put(this.form.values(), manual).finally(() => { this.saving = null; });
+    const values = this.form.values();
+    if (this.etag && [...this.fields.values()].every((f) => same(f, values[f.id], this.doc.values?.[f.id]))) {
+      // Nothing differs from what is stored: no empty revision in the history.
+      this.dirty = false;
+      sessionStorage.removeItem(this.backupKey);
+      this.setStatus(manual ? `No changes to save (last saved ${dayTime(this.doc.updatedAt)})` : "");
+      return { ok: true, status: 200, body: this.doc, etag: this.etag };
+    }
+    this.saving = this.put(values, manual).finally(() => { this.saving = null; });
     return this.saving;
   }
 
@@ -240,6 +255,7 @@ class ReturnPage {
     this.etag = result.etag ?? result.body.eTag;
     this.dirty = false;
     sessionStorage.removeItem(this.backupKey);
+    this.renderFacts();
     this.loadHistory();
   }
 
@@ -298,7 +314,7 @@ class ReturnPage {
     // Against the version this tab read: an answer only they changed is theirs by default, any other is mine.
     const base = this.doc.values ?? {};
     const onlyTheirs = (f) => same(f, mine[f.id], base[f.id]) && !same(f, theirs[f.id], base[f.id]);
-    const who = current.updatedBy === `service:${this.serviceId}` ? "someone using your service's access" : current.updatedBy === "nppn" ? "NPPN" : current.updatedBy;
+    const who = current.updatedBy === `service:${this.serviceId}` ? "Someone using your service's access" : current.updatedBy === "nppn" ? "NPPN" : current.updatedBy;
     const rows = differing.map((field, i) => {
       const name = `keep-${i}`;
       const choice = (value, label, checked) => el("div", { class: "govuk-radios__item" },

@@ -12,6 +12,9 @@ export function statusText(status) {
 export function historyView(revisions, fields, { headingLevel = 2 } = {}) {
   const title = el(`h${headingLevel}`, { class: headingLevel === 2 ? "govuk-heading-l" : "govuk-heading-m", id: "history-title" }, "History of this return");
   if (!revisions.length) return [title, el("p", { class: "govuk-body" }, "Nothing has been saved yet.")];
+  // Changes in the order of the form (the definition's), unknown fields last.
+  const ids = [...fields.keys()];
+  const order = (id) => (ids.includes(id) ? ids.indexOf(id) : ids.length);
   const actions = { "save-draft": "Saved a draft", submit: "Submitted", reopen: "Reopened", amend: "Changed by NPPN" };
   const list = [...revisions].reverse().map((r) => el("div", { class: "pps-revision" },
     el(`h${headingLevel + 1}`, { class: "govuk-heading-s" }, `Revision ${r.revision}: ${actions[r.action] ?? r.action}`),
@@ -22,7 +25,7 @@ export function historyView(revisions, fields, { headingLevel = 2 } = {}) {
         el("caption", { class: "govuk-visually-hidden" }, `Changes in revision ${r.revision}`),
         el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
           ["Question", "From", "To"].map((h) => el("th", { class: "govuk-table__header", scope: "col" }, h)))),
-        el("tbody", { class: "govuk-table__body" }, r.changes.map((c) => {
+        el("tbody", { class: "govuk-table__body" }, [...r.changes].sort((a, b) => order(a.field) - order(b.field)).map((c) => {
           const field = fields.get(c.field);
           const shown = (v) => display(field, field?.type === "multichoice" && v ? v.split(";") : v) ?? el("span", { class: "pps-nodata" }, "not answered");
           return el("tr", { class: "govuk-table__row" },
