@@ -61,12 +61,13 @@ function dateInput(id, label, { hint, value } = {}) {
   };
 }
 
-/** A panel's own message slot: a problem (error summary with field links) or a success. */
-function outcome(slot, result, { title, done, fields = {} }) {
-  if (result.ok) {
-    slot.replaceChildren(success(done.title ?? "Done", ...(done.body ?? [])));
-    return true;
-  }
+/**
+ * Whether the call succeeded; if not, its problem in the panel's message slot (an error summary with links
+ * to the fields named). On success the caller re-renders the panel and then says what was done, so the
+ * message is never shown in a form about to be replaced.
+ */
+function outcome(slot, result, { title, fields = {} }) {
+  if (result.ok) return true;
   const items = [];
   for (const [key, messages] of Object.entries(result.errors)) {
     for (const message of messages) items.push(fields[key] ? { text: message, href: `#${fields[key]}` } : { text: message });
@@ -211,28 +212,37 @@ class Console {
     });
 
     const extra = [];
-    if (y && !y.closedAt && !y.publishedAt) {
+    const publish = async (year) => {
+      const published = await call(session, "POST", `years/${year}/recompute`);
+      await this.refreshYear();
+      this.renderYearBar();
+      await this.showYear();
+      const panelSlot = this.panels.window.querySelector(".pps-slot");
+      if (!published.ok) {
+        outcome(panelSlot, published, { title: "The figures were not published", done: {} });
+      } else if (published.body.status === "final") {
+        panelSlot.replaceChildren(success(`${year} closed and published`,
+          `Version ${published.body.version} is published from ${published.body.returns} returns; the public dashboard shows it now.`));
+      } else {
+        panelSlot.replaceChildren(success(`${year}: not published yet`,
+          `An extension is still running, so only a provisional set (version ${published.body.version}) was computed. The year closes and publishes when the last extension ends (the nightly run does it), or publish then from here.`));
+      }
+      panelSlot.firstChild?.focus?.();
+    };
+    if (y && y.state === "open") {
       const closeNow = button("Close the collection now and publish", async () => {
-        const now = new Date();
-        const moved = await call(session, "PUT", `years/${y.year}`, { body: { opens: y.opens < now.toISOString() ? y.opens : now.toISOString(), closes: now.toISOString(), nationalServiceCount: y.nationalServiceCount }, ifMatch: this.yearEtag });
+        const now = new Date().toISOString();
+        const moved = await call(session, "PUT", `years/${y.year}`, { body: { opens: y.opens, closes: now, nationalServiceCount: y.nationalServiceCount }, ifMatch: this.yearEtag });
         if (!outcome(slot, moved, { title: "The collection was not closed", done: {} })) return;
-        const published = await call(session, "POST", `years/${y.year}/recompute`);
-        await this.refreshYear();
-        this.renderYearBar();
-        await this.showYear();
-        const panelSlot = this.panels.window.querySelector(".pps-slot");
-        if (published.ok) {
-          panelSlot.replaceChildren(success(published.body.status === "final" ? `${y.year} closed and published` : `${y.year}: the window has closed`,
-            published.body.status === "final"
-              ? `Version ${published.body.version} is published from ${published.body.returns} returns; the public dashboard shows it now.`
-              : `An extension is still running, so a provisional set (version ${published.body.version}) was computed; the year publishes when the last extension ends.`));
-        } else {
-          outcome(panelSlot, published, { title: "The collection closed but the figures were not published", done: {} });
-        }
+        await publish(y.year);
       }, { warning: true, id: "close-now" });
       extra.push(el("h3", { class: "govuk-heading-m" }, "Close now"),
         el("p", { class: "govuk-body" }, "Moves the closing date to now, locks every return and publishes the final figures. Services with an extension can still return until it ends."),
         closeNow);
+    } else if (y && y.state === "closed") {
+      extra.push(el("h3", { class: "govuk-heading-m" }, "Publish"),
+        el("p", { class: "govuk-body" }, "The window has passed. Publishing locks every return and publishes the final figures (the nightly run does the same)."),
+        button("Publish the final figures", () => publish(y.year), { warning: true, id: "publish-final" }));
     }
     slot.className = "pps-slot";
     panel.replaceChildren(title, slot, summary ?? "", moveForm, ...extra);
@@ -478,7 +488,7 @@ class Console {
       : listed.body.length === 0 ? el("p", { class: "govuk-body" }, `Nothing has been computed for ${this.year} yet.`)
         : table(`Versions of ${this.year}`, ["Version", "Status", "Computed", "Returns", "Files", ""], listed.body.map((v) => {
           const look = button("Look at it", () => this.showVersion(v.version), { secondary: true });
-          look.setAttribute("aria-label", `Look at version ${v.version}`);
+          look.append(el("span", { class: "govuk-visually-hidden" }, ` (version ${v.version})`));
           look.classList.add("govuk-!-margin-bottom-0", "govuk-!-margin-right-2");
           const actions = [look];
           if (v.status === "final" && !v.current) {
@@ -490,7 +500,7 @@ class Console {
                 this.panels.publishing.querySelector(".pps-slot").replaceChildren(success(`Version ${v.version} is the published one again`));
               }
             }, { warning: true });
-            restore.setAttribute("aria-label", `Make version ${v.version} current`);
+            restore.append(el("span", { class: "govuk-visually-hidden" }, ` (version ${v.version})`));
             restore.classList.add("govuk-!-margin-bottom-0");
             actions.push(restore);
           }
