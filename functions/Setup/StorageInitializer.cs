@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pps.Core.Storage;
@@ -9,10 +10,13 @@ namespace Pps.Functions.Setup;
 /// Azure on first start, the devhost on an empty Azurite). Hosted services start in registration order, so
 /// anything registered after <see cref="StorageSetup.AddPpsStorage"/> finds the storage in place.
 /// </summary>
-public sealed class StorageInitializer(PpsStorage storage, ILogger<StorageInitializer> log) : IHostedService
+public sealed class StorageInitializer(IServiceProvider services, ILogger<StorageInitializer> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Resolved here, not in the constructor: the host builds its hosted services before it validates the
+        // options, and a missing storage setting should stop the app with the validation's message.
+        var storage = services.GetRequiredService<PpsStorage>();
         await storage.EnsureCreatedAsync(cancellationToken);
         log.LogInformation("Storage ready: tables {Prefix}*, containers {Uploads}, {Reports}, {Published}, {Reference}",
             storage.Options.TablePrefix, storage.Options.UploadsContainer, storage.Options.ReportsContainer,

@@ -56,15 +56,15 @@ public class DevHostHttpTests
 
         var put = await host.Client.PutAsJsonAsync("api/returns/2013/42", new { values = ExampleReturn.Full(2013) });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        var first = put.Headers.ETag!.Tag;
+        var first = ETag(put);
 
         var get = await host.Client.GetAsync("api/returns/2013/42");
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-        Assert.Equal(first, get.Headers.ETag!.Tag);
+        Assert.Equal(first, ETag(get));
 
         var second = await Send(host, HttpMethod.Put, "api/returns/2013/42", new { values = ExampleReturn.Full(2013, 401) }, first);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.NotEqual(first, second.Headers.ETag!.Tag);
+        Assert.NotEqual(first, ETag(second));
 
         var stale = await Send(host, HttpMethod.Put, "api/returns/2013/42", new { values = ExampleReturn.Full(2013, 402) }, first);
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
@@ -74,6 +74,8 @@ public class DevHostHttpTests
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
     }
+
+    private static string ETag(HttpResponseMessage response) => response.Headers.NonValidated["ETag"].ToString();
 
     private static Task<HttpResponseMessage> Send(DevHostFixture host, HttpMethod method, string path, object body, string ifMatch)
     {
@@ -96,7 +98,7 @@ public class DevHostHttpTests
         var index = await host.Client.GetAsync("data/index.json");
         Assert.Equal(HttpStatusCode.OK, index.StatusCode);
         Assert.Equal("application/json", index.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(PublishedPaths.PointerCacheControl, index.Headers.CacheControl?.ToString());
+        Assert.Equal(PublishedPaths.PointerCacheControl, index.Headers.NonValidated["Cache-Control"].ToString());
         Assert.Equal("nosniff", index.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Contains("default-src 'self'", index.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         var etag = index.Headers.ETag!;
@@ -108,7 +110,7 @@ public class DevHostHttpTests
         var figure = final.Files.First(f => f.Kind == "figure");
         var figureResponse = await host.Client.GetAsync("data/" + figure.Path);
         Assert.Equal(HttpStatusCode.OK, figureResponse.StatusCode);
-        Assert.Equal(PublishedPaths.ImmutableCacheControl, figureResponse.Headers.CacheControl?.ToString());
+        Assert.Equal(PublishedPaths.ImmutableCacheControl, figureResponse.Headers.NonValidated["Cache-Control"].ToString());
         Assert.Equal(figure.Bytes, (await figureResponse.Content.ReadAsByteArrayAsync()).Length);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("data/" + PublishedPaths.Manifest(2013, Manifest.Final))).StatusCode);
 
