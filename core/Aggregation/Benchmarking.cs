@@ -15,8 +15,10 @@ namespace Pps.Core.Aggregation;
 /// of the year, else from the service registry; no region, no regional comparison.</item>
 /// <item>Neighbours: the service's statistical neighbours (<see cref="AggregationInput.StatisticalNeighbours"/>)
 /// with a value, the service itself not among them; null when NPPN has loaded none for the service.</item>
-/// <item>Means and medians as <see cref="Descriptive"/> computes them, rounded to the measure's decimals
-/// (halves away from zero).</item>
+/// <item>Means, medians and quartiles (Excel PERCENTILE.INC at 0.25 and 0.75) as <see cref="Descriptive"/> computes
+/// them, rounded to the measure's decimals (halves away from zero).</item>
+/// <item>Rank: the service's place among the national values, 1 for the highest; equal values share the better place.</item>
+/// <item>Ratings: the service's self-assessment beside the national and regional shares (<see cref="Part1.ServiceRatings"/>).</item>
 /// </list>
 /// </summary>
 public static class Benchmarking
@@ -34,6 +36,7 @@ public static class Benchmarking
             .GroupBy(kv => regions[kv.Key]!)
             .ToDictionary(g => g.Key, g => Compare(g.Key, g.Select(kv => kv.Value), m.Decimals)));
 
+        var ratings = Part1.ServiceRatings.Compute(input, id => RegionOf(input, id));
         var result = new List<ServiceBenchmark>();
         foreach (var id in services)
         {
@@ -47,9 +50,15 @@ public static class Benchmarking
                     : regional[m].GetValueOrDefault(region) ?? new Comparison(region, 0, null, null);
                 var neighbourComparison = neighbours is null ? null
                     : Compare("statistical neighbours", neighbours.Where(n => n != id).Distinct().Where(values[m].ContainsKey).Select(n => values[m][n]), m.Decimals);
-                lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[m], regionComparison, neighbourComparison));
+                var rank = values[m].TryGetValue(id, out var exact) ? 1 + values[m].Values.Count(other => other > exact) : (int?)null;
+                lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[m], regionComparison, neighbourComparison, rank));
             }
-            result.Add(new ServiceBenchmark(id, ServiceRegistry.Find(id)?.Name ?? $"Service {id}", region, input.Year, lines));
+            var assessment = ratings.GetValueOrDefault(id);
+            result.Add(new ServiceBenchmark(id, ServiceRegistry.Find(id)?.Name ?? $"Service {id}", region, input.Year, lines)
+            {
+                Method = assessment.Ratings is null ? null : assessment.Method,
+                Ratings = assessment.Ratings ?? [],
+            });
         }
         return result;
     }
@@ -59,7 +68,9 @@ public static class Benchmarking
 
     private static Comparison Compare(string group, IEnumerable<decimal> values, int decimals)
     {
-        var s = Descriptive.Summarise(values);
-        return new Comparison(group, s.Count, Part2Context.Round(s.Mean, decimals), Part2Context.Round(s.Median, decimals));
+        var list = values.ToList();
+        var s = Descriptive.Summarise(list);
+        return new Comparison(group, s.Count, Part2Context.Round(s.Mean, decimals), Part2Context.Round(s.Median, decimals),
+            Part2Context.Round(Descriptive.Quantile(list, 0.25m), decimals), Part2Context.Round(Descriptive.Quantile(list, 0.75m), decimals));
     }
 }

@@ -43,21 +43,70 @@ public sealed record Column(string Id, string Label, string Unit);
 /// </summary>
 public sealed record Highlight(string Id, string Section, string FigureId, string Template, IReadOnlyDictionary<string, decimal> Values)
 {
+    private static readonly System.Text.RegularExpressions.Regex Counted = new(@"\{(\w+)\|([^|}]*)\|([^}]*)\}", System.Text.RegularExpressions.RegexOptions.Compiled);
+
     /// <summary>
-    /// The template with each {name} replaced by its value: whole numbers without decimals, and an amount in
-    /// pounds ("£{name}") with pence when it has any ("£14.10", not "£14.1").
+    /// The template with each value put in, as English:
+    /// <list type="bullet">
+    /// <item>"{name|one|many}" counts a noun phrase, verb included: 0 gives "no {one}", 1 gives "1 {one}", n gives
+    /// "n {many}" ("{count|service rates itself|services rate themselves}": "no service rates itself", "1 service
+    /// rates itself", "4 services rate themselves");</item>
+    /// <item>"{name}" is the number: whole numbers without decimals; "£{name}" an amount in pounds, with pence when
+    /// it has any ("£14.10", not "£14.1");</item>
+    /// <item>the first letter is a capital ("No service ...").</item>
+    /// </list>
     /// </summary>
-    public string Text => Values.Aggregate(Template, (text, kv) => text
-        .Replace("£{" + kv.Key + "}", "£" + Percent.FormatMoney(kv.Value), StringComparison.Ordinal)
-        .Replace("{" + kv.Key + "}", Percent.Format(kv.Value), StringComparison.Ordinal));
+    public string Text
+    {
+        get
+        {
+            var counted = Counted.Replace(Template, m => Values.TryGetValue(m.Groups[1].Value, out var n)
+                ? n == 0 ? $"no {m.Groups[2].Value}" : n == 1 ? $"1 {m.Groups[2].Value}" : $"{Percent.Format(n)} {m.Groups[3].Value}"
+                : m.Value);
+            var text = Values.Aggregate(counted, (text, kv) => text
+                .Replace("£{" + kv.Key + "}", "£" + Percent.FormatMoney(kv.Value), StringComparison.Ordinal)
+                .Replace("{" + kv.Key + "}", Percent.Format(kv.Value), StringComparison.Ordinal));
+            return text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+        }
+    }
 }
 
-/// <summary>One service's value of a measure, beside the national, regional and neighbours' figures.</summary>
-public sealed record BenchmarkLine(string MeasureId, string Title, string Unit, decimal? Value, Comparison National, Comparison? Regional, Comparison? Neighbours);
+/// <summary>
+/// One service's value of a measure, beside the national, regional and neighbours' figures.
+/// <paramref name="Rank"/>: the service's place among the services that gave the measure nationally, 1 for the
+/// highest value (equal values share the better place); null when the service did not give it.
+/// </summary>
+public sealed record BenchmarkLine(string MeasureId, string Title, string Unit, decimal? Value, Comparison National, Comparison? Regional, Comparison? Neighbours, int? Rank = null);
 
-public sealed record Comparison(string Group, int Returns, decimal? Mean, decimal? Median);
+/// <summary>A group's figures for a measure: N, mean, median and quartiles (Excel PERCENTILE.INC); null when N = 0.</summary>
+public sealed record Comparison(string Group, int Returns, decimal? Mean, decimal? Median, decimal? LowerQuartile = null, decimal? UpperQuartile = null);
 
-public sealed record ServiceBenchmark(int ServiceId, string ServiceName, string? Region, int Year, IReadOnlyList<BenchmarkLine> Lines);
+/// <summary>
+/// A service's benchmarking page: its Part 2 measures (<see cref="Lines"/>) and its self-assessment
+/// (<see cref="Ratings"/>, one per exemplification, with who completed it in <see cref="Method"/>).
+/// </summary>
+public sealed record ServiceBenchmark(int ServiceId, string ServiceName, string? Region, int Year, IReadOnlyList<BenchmarkLine> Lines)
+{
+    /// <summary>Who completed the self-assessment, as Chart 1 labels it ("Not stated" when blank); null without a self-assessment.</summary>
+    public string? Method { get; init; }
+    /// <summary>The 34 ratings with last year's and the national and regional shares; empty when the return rates none.</summary>
+    public IReadOnlyList<ServiceRating> Ratings { get; init; } = [];
+}
+
+/// <summary>
+/// One self-rating on a service's page. <paramref name="Rating"/> and <paramref name="Previous"/> are the option
+/// values (B, G, x, N; null when not rated or no return last year); <paramref name="Change"/> is Table C's mark
+/// (higher, lower, same; null when either year has no rating).
+/// </summary>
+public sealed record ServiceRating(
+    string Code, string Title, int Area, string? Rating, string? RatingLabel, string? Previous, string? PreviousLabel, string? Change,
+    RatingShares National, RatingShares? Regional);
+
+/// <summary>
+/// How a group of services rated one exemplification: N (services that rated it) and the whole-number share at
+/// each level and Best or Good (<see cref="Percent.Rounded"/>); shares are null when N = 0.
+/// </summary>
+public sealed record RatingShares(string Group, int Returns, int? PctBest, int? PctGood, int? PctNotCompleted, int? PctNonCompliant, int? PctBestOrGood);
 
 /// <summary>Everything the national recompute produces for one collection year.</summary>
 public sealed record NationalResult(int Year, IReadOnlyList<Figure> Figures, IReadOnlyList<Highlight> Highlights, IReadOnlyList<ServiceBenchmark> Benchmarks)

@@ -9,10 +9,16 @@ public static class NationalAggregator
         var part2 = AdditionalDataFigures.Compute(input);
         return new NationalResult(
             input.Year,
-            [.. part1.Figures, .. part2.Figures],
+            [.. part1.Figures.Concat(part2.Figures).Select(SayWhenEmpty)],
             [.. part1.Highlights, .. part2.Highlights],
             Benchmarking.Compute(input));
     }
+
+    /// <summary>A figure that rests on no returns says so plainly, first among its notes.</summary>
+    public static Figure SayWhenEmpty(Figure figure) => figure.Returns > 0 ? figure : figure with
+    {
+        Notes = [$"No returns for {figure.Year} gave this figure: it shows no data.", .. figure.Notes],
+    };
 }
 
 /// <summary>The figures and opening statements of one part of the report.</summary>

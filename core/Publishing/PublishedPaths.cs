@@ -19,6 +19,10 @@ public static class PublishedPaths
     public static string TableCsv(int year, string version, string figureId) => $"{VersionFolder(year, version)}/tables/{figureId}.csv";
     public static string ServiceJson(int year, string version, int serviceId) => $"{VersionFolder(year, version)}/services/{serviceId}.json";
     public static string Highlights(int year, string version) => $"{VersionFolder(year, version)}/highlights.json";
+    /// <summary>Appendix 1, the key to service numbers: key.json and key.csv.</summary>
+    public static string Key(int year, string version, string extension) => $"{VersionFolder(year, version)}/key.{extension}";
+    /// <summary>The printed report's statements beside the returns: reconciliation.json and reconciliation.csv.</summary>
+    public static string Reconciliation(int year, string version, string extension) => $"{VersionFolder(year, version)}/reconciliation.{extension}";
 
     /// <summary>Versioned files never change: a browser or CDN may keep them for a year.</summary>
     public const string ImmutableCacheControl = "public, max-age=31536000, immutable";

@@ -45,6 +45,22 @@ public static class PublishedSetBuilder
         var highlights = result.Highlights.Select(h => new { h.Id, h.Section, h.FigureId, h.Template, h.Values, h.Text }).ToList();
         files.Add(new PublishedFile(PublishedPaths.Highlights(year, version), JsonSerializer.SerializeToUtf8Bytes(highlights, Json),
             "application/json", "highlights", "highlights", $"Highlights of the {year} report", result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns)));
+
+        var key = ServiceKey.For(result);
+        var keyTable = key.AsTable();
+        files.Add(new PublishedFile(PublishedPaths.Key(year, version, "json"), JsonSerializer.SerializeToUtf8Bytes(key, Json),
+            "application/json", "key", keyTable.Id, keyTable.Title, keyTable.Returns));
+        files.Add(new PublishedFile(PublishedPaths.Key(year, version, "csv"), Csv(keyTable),
+            "text/csv; charset=utf-8", "table", keyTable.Id, keyTable.Title, keyTable.Returns));
+
+        if (PrintedReport.For(result) is { } reconciliation)
+        {
+            var table = reconciliation.AsTable();
+            files.Add(new PublishedFile(PublishedPaths.Reconciliation(year, version, "json"), JsonSerializer.SerializeToUtf8Bytes(reconciliation, Json),
+                "application/json", "reconciliation", table.Id, table.Title, table.Returns));
+            files.Add(new PublishedFile(PublishedPaths.Reconciliation(year, version, "csv"), Csv(table),
+                "text/csv; charset=utf-8", "table", table.Id, table.Title, table.Returns));
+        }
         return files;
     }
 

@@ -18,7 +18,7 @@ public class PublisherTests
 
         var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
 
-        Assert.Equal(6, manifest.Files.Count); // 2 figures x (JSON + CSV), 1 service, highlights
+        Assert.Equal(10, manifest.Files.Count); // 2 figures x (JSON + CSV), 1 service, highlights, key and (2013) reconciliation x (JSON + CSV)
         foreach (var file in manifest.Files)
         {
             var blob = storage.Published.GetBlobClient(file.Path);
@@ -119,7 +119,7 @@ public class PublisherTests
         }
         foreach (var file in manifest.Files.Where(f => f.ContentType == "application/json"))
         {
-            var schema = file.Kind switch { "figure" => "figure", "service" => "service", "highlights" => "highlights", _ => throw new InvalidOperationException(file.Kind) };
+            var schema = file.Kind switch { "figure" => "figure", "service" => "service", "highlights" => "highlights", "key" => "key", "reconciliation" => "reconciliation", _ => throw new InvalidOperationException(file.Kind) };
             AssertMatches(schema, (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content, file.Path);
         }
     }

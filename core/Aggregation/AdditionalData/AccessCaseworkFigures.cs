@@ -27,7 +27,7 @@ internal static class AccessCaseworkFigures
         var chart28 = c.Shares("chart-28", "Chart 28", "Response times to enquiries", "access", "bar", FieldIds.ResponseDays, cumulative: true);
         figures.Add(chart28);
         highlights.Add("access-response", "access", chart28,
-            "{within2}% of services respond to at least 90% of enquiries within 2 working days and {within3}% within 3 working days; {over5}% are not able to do so within 5 working days",
+            "{within2}% of participating services respond to at least 90% of enquiries within 2 working days and {within3}% within 3 working days; {over5}% are not able to do so within 5 working days",
             ("within2", Cumulative(chart28, "2")), ("within3", Cumulative(chart28, "3")), ("over5", Stat(chart28, "pct_more-than-5")));
 
         var chart29 = c.Shares("chart-29", "Chart 29", "Availability of information in community languages", "access", "pie", FieldIds.CommunityLanguages);
@@ -36,7 +36,7 @@ internal static class AccessCaseworkFigures
         var most = Stat(chart29, "pct_most-in-stock");
         var some = Stat(chart29, "pct_some-in-stock");
         highlights.Add("access-languages", "access", chart29,
-            "{any}% of participating PPS are able to offer information in other languages; {request}% can do this on request and {stock}% hold information in at least some community languages in stock",
+            "{any}% of participating services are able to offer information in other languages; {request}% can do this on request and {stock}% hold information in at least some community languages in stock",
             ("any", noLanguages is null ? null : 100 - noLanguages), ("request", Stat(chart29, "pct_on-request")),
             ("stock", most is null || some is null ? null : Percent.Rounded(CountOf(chart29, "most-in-stock") + CountOf(chart29, "some-in-stock"), chart29.Returns)));
 
@@ -45,7 +45,7 @@ internal static class AccessCaseworkFigures
         var chart30 = c.Shares("chart-30", "Chart 30", "Information published in range of formats", "access", "pie", FieldIds.Formats);
         figures.Add(chart30);
         highlights.Add("access-formats", "access", chart30,
-            "{request}% of PPS provide alternative formats on request, {course}% do so as a matter of course and {none}% have no provision for alternative formats",
+            "{request}% of participating services provide alternative formats on request, {course}% do so as a matter of course and {none}% have no provision for alternative formats",
             ("request", Stat(chart30, "pct_on-request")), ("course", Stat(chart30, "pct_matter-of-course")), ("none", Stat(chart30, "pct_no-provision")));
 
         figures.Add(c.Ticks("table-k", "Table K", "Formats used for publications", "access", FieldIds.FormatKinds));
@@ -113,7 +113,7 @@ internal static class AccessCaseworkFigures
             "Direct work with parents accounts for approximately {direct}% of employed PPS time, with {casework}% on individual casework and {policy}% contributing to policy and strategy groups",
             ("direct", direct), ("casework", Stat(chart31a, "pct_casework")), ("policy", Stat(chart31a, "pct_policy")));
         highlights.Add("casework-time-records", "casework", chart31a,
-            "{pct}% of respondents were able to use actual service time allocation records to provide this information",
+            "{pct}% of participating services use actual service time allocation records to provide this information",
             ("pct", Stat(chart31a, "pct_time_records")));
 
         List<Column> splitColumns = [new("service_id", "Service", "text"), .. FieldIds.TimeCategories.Select(id => new Column(id[(id.IndexOf('.') + 1)..], definition.Field(id).Label, "pct"))];
@@ -155,7 +155,7 @@ internal static class AccessCaseworkFigures
         var auto = Stat(chart36, "pct_automatically");
         var requested = Stat(chart36, "pct_if-requested");
         highlights.Add("casework-excluded-pupils", "casework", chart36,
-            "{pct}% of PPS offer a service to the families of excluded pupils either automatically ({auto}%) or if requested ({requested}%)",
+            "{pct}% of participating services offer a service to the families of excluded pupils either automatically ({auto}%) or if requested ({requested}%)",
             ("pct", Percent.Rounded(CountOf(chart36, "automatically") + CountOf(chart36, "if-requested"), chart36.Returns)), ("auto", auto), ("requested", requested));
 
         var reach = Reach(c);

@@ -49,24 +49,33 @@ internal sealed class Part2Context
 
     public static decimal? Round(decimal? value, int decimals) => value is null ? null : Percent.Round(value.Value, decimals);
 
-    /// <summary>The note naming where the reference figures a measure divides by come from (ReferenceRow.Source).</summary>
+    /// <summary>
+    /// The note naming where the reference figures a measure divides by come from (ReferenceRow.Source): the
+    /// sources of the rows the figure used, or, when it used none (no service gave the measure), of every row
+    /// loaded for the year that holds that reference figure. "No reference data" only when none is loaded: a
+    /// figure with no returns must not claim the reference data is missing.
+    /// </summary>
     public IReadOnlyList<string> SourceNotes(string? uses, IEnumerable<int> serviceIds, int year)
     {
         if (uses is null) return [];
-        var what = uses switch
+        var (what, figure) = uses switch
         {
-            "population" => "Population aged 0-19",
-            "sen" => "Pupils with SEN (School Action, School Action Plus and Statements)",
-            "fsm" => "Pupils eligible for and claiming free school meals",
-            _ => uses,
+            "population" => ("Population aged 0-19", (Func<ReferenceRow, long?>)(r => r.Population0To19)),
+            "sen" => ("Pupils with SEN (School Action, School Action Plus and Statements)", r => r.SenPupils),
+            "fsm" => ("Pupils eligible for and claiming free school meals", r => r.FsmPupils),
+            _ => throw new ArgumentOutOfRangeException(nameof(uses), uses, "A measure divides by population, sen or fsm."),
         };
-        var sources = serviceIds
-            .Select(id => Input.Reference.For(year, id)?.Source ?? "reference data loaded by NPPN (no source given)")
+        var loaded = Input.Reference.ForYear(year).Where(r => figure(r) is not null).ToList();
+        var used = serviceIds.Select(id => Input.Reference.For(year, id)).OfType<ReferenceRow>().Where(r => figure(r) is not null).ToList();
+        var sources = (used.Count > 0 ? used : loaded)
+            .Select(r => r.Source ?? "reference data loaded by NPPN (no source given)")
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var list = sources.Count == 0 ? "no reference data" : string.Join("; ", sources);
-        return [$"{what}: {list}, for {year}. Services without that reference figure for the year are left out (N drops)."];
+        var list = loaded.Count == 0
+            ? $"no reference data loaded for {year}"
+            : $"{string.Join("; ", sources)}, for {year} (loaded for {loaded.Count} services)";
+        return [$"{what}: {list}. Services without that reference figure for the year are left out (N drops)."];
     }
 
     public Figure Figure(string id, string reportRef, string title, string section, string kind, int returns,

@@ -47,7 +47,7 @@ internal static class StaffingFigures
         var chart20 = c.Change("chart-20", "Chart 20", "Changes in numbers of staff in post compared with last year (only changes over 2%)", "staffing", Measures.Fte);
         figures.Add(chart20);
         highlights.Add("staffing-fte-changes", "staffing", chart20,
-            "{down2} services experienced a decrease in staffing of more than 2% (with {down10} a decrease of over 10%); {up2} services report an increase of more than 2% ({up10} of these over 10%)",
+            "{down2|participating service reports|participating services report} a decrease in staffing of more than 2% (with {down10} a decrease of over 10%); {up2|participating service reports|participating services report} an increase of more than 2% ({up10} of these over 10%)",
             ("down2", Stat(chart20, "decrease_over_2")), ("down10", Stat(chart20, "decrease_over_10")),
             ("up2", Stat(chart20, "increase_over_2")), ("up10", Stat(chart20, "increase_over_10")));
 
@@ -56,14 +56,14 @@ internal static class StaffingFigures
         var chart22 = c.Ranked("chart-22", "Chart 22", "Volunteers acting as IPS actively working with the PPS at 1st September", "staffing", Measures.VolunteerIps, null,
             v => new Dictionary<string, decimal?>
             {
-                ["total"] = v.Sum(),
+                ["total"] = v.Count == 0 ? null : v.Sum(),
                 ["pct_none"] = Percent.Rounded(v.Count(x => x == 0), v.Count),
                 ["pct_one"] = Percent.Rounded(v.Count(x => x == 1), v.Count),
                 ["pct_10_or_more"] = Percent.Rounded(v.Count(x => x >= 10), v.Count),
             });
         figures.Add(chart22);
         highlights.Add("staffing-ips", "staffing", chart22,
-            "{none}% of participating PPS have no active volunteer IPS and a further {one}% have only one; {ten}% have 10 or more volunteer IPS",
+            "{none}% of participating services have no active volunteer IPS and a further {one}% have only one; {ten}% have 10 or more volunteer IPS",
             ("none", Stat(chart22, "pct_none")), ("one", Stat(chart22, "pct_one")), ("ten", Stat(chart22, "pct_10_or_more")));
 
         figures.Add(c.Ranked("chart-23", "Chart 23", "Volunteers actively working as IPS per 1,000 population [with minimum of 2 volunteers]", "staffing", Measures.IpsPer1000,
@@ -72,27 +72,27 @@ internal static class StaffingFigures
         var chart24 = c.Ranked("chart-24", "Chart 24", "Independent Parental Supporters newly trained between 1st September and 31st August", "staffing", Measures.IpsTrained, null,
             v => new Dictionary<string, decimal?>
             {
-                ["total"] = v.Sum(),
+                ["total"] = v.Count == 0 ? null : v.Sum(),
                 ["pct_none"] = Percent.Rounded(v.Count(x => x == 0), v.Count),
                 ["pct_1_to_5"] = Percent.Rounded(v.Count(x => x >= 1 && x <= 5), v.Count),
                 ["pct_10_or_more"] = Percent.Rounded(v.Count(x => x >= 10), v.Count),
             });
         figures.Add(chart24);
         highlights.Add("staffing-ips-trained", "staffing", chart24,
-            "{none}% of the {n} PPS that submitted data did not train new volunteer IPS in the last 12 months, {few}% trained between 1 and 5 volunteers and {ten}% trained 10 or more",
+            "{none}% of the {n} participating services that gave this figure train no new volunteer IPS in the year, {few}% train between 1 and 5 volunteers and {ten}% train 10 or more",
             ("none", Stat(chart24, "pct_none")), ("n", chart24.Returns), ("few", Stat(chart24, "pct_1_to_5")), ("ten", Stat(chart24, "pct_10_or_more")));
 
         var chart25 = c.Ranked("chart-25", "Chart 25", "Other active volunteers (not acting as IPS) on 1st September", "staffing", Measures.OtherVolunteers, null,
             v => new Dictionary<string, decimal?>
             {
-                ["total"] = v.Sum(),
-                ["count_any"] = v.Count(x => x > 0),
+                ["total"] = v.Count == 0 ? null : v.Sum(),
+                ["count_any"] = v.Count == 0 ? null : v.Count(x => x > 0),
                 ["pct_any"] = Percent.Rounded(v.Count(x => x > 0), v.Count),
-                ["count_one"] = v.Count(x => x == 1),
+                ["count_one"] = v.Count == 0 ? null : v.Count(x => x == 1),
             });
         figures.Add(chart25);
         highlights.Add("staffing-other-volunteers", "staffing", chart25,
-            "{total} volunteers carry out duties other than as an IPS; {pct}% of participating services use volunteers for other duties, {one} of them just 1 volunteer",
+            "{total} volunteers carry out duties other than as an IPS; {pct}% of participating services use volunteers for other duties, and {one|participating service uses|participating services use} just 1 such volunteer",
             ("total", Stat(chart25, "total")), ("pct", Stat(chart25, "pct_any")), ("one", Stat(chart25, "count_one")));
 
         figures.Add(c.Ranked("chart-26", "Chart 26", "Total full time equivalent staff and volunteers per 1,000 population (0-19)", "staffing", Measures.StaffAndVolunteersPer1000,
@@ -113,7 +113,7 @@ internal static class StaffingFigures
         var giving = c.Current.Where(r => FieldIds.StaffFte.Any(r.Values.Has)).ToList();
         var totals = FieldIds.StaffFte.Select(id => (Id: id, Values: giving.Select(r => r.Values.Number(id)).Where(v => v is not null).Select(v => v!.Value).ToList())).ToList();
         var all = totals.Sum(t => t.Values.Sum());
-        var stats = new Dictionary<string, decimal?> { ["total"] = all };
+        var stats = new Dictionary<string, decimal?> { ["total"] = giving.Count == 0 ? null : all };
         var rows = new List<IReadOnlyList<object?>>();
         foreach (var (id, values) in totals)
         {
@@ -145,9 +145,10 @@ internal static class StaffingFigures
             rows.Select(x => (IReadOnlyList<object?>)[x.ServiceId, x.Fte, x.Ips, x.Other]).ToList(),
             new Dictionary<string, decimal?>
             {
-                ["total_paid_fte"] = paid,
-                ["total_volunteer_ips"] = ips,
-                ["total_other_volunteers"] = other,
+                // A total of nothing is no data, as in Tables F-I: null when no service gave all three.
+                ["total_paid_fte"] = rows.Count == 0 ? null : paid,
+                ["total_volunteer_ips"] = rows.Count == 0 ? null : ips,
+                ["total_other_volunteers"] = rows.Count == 0 ? null : other,
                 ["pct_paid"] = Share(paid),
                 ["pct_ips"] = Share(ips),
                 ["pct_other_volunteers"] = Share(other),

@@ -29,17 +29,24 @@ internal static class TypeAndBudgetFigures
             var n = c.ReturnsIn(year).Count(HasAdditionalData);
             var national = c.Input.NationalServiceCount(year);
             byYear[year] = n;
-            rows.Add([year, n, national, Percent.Rounded(n, national)]);
+            // One rule with Table A: a year with no returns giving additional data shows no data, never 0 or 0%.
+            rows.Add([year, n == 0 ? null : n, national, n == 0 ? null : Percent.Rounded(n, national)]);
         }
         var nationalNow = c.Input.NationalServiceCount(c.Year);
         var figure = c.Figure("table-b", "Table B", "Services contributing to the additional data collection", "participation", "table", byYear[c.Year],
             [new("year", "Year", "year"), new("returns", "No of PPS participating", "count"), new("national", "Services nationally", "count"), new("pct", "Percentage of PPS nationally", "pct")],
             rows,
-            new Dictionary<string, decimal?> { ["returns"] = byYear[c.Year], ["national"] = nationalNow, ["pct"] = Percent.Rounded(byYear[c.Year], nationalNow) },
-            ["A return counts when it gives any figure outside the self-assessment (section A).", "Percentage of the services existing nationally that year, rounded to the nearest whole number."],
+            new Dictionary<string, decimal?>
+            {
+                ["returns"] = byYear[c.Year] == 0 ? null : byYear[c.Year],
+                ["national"] = nationalNow,
+                ["pct"] = byYear[c.Year] == 0 ? null : Percent.Rounded(byYear[c.Year], nationalNow),
+            },
+            ["A return counts when it gives any figure outside the self-assessment (section A).", "Percentage of the services existing nationally that year, rounded to the nearest whole number.",
+             "A year for which no returns with additional data are held shows no data rather than 0."],
             c.FiveYears, byYear);
         highlights.Add("participation-additional-data", "participation", figure,
-            "{returns} services ({pct}% of services nationally) contributed to the additional data collection",
+            "{returns} services ({pct}% of services nationally) take part in the additional data collection",
             ("returns", Stat(figure, "returns")), ("pct", Stat(figure, "pct")));
         return figure;
     }
@@ -72,7 +79,7 @@ internal static class TypeAndBudgetFigures
             "This year {in_house}% of participating services are in-house, {out_sourced}% out-sourced and {mixed}% mixed",
             ("in_house", Stat(chart5, "pct_in-house")), ("out_sourced", Stat(chart5, "pct_out-sourced")), ("mixed", Stat(chart5, "pct_mixed")));
         highlights.Add("type-changes", "type", tableD,
-            "{changed} of {n} services report a change of type in the last 12 months",
+            "{changed} of the {n} participating services that answered report a change of type in the last 12 months",
             ("changed", tableD.Returns - tableD.Rows.Where(r => (string?)r[0] == "none").Sum(r => (int)r[2]!)), ("n", tableD.Returns));
         highlights.Add("type-age-range", "type", chart6,
             "{cover}% of participating services cover the 0-19 age range, with {to25}% extending the range up to 25",
@@ -91,7 +98,7 @@ internal static class TypeAndBudgetFigures
         var chart7 = Chart7(c);
         figures.Add(chart7);
         highlights.Add("budget-other-budgets", "budget", chart7,
-            "{n} services ({pct}% of those that answered) manage other budgets: {one} manage 1, {two} manage 2 and {three} manage 3 or more",
+            "{n|participating service manages|participating services manage} other budgets ({pct}% of those that answered): {one|service manages|services manage} 1, {two|service manages|services manage} 2 and {three|service manages|services manage} 3 or more",
             ("n", Stat(chart7, "count_manage_other")), ("pct", Stat(chart7, "pct_manage_other")),
             ("one", Stat(chart7, "count_1")), ("two", Stat(chart7, "count_2")), ("three", Stat(chart7, "count_3_or_more")));
 
@@ -105,7 +112,7 @@ internal static class TypeAndBudgetFigures
         var chart9 = c.Change("chart-9", "Chart 9", "Changes in service budget compared with last year (only changes over 2%)", "budget", Measures.Budget);
         figures.Add(chart9);
         highlights.Add("budget-changes", "budget", chart9,
-            "{down2} services report a budget decrease of more than 2% (with {down10} reporting a decrease of more than 10%); {up2} services report an increase of more than 2% (with {up10} of these more than 10%)",
+            "{down2|participating service reports|participating services report} a budget decrease of more than 2% (with {down10} reporting a decrease of more than 10%); {up2|participating service reports|participating services report} an increase of more than 2% (with {up10} of these more than 10%)",
             ("down2", Stat(chart9, "decrease_over_2")), ("down10", Stat(chart9, "decrease_over_10")),
             ("up2", Stat(chart9, "increase_over_2")), ("up10", Stat(chart9, "increase_over_10")));
 

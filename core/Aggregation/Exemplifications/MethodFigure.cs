@@ -13,6 +13,9 @@ internal static class MethodFigure
         [NotStated] = "Not stated",
     };
 
+    /// <summary>Chart 1's label for a completion method; "Not stated" for none.</summary>
+    public static string LabelOf(string? method) => Labels[method ?? NotStated];
+
     public static Figure Build(AggregationInput input, SelfAssessments data)
     {
         var returns = data.In(input.Year);
@@ -48,8 +51,8 @@ internal static class MethodFigure
             Notes =
             [
                 "Percentages are of all returns that include a self-assessment.",
-                "Not stated: the method is blank or not one of the three offered.",
-                "pct_with_mg_or_la: returns completed with the management/steering group or the local authority officer (not-stated returns are in neither).",
+                "Not stated: the method is blank or not one of the three offered (in the 2013 data, also where the printed report's cell is cut off).",
+                "pct_with_mg_or_la: returns completed with the management/steering group or the local authority officer. Not-stated returns are in neither, so when there are any it is a lower bound: at least this share.",
             ],
         };
     }

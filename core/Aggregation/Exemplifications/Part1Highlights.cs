@@ -12,7 +12,9 @@ internal static class Part1Highlights
 {
     /// <param name="FigureId">The figure the statement is about.</param>
     /// <param name="SourceId">The figure its values are read from, when not <paramref name="FigureId"/>.</param>
-    private sealed record Spec(string Id, string Section, string FigureId, string Template, IReadOnlyList<(string Name, string Row, string Column)> Cells, string? SourceId = null);
+    /// <param name="LowerBoundUnless">A cell that, when above 0, makes the value a lower bound: the statement then says "at least".</param>
+    private sealed record Spec(string Id, string Section, string FigureId, string Template, IReadOnlyList<(string Name, string Row, string Column)> Cells, string? SourceId = null,
+        (string Name, string Row, string Column)? LowerBoundUnless = null);
 
     public static IReadOnlyList<Highlight> Build(AggregationInput input, IReadOnlyList<Figure> figures, SelfAssessments data)
     {
@@ -27,28 +29,30 @@ internal static class Part1Highlights
         var y = year.ToString(CultureInfo.InvariantCulture);
         const string ex = Part1Cells.Exemplifications;
         yield return new("returned-self-assessment", Part1Cells.Participation, ExemplificationFigures.TableA,
-            "{returns} services ({pct}% of services nationally) returned the self-assessment",
+            "{returns} services ({pct}% of services nationally) take part in the self-assessment",
             [("returns", y, "returns"), ("pct", y, "pct_national")]);
+        // Where a return's method is not stated (blank, or cut off in the source) it may have been completed with
+        // the group or the officer too: the share is then a lower bound and the statement says "at least".
         yield return new("method-with-mg-or-la", ex, ExemplificationFigures.Chart1,
-            "{pct}% of returns were completed with the management or steering group or the local authority officer",
-            [("pct", "", "stat:pct_with_mg_or_la")]);
-        yield return Headline("comply-with-all", "{pct}% of participating services rated themselves as complying with all the exemplifications");
-        yield return Headline("best-or-good-on-all", "{pct}% of participating services rated themselves as achieving Best or Good Practice standards on every exemplification");
-        yield return Headline("minimum-on-32-of-34", "{pct}% of services rated themselves as meeting at least the minimum standard on at least 32/34 exemplifications");
+            "{pct}% of participating services complete the self-assessment with the management or steering group or the local authority officer",
+            [("pct", "", "stat:pct_with_mg_or_la")], LowerBoundUnless: ("not_stated", MethodFigure.NotStated, "returns"));
+        yield return Headline("comply-with-all", "{pct}% of participating services rate themselves as complying with all the exemplifications");
+        yield return Headline("best-or-good-on-all", "{pct}% of participating services rate themselves as achieving Best or Good Practice standards on every exemplification");
+        yield return Headline("minimum-on-32-of-34", "{pct}% of participating services rate themselves as meeting at least the minimum standard on at least 32 of the 34 exemplifications");
         yield return new("non-compliant-on-exactly-1", ex, ExemplificationFigures.Chart2,
-            "{pct}% of services rate themselves as Non-compliant on exactly 1 exemplification", [("pct", "1", "pct_" + y)]);
+            "{pct}% of participating services rate themselves as Non-compliant on exactly 1 exemplification", [("pct", "1", "pct_" + y)]);
         yield return new("non-compliant-on-5-or-more", ex, ExemplificationFigures.Chart2,
-            "{pct}% of services rate themselves as Non-compliant on 5 or more of the exemplifications", [("pct", "5+", "pct_" + y)]);
+            "{pct}% of participating services rate themselves as Non-compliant on 5 or more of the exemplifications", [("pct", "5+", "pct_" + y)]);
         foreach (var area in Exemplifications.Areas)
         {
             yield return new($"area-{area.Number}-non-compliant-on-2-or-more", ex, ExemplificationFigures.Chart3,
-                "{pct}% of services rated themselves as Non-compliant on at least two of the exemplifications concerning " + area.Title,
+                "{pct}% of participating services rate themselves as Non-compliant on at least two of the exemplifications concerning " + area.Title,
                 [("pct", area.Number.ToString(CultureInfo.InvariantCulture), "pct_" + y)]);
         }
         foreach (var e in Exemplifications.All)
         {
             yield return new($"ex-{e.Code}", ex, LevelFigures.SingleId(e.Code),
-                $"{{pct_best_or_good}}% of participating services rate themselves as achieving Best or Good Practice on {e.Code} {e.Title}; {{count_non_compliant}} ({{pct_non_compliant}}%) rate themselves as Non-compliant",
+                $"{{pct_best_or_good}}% of participating services rate themselves as achieving Best or Good Practice on {e.Code} {e.Title}; {{count_non_compliant|participating service rates itself|participating services rate themselves}} as Non-compliant ({{pct_non_compliant}}%)",
                 [("pct_best_or_good", e.Code, "pct_best_or_good"), ("count_non_compliant", e.Code, "count_non_compliant"), ("pct_non_compliant", e.Code, "pct_non_compliant")],
                 ExemplificationFigures.Chart4);
         }
@@ -65,7 +69,14 @@ internal static class Part1Highlights
             if (FigureCells.Read(source, row, column) is not { } cell) return null;
             values[name] = Convert.ToDecimal(cell, CultureInfo.InvariantCulture);
         }
-        return new Highlight(spec.Id, spec.Section, spec.FigureId, spec.Template, values);
+        var template = spec.Template;
+        if (spec.LowerBoundUnless is { } bound && FigureCells.Read(source, bound.Row, bound.Column) is { } unknown
+            && Convert.ToDecimal(unknown, CultureInfo.InvariantCulture) > 0)
+        {
+            values[bound.Name] = Convert.ToDecimal(unknown, CultureInfo.InvariantCulture);
+            template = "At least " + template + " ({" + bound.Name + "|return does|returns do} not say who completed it)";
+        }
+        return new Highlight(spec.Id, spec.Section, spec.FigureId, template, values);
     }
 
     private static Highlight? IpsWithoutSupervision(int year, SelfAssessments data)
@@ -74,7 +85,7 @@ internal static class Part1Highlights
         if (returns.Count == 0) return null;
         var count = returns.Count(a => a.Rating("1a") is { } access && RatingLevels.IsBestOrGood(access) && a.Rating("1b") == RatingLevel.NonCompliant);
         return new Highlight("ex-1a-1b-ips-without-supervision", Part1Cells.Exemplifications, ExemplificationFigures.TableC,
-            "{count} services report that their access to IPS reaches Best or Good Practice standards but that their monitoring and supervision arrangements are Non-compliant",
+            "{count|participating service rates|participating services rate} access to IPS at Best or Good Practice but the monitoring and supervision of IPS as Non-compliant",
             new Dictionary<string, decimal> { ["count"] = count });
     }
 }

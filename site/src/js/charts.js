@@ -71,9 +71,11 @@ export function chartConfig(figure) {
       if (columns.length === 0) columns = numericColumns(figure, (c) => c.unit === "count");
       if (columns.length === 0) return null;
       const horizontal = labels.some((l) => l.length > 20) || labels.length > 8;
+      // Rows that are rating levels keep the levels' colours (Best green ... Non-compliant red) in every year.
+      const levels = figure.columns[0]?.id === "level" ? figure.rows.map((r) => LEVEL_COLOURS[r[0]] ?? PALETTE[0]) : null;
       return {
         type: "bar",
-        data: { labels, datasets: columns.map((c, n) => dataset(c, n)) },
+        data: { labels, datasets: columns.map((c, n) => dataset(c, n, levels && columns.length === 1 ? { backgroundColor: levels, borderColor: levels } : {})) },
         options: {
           indexAxis: horizontal ? "y" : "x",
           scales: { [horizontal ? "x" : "y"]: scaleFor(unitOf(columns)) },

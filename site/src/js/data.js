@@ -1,12 +1,12 @@
 // The only reader of published data: data/index.json → the year's manifest → the files it lists.
-// Paths come from the index and the manifest, never built here. A path is a blob name in the published
-// container, whose root the static website serves at the site root; the local copy of a set without the
-// data/ prefix in its blob names is read under data/ too.
+// Paths come from the index and the manifest, never built here: they are relative to the folder of
+// index.json (the publisher's prefix, data/, which the static website and the local host serve beside the
+// site), so every URL is data/ + the path as published. Relative URLs: the same files work at any root.
 const PREFIX = "data/";
 const cache = new Map();
 
 export function url(path) {
-  return path.startsWith(PREFIX) ? path : PREFIX + path;
+  return PREFIX + path;
 }
 
 export function getJson(path) {

@@ -38,9 +38,21 @@ export function heading(figure) {
   return `${ref}${title}`;
 }
 
+/**
+ * The columns a reader sees: the machine id of a row is hidden behind its label, and a column with no data in
+ * any row (another year's, when only this year is held) is left out here; the CSV and JSON keep every column.
+ */
 function visibleColumns(figure) {
   const hasLabel = figure.columns.some((c) => c.id === "label");
-  return figure.columns.map((c, i) => ({ c, i })).filter(({ c, i }) => !(hasLabel && i === 0 && ID_COLUMNS.has(c.id)));
+  const empty = (i) => figure.rows.length > 0 && figure.rows.every((row) => row[i] === null || row[i] === undefined);
+  return figure.columns.map((c, i) => ({ c, i }))
+    .filter(({ c, i }) => !(hasLabel && i === 0 && ID_COLUMNS.has(c.id)))
+    .filter(({ i }, n) => n === 0 || !empty(i));
+}
+
+/** Whether some columns were left out for having no data. */
+function hidesEmptyColumns(figure) {
+  return visibleColumns(figure).length < figure.columns.length - (figure.columns.some((c) => c.id === "label") && ID_COLUMNS.has(figure.columns[0].id) ? 1 : 0);
 }
 
 export function dataTable(figure, caption) {
@@ -59,7 +71,9 @@ export function dataTable(figure, caption) {
         class: `${n === 0 ? "govuk-table__header" : "govuk-table__cell"}${c.unit !== "text" && c.unit !== "year" ? " govuk-table__cell--numeric" : ""}`,
       }, cellNode(row[i], c.unit)))))));
   // A scrolling region must be reachable by keyboard: it is focusable and named by the table's caption.
-  return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": caption }, table);
+  return el("div", {},
+    el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": caption }, table),
+    hidesEmptyColumns(figure) ? el("p", { class: "govuk-body-s pps-figure__meta" }, "Columns with no data in any row (years for which no returns are held) are left out of this table; the CSV and JSON have every column.") : null);
 }
 
 function returnsLine(figure) {
@@ -69,12 +83,16 @@ function returnsLine(figure) {
   return el("p", { class: "govuk-body pps-figure__meta" }, `N = ${figure.returns} (${pluralise(figure.returns, "return", "returns")} in ${figure.year})`);
 }
 
+function statisticLabel(key) {
+  return key.replace(/^pct_/, "% ").replace(/^count_/, "number ").replace(/_pct_/g, " % ").replaceAll("_", " ");
+}
+
 function statistics(figure) {
   const entries = Object.entries(figure.statistics ?? {}).filter(([, v]) => v !== null && v !== undefined);
   if (entries.length === 0) return null;
-  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border pps-notes" }, entries.map(([k, v]) =>
+  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border pps-notes pps-statistics", "aria-label": "Summary values of the figure" }, entries.map(([k, v]) =>
     el("div", { class: "govuk-summary-list__row" },
-      el("dt", { class: "govuk-summary-list__key" }, k.replaceAll("_", " ")),
+      el("dt", { class: "govuk-summary-list__key" }, statisticLabel(k)),
       el("dd", { class: "govuk-summary-list__value" }, String(v)))));
 }
 
@@ -101,27 +119,48 @@ function describe(figure, config) {
  * Renders a figure; returns the element and a function that draws its chart (null when it has none).
  * options.downloads: show links; options.headingLevel: "h3" by default; options.print: charts for paper.
  */
+const LONG_TABLE = 20;
+
+function lazyTable(figure, caption) {
+  const details = el("details", { class: "govuk-details", "data-table-for": figure.id },
+    el("summary", { class: "govuk-details__summary" },
+      el("span", { class: "govuk-details__summary-text" }, `Data table: ${figure.rows.length} rows`)),
+    el("div", { class: "govuk-details__text" }));
+  details.addEventListener("toggle", () => {
+    const body = details.querySelector(".govuk-details__text");
+    if (details.open && body.childElementCount === 0) body.append(dataTable(figure, caption));
+  });
+  return details;
+}
+
 export function renderFigure(item, options = {}) {
   const { figure } = item;
   const config = chartConfig(figure);
   const level = options.headingLevel ?? "h3";
   const title = heading(figure);
   const longTable = figure.rows.length > 25;
-  const section = el("section", { class: `pps-figure${longTable ? " pps-figure--long" : ""}`, id: figureAnchor(figure), "data-figure": figure.id, "aria-labelledby": `${figureAnchor(figure)}-title` },
+  // The heading, N, statement and chart stay together on paper; a long table may run on.
+  const head = el("div", { class: "pps-figure__head" },
     el(level, { class: "govuk-heading-m", id: `${figureAnchor(figure)}-title` }, title),
-    returnsLine(figure));
+    returnsLine(figure),
+    options.statement ? el("p", { class: "govuk-body pps-statement" }, options.statement) : null);
+  const section = el("section", { class: `pps-figure${longTable ? " pps-figure--long" : ""}`, id: figureAnchor(figure), "data-figure": figure.id, "aria-labelledby": `${figureAnchor(figure)}-title` }, head);
   let drawChart = null;
-  const table = dataTable(figure, `${title} (N = ${figure.returns})`);
+  const caption = `${title} (N = ${figure.returns})`;
+  // On the dashboard a long table (over LONG_TABLE rows) is one click away, built when opened, so that the page
+  // loads fast; the report always prints it in full.
+  const table = options.lazyLongTables && figure.rows.length > LONG_TABLE ? lazyTable(figure, caption) : dataTable(figure, caption);
   if (config) {
     const canvas = el("canvas", { role: "img", "aria-label": describe(figure, config) }, `${describe(figure, config)}`);
     const box = el("div", { class: `pps-chart ${tallness(figure, config)}`, "data-chart": figure.id }, canvas);
-    const narrow = figure.columns.length <= 6 && figure.rows.length <= 12 && !box.className.includes("tall");
+    const narrow = visibleColumns(figure).length <= 6 && figure.rows.length <= 12 && !box.className.includes("tall");
     if (narrow) {
-      section.append(el("div", { class: "govuk-grid-row" },
+      head.append(el("div", { class: "govuk-grid-row" },
         el("div", { class: "govuk-grid-column-one-half" }, box),
         el("div", { class: "govuk-grid-column-one-half" }, table)));
     } else {
-      section.append(box, table);
+      head.append(box);
+      section.append(table);
     }
     drawChart = () => {
       draw(canvas, config, { devicePixelRatio: options.print ? 2 : undefined });

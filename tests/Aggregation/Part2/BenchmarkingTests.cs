@@ -11,6 +11,9 @@ public class BenchmarkingTests
     // National (N = 4): mean (100 + 200 + 600 + 50) / 4 = 237.5k; median of 50, 100, 200, 600 = (100 + 200) / 2 = 150k.
     // London (N = 3): mean 900 / 3 = 300k; median 200k. North East (N = 1: service 5 gave no budget): 50k, 50k.
     // Service 1's neighbours: 2, 4, 5 and itself (ignored) -> values 200k and 50k (5 has none): N = 2, mean = median = 125k.
+    // Quartiles (PERCENTILE.INC, h = (N - 1)p): national 50, 100, 200, 600: Q1 h = 0.75 -> 50 + 0.75 × 50 = 87.5k,
+    // Q3 h = 2.25 -> 200 + 0.25 × 400 = 300k. London 100, 200, 600: h = 0.5 -> 150k, h = 1.5 -> 400k.
+    // Neighbours 50, 200: h = 0.25 -> 87.5k, h = 0.75 -> 162.5k. Rank of service 1's 100k: 200k and 600k are higher -> 3.
     private static AggregationInput Example() => Input(2013,
         [
             Return(1, 2013, Budget(100_000), Users(100)),
@@ -39,12 +42,13 @@ public class BenchmarkingTests
         Assert.Equal(2013, one.Year);
         var budget = one.Lines.Single(l => l.MeasureId == "budget");
         Assert.Equal(100_000m, budget.Value);
-        Assert.Equal(new Comparison("national", 4, 237_500m, 150_000m), budget.National);
-        Assert.Equal(new Comparison("London", 3, 300_000m, 200_000m), budget.Regional);
-        Assert.Equal(new Comparison("statistical neighbours", 2, 125_000m, 125_000m), budget.Neighbours);
+        Assert.Equal(3, budget.Rank);
+        Assert.Equal(new Comparison("national", 4, 237_500m, 150_000m, 87_500m, 300_000m), budget.National);
+        Assert.Equal(new Comparison("London", 3, 300_000m, 200_000m, 150_000m, 400_000m), budget.Regional);
+        Assert.Equal(new Comparison("statistical neighbours", 2, 125_000m, 125_000m, 87_500m, 162_500m), budget.Neighbours);
 
         var four = benchmarks.Single(b => b.ServiceId == 4).Lines.Single(l => l.MeasureId == "budget");
-        Assert.Equal(new Comparison("North East", 1, 50_000m, 50_000m), four.Regional);
+        Assert.Equal(new Comparison("North East", 1, 50_000m, 50_000m, 50_000m, 50_000m), four.Regional);
         Assert.Null(four.Neighbours);
     }
 
@@ -54,12 +58,14 @@ public class BenchmarkingTests
         var five = Benchmarking.Compute(Example()).Single(b => b.ServiceId == 5);
         var budget = five.Lines.Single(l => l.MeasureId == "budget");
         Assert.Null(budget.Value);
+        Assert.Null(budget.Rank);
         Assert.Equal(4, budget.National.Returns);
         // Users: 100, 300, 50, 80 nationally -> mean 132.5, median (80 + 100) / 2 = 90; North East 50 and 80 -> 65.
+        // Quartiles of 50, 80, 100, 300: 50 + 0.75 × 30 = 72.5 and 100 + 0.25 × 200 = 150; of 50, 80: 57.5 and 72.5.
         var users = five.Lines.Single(l => l.MeasureId == "casework_users");
         Assert.Equal(80m, users.Value);
-        Assert.Equal(new Comparison("national", 4, 132.5m, 90m), users.National);
-        Assert.Equal(new Comparison("North East", 2, 65m, 65m), users.Regional);
+        Assert.Equal(new Comparison("national", 4, 132.5m, 90m, 72.5m, 150m), users.National);
+        Assert.Equal(new Comparison("North East", 2, 65m, 65m, 57.5m, 72.5m), users.Regional);
     }
 
     [Fact]
@@ -67,10 +73,11 @@ public class BenchmarkingTests
     {
         // Budget per head: 1: 100k / 100k = £1; 2: 200k / 100k = £2; 3: 600k / 200k = £3; 4: 50k / 50k = £1; 5: no population.
         // London mean (1 + 2 + 3) / 3 = 2, median 2; national mean 7 / 4 = 1.75, median (1 + 2) / 2 = 1.5.
+        // Quartiles: national 1, 1, 2, 3 -> 1 and 2 + 0.25 × 1 = 2.25; London 1, 2, 3 -> 1.5 and 2.5.
         var line = Benchmarking.Compute(Example()).Single(b => b.ServiceId == 2).Lines.Single(l => l.MeasureId == "budget_per_head");
         Assert.Equal(2m, line.Value);
-        Assert.Equal(new Comparison("national", 4, 1.75m, 1.5m), line.National);
-        Assert.Equal(new Comparison("London", 3, 2m, 2m), line.Regional);
+        Assert.Equal(new Comparison("national", 4, 1.75m, 1.5m, 1m, 2.25m), line.National);
+        Assert.Equal(new Comparison("London", 3, 2m, 2m, 1.5m, 2.5m), line.Regional);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Pps.Tests.Aggregation.Part2;
 public class HighlightGapTests
 {
     [Fact]
-    public void Without_any_additional_data_only_the_participation_statement_is_made()
+    public void Without_any_additional_data_no_statement_is_made_not_even_participation()
     {
         var ratingsOnly = new ReturnValues([KeyValuePair.Create(FieldIds.Rating("1a"), "B")]);
         var input = new AggregationInput
@@ -17,9 +17,28 @@ public class HighlightGapTests
 
         var highlights = AdditionalDataFigures.Compute(input).Highlights;
 
-        var only = Assert.Single(highlights);
-        Assert.Equal("table-b", only.FigureId);
-        Assert.StartsWith("0 services (0% of services nationally)", only.Text);
+        // "0 services (0% of services nationally) contributed" would be false when no Part 2 data was loaded.
+        Assert.Empty(highlights);
+        var tableB = AdditionalDataFigures.Compute(input).Figures.Single(f => f.Id == "table-b");
+        Assert.All(tableB.Rows, row => Assert.Null(row[1]));
+        Assert.All(tableB.Rows, row => Assert.Null(row[3]));
+        Assert.Null(tableB.Statistics["returns"]);
+        Assert.Null(tableB.Statistics["pct"]);
+    }
+
+    [Fact]
+    public void Totals_of_nothing_are_null_as_in_tables_F_to_I()
+    {
+        var ratingsOnly = new ReturnValues([KeyValuePair.Create(FieldIds.Rating("1a"), "B")]);
+        var figures = AdditionalDataFigures.Compute(new AggregationInput { Year = 2013, Returns = [new ReturnRecord(1, 2013, ratingsOnly)] }).Figures.ToDictionary(f => f.Id);
+        Assert.Null(figures["table-f"].Statistics["total"]);
+        Assert.Null(figures["chart-16"].Statistics["total"]);
+        Assert.Null(figures["chart-17"].Statistics["total_paid_fte"]);
+        Assert.Null(figures["chart-17"].Statistics["total_volunteer_ips"]);
+        Assert.Null(figures["chart-17"].Statistics["total_other_volunteers"]);
+        Assert.Null(figures["chart-22"].Statistics["total"]);
+        Assert.Null(figures["chart-24"].Statistics["total"]);
+        Assert.Null(figures["chart-25"].Statistics["total"]);
     }
 }
 
@@ -31,5 +50,16 @@ public class HighlightTextTests
         var highlight = new Highlight("h", "budget", "chart-10", "£{per_head} per head; {pct}% of {n} services; £{total}",
             new Dictionary<string, decimal> { ["per_head"] = 14.1m, ["pct"] = 45m, ["n"] = 1.5m, ["total"] = 1234567m });
         Assert.Equal("£14.10 per head; 45% of 1.5 services; £1,234,567", highlight.Text);
+    }
+
+    [Theory]
+    [InlineData(0, "No service rates itself as Non-compliant")]
+    [InlineData(1, "1 service rates itself as Non-compliant")]
+    [InlineData(4, "4 services rate themselves as Non-compliant")]
+    public void Counted_phrases_agree_with_their_number(int count, string expected)
+    {
+        var highlight = new Highlight("h", "exemplifications", "chart-4", "{count|service rates itself|services rate themselves} as Non-compliant",
+            new Dictionary<string, decimal> { ["count"] = count });
+        Assert.Equal(expected, highlight.Text);
     }
 }

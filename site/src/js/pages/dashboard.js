@@ -37,7 +37,7 @@ export async function dashboard(target) {
         const section = el("section", { id: `section-${group.id}`, "aria-labelledby": `section-${group.id}-title` },
           el(part.part > 0 ? "h3" : "h2", { class: part.part > 0 ? "govuk-heading-l" : "govuk-heading-l", id: `section-${group.id}-title` }, group.title));
         for (const item of group.items) {
-          const { element, drawChart } = renderFigure(item, { headingLevel: part.part > 0 ? "h4" : "h3" });
+          const { element, drawChart } = renderFigure(item, { headingLevel: part.part > 0 ? "h4" : "h3", lazyLongTables: true });
           section.append(element);
           if (drawChart) draws.push(drawChart);
         }

@@ -4,6 +4,11 @@ import { loadIndex, chooseYear, loadManifest, loadOptional, url } from "../data.
 import { el, cellNode } from "../format.js";
 import { yearPicker, loading, ready, busy } from "../page.js";
 
+/** As printed: a number or a claim ("<=2"), with % for a percentage. */
+function printed(s) {
+  return s.unit === "pct" && /^[<>=]*[0-9.]+$/.test(s.printed) ? `${s.printed.replace("<=", "≤ ").replace(">=", "≥ ")}%` : s.printed;
+}
+
 export async function reconciliation(target) {
   const years = await loadIndex();
   const body = el("div", {});
@@ -29,8 +34,8 @@ export async function reconciliation(target) {
     const rows = (list) => list.map((s) => el("tr", { class: "govuk-table__row", "data-statement": s.statementId },
       el("td", { class: "govuk-table__cell" }, s.quote),
       el("td", { class: "govuk-table__cell" }, s.reportRef),
-      el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, cellNode(s.printed, s.unit)),
-      el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, cellNode(s.computed, s.unit)),
+      el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, printed(s)),
+      el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, cellNode(s.fromReturns, s.unit)),
       el("td", { class: "govuk-table__cell" }, s.agrees ? "Agrees" : (s.reason ?? "Differs"))));
     const table = (id, caption, list) => el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": caption },
       el("table", { class: "govuk-table pps-table--compact", id },

@@ -66,11 +66,14 @@ export async function report(target) {
       loadFigures(manifest), loadOptional(manifest, "highlights"), loadOptional(manifest, "key"),
     ]);
     const allHighlights = highlights?.data ?? [];
+    // A statement about one exemplification sits under its own chart; the others open their section.
+    const perExemplification = new Map(allHighlights.filter((h) => /^ex-[0-9][a-h]$/.test(h.id)).map((h) => [h.figureId, h.text]));
+    const opening = allHighlights.filter((h) => !/^ex-[0-9][a-h]$/.test(h.id));
     const groups = groupFigures(items);
     const { areaByCode, areaTitle } = areaOf(items);
     const draws = [];
     const add = (parent, item, level) => {
-      const { element, drawChart } = renderFigure(item, { headingLevel: level, downloads: false, print });
+      const { element, drawChart } = renderFigure(item, { headingLevel: level, downloads: false, print, statement: perExemplification.get(item.figure.id) });
       parent.append(element);
       if (drawChart) draws.push(drawChart);
     };
@@ -82,13 +85,13 @@ export async function report(target) {
     const summary = el("section", { "aria-labelledby": "summary-title" },
       el("h2", { class: "govuk-heading-l", id: "summary-title" }, "Summary"),
       el("p", { class: "govuk-body" }, "The statements below are generated from the published figures; each section repeats its own."),
-      allHighlights.length ? highlightList(allHighlights) : el("p", { class: "govuk-body" }, "No statements: no returns were published."));
+      opening.length ? highlightList(opening) : el("p", { class: "govuk-body" }, "No statements: no returns were published."));
 
     const contents = el("nav", { "aria-labelledby": "report-contents-title" },
       el("h2", { class: "govuk-heading-l", id: "report-contents-title" }, "Contents"),
       el("ol", { class: "govuk-list govuk-list--number" },
         groups.map((g) => el("li", {}, el("a", { class: "govuk-link", href: `#report-${g.id}` }, g.title), el("ul", { class: "govuk-list govuk-!-margin-left-4" },
-          g.items.filter((i) => /^(Table|Chart)/.test(i.figure.reportRef)).map((i) => el("li", { class: "govuk-body-s govuk-!-margin-bottom-0" },
+          g.items.filter((i) => /^(Table|Chart)/.test(i.figure.reportRef)).map((i) => el("li", {},
             el("a", { class: "govuk-link", href: `#${figureAnchor(i.figure)}` }, heading(i.figure))))))),
         el("li", {}, el("a", { class: "govuk-link", href: "#report-method" }, "Notes on method")),
         el("li", {}, el("a", { class: "govuk-link", href: "#report-key" }, "Appendix 1: key to service numbers"))));
@@ -100,9 +103,9 @@ export async function report(target) {
       const partSection = el("section", { class: "pps-part", "aria-labelledby": `part-${part.part}-title` },
         el("h2", { class: "govuk-heading-l", id: `part-${part.part}-title` }, part.title));
       for (const group of partGroups) {
-        const section = el("section", { id: `report-${group.id}`, "aria-labelledby": `report-${group.id}-title` },
-          el("h3", { class: "govuk-heading-m", id: `report-${group.id}-title` }, group.title));
-        const sectionHighlights = allHighlights.filter((h) => h.section === group.id);
+        const section = el("section", { id: `report-${group.id}`, "aria-labelledby": group.title === part.title ? `part-${part.part}-title` : `report-${group.id}-title` },
+          group.title === part.title ? null : el("h3", { class: "govuk-heading-m", id: `report-${group.id}-title` }, group.title));
+        const sectionHighlights = opening.filter((h) => h.section === group.id);
         if (sectionHighlights.length) {
           section.append(el("h4", { class: "govuk-heading-s" }, `Highlights for ${entry.year}`), highlightList(sectionHighlights));
         }

@@ -7,27 +7,37 @@ import { yearPicker, loading, ready, busy } from "../page.js";
 
 const CHANGE = { up: "Higher than last year", down: "Lower than last year", same: "Same as last year" };
 
-function shareText(share) {
-  if (!share || share.returns === 0) return el("span", { class: "pps-nodata" }, "no data");
-  return `${formatCell(share.pctBestOrGood, "pct")} Best or Good, ${formatCell(share.pctNonCompliant, "pct")} Non-compliant (of ${share.returns})`;
+function pct(share, key) {
+  if (!share || share.returns === 0 || share[key] === null) return el("span", { class: "pps-nodata" }, "no data");
+  return formatCell(share[key], "pct");
 }
 
 function ratingsTable(service) {
   const ratings = service.ratings ?? [];
   if (ratings.length === 0) return el("p", { class: "govuk-body" }, "This service gave no self-ratings this year.");
-  const regionLabel = service.region ? `${service.region} services` : "Region";
+  const region = service.region ?? "its region";
+  const national = Math.max(...ratings.map((r) => r.national.returns));
+  const regional = Math.max(...ratings.map((r) => r.regional?.returns ?? 0));
+  const headers = [
+    "Exemplification", "Rating", `Last year (${service.year - 1})`, "Change",
+    `Best or Good: all services (${national})`, `Best or Good: ${region} (${regional})`,
+    `Non-compliant: all services`, `Non-compliant: ${region}`,
+  ];
   return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": "Self-ratings" },
     el("table", { class: "govuk-table pps-table--compact", id: "ratings" },
       el("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `${service.serviceName}'s self-ratings on the ${ratings.length} exemplifications`),
       el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
-        ["Exemplification", "Rating", "Last year", "Change", "All services", regionLabel].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+        headers.map((h, i) => el("th", { scope: "col", class: `govuk-table__header${i >= 4 ? " govuk-table__header--numeric" : ""}` }, h)))),
       el("tbody", { class: "govuk-table__body" }, ratings.map((r) => el("tr", { class: "govuk-table__row", "data-code": r.code },
         el("th", { scope: "row", class: "govuk-table__header" }, `${r.code} ${r.title}`),
-        el("td", { class: "govuk-table__cell" }, r.ratingLabel ?? el("span", { class: "pps-nodata" }, "not rated")),
-        el("td", { class: "govuk-table__cell" }, r.previousLabel ?? el("span", { class: "pps-nodata" }, "no return")),
+        el("td", { class: "govuk-table__cell", "data-rating": r.rating ?? "" }, r.ratingLabel ?? el("span", { class: "pps-nodata" }, "not rated")),
+        el("td", { class: "govuk-table__cell" }, r.previousLabel ?? el("span", { class: "pps-nodata" }, "no rating")),
         el("td", { class: "govuk-table__cell" }, CHANGE[r.change] ?? el("span", { class: "pps-nodata" }, "no comparison")),
-        el("td", { class: "govuk-table__cell" }, shareText(r.national)),
-        el("td", { class: "govuk-table__cell" }, shareText(r.regional)))))));
+        el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, pct(r.national, "pctBestOrGood")),
+        el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, pct(r.regional, "pctBestOrGood")),
+        el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, pct(r.national, "pctNonCompliant")),
+        el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, pct(r.regional, "pctNonCompliant")))))),
+    el("p", { class: "govuk-body-s" }, "Shares are of the participating services that rated the exemplification (a blank rating is not a level), rounded to the nearest whole number; the number of those services is in brackets."));
 }
 
 function comparison(c, unit) {

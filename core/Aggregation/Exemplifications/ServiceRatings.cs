@@ -1,0 +1,50 @@
+using Pps.Core.Catalogue;
+
+namespace Pps.Core.Aggregation.Part1;
+
+/// <summary>
+/// A service's self-ratings for its own page: each exemplification's rating, last year's and Table C's change
+/// mark, beside the shares of all participating services and of the participating services in its region.
+/// Shares are of the services that rated the exemplification (a blank rating is no level), as in Chart 4.
+/// </summary>
+internal static class ServiceRatings
+{
+    public static IReadOnlyDictionary<int, (string? Method, IReadOnlyList<ServiceRating> Ratings)> Compute(
+        AggregationInput input, Func<int, string?> regionOf)
+    {
+        var data = SelfAssessments.From(input);
+        var current = data.In(input.Year);
+        var national = Exemplifications.All.ToDictionary(e => e.Code, e => Shares("national", current, e.Code));
+        var byRegion = current.GroupBy(a => regionOf(a.ServiceId) ?? "")
+            .Where(g => g.Key.Length > 0)
+            .ToDictionary(g => g.Key, g => Exemplifications.All.ToDictionary(e => e.Code, e => Shares(g.Key, g.ToList(), e.Code)));
+
+        var result = new Dictionary<int, (string?, IReadOnlyList<ServiceRating>)>();
+        foreach (var assessment in current)
+        {
+            var before = data.Find(assessment.ServiceId, input.Year - 1);
+            var regional = regionOf(assessment.ServiceId) is { } region ? byRegion.GetValueOrDefault(region) : null;
+            var ratings = Exemplifications.All.Select(e =>
+            {
+                var now = assessment.Rating(e.Code);
+                var then = before?.Rating(e.Code);
+                return new ServiceRating(e.Code, e.Title, e.AreaNumber,
+                    now is { } n ? RatingLevels.Code(n) : null, now is { } nl ? RatingLevels.Label(nl) : null,
+                    then is { } t ? RatingLevels.Code(t) : null, then is { } tl ? RatingLevels.Label(tl) : null,
+                    ServiceRatingsFigure.Change(then, now), national[e.Code], regional?[e.Code]);
+            }).ToList();
+            result[assessment.ServiceId] = (MethodFigure.LabelOf(assessment.Method), ratings);
+        }
+        return result;
+    }
+
+    private static RatingShares Shares(string group, IReadOnlyList<SelfAssessment> among, string code)
+    {
+        var rated = among.Select(a => a.Rating(code)).OfType<RatingLevel>().ToList();
+        var n = rated.Count;
+        int? Pct(Func<RatingLevel, bool> which) => Percent.Rounded(rated.Count(which), n);
+        return new RatingShares(group, n,
+            Pct(l => l == RatingLevel.Best), Pct(l => l == RatingLevel.Good), Pct(l => l == RatingLevel.NotCompleted),
+            Pct(l => l == RatingLevel.NonCompliant), Pct(RatingLevels.IsBestOrGood));
+    }
+}

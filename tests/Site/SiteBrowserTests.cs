@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using UglyToad.PdfPig;
+using Xunit.Abstractions;
+
+namespace Pps.Tests.Site;
+
+/// <summary>
+/// The published site in headless Chromium over a real close (see <see cref="PublishedSiteFixture"/>): what
+/// the pages show is what was published, they work by keyboard, pass axe-core's WCAG 2.2 AA rules, and the
+/// report prints to A4. Screenshots and the PDF are kept in tests/artifacts/.
+/// </summary>
+[Trait("Category", "Browser")]
+public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelper output) : IClassFixture<PublishedSiteFixture>
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    private async Task<JsonElement> PublishedFigureAsync(int year, string kind, string id)
+    {
+        var index = JsonDocument.Parse(await site.ReadPublishedAsync("index.json")).RootElement;
+        var manifestPath = index.GetProperty("years").EnumerateArray().Single(y => y.GetProperty("year").GetInt32() == year).GetProperty("manifest").GetString()!;
+        var manifest = JsonDocument.Parse(await site.ReadPublishedAsync(manifestPath)).RootElement;
+        var file = manifest.GetProperty("files").EnumerateArray()
+            .Single(f => f.GetProperty("kind").GetString() == kind && f.GetProperty("figureId").GetString() == id);
+        return JsonDocument.Parse(await site.ReadPublishedAsync(file.GetProperty("path").GetString()!)).RootElement;
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublishedSiteFixture.Artifacts, name + ".png"), FullPage = true, Timeout = 120_000 });
+
+    [Fact]
+    public async Task Dashboard_shows_chart_4_2a_as_published_with_its_chart_drawn()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "index.html?year=2013");
+
+        var figure = await PublishedFigureAsync(2013, "figure", "chart-4-2a");
+        var columns = figure.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
+        int At(string id) => columns.IndexOf(id);
+        var section = page.Locator("[data-figure=chart-4-2a]");
+        Assert.Contains("N = 131", await section.InnerTextAsync());
+        // Columns by their headings (columns with no data in any row, 2011 and 2012 here, are left out on the page).
+        var headings = (await section.Locator("thead th").AllInnerTextsAsync()).ToList();
+        var labels = figure.GetProperty("columns").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("label").GetString()!);
+        int Cell(string id) => headings.IndexOf(labels[id]) - 1;   // the first heading is the row's own
+        Assert.True(Cell("count_2013") >= 0 && Cell("pct_2013") >= 0, string.Join(" | ", headings));
+        foreach (var row in figure.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().ToList()))
+        {
+            var label = row[At("label")].GetString()!;
+            var cells = await section.Locator("tbody tr").Filter(new LocatorFilterOptions { Has = page.Locator($"th:text-is('{label}')") })
+                .Locator("td").AllInnerTextsAsync();
+            Assert.Equal(row[At("count_2013")].GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), cells[Cell("count_2013")]);
+            Assert.Equal($"{row[At("pct_2013")].GetInt32()}%", cells[Cell("pct_2013")]);
+        }
+        Assert.Equal("true", await page.Locator("[data-chart=chart-4-2a]").GetAttributeAsync("data-drawn"));
+        Assert.Contains("table that follows", await page.Locator("[data-chart=chart-4-2a] canvas").GetAttributeAsync("aria-label"));
+        var charts = await page.Locator("[data-chart]").CountAsync();
+        Assert.Equal(charts, await page.Locator("[data-chart][data-drawn=true]").CountAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_year_selector_lists_every_published_year_and_switches_the_figures()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "index.html");
+        Assert.Equal(["2013", "2012"], await page.Locator("#year option").AllInnerTextsAsync());
+        Assert.StartsWith("2013: 131 returns", await page.Locator(".pps-lede").Last.InnerTextAsync());
+
+        await page.SelectOptionAsync("#year", "2012");
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        Assert.Contains("year=2012", page.Url);
+        var tableB = await PublishedFigureAsync(2012, "figure", "table-b");
+        var returns = tableB.GetProperty("returns").GetInt32();
+        Assert.True(returns > 100, $"2012 has synthetic Part 2 returns: {returns}");
+        Assert.Contains($"N = {returns}", await page.Locator("[data-figure=table-b]").InnerTextAsync());
+        Assert.Equal("true", await page.Locator("[data-chart=chart-8]").GetAttributeAsync("data-drawn"));
+        await ScreenshotAsync(page, "dashboard-2012");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Service_24_page_shows_its_34_ratings_as_published()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "service.html?year=2013&id=24");
+        Assert.Equal("24 Bath & NE Somerset", await page.Locator("h1").InnerTextAsync());
+
+        var published = await PublishedFigureAsync(2013, "service", "24");
+        var ratings = published.GetProperty("ratings").EnumerateArray().ToList();
+        Assert.Equal(34, ratings.Count);
+        var rows = page.Locator("#ratings tbody tr");
+        Assert.Equal(34, await rows.CountAsync());
+        for (var i = 0; i < ratings.Count; i++)
+        {
+            Assert.Equal(ratings[i].GetProperty("code").GetString(), await rows.Nth(i).GetAttributeAsync("data-code"));
+            Assert.Equal(ratings[i].GetProperty("ratingLabel").GetString(), await rows.Nth(i).Locator("td").First.InnerTextAsync());
+        }
+        Assert.Equal(published.GetProperty("lines").GetArrayLength(), await page.Locator("#measures tbody tr").CountAsync());
+        await ScreenshotAsync(page, "service-24");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_report_prints_to_A4_with_table_C_in_it()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "report.html?year=2013&print=1");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var pdf = await page.PdfAsync(new PagePdfOptions { Format = "A4", PrintBackground = true, Path = Path.Combine(PublishedSiteFixture.Artifacts, "report-2013.pdf") });
+        output.WriteLine($"PDF: {pdf.Length / 1024} KiB in {started.ElapsedMilliseconds} ms");
+
+        using var document = PdfDocument.Open(pdf);
+        output.WriteLine($"{document.NumberOfPages} pages");
+        // Cover, summary, contents, who took part, Part 1 (Charts 1-4, 34 exemplification charts, Table C),
+        // Part 2, method and Appendix 1, each part on a new page: dozens of pages, not hundreds.
+        Assert.InRange(document.NumberOfPages, 25, 150);
+        var first = document.GetPage(1);
+        Assert.InRange(first.Width, 594, 596);   // A4: 595 × 842 points
+        Assert.InRange(first.Height, 841, 843);
+        var text = string.Join("\n", document.GetPages().Select(p => p.Text));
+        Assert.Contains("Table C: Self rating of each Parent Partnership Service", text);
+        Assert.Contains("Appendix 1: key to service numbers", text);
+        Assert.DoesNotContain("Skip to main content", text);   // no navigation on paper
+        Assert.DoesNotContain("Collection year", text);
+        Assert.Empty(errors);
+    }
+
+    public static TheoryData<string, string> Pages => new()
+    {
+        { "dashboard-2013", "index.html?year=2013" },
+        { "report-2013", "report.html?year=2013" },
+        { "services-2013", "service.html?year=2013" },
+        { "service-24-2012", "service.html?year=2012&id=24" },
+        { "reconciliation-2013", "reconciliation.html?year=2013" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task Every_page_passes_axe_WCAG_22_AA_with_no_script_errors(string name, string path)
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, path);
+        await ScreenshotAsync(page, name);
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+        });
+        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}").ToList();
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_keyboard_reaches_the_skip_link_then_the_year_and_the_content()
+    {
+        var (page, _) = await site.NewPageAsync();
+        await site.OpenAsync(page, "index.html?year=2013");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to main content", await page.EvaluateAsync<string>("document.activeElement.textContent.trim()"));
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("main-content", await page.EvaluateAsync<string>("document.activeElement.id"));
+        for (var i = 0; i < 10 && await page.EvaluateAsync<string>("document.activeElement.id") != "year"; i++) await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("year", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("A", await page.EvaluateAsync<string>("document.activeElement.tagName"));   // the contents' first link
+    }
+}
