@@ -11,6 +11,7 @@ try
         "import-reference" => await ImportCommand.ReferenceAsync(options),
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
         "export-published" => await ExportCommand.PublishedAsync(options),
+        "import-returns" => await ImportReturnsCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -30,6 +31,8 @@ static int Usage()
           import-reference --file <csv>          service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]
           import-neighbours --file <csv>         service_id, neighbour_id (replaces the whole list)
           export-published --out <folder>        copy every blob of the published container into a folder
+          import-returns --year <year> --file <csv>
+                                                 service_id, one column per field id [, confirmed_warnings]: all or nothing
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;
