@@ -242,4 +242,37 @@ public class ReturnFormTests
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('pps.form.token')"));
         await AssertAccessibleAsync(page, "the sign-in page with an error");
     }
+
+    [Fact]
+    public async Task A_service_downloads_the_workbook_uploads_it_and_sees_each_problem_with_its_sheet_and_cell()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "form.html", "token", await pages.TokenForAsync(24));
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-workbook"));
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        var template = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        var layout = Pps.Core.Uploads.Workbook.WorkbookLayout.For(ReturnDefinitions.For(2013));
+        var age = layout.CellsOf(UpperAge)[0];
+        var users = layout.CellsOf(CaseworkUsers)[0];
+        var bad = Pps.Tests.Uploads.WorkbookEdits.SetCells(template, (age.Sheet, age.Reference, 40), (users.Sheet, users.Reference, 250));
+
+        await page.SetInputFilesAsync("#workbook-file", new FilePayload { Name = "our-return.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = bad });
+        await page.ClickAsync("#upload-workbook");
+        var report = page.Locator(".pps-report");
+        await report.WaitForAsync(new() { Timeout = 60_000 });
+        var text = await report.InnerTextAsync();
+        Assert.Contains($"{age.Sheet}\t{age.Reference}\tHighest age covered", text);
+        Assert.Null(await pages.StoredAsync(24));
+        await AssertAccessibleAsync(page, "the workbook's report");
+        await ScreenshotAsync(page, "form-workbook", page.Locator(".pps-workbook"));
+
+        var good = Pps.Tests.Uploads.WorkbookEdits.SetCells(template, (age.Sheet, age.Reference, 19), (users.Sheet, users.Reference, 250));
+        await page.SetInputFilesAsync("#workbook-file", new FilePayload { Name = "our-return.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = good });
+        await page.ClickAsync("#upload-workbook");
+        await page.Locator(".govuk-notification-banner--success", new() { HasTextString = "our-return.xlsx was accepted" }).WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Equal(250m, (await pages.StoredAsync(24))!.Values.Number(CaseworkUsers));
+        Assert.Equal("250", await page.InputValueAsync($"#{ControlId(CaseworkUsers)}"));
+    }
 }

@@ -3,7 +3,7 @@
 // side by side, confirms year-on-year warnings and submits; the history lists every revision.
 // Unsaved answers are also kept in sessionStorage (this tab only), so a reload or a lost connection loses nothing.
 import { el } from "../format.js";
-import { Session, call, get } from "../returns/api.js";
+import { Session, call, get, download } from "../returns/api.js";
 import { renderReturn, fieldsOf, display, same, controlId } from "../returns/fields.js";
 import { errorSummary, banner, success, button, textInput, day, dayTime, time } from "../returns/messages.js";
 import { ready, busy } from "../page.js";
@@ -119,6 +119,8 @@ class ReturnPage {
     this.conflictArea = el("div", {});
     this.warningArea = el("div", {});
     this.historyArea = el("section", { class: "pps-history", "aria-labelledby": "history-title" });
+    this.workbookArea = el("section", { class: "pps-workbook", "aria-labelledby": "workbook-title" });
+    this.renderWorkbook();
 
     this.facts = el("div", {});
     this.renderFacts();
@@ -144,6 +146,7 @@ class ReturnPage {
       this.status,
       this.conflictArea,
       formNode,
+      this.workbookArea,
       this.historyArea);
     this.applyLock();
   }
@@ -435,6 +438,69 @@ class ReturnPage {
     await this.loadHistory();
   }
 
+  /** The return as a workbook: download it (prefilled), fill it in offline, upload it and read its check. */
+  renderWorkbook() {
+    const slot = el("div", {});
+    const locked = Boolean(this.lockedReason());
+    const downloadButton = button("Download the workbook", async () => {
+      const result = await download(session, `workbooks/${this.year}/${this.serviceId}`, `pps-return-${this.year}-${this.serviceId}.xlsx`);
+      slot.replaceChildren(result.ok ? "" : errorSummary("The workbook could not be downloaded", [result.message]));
+    }, { secondary: true, id: "download-workbook" });
+    const file = el("input", { class: "govuk-file-upload", id: "workbook-file", name: "workbook", type: "file", accept: ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "aria-describedby": "workbook-file-hint" });
+    const upload = el("form", { novalidate: true },
+      el("div", { class: "govuk-form-group" },
+        el("label", { class: "govuk-label", for: "workbook-file" }, "Filled-in workbook"),
+        el("div", { class: "govuk-hint", id: "workbook-file-hint" }, "The .xlsx file you downloaded here, filled in. It replaces the answers above once it passes its checks; at most 10 MB."),
+        file),
+      button("Upload the workbook", null, { type: "submit", secondary: true, id: "upload-workbook" }));
+    upload.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const chosen = file.files?.[0];
+      if (!chosen) {
+        slot.replaceChildren(errorSummary("Nothing was uploaded", [{ text: "Choose the workbook file to upload.", href: "#workbook-file" }]));
+        return;
+      }
+      if (this.dirty) await this.save({ manual: true });
+      slot.replaceChildren(el("p", { class: "govuk-body", role: "status" }, `Uploading ${chosen.name}…`));
+      const stored = await call(session, "POST", `workbooks/${this.year}/${this.serviceId}/uploads`, {
+        body: chosen, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      });
+      if (!stored.ok) {
+        slot.replaceChildren(errorSummary(`${chosen.name} was not uploaded`, [stored.message]));
+        return;
+      }
+      slot.replaceChildren(el("p", { class: "govuk-body", role: "status" }, `${chosen.name} uploaded; checking it…`));
+      const report = await this.waitForReport(stored.body.uploadId);
+      slot.replaceChildren(...reportView(chosen.name, report, this.fields));
+      if (report?.status === "accepted") {
+        const current = await get(session, this.path);
+        if (current.ok) {
+          this.doc = current.body;
+          this.etag = current.etag ?? current.body.eTag;
+          this.form.setValues(this.doc.values);
+          this.renderFacts();
+          this.applyLock();
+          await this.loadHistory();
+        }
+      }
+      slot.querySelector("[tabindex='-1']")?.focus();
+    });
+    this.workbookArea.replaceChildren(
+      el("h2", { class: "govuk-heading-l", id: "workbook-title" }, "Fill it in as a workbook instead"),
+      el("p", { class: "govuk-body" }, "Download the return as an Excel workbook with your answers so far and last year's, fill it in offline, then upload it. Every answer is checked as on this page; the report shows the sheet and cell of each problem."),
+      downloadButton, locked ? el("p", { class: "govuk-body" }, "The return cannot be changed now, so a workbook cannot be uploaded.") : upload, slot);
+  }
+
+  async waitForReport(uploadId) {
+    const path = `workbooks/${this.year}/${this.serviceId}/uploads/${encodeURIComponent(uploadId)}`;
+    for (let i = 0; i < 120; i++) {
+      const report = await get(session, path);
+      if (report.ok && ["accepted", "rejected", "failed"].includes(report.body.status)) return report.body;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return null;
+  }
+
   async loadHistory() {
     const history = await get(session, `${this.path}/history`);
     if (!history.ok) {
@@ -456,4 +522,30 @@ function row(key, value) {
   return el("div", { class: "govuk-summary-list__row" },
     el("dt", { class: "govuk-summary-list__key" }, key),
     el("dd", { class: "govuk-summary-list__value" }, value));
+}
+
+/** An upload's validation report: its outcome, then every problem with its sheet and cell. */
+function reportView(name, report, fields) {
+  if (!report) {
+    return [errorSummary(`${name} is still being checked`, ["The check is taking longer than usual. Reload the page in a minute to see whether your answers were taken."])];
+  }
+  const rows = (list) => list.map((p) => el("tr", { class: "govuk-table__row" },
+    el("td", { class: "govuk-table__cell" }, p.sheet ?? ""),
+    el("td", { class: "govuk-table__cell" }, p.cell ?? ""),
+    el("td", { class: "govuk-table__cell" }, (p.field && fields.get(p.field)?.label) ?? p.field ?? ""),
+    el("td", { class: "govuk-table__cell" }, p.message)));
+  const problemTable = (caption, list) => el("table", { class: "govuk-table pps-table--compact pps-report" },
+    el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, caption),
+    el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+      ["Sheet", "Cell", "Question", "Problem"].map((h) => el("th", { class: "govuk-table__header", scope: "col" }, h)))),
+    el("tbody", { class: "govuk-table__body" }, rows(list)));
+  const nodes = [];
+  if (report.status === "accepted") {
+    nodes.push(success(`${name} was accepted`, report.summary));
+  } else {
+    nodes.push(errorSummary(`${name} was not taken: nothing was changed`, [report.summary], { focus: true }));
+  }
+  if (report.problems?.length) nodes.push(problemTable(`Problems (${report.problems.length})`, report.problems));
+  if (report.warnings?.length) nodes.push(problemTable(`Changes since last year (${report.warnings.length})`, report.warnings));
+  return nodes;
 }

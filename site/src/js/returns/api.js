@@ -46,7 +46,7 @@ export async function call(session, method, path, { body, ifMatch, contentType }
   let payload;
   if (body !== undefined) {
     headers["Content-Type"] = contentType ?? "application/json";
-    payload = typeof body === "string" ? body : JSON.stringify(body);
+    payload = typeof body === "string" || body instanceof Blob ? body : JSON.stringify(body);
   }
   let response;
   try {
@@ -63,3 +63,29 @@ export async function call(session, method, path, { body, ifMatch, contentType }
 }
 
 export const get = (session, path) => call(session, "GET", path);
+
+/**
+ * Downloads a file the API serves only with the bearer token (a workbook): fetched, then saved through a
+ * temporary link to an object URL, under the name the server gives.
+ */
+export async function download(session, path, fallbackName) {
+  let response;
+  try {
+    response = await fetch(API + path, { headers: { Authorization: `Bearer ${session.token}` }, credentials: "omit", cache: "no-store" });
+  } catch {
+    return new ApiResult(0, null, null);
+  }
+  if (!response.ok) {
+    let parsed = null;
+    try { parsed = await response.json(); } catch { parsed = null; }
+    return new ApiResult(response.status, parsed, null);
+  }
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement("a"), { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return new ApiResult(response.status, { fileName: name }, null);
+}
