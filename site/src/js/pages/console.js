@@ -2,7 +2,7 @@
 // its window, completeness (Tables A and B, who has returned), extensions, a service's return and its
 // reopening, service credentials, the national recompute and published versions, and the CSV imports.
 // Everything a service typed (comments, reasons, labels) is shown as text, never as markup.
-import { el } from "../format.js";
+import { el, pluralise } from "../format.js";
 import { Session, call, get } from "../returns/api.js";
 import { fieldsOf, display } from "../returns/fields.js";
 import { historyView, statusText } from "../returns/history.js";
@@ -184,7 +184,7 @@ class Console {
     const slot = el("div", {});
     const title = el("h2", { class: "govuk-heading-l", id: "window-title" }, "Collection window");
     const summary = y ? el("dl", { class: "govuk-summary-list" },
-      [["Year", String(y.year)], ["State", y.state], ["Opens", dayTime(y.opens)], ["Closes", dayTime(y.closes)],
+      [["Year", String(y.year)], ["State", y.state[0].toUpperCase() + y.state.slice(1)], ["Opens", dayTime(y.opens)], ["Closes", dayTime(y.closes)],
         ["Closed", y.closedAt ? dayTime(y.closedAt) : "Not yet"], ["Published", y.publishedAt ? `${dayTime(y.publishedAt)}` : "Not yet"],
         ["Services nationally", String(y.nationalServiceCount)]].map(([k, v]) => el("div", { class: "govuk-summary-list__row" },
         el("dt", { class: "govuk-summary-list__key" }, k), el("dd", { class: "govuk-summary-list__value" }, v)))) : null;
@@ -222,7 +222,7 @@ class Console {
         outcome(panelSlot, published, { title: "The figures were not published", done: {} });
       } else if (published.body.status === "final") {
         panelSlot.replaceChildren(success(`${year} closed and published`,
-          `Version ${published.body.version} is published from ${published.body.returns} returns; the public dashboard shows it now.`));
+          `Version ${published.body.version} is published from ${pluralise(published.body.returns, "return", "returns")}; the public dashboard shows it now.`));
       } else {
         panelSlot.replaceChildren(success(`${year}: not published yet`,
           `An extension is still running, so only a provisional set (version ${published.body.version}) was computed. The year closes and publishes when the last extension ends (the nightly run does it), or publish then from here.`));
@@ -480,7 +480,7 @@ class Console {
       await this.refreshYear();
       await this.loadVersions();
       this.panels.publishing.querySelector(".pps-slot").replaceChildren(success(`${result.body.status === "final" ? "Published" : "Provisional"} version ${result.body.version}`,
-        `${result.body.returns} returns, ${result.body.figures.length} figures. ${result.body.status === "final" ? "The public dashboard shows it now." : "Only NPPN can see it; the public site does not."}`));
+        `${pluralise(result.body.returns, "return", "returns")}, ${result.body.figures.length} figures. ${result.body.status === "final" ? "The public dashboard shows it now." : "Only NPPN can see it; the public site does not."}`));
       await this.showVersion(result.body.version);
     }, { id: "recompute" });
     const listed = await get(session, `years/${this.year}/published`);
@@ -539,7 +539,7 @@ class Console {
     };
     pick.addEventListener("submit", (event) => { event.preventDefault(); showFigure(); });
     this.versionArea.replaceChildren(
-      el("h3", { class: "govuk-heading-m", id: "version-title", tabindex: "-1" }, `Version ${version} (${manifest.body.status}): ${manifest.body.returns} returns, ${figures.length} figures`),
+      el("h3", { class: "govuk-heading-m", id: "version-title", tabindex: "-1" }, `Version ${version} (${manifest.body.status}): ${pluralise(manifest.body.returns, "return", "returns")}, ${figures.length} figures`),
       pick, figureArea);
     if (figures.length) await showFigure();
     this.versionArea.querySelector("#version-title").focus();

@@ -43,7 +43,7 @@ export function banner(title, ...body) {
   return el("div", { class: "govuk-notification-banner", role: "region", "aria-labelledby": id, tabindex: "-1" },
     el("div", { class: "govuk-notification-banner__header" },
       el("h2", { class: "govuk-notification-banner__title", id }, title)),
-    el("div", { class: "govuk-notification-banner__content" }, body.map((b) => (typeof b === "string" ? el("p", { class: "govuk-body" }, b) : b))));
+    body.length ? el("div", { class: "govuk-notification-banner__content" }, body.map((b) => (typeof b === "string" ? el("p", { class: "govuk-body" }, b) : b))) : null);
 }
 
 export function success(title, ...body) {
