@@ -99,7 +99,7 @@ public class ConsoleTests
         Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort=state])", "aria-sort"));
         await page.ClickAsync("button.pps-sort[data-sort=state]");
         Assert.Equal("descending", await page.GetAttributeAsync("th:has(button[data-sort=state])", "aria-sort"));
-        await AssertAccessibleAsync(page, "the console's completeness");
+        await AssertAccessibleAsync(page, "the console's completeness", "#completeness", "#extensions");
         await ScreenshotAsync(page, "console-completeness", page.Locator("#completeness"));
 
         // A service's return: its free text as text; reopen it with a reason, which the history keeps as text.
@@ -114,7 +114,7 @@ public class ConsoleTests
         Assert.Equal(0, await page.Locator("#return img, #credentials img").CountAsync());
         Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
         Assert.Equal(ReturnStatus.Draft, (await pages.Host.Services.GetRequiredService<ReturnStore>().GetAsync(2013, 42))!.Status);
-        await AssertAccessibleAsync(page, "a service's return in the console");
+        await AssertAccessibleAsync(page, "a service's return in the console", "#return");
         await ScreenshotAsync(page, "console-return", page.Locator("#return"));
         var again = await SendAsync(pages, HttpMethod.Get, "api/returns/2013/42", token);
         Assert.Equal(200, (int)(await SendAsync(pages, HttpMethod.Post, "api/returns/2013/42/submit", token, null, again.Headers.ETag!.ToString())).StatusCode);
@@ -124,7 +124,7 @@ public class ConsoleTests
         await SucceedsAsync(page, "Provisional version");
         await page.Locator("#publishing .pps-figure").WaitForAsync();
         Assert.Contains("provisional", await page.InnerTextAsync("#version-title"));
-        await AssertAccessibleAsync(page, "a provisional version in the console");
+        await AssertAccessibleAsync(page, "a provisional version in the console", "#publishing");
         await ScreenshotAsync(page, "console-provisional", page.Locator("#publishing"));
         Assert.Equal(404, (int)(await pages.Host.Client.GetAsync("data/index.json")).StatusCode);
 
@@ -144,7 +144,7 @@ public class ConsoleTests
         var published = (await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year;
         Assert.NotNull(published.PublishedVersion);
         Assert.Contains($"{published.PublishedVersion}", await page.Locator("#publishing table").InnerTextAsync());
-        await AssertAccessibleAsync(page, "the console after publication");
+        await AssertAccessibleAsync(page, "the console after publication", "#window", "#publishing");
         await ScreenshotAsync(page, "console-published", page.Locator("#window"));
 
         // No call of the console's failed on the way (a refusal would have shown as a problem, not a success).
@@ -175,7 +175,7 @@ public class ConsoleTests
         Assert.Contains("3\tservice_id", text);
         Assert.Contains("4\tregion", text);
         Assert.Empty((await pages.Host.Services.GetRequiredService<ReferenceDataStore>().LoadAsync()).Rows);
-        await AssertAccessibleAsync(page, "a refused import");
+        await AssertAccessibleAsync(page, "a refused import", "#imports");
         await ScreenshotAsync(page, "console-import", page.Locator("#imports"));
 
         await page.SetInputFilesAsync("#import-neighbours", new FilePayload

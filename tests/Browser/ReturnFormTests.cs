@@ -99,7 +99,7 @@ public class ReturnFormTests
         // Casework users went from 100 to 400: the warning is shown to confirm, with the reason asked for.
         await page.Locator("#warnings").WaitForAsync();
         Assert.Contains("Casework service users", await page.Locator("#warnings").InnerTextAsync());
-        await AssertAccessibleAsync(page, "the form asking to confirm a warning");
+        await AssertAccessibleAsync(page, "the form asking to confirm a warning", ".pps-messages", "#warnings");
         await ScreenshotAsync(page, "form-warning", page.Locator("#warnings"));
         Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.classList.contains('govuk-error-summary')"), "the summary takes the focus");
         await page.Keyboard.PressAsync("Tab");
@@ -127,7 +127,7 @@ public class ReturnFormTests
         Assert.Contains(Hostile, await page.Locator(".pps-revision__reason").First.InnerTextAsync());
         Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
         Assert.Equal(0, await page.Locator(".pps-revision img, .pps-last-year img").CountAsync());
-        await AssertAccessibleAsync(page, "the submitted return");
+        await AssertAccessibleAsync(page, "the submitted return", ".pps-messages", ".pps-facts", ".pps-history");
         await ScreenshotAsync(page, "form-submitted", page.Locator(".pps-history"));
     }
 
@@ -198,7 +198,7 @@ public class ReturnFormTests
         var between = await pages.StoredAsync(9);
         Assert.Equal(120m, between!.Values.Number(CaseworkUsers));
         Assert.Null(between.Values.Number(CoreBudget));
-        await AssertAccessibleAsync(second, "the conflict");
+        await AssertAccessibleAsync(second, "the conflict", "#conflict", ".pps-messages");
         await ScreenshotAsync(second, "form-conflict", conflict);
 
         // Defaults: casework users only changed in the first tab → theirs; budget and comment → mine.
@@ -265,7 +265,7 @@ public class ReturnFormTests
         var text = await report.InnerTextAsync();
         Assert.Contains($"{age.Sheet}\t{age.Reference}\tHighest age covered", text);
         Assert.Null(await pages.StoredAsync(24));
-        await AssertAccessibleAsync(page, "the workbook's report");
+        await AssertAccessibleAsync(page, "the workbook's report", ".pps-workbook");
         await ScreenshotAsync(page, "form-workbook", page.Locator(".pps-workbook"));
 
         var good = Pps.Tests.Uploads.WorkbookEdits.SetCells(template, (age.Sheet, age.Reference, 19), (users.Sheet, users.Reference, 250));
