@@ -23,7 +23,7 @@ export async function nppnConsole(target) {
 }
 
 function signIn(target, problem) {
-  const { group, input } = textInput("admin-token", "NPPN admin token", { type: "password", hint: "Kept only until you close this tab." });
+  const { group, input } = textInput("admin-token", "NPPN admin token", { type: "password", width: 30, hint: "Kept only until you close this tab." });
   const formNode = el("form", { novalidate: true }, group, button("Sign in", null, { type: "submit" }));
   formNode.addEventListener("submit", async (event) => {
     event.preventDefault();

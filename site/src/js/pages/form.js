@@ -24,7 +24,7 @@ export async function form(target) {
 
 function signIn(target, problem) {
   const { group, input } = textInput("token", "Access token", {
-    type: "password", hint: "The token NPPN sent your service for this year's return. It starts with pps_ and is kept only until you close this tab.",
+    type: "password", width: 30, hint: "The token NPPN sent your service for this year's return. It starts with pps_ and is kept only until you close this tab.",
   });
   const formNode = el("form", { class: "pps-sign-in", novalidate: true },
     group, button("Sign in", null, { type: "submit" }));
