@@ -9,9 +9,14 @@ switch (command)
     case "saves":
         var sequential = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500;
         return await SaveBenchmark.RunAsync(sequential, writers: 16, savesPerWriter: 50);
+    case "site":
+        // dotnet run -c Release --project bench -- site [base-url] [year] [runs]: against a running host (scripts/site-speed.sh starts one)
+        return await SiteBenchmark.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:7071/",
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2013,
+            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
     case "workbook":
         return await WorkbookBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     default:
-        Console.Error.WriteLine($"Unknown command \"{command}\". Commands: saves [count], workbook [runs]");
+        Console.Error.WriteLine($"Unknown command \"{command}\". Commands: saves [count], workbook [runs], site [base-url] [year] [runs]");
         return 2;
 }

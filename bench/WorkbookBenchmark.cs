@@ -267,20 +267,12 @@ public static class WorkbookBenchmark
     }
 
     private static void Report(string what, Timing t) =>
-        Console.WriteLine($"{what,-52} median {Median(t.Ms),8:0.00} ms  p10 {Percentile(t.Ms, 10),8:0.00}  p90 {Percentile(t.Ms, 90),8:0.00}  " +
+        Console.WriteLine($"{what,-52} median {Median(t.Ms),8:0.00} ms  p10 {Stats.Percentile(t.Ms, 10),8:0.00}  p90 {Stats.Percentile(t.Ms, 90),8:0.00}  " +
                           $"min {t.Ms.Min(),8:0.00}  max {t.Ms.Max(),8:0.00}  (n={t.Ms.Count}" +
                           (t.Allocated > 0 ? $", at most {t.Allocated / 1024.0 / 1024.0:0.0} MiB allocated)" : ")"));
 
-    private static double Median(List<double> values) => Percentile(values, 50);
+    private static double Median(List<double> values) => Stats.Percentile(values, 50);
 
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        var rank = p / 100 * (sorted.Count - 1);
-        var low = (int)Math.Floor(rank);
-        var high = (int)Math.Ceiling(rank);
-        return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
-    }
 
     /// <summary>A request body of <paramref name="length"/> bytes generated as it is read (never held in memory).</summary>
     private sealed class PatternStream(long length) : Stream

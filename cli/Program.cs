@@ -10,8 +10,12 @@ try
         "bench-close" => await BenchCloseCommand.RunAsync(options),
         "import-reference" => await ImportCommand.ReferenceAsync(options),
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
-        "export-published" => await ExportCommand.PublishedAsync(options),
+        "backup" => await BackupCommand.BackupAsync(options),
+        "backups" => await BackupCommand.ListAsync(options),
+        "restore" => await BackupCommand.RestoreAsync(options),
         "import-returns" => await ImportReturnsCommand.RunAsync(options),
+        "export-published" => await ExportCommand.PublishedAsync(options),
+        "report-pdf" => await ReportPdfCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -30,9 +34,14 @@ static int Usage()
                                                  time closing 2013 (5 years of synthetic returns) against a read+write floor
           import-reference --file <csv>          service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]
           import-neighbours --file <csv>         service_id, neighbour_id (replaces the whole list)
-          export-published --out <folder>        copy every blob of the published container into a folder
+          backup [--prefix pps]                  back up every table to the backups container
+          backups                                list the complete backups, newest first
+          restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything
           import-returns --year <year> --file <csv>
                                                  service_id, one column per field id [, confirmed_warnings]: all or nothing
+          export-published --out <folder>        copy every blob of the published container into a folder
+          report-pdf --year 2013 --out <pdf> [--url http://127.0.0.1:7071/]
+                                                 the national report as an A4 PDF, from a running host (headless Chromium)
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;

@@ -4,6 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The template-settings test reads the compiled Bicep; check.sh builds and lints it first.
 bash infra/check.sh
+# The browser tests drive Debian's Chromium (never a downloaded browser) over the built site.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium (the browser tests need /usr/bin/chromium)..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+(cd site && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 source scripts/azurite.sh
 azurite_start
 log="$(mktemp -t pps-test.XXXXXX)"

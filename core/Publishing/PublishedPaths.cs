@@ -19,6 +19,8 @@ public static class PublishedPaths
     public static string TableCsv(int year, string version, string figureId) => $"{VersionFolder(year, version)}/tables/{figureId}.csv";
     public static string ServiceJson(int year, string version, int serviceId) => $"{VersionFolder(year, version)}/services/{serviceId}.json";
     public static string Highlights(int year, string version) => $"{VersionFolder(year, version)}/highlights.json";
+    /// <summary>Every figure of the version in one file (the same JSON as the figure files, as an array), so a page that shows them all makes one request.</summary>
+    public static string Figures(int year, string version) => $"{VersionFolder(year, version)}/figures.json";
     /// <summary>Appendix 1, the key to service numbers: key.json and key.csv.</summary>
     public static string Key(int year, string version, string extension) => $"{VersionFolder(year, version)}/key.{extension}";
     /// <summary>The printed report's statements beside the returns: reconciliation.json and reconciliation.csv.</summary>

@@ -36,6 +36,8 @@ public static class PublishedSetBuilder
             files.Add(new PublishedFile(PublishedPaths.TableCsv(year, version, figure.Id), Csv(figure),
                 "text/csv; charset=utf-8", "table", figure.Id, figure.Title, figure.Returns));
         }
+        files.Add(new PublishedFile(PublishedPaths.Figures(year, version), JsonSerializer.SerializeToUtf8Bytes(result.Figures, Json),
+            "application/json", "figures", "figures", $"Every figure of {year}", result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns)));
         foreach (var benchmark in result.Benchmarks)
         {
             files.Add(new PublishedFile(PublishedPaths.ServiceJson(year, version, benchmark.ServiceId), JsonSerializer.SerializeToUtf8Bytes(benchmark, Json),

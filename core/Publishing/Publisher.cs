@@ -9,9 +9,13 @@ namespace Pps.Core.Publishing;
 /// Publishes a national result as a new version: every file first, in parallel, under a folder of its
 /// own; then the version's manifest; then the year's manifest pointer; then (for a final set) the index.
 /// A run that dies before the pointer moves leaves the previous set in place and visible.
+/// Provisional sets go to <paramref name="provisionalStore"/> when there is one (in the app: a private
+/// container that only NPPN reads, never the public website's), final sets to <paramref name="store"/>.
 /// </summary>
-public sealed class Publisher(IPublishedStore store, TimeProvider clock)
+public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublishedStore? provisionalStore = null)
 {
+    private IPublishedStore StoreFor(string status) => status == Manifest.Final ? store : provisionalStore ?? store;
+
     /// <summary>How many files are written at once.</summary>
     public int Parallelism { get; init; } = 16;
 
@@ -32,12 +36,12 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
         var version = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var files = PublishedSetBuilder.Build(result, version);
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (file, token) => await store.WriteOnceAsync(file.Path, file.Content, file.ContentType, token));
+            async (file, token) => await StoreFor(status).WriteOnceAsync(file.Path, file.Content, file.ContentType, token));
 
         var returns = result.Figures.FirstOrDefault(f => f.Id == "table-a")?.Returns
             ?? (result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns));
         var manifest = new Manifest(result.Year, version, status, now, returns, files.Select(f => f.ToManifestEntry()).ToList());
-        await store.WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
+        await StoreFor(status).WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
             JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
         return manifest;
     }
@@ -45,7 +49,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
     /// <summary>Points the year's manifest for the version's status at it and, for a final version, the index.</summary>
     public async Task MakeCurrentAsync(Manifest manifest, CancellationToken ct = default)
     {
-        await store.ReplaceAsync(PublishedPaths.Manifest(manifest.Year, manifest.Status),
+        await StoreFor(manifest.Status).ReplaceAsync(PublishedPaths.Manifest(manifest.Year, manifest.Status),
             JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", null, ct);
         if (manifest.Status == Manifest.Final)
         {
@@ -57,6 +61,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
     public async Task<Manifest> RollBackAsync(int year, string version, CancellationToken ct = default)
     {
         var stored = await store.ReadAsync(PublishedPaths.VersionManifest(year, version), ct)
+            ?? (provisionalStore is null ? null : await provisionalStore.ReadAsync(PublishedPaths.VersionManifest(year, version), ct))
             ?? throw new KeyNotFoundException($"No published version {version} for {year}.");
         var manifest = stored.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!;
         if (manifest.Status != Manifest.Final)
@@ -69,7 +74,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
 
     public async Task<Manifest?> CurrentAsync(int year, string status = Manifest.Final, CancellationToken ct = default)
     {
-        var stored = await store.ReadAsync(PublishedPaths.Manifest(year, status), ct);
+        var stored = await StoreFor(status).ReadAsync(PublishedPaths.Manifest(year, status), ct);
         return stored?.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
     }
 
@@ -80,12 +85,17 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
     /// </summary>
     public async Task<IReadOnlyList<PublishedVersion>> VersionsAsync(int year, CancellationToken ct = default)
     {
-        var folders = await store.ListFoldersAsync(PublishedPaths.VersionsFolder(year), ct);
         var current = await Task.WhenAll(CurrentAsync(year, Manifest.Final, ct), CurrentAsync(year, Manifest.Provisional, ct));
         var pointed = current.Where(m => m is not null).Select(m => m!.Version).ToHashSet(StringComparer.Ordinal);
-        var manifests = await Task.WhenAll(folders.Select(v => store.ReadAsync(PublishedPaths.VersionManifest(year, v), ct)));
-        return manifests.Where(m => m is not null)
-            .Select(m => m!.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!)
+        var manifests = new List<Manifest>();
+        // Final versions in the published store; provisional ones in their own store when the app has one.
+        foreach (var where in Stores)
+        {
+            var folders = await where.ListFoldersAsync(PublishedPaths.VersionsFolder(year), ct);
+            var read = await Task.WhenAll(folders.Select(v => where.ReadAsync(PublishedPaths.VersionManifest(year, v), ct)));
+            manifests.AddRange(read.Where(m => m is not null).Select(m => m!.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!));
+        }
+        return manifests
             .Select(m => new PublishedVersion(m.Version, m.Status, m.CreatedAt, m.Returns, m.Files.Count, pointed.Contains(m.Version)))
             .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Version, StringComparer.Ordinal).ToList();
     }
@@ -93,16 +103,22 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
     /// <summary>A version's own manifest, whatever its status (NPPN looks at provisional sets this way); null if there is none.</summary>
     public async Task<Manifest?> VersionAsync(int year, string version, CancellationToken ct = default)
     {
-        var stored = await store.ReadAsync(PublishedPaths.VersionManifest(year, version), ct);
-        return stored?.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
+        foreach (var where in Stores)
+        {
+            var stored = await where.ReadAsync(PublishedPaths.VersionManifest(year, version), ct);
+            if (stored is not null) return stored.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
+        }
+        return null;
     }
 
-    /// <summary>The content of one file a version's manifest lists; null when the manifest does not list it.</summary>
+    /// <summary>The content of one file a version's manifest lists (from the store of its status); null when the manifest does not list it.</summary>
     public async Task<BinaryData?> VersionFileAsync(Manifest manifest, ManifestFile file, CancellationToken ct = default)
     {
         if (!manifest.Files.Contains(file)) return null;
-        return (await store.ReadAsync(file.Path, ct))?.Content;
+        return (await StoreFor(manifest.Status).ReadAsync(file.Path, ct))?.Content;
     }
+
+    private IEnumerable<IPublishedStore> Stores => provisionalStore is null || ReferenceEquals(provisionalStore, store) ? [store] : [store, provisionalStore];
 
     private async Task UpdateIndexAsync(Manifest manifest, CancellationToken ct)
     {

@@ -22,7 +22,7 @@ public sealed class UploadStore(PpsStorage storage)
     /// <summary>Stores the body as the upload; false (and nothing stored) when it is larger than <paramref name="maxBytes"/>.</summary>
     public async Task<bool> StoreAsync(UploadName name, Stream body, long maxBytes, CancellationToken ct)
     {
-        var limited = new LimitedStream(body, maxBytes);
+        var limited = new LimitedReadStream(body, maxBytes);
         try
         {
             await storage.Uploads.GetBlobClient(name.BlobName).UploadAsync(limited, new BlobUploadOptions
@@ -87,39 +87,4 @@ public sealed class UploadStore(PpsStorage storage)
 
     public Task DeleteReportAsync(UploadName name, CancellationToken ct) =>
         storage.Reports.GetBlobClient(name.ReportName).DeleteIfExistsAsync(cancellationToken: ct);
-
-    /// <summary>Passes reads through until more than the limit has been read, then fails the read.</summary>
-    private sealed class LimitedStream(Stream inner, long limit) : Stream
-    {
-        private long _read;
-        public bool Exceeded { get; private set; }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int Count(int read)
-        {
-            _read += read;
-            if (_read > limit)
-            {
-                Exceeded = true;
-                throw new IOException($"The upload is larger than {limit} bytes.");
-            }
-            return read;
-        }
-    }
 }

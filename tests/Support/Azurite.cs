@@ -31,6 +31,8 @@ public static class Azurite
             ReportsContainer = "reports-" + id,
             PublishedContainer = "published-" + id,
             ReferenceContainer = "reference-" + id,
+            ProvisionalContainer = "provisional-" + id,
+            BackupsContainer = "backups-" + id,
         };
     }
 }

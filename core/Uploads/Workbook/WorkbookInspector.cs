@@ -126,25 +126,22 @@ public static class WorkbookInspector
         {
             if (started.Elapsed > WorkbookLimits.MaxReadTime) return TooSlow();
             var isXml = entry.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || entry.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase);
+            LimitedReadStream? counted = null;
             try
             {
                 using var raw = entry.Open();
-                using var counted = new CountingStream(raw, Math.Min(WorkbookLimits.MaxPartBytes, WorkbookLimits.MaxExpandedBytes - expanded));
+                counted = new LimitedReadStream(raw, Math.Min(WorkbookLimits.MaxPartBytes, WorkbookLimits.MaxExpandedBytes - expanded));
                 var problem = isXml ? ScanXml(entry.FullName, counted) : Drain(counted);
                 if (problem is not null) return problem;
                 expanded += counted.Count;
             }
-            catch (LimitExceededException)
+            catch (Exception e) when (e is IOException or InvalidDataException)
             {
-                return Bomb(entry.FullName, null, entry.CompressedLength);
+                return counted?.Exceeded == true ? Bomb(entry.FullName, null, entry.CompressedLength) : Damaged();
             }
-            catch (InvalidDataException)
+            finally
             {
-                return Damaged();
-            }
-            catch (IOException)
-            {
-                return Damaged();
+                counted?.Dispose();
             }
         }
         return null;
@@ -237,30 +234,5 @@ public static class WorkbookInspector
             if (b < 0x09 || b is > 0x0D and < 0x20) return false;
         }
         return true;
-    }
-
-    private sealed class LimitExceededException : Exception;
-
-    /// <summary>Counts what is read through it and stops at a limit, whatever the zip's directory declared.</summary>
-    private sealed class CountingStream(Stream inner, long limit) : Stream
-    {
-        public long Count { get; private set; }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => Count; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var read = inner.Read(buffer, offset, count);
-            Count += read;
-            if (Count > limit) throw new LimitExceededException();
-            return read;
-        }
     }
 }

@@ -43,13 +43,18 @@ export function fileFor(manifest, kind, id) {
   return manifest.files.find((f) => f.kind === kind && f.figureId === String(id));
 }
 
-/** Every figure of the set, in the manifest's order, each with its CSV and JSON entries. */
+/**
+ * Every figure of the set, in the manifest's order, each with its CSV and JSON entries. When the manifest lists
+ * the figures in one file (kind "figures") that one request replaces a request per figure.
+ */
 export async function loadFigures(manifest) {
   const entries = filesOf(manifest, "figure");
-  const figures = await Promise.all(entries.map((entry) => getJson(entry.path)));
-  return figures.map((figure, i) => ({
+  const bundle = filesOf(manifest, "figures")[0];
+  const figures = bundle ? await getJson(bundle.path) : await Promise.all(entries.map((entry) => getJson(entry.path)));
+  const byId = new Map(entries.map((entry) => [entry.figureId, entry]));
+  return figures.map((figure) => ({
     figure,
-    json: entries[i],
+    json: byId.get(figure.id),
     csv: fileFor(manifest, "table", figure.id),
   }));
 }

@@ -153,7 +153,7 @@ export function renderFigure(item, options = {}) {
   if (config) {
     const canvas = el("canvas", { role: "img", "aria-label": describe(figure, config) }, `${describe(figure, config)}`);
     const box = el("div", { class: `pps-chart ${tallness(figure, config)}`, "data-chart": figure.id }, canvas);
-    const narrow = visibleColumns(figure).length <= 6 && figure.rows.length <= 12 && !box.className.includes("tall");
+    const narrow = visibleColumns(figure).length <= 4 && figure.rows.length <= 12 && !box.className.includes("tall");
     if (narrow) {
       head.append(el("div", { class: "govuk-grid-row" },
         el("div", { class: "govuk-grid-column-one-half" }, box),

@@ -1,7 +1,7 @@
 // How a cell reads: the unit of its column decides; null is "no data", never 0.
 const whole = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
 const decimals = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
-const money = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+const money = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export const NO_DATA = "no data";
 

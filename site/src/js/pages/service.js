@@ -51,7 +51,7 @@ function measuresTable(service) {
     el("table", { class: "govuk-table pps-table--compact", id: "measures" },
       el("caption", { class: "govuk-table__caption govuk-table__caption--m" }, "Additional data: this service beside national, regional and statistical neighbours' figures"),
       el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
-        ["Measure", "This service", "Rank", "National", "Regional", "Statistical neighbours"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+        ["Measure", "This service", "Rank", "National", `Regional (${service.region ?? "no region"})`, "Statistical neighbours"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
       el("tbody", { class: "govuk-table__body" }, service.lines.map((l) => el("tr", { class: "govuk-table__row" },
         el("th", { scope: "row", class: "govuk-table__header" }, l.title),
         el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, cellNode(l.value, l.unit)),

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace Pps.Cli;
+
+/// <summary>
+/// Renders the national report of a published year to an A4 PDF with headless Chromium (/usr/bin/chromium,
+/// never a downloaded browser) from a running host: opens report.html?year=Y&amp;print=1, waits until the page
+/// says every chart is drawn (body[data-ready=true]) and prints it with the page's print styles.
+/// </summary>
+public static class ReportPdfCommand
+{
+    public static async Task<int> RunAsync(CommandLine options)
+    {
+        var year = options.Int("year", 0);
+        if (year == 0) throw new CommandLineException("--year is required: the published year to render.");
+        var output = Path.GetFullPath(options.Required("out"));
+        var baseUrl = options.Optional("url", Environment.GetEnvironmentVariable("PPS_SITE_URL") ?? "http://127.0.0.1:7071/").TrimEnd('/') + "/";
+        var chromium = options.Optional("chromium", "/usr/bin/chromium");
+        if (!File.Exists(chromium)) throw new CommandLineException($"{chromium} does not exist: install Chromium (apt-get install chromium) or pass --chromium.");
+
+        var watch = Stopwatch.StartNew();
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync();
+        var response = await page.GotoAsync($"{baseUrl}report.html?year={year}&print=1");
+        if (response is null || !response.Ok) throw new CommandLineException($"{baseUrl}report.html answered {response?.Status}: is the host running?");
+        await page.WaitForSelectorAsync("body[data-ready]", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        if (await page.GetAttributeAsync("body", "data-ready") != "true")
+        {
+            throw new CommandLineException($"The report for {year} could not be drawn: {await page.InnerTextAsync("#app")}");
+        }
+        // The page shows the latest year when the one asked for is not published: refuse rather than print another year.
+        if (await page.InputValueAsync("select#year") != year.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new CommandLineException($"{year} is not a published year at {baseUrl}.");
+        }
+        await page.PdfAsync(new PagePdfOptions { Path = output, Format = "A4", PrintBackground = true });
+        Console.WriteLine($"Wrote {output} ({new FileInfo(output).Length / 1024} KiB) in {watch.ElapsedMilliseconds} ms.");
+        return 0;
+    }
+}
