@@ -245,7 +245,8 @@ class Console {
         button("Publish the final figures", () => publish(y.year), { warning: true, id: "publish-final" }));
     }
     slot.className = "pps-slot";
-    panel.replaceChildren(title, slot, summary ?? "", moveForm, ...extra);
+    // Once published the dates can no longer move (the API refuses); the form is not offered.
+    panel.replaceChildren(title, slot, summary ?? "", y?.publishedAt ? "" : moveForm, ...extra);
   }
 
   // ---- Completeness: Tables A and B, by state, every service (sortable) and the CSV of who has not returned.
