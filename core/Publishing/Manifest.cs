@@ -25,3 +25,6 @@ public sealed record Manifest(
 public sealed record PublishedIndex(IReadOnlyList<PublishedYear> Years);
 
 public sealed record PublishedYear(int Year, string Version, string Manifest, DateTimeOffset PublishedAt, int Returns);
+
+/// <summary>One version of a year's published figures as NPPN's console lists it: which one each manifest points at.</summary>
+public sealed record PublishedVersion(string Version, string Status, DateTimeOffset CreatedAt, int Returns, int Files, bool Current);

@@ -11,6 +11,8 @@ public static class PublishedPaths
     public static string Manifest(int year, string status) =>
         status == Publishing.Manifest.Final ? $"{year}/manifest.json" : $"{year}/manifest-{status}.json";
 
+    /// <summary>The folder holding every version of a year, one subfolder each.</summary>
+    public static string VersionsFolder(int year) => $"{year}/versions/";
     public static string VersionFolder(int year, string version) => $"{year}/versions/{version}";
     public static string VersionManifest(int year, string version) => $"{VersionFolder(year, version)}/manifest.json";
     public static string FigureJson(int year, string version, string figureId) => $"{VersionFolder(year, version)}/figures/{figureId}.json";

@@ -17,6 +17,9 @@ public interface IPublishedStore
     Task ReplaceAsync(string path, byte[] content, string contentType, ETag? ifMatch, CancellationToken ct);
 
     Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct);
+
+    /// <summary>The names of the folders directly under <paramref name="folder"/> (which ends with '/').</summary>
+    Task<IReadOnlyList<string>> ListFoldersAsync(string folder, CancellationToken ct);
 }
 
 /// <summary>
@@ -46,6 +49,17 @@ public sealed class BlobPublishedStore(BlobContainerClient container, string pre
                 : ifMatch == ETag.All ? new BlobRequestConditions { IfNoneMatch = ETag.All }
                 : new BlobRequestConditions { IfMatch = ifMatch },
         }, ct);
+
+    public async Task<IReadOnlyList<string>> ListFoldersAsync(string folder, CancellationToken ct)
+    {
+        var names = new List<string>();
+        var under = prefix + folder;
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", under, ct))
+        {
+            if (item.IsPrefix) names.Add(item.Prefix[under.Length..].TrimEnd('/'));
+        }
+        return names;
+    }
 
     public async Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct)
     {

@@ -82,6 +82,48 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
         return stored?.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
     }
 
+    /// <summary>
+    /// Every version of a year written so far, newest first, each read from its own manifest; a version folder
+    /// with no manifest (a run that died midway) is not a version and is left out. Current marks what the year's
+    /// final and provisional manifests point at.
+    /// </summary>
+    public async Task<IReadOnlyList<PublishedVersion>> VersionsAsync(int year, CancellationToken ct = default)
+    {
+        var current = await Task.WhenAll(CurrentAsync(year, Manifest.Final, ct), CurrentAsync(year, Manifest.Provisional, ct));
+        var pointed = current.Where(m => m is not null).Select(m => m!.Version).ToHashSet(StringComparer.Ordinal);
+        var manifests = new List<Manifest>();
+        // Final versions in the published store; provisional ones in their own store when the app has one.
+        foreach (var where in Stores)
+        {
+            var folders = await where.ListFoldersAsync(PublishedPaths.VersionsFolder(year), ct);
+            var read = await Task.WhenAll(folders.Select(v => where.ReadAsync(PublishedPaths.VersionManifest(year, v), ct)));
+            manifests.AddRange(read.Where(m => m is not null).Select(m => m!.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!));
+        }
+        return manifests
+            .Select(m => new PublishedVersion(m.Version, m.Status, m.CreatedAt, m.Returns, m.Files.Count, pointed.Contains(m.Version)))
+            .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Version, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A version's own manifest, whatever its status (NPPN looks at provisional sets this way); null if there is none.</summary>
+    public async Task<Manifest?> VersionAsync(int year, string version, CancellationToken ct = default)
+    {
+        foreach (var where in Stores)
+        {
+            var stored = await where.ReadAsync(PublishedPaths.VersionManifest(year, version), ct);
+            if (stored is not null) return stored.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
+        }
+        return null;
+    }
+
+    /// <summary>The content of one file a version's manifest lists (from the store of its status); null when the manifest does not list it.</summary>
+    public async Task<BinaryData?> VersionFileAsync(Manifest manifest, ManifestFile file, CancellationToken ct = default)
+    {
+        if (!manifest.Files.Contains(file)) return null;
+        return (await StoreFor(manifest.Status).ReadAsync(file.Path, ct))?.Content;
+    }
+
+    private IEnumerable<IPublishedStore> Stores => provisionalStore is null || ReferenceEquals(provisionalStore, store) ? [store] : [store, provisionalStore];
+
     private async Task UpdateIndexAsync(Manifest manifest, CancellationToken ct)
     {
         // Two years published at once both rewrite the index: retry on a lost race rather than lose a year.

@@ -118,5 +118,32 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
         }
     }
 
+    /// <summary>
+    /// Withdraws one service's extension: its window closes with everyone else's again. Like a grant it is merged
+    /// into whatever version of the year is current.
+    /// </summary>
+    public async Task<YearOutcome> WithdrawExtensionAsync(Actor actor, int year, int serviceId, CancellationToken ct = default)
+    {
+        if (!actor.IsNppn) return new YearOutcome.Forbidden("Only NPPN can withdraw an extension.");
+        for (var attempt = 0; ; attempt++)
+        {
+            var found = await years.GetAsync(year, ct);
+            if (found is null) return new YearOutcome.NotFound($"The {year} collection has not been set up.");
+            var (current, etag) = found.Value;
+            if (!current.Extensions.ContainsKey(serviceId)) return new YearOutcome.NotFound($"Service {serviceId} has no extension for {year}.");
+            if (current.PublishedAt is not null) return new YearOutcome.Refused($"The {year} figures are published; extensions can no longer change.");
+            var extensions = current.Extensions.Where(kv => kv.Key != serviceId).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var updated = current with { Extensions = extensions };
+            try
+            {
+                return new YearOutcome.Done(updated, await years.SaveAsync(updated, etag, ct), false);
+            }
+            catch (ConcurrencyConflictException e)
+            {
+                if (attempt >= 3) return new YearOutcome.Conflict(e.Current as CollectionYear, null, e.Message);
+            }
+        }
+    }
+
     private static string Day(DateTimeOffset at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 }

@@ -79,6 +79,18 @@ public sealed class CredentialStore(PpsStorage storage)
         return existing with { RevokedAt = now };
     }
 
+    /// <summary>Every credential issued (revoked ones too, for the record), optionally for one year or service; newest first.</summary>
+    public async Task<IReadOnlyList<Credential>> ListAsync(int? year = null, int? serviceId = null, CancellationToken ct = default)
+    {
+        var list = new List<Credential>();
+        await foreach (var e in storage.Credentials.QueryAsync<TableEntity>(x => x.PartitionKey == Partition, cancellationToken: ct))
+        {
+            var credential = FromEntity(e);
+            if ((year is null || credential.Year == year) && (serviceId is null || credential.ServiceId == serviceId)) list.Add(credential);
+        }
+        return list.OrderByDescending(c => c.IssuedAt).ThenBy(c => c.Id, StringComparer.Ordinal).ToList();
+    }
+
     public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Compares two hex digests without leaking, by timing, how much of them agrees.</summary>

@@ -22,6 +22,9 @@ public sealed record CredentialDocument(string Id, int ServiceId, int Year, Date
         new(c.Id, c.ServiceId, c.Year, c.IssuedAt, c.IssuedBy, c.RevokedAt, c.Label, token);
 }
 
+/// <summary>Who a token belongs to: "nppn", or a service and the collection year of its credential.</summary>
+public sealed record CallerDocument(string Id, bool Nppn, int? ServiceId, string? ServiceName, int? Year);
+
 /// <summary>NPPN issues a service an access token for one collection year, and revokes it.</summary>
 public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenticator auth, TimeProvider clock)
 {
@@ -50,6 +53,44 @@ public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenti
         return new JsonResponse(StatusCodes.Status201Created, CredentialDocument.From(issued.Credential, issued.Token))
             .WithHeader("Location", $"/api/credentials/{issued.Credential.Id}")
             .WithHeader("Cache-Control", "no-store");
+    }
+
+    /// <summary>
+    /// Who the token belongs to: NPPN, or one service and the year its credential is for. The form signs in
+    /// with a token alone and learns from this which return to open.
+    /// </summary>
+    [Function("WhoAmI")]
+    public async Task<IActionResult> Me(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request, CancellationToken ct)
+    {
+        var access = await auth.AuthenticateAsync(request, ct);
+        if (access.Caller is not { } caller) return access.Denied!;
+        var service = caller.Actor.ServiceId is { } id ? ServiceRegistry.Find(id) : null;
+        return new JsonResponse(StatusCodes.Status200OK, new CallerDocument(caller.Actor.Id, caller.Actor.IsNppn, caller.Actor.ServiceId, service?.Name, caller.Year))
+            .WithHeader("Cache-Control", "no-store");
+    }
+
+    /// <summary>The credentials issued (never their tokens), newest first; "?year=2013&amp;serviceId=42" narrows the list.</summary>
+    [Function("ListCredentials")]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "credentials")] HttpRequest request, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var problems = new List<ValidationIssue>();
+        int? Number(string name)
+        {
+            var text = request.Query[name].ToString();
+            if (text.Length == 0) return null;
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)) return n;
+            problems.Add(ValidationIssue.Error(name, "type", $"{name} must be a whole number (\"{text}\" given)."));
+            return null;
+        }
+        var year = Number("year");
+        var serviceId = Number("serviceId");
+        if (problems.Count > 0) return Problems.Invalid("The filter needs correcting.", problems);
+        var list = await credentials.ListAsync(year, serviceId, ct);
+        return new JsonResponse(StatusCodes.Status200OK, list.Select(c => CredentialDocument.From(c)).ToList()).WithHeader("Cache-Control", "no-store");
     }
 
     [Function("RevokeCredential")]

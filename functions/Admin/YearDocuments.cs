@@ -12,12 +12,21 @@ public sealed record YearDocument(
     int Year, CollectionState State, DateTimeOffset Opens, DateTimeOffset Closes, DateTimeOffset? ClosedAt, DateTimeOffset? PublishedAt,
     int NationalServiceCount, IReadOnlyDictionary<string, DateTimeOffset> Extensions, string? ETag)
 {
-    /// <param name="onlyService">For a service's caller: show its own extension only.</param>
+    /// <summary>
+    /// For a service's caller: whether it may write its return now (its window, with any extension, by the
+    /// server's clock), so the form never judges the window by the browser's clock. Null for NPPN.
+    /// </summary>
+    public bool? AcceptsWrites { get; init; }
+
+    /// <param name="onlyService">For a service's caller: show its own extension only, and whether it may write now.</param>
     public static YearDocument From(CollectionYear y, string? etag, DateTimeOffset now, int? onlyService = null) => new(
         y.Year, y.StateAt(now), y.Opens, y.Closes, y.ClosedAt, y.PublishedAt, y.NationalServiceCount,
         y.Extensions.Where(kv => onlyService is null || kv.Key == onlyService).OrderBy(kv => kv.Key)
             .ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
-        etag);
+        etag)
+    {
+        AcceptsWrites = onlyService is { } id ? y.AcceptsServiceWritesAt(id, now) : null,
+    };
 }
 
 public sealed class WindowRequest

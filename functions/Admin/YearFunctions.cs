@@ -27,6 +27,17 @@ public sealed class YearFunctions(CollectionWindowService window, CollectionYear
             : new JsonResponse(StatusCodes.Status200OK, YearDocument.From(y.Year, y.ETag, clock.GetUtcNow(), caller.Actor.ServiceId)).WithHeader("ETag", y.ETag);
     }
 
+    /// <summary>Every collection year set up so far, oldest first (NPPN's console picks one).</summary>
+    [Function("ListYears")]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "years")] HttpRequest request, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var now = clock.GetUtcNow();
+        return new JsonResponse(StatusCodes.Status200OK, (await years.ListAsync(ct)).Select(y => YearDocument.From(y, null, now)).ToList());
+    }
+
     /// <summary>Opens the year's window (no If-Match) or moves its dates (If-Match: the ETag read).</summary>
     [Function("SetYearWindow")]
     public async Task<IActionResult> SetWindow(
@@ -62,6 +73,17 @@ public sealed class YearFunctions(CollectionWindowService window, CollectionYear
                 [ValidationIssue.Error("until", "required", "Give the date and time until which the service may return late.")]);
         }
         return YearResults.From(await window.GrantExtensionAsync(caller.Actor, year, serviceId, until, ct), clock.GetUtcNow());
+    }
+
+    /// <summary>Takes one service's extension back: it closes with everyone else again.</summary>
+    [Function("WithdrawExtension")]
+    public async Task<IActionResult> WithdrawExtension(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "years/{year:int}/extensions/{serviceId:int}")] HttpRequest request,
+        int year, int serviceId, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is not { } caller) return access.Denied!;
+        return YearResults.From(await window.WithdrawExtensionAsync(caller.Actor, year, serviceId, ct), clock.GetUtcNow());
     }
 
     /// <summary>Every service with the state of its return, and the totals as Tables A and B show them.</summary>

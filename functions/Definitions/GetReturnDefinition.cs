@@ -40,7 +40,7 @@ public sealed class DefinitionFunctions(DefinitionStore definitions, PpsAuthenti
     {
         var access = await auth.ForNppnAsync(request, ct);
         if (access.Caller is not { } caller) return access.Denied!;
-        var body = await RequestBody.ReadTextAsync(request, ct);
+        var body = await RequestBody.ReadJsonTextAsync(request, ct);
         if (body.Value is not { } json) return body.Failure!;
         return await definitions.PublishAsync(caller.Actor, year, json, ct) switch
         {

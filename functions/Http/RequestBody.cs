@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -120,7 +121,7 @@ public static class RequestBody
     }
 
     /// <summary>A JSON body as text, with the same checks as <see cref="ReadJsonAsync{T}"/> except its shape (for documents the core checks itself).</summary>
-    public static async Task<BodyResult<string>> ReadTextAsync(HttpRequest request, CancellationToken ct = default)
+    public static async Task<BodyResult<string>> ReadJsonTextAsync(HttpRequest request, CancellationToken ct = default)
     {
         if (request.ContentLength > MaxBytes) return new(null, Problems.TooLarge(MaxBytes));
         var bytes = await ReadLimitedAsync(request.Body, ct);
@@ -129,6 +130,31 @@ public static class RequestBody
         if (!IsJson(request.ContentType)) return new(null, Problems.UnsupportedMediaType(request.ContentType));
         if (TextProblem(bytes) is { } problem) return new(null, Problems.BadRequest(problem));
         return new(System.Text.Encoding.UTF8.GetString(bytes), null);
+    }
+
+    /// <summary>
+    /// Reads a text body of the given media type (such as text/csv), UTF-8, at most 1 MiB: the text, or the
+    /// 400/413/415 that says why not.
+    /// </summary>
+    public static async Task<BodyResult<string>> ReadTextAsync(HttpRequest request, string mediaType, CancellationToken ct = default)
+    {
+        if (request.ContentLength > MaxBytes) return new(null, Problems.TooLarge(MaxBytes));
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) || !string.Equals(parsed.MediaType, mediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return new(null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, $"Send {mediaType}.",
+                $"The body must be sent as {mediaType}{(string.IsNullOrEmpty(request.ContentType) ? " (no Content-Type was given)" : $", not {request.ContentType}")}."));
+        }
+        var bytes = await ReadLimitedAsync(request.Body, ct);
+        if (bytes is null) return new(null, Problems.TooLarge(MaxBytes));
+        if (bytes.Length == 0) return new(null, Problems.BadRequest("The body is empty: send the file's contents."));
+        try
+        {
+            return new(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF'), null);
+        }
+        catch (DecoderFallbackException)
+        {
+            return new(null, Problems.BadRequest("The file is not UTF-8 text: save it as \"CSV UTF-8\" and send it again."));
+        }
     }
 
     public static bool IsJson(string? contentType) =>

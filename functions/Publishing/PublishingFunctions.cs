@@ -6,7 +6,8 @@ using Pps.Functions.Http;
 
 namespace Pps.Functions.Publishing;
 
-/// <summary>NPPN's recompute and rollback of a year's published figures, and its reading of provisional sets. Service credentials get 403.</summary>
+/// <summary>NPPN's recompute and rollback of a year's published figures, the versions written, and its reading of
+/// provisional sets. Service credentials get 403.</summary>
 public sealed partial class PublishingFunctions(YearCloser closer, Publisher publisher, PpsAuthenticator auth)
 {
     /// <summary>
@@ -34,6 +35,46 @@ public sealed partial class PublishingFunctions(YearCloser closer, Publisher pub
     /// <summary>A year folder, then folder and file names of letters, digits, '-', '_' and '.': never "..".</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}/([A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.(json|csv)$")]
     private static partial System.Text.RegularExpressions.Regex ProvisionalPath();
+
+    /// <summary>Every version written for the year, newest first, and which ones the final and provisional manifests point at.</summary>
+    [Function("ListPublishedVersions")]
+    public async Task<IActionResult> Versions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "years/{year:int}/published")] HttpRequest request, int year, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        return new JsonResponse(StatusCodes.Status200OK, await publisher.VersionsAsync(year, ct));
+    }
+
+    /// <summary>One version's manifest, provisional ones too: NPPN looks at a recompute before anyone else can.</summary>
+    [Function("GetPublishedVersion")]
+    public async Task<IActionResult> Version(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "years/{year:int}/published/{version}")] HttpRequest request,
+        int year, string version, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var manifest = await publisher.VersionAsync(year, version, ct);
+        return manifest is null
+            ? Problems.NotFound($"There is no version {version} of the {year} figures.")
+            : new JsonResponse(StatusCodes.Status200OK, manifest);
+    }
+
+    /// <summary>One figure of a version as published (the JSON the site reads), provisional ones too.</summary>
+    [Function("GetPublishedFigure")]
+    public async Task<IActionResult> Figure(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "years/{year:int}/published/{version}/figures/{figureId}")] HttpRequest request,
+        int year, string version, string figureId, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var manifest = await publisher.VersionAsync(year, version, ct);
+        var file = manifest?.Files.FirstOrDefault(f => f.Kind == "figure" && f.FigureId == figureId);
+        var content = file is null ? null : await publisher.VersionFileAsync(manifest!, file, ct);
+        return content is null
+            ? Problems.NotFound($"Version {version} of the {year} figures has no figure {figureId}.")
+            : new RawJsonResponse(content);
+    }
 
     [Function("RecomputeNational")]
     public async Task<IActionResult> Recompute(
@@ -81,4 +122,16 @@ public sealed record PublishedVersionDocument(int Year, string Version, string S
     public static PublishedVersionDocument From(Manifest manifest, int returnsLocked) => new(
         manifest.Year, manifest.Version, manifest.Status, PublishedPaths.VersionManifest(manifest.Year, manifest.Version), manifest.Returns, returnsLocked,
         manifest.Files.Count, manifest.Files.Where(f => f.Kind == "figure").Select(f => f.FigureId).ToList());
+}
+
+/// <summary>JSON already serialised (a published file), written as it is.</summary>
+public sealed class RawJsonResponse(BinaryData content) : IActionResult
+{
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        await response.Body.WriteAsync(content.ToMemory(), context.HttpContext.RequestAborted);
+    }
 }

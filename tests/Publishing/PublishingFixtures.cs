@@ -47,6 +47,8 @@ internal static class PublishingFixtures
             inner.ReplaceAsync(path, content, contentType, ifMatch, ct);
 
         public Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct) => inner.ReadAsync(path, ct);
+
+        public Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken ct) => inner.ListFoldersAsync(prefix, ct);
     }
 
     private static readonly Dictionary<string, JsonSchema> Schemas = new();

@@ -97,6 +97,39 @@ public class PublishingFunctionsTests
             Assert.Equal(404, (await Run(functions.Provisional(Request("GET", AdminToken), bad, default))).Status);
         }
         Assert.Equal(404, (await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.Manifest(2014, Manifest.Provisional), default))).Status);
+    public async Task NPPN_lists_every_version_newest_first_with_the_ones_the_manifests_point_at()
+    {
+        var (api, functions, _) = await StartAsync();
+        Assert.Empty((await Run(functions.Versions(Request("GET", AdminToken), 2013, default))).Body.EnumerateArray());
+        Assert.Equal(403, (await Run(functions.Versions(Request("GET", await api.TokenForAsync(1)), 2013, default))).Status);
+
+        var provisional = (await Run(functions.Recompute(Request("POST", AdminToken), 2013, default))).Body.GetProperty("version").GetString();
+        api.Clock.Now = Closes.AddHours(1);
+        var first = (await Run(functions.Recompute(Request("POST", AdminToken), 2013, default))).Body.GetProperty("version").GetString();
+        api.Clock.Now = Closes.AddDays(1);
+        var second = (await Run(functions.Recompute(Request("POST", AdminToken), 2013, default))).Body.GetProperty("version").GetString();
+        // A run that died before its manifest leaves a folder that is not a version.
+        await api.Storage.Published.GetBlobClient("2013/versions/20131102T000000Z-dead00/figures/chart-1.json").UploadAsync(BinaryData.FromString("{}"));
+
+        var listed = await Run(functions.Versions(Request("GET", AdminToken), 2013, default));
+        Assert.Equal(200, listed.Status);
+        var rows = listed.Body.EnumerateArray().Select(v => (v.GetProperty("version").GetString(), v.GetProperty("status").GetString(), v.GetProperty("current").GetBoolean())).ToList();
+        Assert.Equal([(second, "final", true), (first, "final", false), (provisional, "provisional", true)], rows);
+        Assert.All(listed.Body.EnumerateArray(), v => Assert.Equal(12, v.GetProperty("returns").GetInt32()));
+
+        var manifest = await Run(functions.Version(Request("GET", AdminToken), 2013, provisional!, default));
+        Assert.Equal("provisional", manifest.Body.GetProperty("status").GetString());
+        var figure = await Run(functions.Figure(Request("GET", AdminToken), 2013, provisional!, "chart-4", default));
+        Assert.Equal(200, figure.Status);
+        Assert.Equal("chart-4", figure.Body.GetProperty("id").GetString());
+        Assert.Equal(404, (await Run(functions.Figure(Request("GET", AdminToken), 2013, provisional!, "chart-999", default))).Status);
+        Assert.Equal(404, (await Run(functions.Version(Request("GET", AdminToken), 2013, "20000101T000000Z-000000", default))).Status);
+        Assert.Equal(403, (await Run(functions.Figure(Request("GET", await api.TokenForAsync(1)), 2013, provisional!, "chart-4", default))).Status);
+
+        await Run(functions.RollBack(Request("POST", AdminToken), 2013, first!, default));
+        var after = (await Run(functions.Versions(Request("GET", AdminToken), 2013, default))).Body.EnumerateArray()
+            .Where(v => v.GetProperty("current").GetBoolean()).Select(v => v.GetProperty("version").GetString()).ToList();
+        Assert.Equal([first, provisional], after);
     }
 
     [Fact]

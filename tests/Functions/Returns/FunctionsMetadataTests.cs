@@ -22,6 +22,15 @@ public class FunctionsMetadataTests
         { "RecomputeNational", "post", "years/{year:int}/recompute" },
         { "RollBackPublished", "post", "years/{year:int}/published/{version}/restore" },
         { "GetProvisionalFile", "get", "provisional/{*path}" },
+        { "ListYears", "get", "years" },
+        { "WithdrawExtension", "delete", "years/{year:int}/extensions/{serviceId:int}" },
+        { "ListCredentials", "get", "credentials" },
+        { "WhoAmI", "get", "me" },
+        { "ListPublishedVersions", "get", "years/{year:int}/published" },
+        { "GetPublishedVersion", "get", "years/{year:int}/published/{version}" },
+        { "GetPublishedFigure", "get", "years/{year:int}/published/{version}/figures/{figureId}" },
+        { "ImportReferenceData", "post", "reference-data" },
+        { "ImportStatisticalNeighbours", "post", "statistical-neighbours" },
     };
 
     /// <summary>

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Pps.Core.Reference;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.Functions.Http;
+
+namespace Pps.Functions.Admin;
+
+/// <summary>
+/// NPPN's imports over HTTP, the same as the cli's: reference data (service_id, year, region, population_0_19,
+/// sen_pupils, fsm_pupils, optional source) and statistical neighbours (service_id, neighbour_id), each a
+/// text/csv body. All or nothing: a file with any bad row stores nothing and every bad row is listed (422).
+/// </summary>
+public sealed class ReferenceFunctions(ReferenceDataStore reference, PpsAuthenticator auth)
+{
+    [Function("ImportReferenceData")]
+    public async Task<IActionResult> ImportReference(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reference-data")] HttpRequest request, CancellationToken ct) =>
+        await ImportAsync(request, async csv =>
+        {
+            var result = await reference.ImportCsvAsync(new StringReader(csv), ct);
+            return (result.Problems, new ImportedDocument("reference-data", result.Data?.Rows.Count() ?? 0, []));
+        }, ct);
+
+    [Function("ImportStatisticalNeighbours")]
+    public async Task<IActionResult> ImportNeighbours(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "statistical-neighbours")] HttpRequest request, CancellationToken ct) =>
+        await ImportAsync(request, async csv =>
+        {
+            var result = await reference.ImportNeighboursCsvAsync(new StringReader(csv), ct);
+            return (result.Problems, new ImportedDocument("statistical-neighbours", result.Neighbours?.Count ?? 0, []));
+        }, ct);
+
+    private async Task<IActionResult> ImportAsync(
+        HttpRequest request, Func<string, Task<(IReadOnlyList<ImportProblem> Problems, ImportedDocument Imported)>> import, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var body = await RequestBody.ReadTextAsync(request, "text/csv", ct);
+        if (body.Value is not { } csv) return body.Failure!;
+        try
+        {
+            var (problems, imported) = await import(csv);
+            return problems.Count == 0
+                ? new JsonResponse(StatusCodes.Status200OK, imported)
+                : Problems.Of(StatusCodes.Status422UnprocessableEntity, "The file was not imported.",
+                    $"{problems.Count} row problem(s); nothing was stored. Correct them and send the whole file again.",
+                    new Dictionary<string, object?> { ["rows"] = problems.Select(p => new RowProblemDocument(p.Line, p.Column, p.Message)).ToList() });
+        }
+        catch (ConcurrencyConflictException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+    }
+}
+
+/// <summary>What an import stored: how many rows (reference data) or services (neighbours).</summary>
+public sealed record ImportedDocument(string Kind, int Count, IReadOnlyList<RowProblemDocument> Rows);
+
+/// <summary>One bad row of an imported CSV: its line (the header is line 1), the column and what is wrong.</summary>
+public sealed record RowProblemDocument(int Line, string Column, string Message);

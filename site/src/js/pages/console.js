@@ -1,0 +1,586 @@
+// NPPN's console: signs in with the admin token (kept for this tab's session only) and drives the year:
+// its window, completeness (Tables A and B, who has returned), extensions, a service's return and its
+// reopening, service credentials, the national recompute and published versions, and the CSV imports.
+// Everything a service typed (comments, reasons, labels) is shown as text, never as markup.
+import { el, pluralise } from "../format.js";
+import { Session, call, get } from "../returns/api.js";
+import { fieldsOf, display } from "../returns/fields.js";
+import { historyView, statusText } from "../returns/history.js";
+import { errorSummary, success, button, textInput, day, dayTime } from "../returns/messages.js";
+import { renderFigure } from "../figures.js";
+import { ready, busy } from "../page.js";
+
+const session = new Session("pps.console.token");
+
+export async function nppnConsole(target) {
+  if (!session.token) return signIn(target);
+  const me = await get(session, "me");
+  if (!me.ok || !me.body.nppn) {
+    session.token = null;
+    return signIn(target, me.ok ? "This token belongs to a service, not to NPPN. Services fill in their return on the return form." : me.message);
+  }
+  return new Console(target).load();
+}
+
+function signIn(target, problem) {
+  const { group, input } = textInput("admin-token", "NPPN admin token", { type: "password", width: 30, hint: "Kept only until you close this tab." });
+  const formNode = el("form", { novalidate: true }, group, button("Sign in", null, { type: "submit" }));
+  formNode.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!input.value.trim()) return;
+    session.token = input.value.trim();
+    busy();
+    await nppnConsole(target);
+  });
+  const nodes = [el("h2", { class: "govuk-heading-l" }, "Sign in to NPPN's console"), formNode];
+  if (problem) {
+    group.classList.add("govuk-form-group--error");
+    input.classList.add("govuk-input--error");
+    nodes.unshift(errorSummary("There is a problem", [{ text: problem, href: "#admin-token" }]));
+  }
+  target.replaceChildren(...nodes);
+  ready();
+}
+
+/** datetime-local value (the browser's local time) ↔ ISO instant. */
+const toLocalInput = (iso) => {
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+const fromLocalInput = (value) => (value ? new Date(value).toISOString() : null);
+
+function dateInput(id, label, { hint, value } = {}) {
+  const input = el("input", { class: "govuk-input govuk-input--width-20", id, name: id, type: "datetime-local", ...(hint ? { "aria-describedby": `${id}-hint` } : {}), ...(value ? { value } : {}) });
+  return {
+    input,
+    group: el("div", { class: "govuk-form-group" },
+      el("label", { class: "govuk-label", for: id }, label),
+      hint ? el("div", { class: "govuk-hint", id: `${id}-hint` }, hint) : null,
+      input),
+  };
+}
+
+/**
+ * Whether the call succeeded; if not, its problem in the panel's message slot (an error summary with links
+ * to the fields named). On success the caller re-renders the panel and then says what was done, so the
+ * message is never shown in a form about to be replaced.
+ */
+function outcome(slot, result, { title, fields = {} }) {
+  if (result.ok) return true;
+  const items = [];
+  for (const [key, messages] of Object.entries(result.errors)) {
+    for (const message of messages) items.push(fields[key] ? { text: message, href: `#${fields[key]}` } : { text: message });
+  }
+  if (items.length === 0) items.push({ text: result.message });
+  slot.replaceChildren(errorSummary(title, items));
+  return false;
+}
+
+function table(caption, headers, rows, { compact = false } = {}) {
+  return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": caption },
+    el("table", { class: `govuk-table${compact ? " pps-table--compact" : ""}` },
+      el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, caption),
+      el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" }, headers.map((h) => el("th", { class: "govuk-table__header", scope: "col" }, h)))),
+      el("tbody", { class: "govuk-table__body" }, rows)));
+}
+
+const td = (...content) => el("td", { class: "govuk-table__cell" }, ...content);
+
+/** Text for a CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
+function csvCell(value) {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+class Console {
+  constructor(target) {
+    this.target = target;
+    this.year = Number(new URLSearchParams(location.search).get("year")) || null;
+    this.sort = { key: "serviceId", dir: 1 };
+  }
+
+  async load() {
+    busy();
+    const [years, definitionYears] = await Promise.all([get(session, "years"), Promise.resolve(null)]);
+    void definitionYears;
+    if (!years.ok) {
+      this.target.replaceChildren(errorSummary("The console could not be opened", [years.message]));
+      ready();
+      return;
+    }
+    this.years = years.body;
+    if (!this.year || !this.years.some((y) => y.year === this.year)) this.year = this.years.at(-1)?.year ?? null;
+    this.panels = {
+      window: el("section", { id: "window", "aria-labelledby": "window-title" }),
+      completeness: el("section", { id: "completeness", "aria-labelledby": "completeness-title" }),
+      extensions: el("section", { id: "extensions", "aria-labelledby": "extensions-title" }),
+      return: el("section", { id: "return", "aria-labelledby": "return-title" }),
+      credentials: el("section", { id: "credentials", "aria-labelledby": "credentials-title" }),
+      publishing: el("section", { id: "publishing", "aria-labelledby": "publishing-title" }),
+      imports: el("section", { id: "imports", "aria-labelledby": "imports-title" }),
+    };
+    const signOut = el("button", { type: "button", class: "govuk-button govuk-button--secondary pps-sign-out" }, "Sign out");
+    signOut.addEventListener("click", () => { session.token = null; signIn(this.target); });
+    const contents = el("nav", { class: "pps-contents", "aria-label": "Console sections" },
+      el("ul", { class: "govuk-list pps-contents__list" }, [
+        ["window", "Collection window"], ["completeness", "Completeness"], ["extensions", "Extensions"], ["return", "A service's return"],
+        ["credentials", "Credentials"], ["publishing", "National figures"], ["imports", "Imports"],
+      ].map(([id, text]) => el("li", {}, el("a", { class: "govuk-link", href: `#${id}` }, text)))));
+    this.yearBar = el("div", { class: "pps-year-bar" });
+    this.target.replaceChildren(el("div", { class: "pps-return-header" }, this.yearBar, signOut), contents, ...Object.values(this.panels));
+    this.renderYearBar();
+    this.renderImports();
+    await this.showYear();
+    ready();
+  }
+
+  renderYearBar() {
+    const select = el("select", { class: "govuk-select", id: "console-year", name: "year" },
+      this.years.map((y) => el("option", { value: String(y.year), ...(y.year === this.year ? { selected: true } : {}) }, `${y.year} (${y.state})`)));
+    const pick = el("form", { class: "pps-inline-form", novalidate: true },
+      el("div", { class: "govuk-form-group" }, el("label", { class: "govuk-label", for: "console-year" }, "Collection year"), select),
+      button("Show year", null, { type: "submit", secondary: true }));
+    pick.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      this.year = Number(select.value);
+      history.replaceState(null, "", `?year=${this.year}`);
+      busy();
+      await this.showYear();
+      ready();
+    });
+    this.yearBar.replaceChildren(this.years.length ? pick : el("p", { class: "govuk-body" }, "No collection year has been opened yet."));
+  }
+
+  async showYear() {
+    if (!this.year) {
+      this.renderWindow(null);
+      for (const key of ["completeness", "extensions", "return", "credentials", "publishing"]) this.panels[key].replaceChildren();
+      return;
+    }
+    const found = await get(session, `years/${this.year}`);
+    this.yearDoc = found.ok ? found.body : null;
+    this.yearEtag = found.etag ?? found.body?.eTag;
+    this.renderWindow(this.yearDoc);
+    this.renderExtensions();
+    this.renderReturnPanel();
+    await Promise.all([this.loadCompleteness(), this.loadCredentials(), this.loadVersions()]);
+  }
+
+  async refreshYear() {
+    const found = await get(session, `years/${this.year}`);
+    if (found.ok) {
+      this.yearDoc = found.body;
+      this.yearEtag = found.etag ?? found.body.eTag;
+    }
+    const list = await get(session, "years");
+    if (list.ok) this.years = list.body;
+  }
+
+  // ---- Collection window: open a year, move its dates, close it now.
+  renderWindow(y) {
+    const panel = this.panels.window;
+    const slot = el("div", {});
+    const title = el("h2", { class: "govuk-heading-l", id: "window-title" }, "Collection window");
+    const summary = y ? el("dl", { class: "govuk-summary-list" },
+      [["Year", String(y.year)], ["State", y.state[0].toUpperCase() + y.state.slice(1)], ["Opens", dayTime(y.opens)], ["Closes", dayTime(y.closes)],
+        ["Closed", y.closedAt ? dayTime(y.closedAt) : "Not yet"], ["Published", y.publishedAt ? `${dayTime(y.publishedAt)}` : "Not yet"],
+        ["Services nationally", String(y.nationalServiceCount)]].map(([k, v]) => el("div", { class: "govuk-summary-list__row" },
+        el("dt", { class: "govuk-summary-list__key" }, k), el("dd", { class: "govuk-summary-list__value" }, v)))) : null;
+
+    const opens = dateInput("window-opens", "Opens", { value: y ? toLocalInput(y.opens) : "" });
+    const closes = dateInput("window-closes", "Closes", { value: y ? toLocalInput(y.closes) : "" });
+    const count = textInput("window-count", "Services nationally", { width: 4, value: y ? String(y.nationalServiceCount) : "150", hint: "The denominator of Tables A and B." });
+    const moveForm = el("form", { novalidate: true, id: "window-form" },
+      el("h3", { class: "govuk-heading-m" }, y ? `Move the ${y.year} dates` : "Open a collection year"),
+      y ? null : textInput("window-year", "Year", { width: 4, value: String(new Date().getFullYear()) }).group,
+      opens.group, closes.group, count.group,
+      button(y ? "Save dates" : "Open the year", null, { type: "submit", id: "window-save" }));
+    moveForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const year = y ? y.year : Number(moveForm.querySelector("#window-year").value);
+      const body = { opens: fromLocalInput(opens.input.value), closes: fromLocalInput(closes.input.value), nationalServiceCount: Number(count.input.value) || null };
+      const result = await call(session, "PUT", `years/${year}`, { body, ifMatch: y ? this.yearEtag : undefined });
+      if (outcome(slot, result, { title: "The dates were not saved", done: { title: `${year}: dates saved` }, fields: { opens: "window-opens", closes: "window-closes", nationalServiceCount: "window-count" } })) {
+        this.year = year;
+        await this.refreshYear();
+        this.renderYearBar();
+        await this.showYear();
+        this.panels.window.querySelector(".pps-slot")?.replaceChildren(success(`${year}: dates saved`));
+      }
+    });
+
+    const extra = [];
+    const publish = async (year) => {
+      const published = await call(session, "POST", `years/${year}/recompute`);
+      await this.refreshYear();
+      this.renderYearBar();
+      await this.showYear();
+      const panelSlot = this.panels.window.querySelector(".pps-slot");
+      if (!published.ok) {
+        outcome(panelSlot, published, { title: "The figures were not published", done: {} });
+      } else if (published.body.status === "final") {
+        panelSlot.replaceChildren(success(`${year} closed and published`,
+          `Version ${published.body.version} is published from ${pluralise(published.body.returns, "return", "returns")}; the public dashboard shows it now.`));
+      } else {
+        panelSlot.replaceChildren(success(`${year}: not published yet`,
+          `An extension is still running, so only a provisional set (version ${published.body.version}) was computed. The year closes and publishes when the last extension ends (the nightly run does it), or publish then from here.`));
+      }
+      panelSlot.firstChild?.focus?.();
+    };
+    if (y && y.state === "open") {
+      const closeNow = button("Close the collection now and publish", async () => {
+        const now = new Date().toISOString();
+        const moved = await call(session, "PUT", `years/${y.year}`, { body: { opens: y.opens, closes: now, nationalServiceCount: y.nationalServiceCount }, ifMatch: this.yearEtag });
+        if (!outcome(slot, moved, { title: "The collection was not closed", done: {} })) return;
+        await publish(y.year);
+      }, { warning: true, id: "close-now" });
+      extra.push(el("h3", { class: "govuk-heading-m" }, "Close now"),
+        el("p", { class: "govuk-body" }, "Moves the closing date to now, locks every return and publishes the final figures. Services with an extension can still return until it ends."),
+        closeNow);
+    } else if (y && y.state === "closed") {
+      extra.push(el("h3", { class: "govuk-heading-m" }, "Publish"),
+        el("p", { class: "govuk-body" }, "The window has passed. Publishing locks every return and publishes the final figures (the nightly run does the same)."),
+        button("Publish the final figures", () => publish(y.year), { warning: true, id: "publish-final" }));
+    }
+    slot.className = "pps-slot";
+    // Once published the dates can no longer move (the API refuses); the form is not offered.
+    panel.replaceChildren(title, slot, summary ?? "", y?.publishedAt ? "" : moveForm, ...extra);
+  }
+
+  // ---- Completeness: Tables A and B, by state, every service (sortable) and the CSV of who has not returned.
+  async loadCompleteness() {
+    const panel = this.panels.completeness;
+    const result = await get(session, `years/${this.year}/completeness`);
+    const title = el("h2", { class: "govuk-heading-l", id: "completeness-title" }, `Completeness of ${this.year}`);
+    if (!result.ok) {
+      panel.replaceChildren(title, errorSummary("Completeness could not be read", [result.message], { focus: false }));
+      return;
+    }
+    this.completeness = result.body;
+    const c = result.body;
+    const totals = table("Participation (as the report's Tables A and B)", ["Table", "What", "Services", "Of services nationally"],
+      c.totals.map((t) => el("tr", { class: "govuk-table__row" }, td(t.table), td(t.title), td(String(t.count)), td(t.percent === null ? "no data" : `${t.percent}% of ${t.nationalServiceCount}`))));
+    const states = [["submitted", "Returned"], ["locked", "Locked"], ["draft", "Draft"], ["not-started", "Not started"]];
+    const warned = c.services.filter((s) => s.unconfirmedWarnings.length > 0).length;
+    const counts = el("ul", { class: "govuk-list pps-counts" },
+      states.map(([key, label]) => el("li", {}, el("strong", {}, String(c.byState[key] ?? 0)), ` ${label}`)),
+      el("li", {}, el("strong", {}, String(warned)), " with unconfirmed warnings"));
+    const notReturned = c.services.filter((s) => s.state === "not-started" || s.state === "draft");
+    const csv = ["service_id,name,region,state,last_saved,closes",
+      ...notReturned.map((s) => [s.serviceId, s.name, s.region, s.state, s.updatedAt ?? "", s.closesFor].map(csvCell).join(","))].join("\r\n");
+    if (this.csvUrl) URL.revokeObjectURL(this.csvUrl);
+    this.csvUrl = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+    const download = el("p", { class: "govuk-body" },
+      el("a", { class: "govuk-link", href: this.csvUrl, download: `not-returned-${this.year}.csv`, id: "not-returned-csv" },
+        `Download the ${notReturned.length} services that have not returned (CSV)`));
+    this.servicesTable = el("div", {});
+    panel.replaceChildren(title, totals, counts, download, this.servicesTable);
+    this.renderServices();
+  }
+
+  renderServices() {
+    const columns = [
+      ["serviceId", "Service"], ["name", "Name"], ["region", "Region"], ["state", "State"], ["updatedAt", "Last saved"],
+      ["closesFor", "Closes"], ["warnings", "Unconfirmed warnings"],
+    ];
+    const value = (s, key) => (key === "warnings" ? s.unconfirmedWarnings.length : s[key] ?? "");
+    const rows = [...this.completeness.services].sort((a, b) => {
+      const x = value(a, this.sort.key);
+      const y = value(b, this.sort.key);
+      return (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y))) * this.sort.dir;
+    });
+    const head = el("tr", { class: "govuk-table__row" }, columns.map(([key, label]) => {
+      const sorted = this.sort.key === key;
+      const sortButton = el("button", { type: "button", class: "pps-sort", "data-sort": key }, label);
+      sortButton.addEventListener("click", () => {
+        this.sort = { key, dir: sorted ? -this.sort.dir : 1 };
+        this.renderServices();
+        this.servicesTable.querySelector(`button[data-sort="${key}"]`)?.focus();
+      });
+      return el("th", { class: "govuk-table__header", scope: "col", "aria-sort": sorted ? (this.sort.dir > 0 ? "ascending" : "descending") : "none" }, sortButton);
+    }));
+    const extended = (s) => Date.parse(s.closesFor) > Date.parse(this.completeness.closes);
+    const body = rows.map((s) => {
+      const view = el("button", { type: "button", class: "pps-link-button", "data-service": String(s.serviceId) }, String(s.serviceId));
+      view.setAttribute("aria-label", `Open service ${s.serviceId}'s return`);
+      view.addEventListener("click", () => this.openReturn(s.serviceId));
+      return el("tr", { class: "govuk-table__row", "data-state": s.state },
+        td(view), td(s.name), td(s.region ?? ""), td(statusText(s.state)), td(s.updatedAt ? dayTime(s.updatedAt) : ""),
+        td(extended(s) ? `${day(s.closesFor)} (extension)` : day(s.closesFor)),
+        td(s.unconfirmedWarnings.length ? el("ul", { class: "govuk-list govuk-body-s" }, s.unconfirmedWarnings.map((w) => el("li", {}, w.message))) : ""));
+    });
+    this.servicesTable.replaceChildren(el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": "Every service" },
+      el("table", { class: "govuk-table pps-table--compact", id: "services-table" },
+        el("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `Every service (${rows.length}); select a column heading to sort`),
+        el("thead", { class: "govuk-table__head" }, head),
+        el("tbody", { class: "govuk-table__body" }, body))));
+  }
+
+  // ---- Extensions: grant and withdraw.
+  renderExtensions() {
+    const panel = this.panels.extensions;
+    const slot = el("div", {});
+    const y = this.yearDoc;
+    const service = textInput("extension-service", "Service id", { width: 4 });
+    const until = dateInput("extension-until", "Until", { hint: "After the closing date." });
+    const grant = el("form", { novalidate: true }, service.group, until.group, button("Grant extension", null, { type: "submit", id: "grant-extension" }));
+    grant.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const id = Number(service.input.value);
+      const result = await call(session, "POST", `years/${this.year}/extensions/${id}`, { body: { until: fromLocalInput(until.input.value) } });
+      if (outcome(slot, result, { title: "No extension was granted", done: { title: `Service ${id} may return until ${dayTime(result.body?.extensions?.[String(id)])}` }, fields: { until: "extension-until" } })) {
+        await this.refreshYear();
+        this.renderExtensions();
+        this.panels.extensions.querySelector(".pps-slot").replaceChildren(success(`Service ${id} may return until ${dayTime(this.yearDoc.extensions[String(id)])}`));
+        await this.loadCompleteness();
+      }
+    });
+    const entries = Object.entries(y?.extensions ?? {});
+    const list = entries.length
+      ? table("Extensions granted", ["Service", "Until", ""], entries.map(([id, when]) => {
+        const withdraw = button("Withdraw", async () => {
+          const result = await call(session, "DELETE", `years/${this.year}/extensions/${id}`);
+          if (outcome(slot, result, { title: "The extension was not withdrawn", done: { title: `Service ${id}'s extension withdrawn` } })) {
+            await this.refreshYear();
+            this.renderExtensions();
+            this.panels.extensions.querySelector(".pps-slot").replaceChildren(success(`Service ${id}'s extension withdrawn`));
+            await this.loadCompleteness();
+          }
+        }, { secondary: true });
+        withdraw.setAttribute("aria-label", `Withdraw service ${id}'s extension`);
+        withdraw.classList.add("govuk-!-margin-bottom-0");
+        return el("tr", { class: "govuk-table__row" }, td(String(id)), td(dayTime(when)), td(withdraw));
+      }))
+      : el("p", { class: "govuk-body" }, "No extension has been granted.");
+    slot.className = "pps-slot";
+    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "extensions-title" }, "Extensions"), slot, list, grant);
+  }
+
+  // ---- One service's return: answers, history, reopen with a reason.
+  renderReturnPanel() {
+    const panel = this.panels.return;
+    const service = textInput("return-service", "Service id", { width: 4 });
+    const show = el("form", { novalidate: true, class: "pps-inline-form" }, service.group, button("Show return", null, { type: "submit", secondary: true, id: "show-return" }));
+    show.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.openReturn(Number(service.input.value));
+    });
+    this.returnArea = el("div", {});
+    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "return-title" }, "A service's return"), show, this.returnArea);
+  }
+
+  async openReturn(serviceId) {
+    const area = this.returnArea;
+    const [definition, result, history] = await Promise.all([
+      get(null, `definitions/${this.year}`), get(session, `returns/${this.year}/${serviceId}`), get(session, `returns/${this.year}/${serviceId}/history`),
+    ]);
+    this.panels.return.querySelector("#return-service").value = String(serviceId);
+    if (!result.ok || !definition.ok) {
+      area.replaceChildren(errorSummary(`Service ${serviceId}'s return could not be read`, [(result.ok ? definition : result).message]));
+      this.panels.return.scrollIntoView();
+      return;
+    }
+    const doc = result.body;
+    const fields = new Map(fieldsOf(definition.body).map((f) => [f.id, f]));
+    const slot = el("div", { class: "pps-slot" });
+    const answers = definition.body.sections.map((section) => el("div", {},
+      el("h4", { class: "govuk-heading-s" }, `${section.id}. ${section.title}`),
+      el("dl", { class: "govuk-summary-list govuk-summary-list--no-border pps-answers" },
+        section.fields.filter((f) => doc.values[f.id] !== undefined).map((f) => el("div", { class: "govuk-summary-list__row" },
+          el("dt", { class: "govuk-summary-list__key" }, f.label),
+          el("dd", { class: "govuk-summary-list__value pps-answer", "data-field": f.id }, display(f, doc.values[f.id]))))),
+      section.fields.some((f) => doc.values[f.id] !== undefined) ? null : el("p", { class: "govuk-body-s" }, "Nothing answered.")));
+    const reopen = [];
+    if (doc.status === "submitted" || doc.status === "locked") {
+      const reason = el("textarea", { class: "govuk-textarea", id: "reopen-reason", name: "reason", rows: "3", "aria-describedby": "reopen-reason-hint" });
+      const reopenForm = el("form", { novalidate: true },
+        el("h4", { class: "govuk-heading-s" }, "Reopen this return"),
+        el("div", { class: "govuk-form-group" },
+          el("label", { class: "govuk-label", for: "reopen-reason" }, "Reason"),
+          el("div", { class: "govuk-hint", id: "reopen-reason-hint" }, "Kept in the return's history, which the service sees."),
+          reason),
+        button("Reopen as a draft", null, { type: "submit", warning: true, id: "reopen" }));
+      reopenForm.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const done = await call(session, "POST", `returns/${this.year}/${serviceId}/reopen`, { body: { reason: reason.value }, ifMatch: result.etag ?? doc.eTag });
+        if (outcome(slot, done, { title: "The return was not reopened", done: { title: `Service ${serviceId}'s return is a draft again` }, fields: { reason: "reopen-reason" } })) {
+          await this.openReturn(serviceId);
+          this.returnArea.querySelector(".pps-slot").replaceChildren(success(`Service ${serviceId}'s return is a draft again`));
+          await this.loadCompleteness();
+        }
+      });
+      reopen.push(reopenForm);
+    }
+    area.replaceChildren(
+      el("h3", { class: "govuk-heading-m" }, `${doc.serviceName || `Service ${serviceId}`} (service ${serviceId}): ${statusText(doc.status)}`),
+      slot,
+      el("p", { class: "govuk-body" }, doc.updatedAt ? `Revision ${doc.revision}, last saved ${dayTime(doc.updatedAt)} by ${doc.updatedBy}.` : "Not started."),
+      ...reopen,
+      ...answers,
+      ...(history.ok ? historyView(history.body.revisions, fields, { headingLevel: 3 }) : []));
+    area.scrollIntoView();
+  }
+
+  // ---- Credentials: issue (the token shown once), list, revoke.
+  async loadCredentials() {
+    const panel = this.panels.credentials;
+    const slot = el("div", { class: "pps-slot" });
+    const service = textInput("credential-service", "Service id", { width: 4 });
+    const label = textInput("credential-label", "Label (optional)", { hint: "Who or what it is for, such as the officer's name." });
+    const issue = el("form", { novalidate: true },
+      el("h3", { class: "govuk-heading-m" }, `Issue a credential for ${this.year}`), service.group, label.group,
+      button("Issue credential", null, { type: "submit", id: "issue-credential" }));
+    issue.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = await call(session, "POST", "credentials", { body: { serviceId: Number(service.input.value) || null, year: this.year, label: label.input.value || null } });
+      if (!result.ok) {
+        outcome(slot, result, { title: "No credential was issued", done: {}, fields: { serviceId: "credential-service", label: "credential-label" } });
+        return;
+      }
+      await this.loadCredentials();
+      this.panels.credentials.querySelector(".pps-slot").replaceChildren(success(`Credential issued to service ${result.body.serviceId}`,
+        el("p", { class: "govuk-body" }, "Send this token to the service now: it is shown only this once and cannot be read again."),
+        el("p", { class: "govuk-body pps-token" }, el("code", { id: "issued-token" }, result.body.token))));
+    });
+    const listed = await get(session, `credentials?year=${this.year}`);
+    const list = !listed.ok ? errorSummary("Credentials could not be listed", [listed.message], { focus: false })
+      : listed.body.length === 0 ? el("p", { class: "govuk-body" }, `No credential has been issued for ${this.year}.`)
+        : table(`Credentials for ${this.year}`, ["Id", "Service", "Label", "Issued", "Revoked", ""], listed.body.map((c) => {
+          let action = "";
+          if (!c.revokedAt) {
+            action = button("Revoke", async () => {
+              const result = await call(session, "DELETE", `credentials/${c.id}`);
+              if (outcome(slot, result, { title: "The credential was not revoked", done: {} })) {
+                await this.loadCredentials();
+                this.panels.credentials.querySelector(".pps-slot").replaceChildren(success(`Credential ${c.id} revoked`, "The service can no longer sign in with it."));
+              }
+            }, { warning: true });
+            action.setAttribute("aria-label", `Revoke credential ${c.id} of service ${c.serviceId}`);
+            action.classList.add("govuk-!-margin-bottom-0");
+          }
+          return el("tr", { class: "govuk-table__row" }, td(el("code", {}, c.id)), td(String(c.serviceId)), td(c.label ?? ""), td(dayTime(c.issuedAt)), td(c.revokedAt ? dayTime(c.revokedAt) : ""), td(action));
+        }), { compact: true });
+    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "credentials-title" }, "Credentials"), slot, issue, list);
+  }
+
+  // ---- National figures: provisional recompute, look at a version, make an earlier final version current.
+  async loadVersions() {
+    const panel = this.panels.publishing;
+    const slot = el("div", { class: "pps-slot" });
+    this.versionArea = el("div", {});
+    const recompute = button(this.yearDoc?.publishedAt ? "Publish a new version" : "Run a provisional recompute", async () => {
+      recompute.disabled = true;
+      const result = await call(session, "POST", `years/${this.year}/recompute`);
+      recompute.disabled = false;
+      if (!result.ok) {
+        outcome(slot, result, { title: "The figures were not recomputed", done: {} });
+        return;
+      }
+      await this.refreshYear();
+      await this.loadVersions();
+      this.panels.publishing.querySelector(".pps-slot").replaceChildren(success(`${result.body.status === "final" ? "Published" : "Provisional"} version ${result.body.version}`,
+        `${pluralise(result.body.returns, "return", "returns")}, ${result.body.figures.length} figures. ${result.body.status === "final" ? "The public dashboard shows it now." : "Only NPPN can see it; the public site does not."}`));
+      await this.showVersion(result.body.version);
+    }, { id: "recompute" });
+    const listed = await get(session, `years/${this.year}/published`);
+    const versions = !listed.ok ? errorSummary("Published versions could not be listed", [listed.message], { focus: false })
+      : listed.body.length === 0 ? el("p", { class: "govuk-body" }, `Nothing has been computed for ${this.year} yet.`)
+        : table(`Versions of ${this.year}`, ["Version", "Status", "Computed", "Returns", "Files", ""], listed.body.map((v) => {
+          const look = button("Look at it", () => this.showVersion(v.version), { secondary: true });
+          look.append(el("span", { class: "govuk-visually-hidden" }, ` (version ${v.version})`));
+          look.classList.add("govuk-!-margin-bottom-0", "govuk-!-margin-right-2");
+          const actions = [look];
+          if (v.status === "final" && !v.current) {
+            const restore = button("Make current", async () => {
+              const result = await call(session, "POST", `years/${this.year}/published/${encodeURIComponent(v.version)}/restore`);
+              if (outcome(slot, result, { title: "The version was not made current", done: {} })) {
+                await this.refreshYear();
+                await this.loadVersions();
+                this.panels.publishing.querySelector(".pps-slot").replaceChildren(success(`Version ${v.version} is the published one again`));
+              }
+            }, { warning: true });
+            restore.append(el("span", { class: "govuk-visually-hidden" }, ` (version ${v.version})`));
+            restore.classList.add("govuk-!-margin-bottom-0");
+            actions.push(restore);
+          }
+          return el("tr", { class: "govuk-table__row" }, td(el("code", {}, v.version)),
+            td(v.current ? el("strong", { class: "govuk-tag govuk-tag--green" }, `${v.status}, current`) : v.status),
+            td(dayTime(v.createdAt)), td(String(v.returns)), td(String(v.files)), td(...actions));
+        }), { compact: true });
+    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "publishing-title" }, "National figures"), slot,
+      el("p", { class: "govuk-body" }, this.yearDoc?.publishedAt
+        ? "The year is published: a recompute writes a new final version and makes it current."
+        : "Before the close a recompute is provisional: NPPN can look at it here, the public site does not show it."),
+      recompute, versions, this.versionArea);
+  }
+
+  async showVersion(version) {
+    const manifest = await get(session, `years/${this.year}/published/${encodeURIComponent(version)}`);
+    if (!manifest.ok) {
+      this.versionArea.replaceChildren(errorSummary("The version could not be read", [manifest.message]));
+      return;
+    }
+    const figures = manifest.body.files.filter((f) => f.kind === "figure");
+    const select = el("select", { class: "govuk-select", id: "version-figure" }, figures.map((f) => el("option", { value: f.figureId }, `${f.figureId}: ${f.title} (N = ${f.returns})`)));
+    const figureArea = el("div", {});
+    const pick = el("form", { novalidate: true, class: "pps-inline-form" },
+      el("div", { class: "govuk-form-group" }, el("label", { class: "govuk-label", for: "version-figure" }, "Figure"), select),
+      button("Show figure", null, { type: "submit", secondary: true }));
+    const showFigure = async () => {
+      const figure = await get(session, `years/${this.year}/published/${encodeURIComponent(version)}/figures/${encodeURIComponent(select.value)}`);
+      if (!figure.ok) {
+        figureArea.replaceChildren(errorSummary("The figure could not be read", [figure.message]));
+        return;
+      }
+      const { element, drawChart } = renderFigure({ figure: figure.body }, { headingLevel: "h4", downloads: false });
+      figureArea.replaceChildren(element);
+      drawChart?.();
+    };
+    pick.addEventListener("submit", (event) => { event.preventDefault(); showFigure(); });
+    this.versionArea.replaceChildren(
+      el("h3", { class: "govuk-heading-m", id: "version-title", tabindex: "-1" }, `Version ${version} (${manifest.body.status}): ${pluralise(manifest.body.returns, "return", "returns")}, ${figures.length} figures`),
+      pick, figureArea);
+    if (figures.length) await showFigure();
+    this.versionArea.querySelector("#version-title").focus();
+  }
+
+  // ---- Imports: reference data and statistical neighbours from CSV, every bad row listed.
+  renderImports() {
+    const panel = this.panels.imports;
+    const one = (id, title, path, hint) => {
+      const slot = el("div", { class: "pps-slot" });
+      const file = el("input", { class: "govuk-file-upload", id, name: id, type: "file", accept: ".csv,text/csv", "aria-describedby": `${id}-hint` });
+      const formNode = el("form", { novalidate: true },
+        el("h3", { class: "govuk-heading-m" }, title), slot,
+        el("div", { class: "govuk-form-group" },
+          el("label", { class: "govuk-label", for: id }, "CSV file"),
+          el("div", { class: "govuk-hint", id: `${id}-hint` }, hint),
+          file),
+        button("Import", null, { type: "submit", secondary: true, id: `${id}-submit` }));
+      formNode.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const chosen = file.files?.[0];
+        if (!chosen) {
+          slot.replaceChildren(errorSummary("Nothing was imported", [{ text: "Choose a CSV file.", href: `#${id}` }]));
+          return;
+        }
+        const text = await chosen.text();
+        const result = await call(session, "POST", path, { body: text, contentType: "text/csv" });
+        if (result.ok) {
+          slot.replaceChildren(success(`${chosen.name} imported`, `${result.body.count} ${path === "reference-data" ? "rows" : "services' neighbours"} stored.`));
+          return;
+        }
+        const rows = result.body?.rows ?? [];
+        slot.replaceChildren(errorSummary(`${chosen.name} was not imported; nothing was stored`, [result.message]),
+          rows.length ? table(`Every bad row (${rows.length})`, ["Line", "Column", "Problem"],
+            rows.map((r) => el("tr", { class: "govuk-table__row" }, td(String(r.line)), td(r.column), td(r.message))), { compact: true }) : "");
+      });
+      return formNode;
+    };
+    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "imports-title" }, "Imports"),
+      one("import-reference", "Reference data", "reference-data", "Columns service_id, year, region, population_0_19, sen_pupils, fsm_pupils and optionally source. All or nothing: a file with any bad row stores nothing."),
+      one("import-neighbours", "Statistical neighbours", "statistical-neighbours", "Columns service_id, neighbour_id. Replaces the whole list; all or nothing."));
+  }
+}

@@ -1,0 +1,38 @@
+// A return's history as both the form and NPPN's console show it. Reasons and answers (free text a
+// service typed) are set as text, never as markup.
+import { el } from "../format.js";
+import { display } from "./fields.js";
+import { dayTime } from "./messages.js";
+
+export function statusText(status) {
+  return { "not-started": "Not started", draft: "Draft", submitted: "Submitted", locked: "Locked" }[status] ?? status;
+}
+
+/** Every revision, newest first: who and when, what it did and why, and each field from what to what. */
+export function historyView(revisions, fields, { headingLevel = 2 } = {}) {
+  const title = el(`h${headingLevel}`, { class: headingLevel === 2 ? "govuk-heading-l" : "govuk-heading-m", id: "history-title" }, "History of this return");
+  if (!revisions.length) return [title, el("p", { class: "govuk-body" }, "Nothing has been saved yet.")];
+  // Changes in the order of the form (the definition's), unknown fields last.
+  const ids = [...fields.keys()];
+  const order = (id) => (ids.includes(id) ? ids.indexOf(id) : ids.length);
+  const actions = { "save-draft": "Saved a draft", submit: "Submitted", reopen: "Reopened", amend: "Changed by NPPN" };
+  const list = [...revisions].reverse().map((r) => el("div", { class: "pps-revision" },
+    el(`h${headingLevel + 1}`, { class: "govuk-heading-s" }, `Revision ${r.revision}: ${actions[r.action] ?? r.action}`),
+    el("p", { class: "govuk-body-s pps-revision__meta" }, `${dayTime(r.at)} by ${r.by === "nppn" ? "NPPN" : r.by}. Status: ${statusText(r.status)}.`),
+    r.reason ? el("div", { class: "govuk-inset-text pps-revision__reason" }, el("span", { class: "govuk-visually-hidden" }, "Reason: "), r.reason) : null,
+    r.changes.length
+      ? el("table", { class: "govuk-table pps-table--compact" },
+        el("caption", { class: "govuk-visually-hidden" }, `Changes in revision ${r.revision}`),
+        el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+          ["Question", "From", "To"].map((h) => el("th", { class: "govuk-table__header", scope: "col" }, h)))),
+        el("tbody", { class: "govuk-table__body" }, [...r.changes].sort((a, b) => order(a.field) - order(b.field)).map((c) => {
+          const field = fields.get(c.field);
+          const shown = (v) => display(field, field?.type === "multichoice" && v ? v.split(";") : v) ?? el("span", { class: "pps-nodata" }, "not answered");
+          return el("tr", { class: "govuk-table__row" },
+            el("th", { class: "govuk-table__header", scope: "row" }, field?.label ?? c.field),
+            el("td", { class: "govuk-table__cell" }, shown(c.from)),
+            el("td", { class: "govuk-table__cell" }, shown(c.to)));
+        })))
+      : el("p", { class: "govuk-body-s" }, "No answers changed.")));
+  return [title, ...list];
+}

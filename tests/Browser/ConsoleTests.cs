@@ -1,0 +1,189 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.Core.Synthetic;
+using Pps.Tests.Support;
+using static Pps.Core.Definition.FieldIds;
+using static Pps.Tests.Browser.BrowserPages;
+
+namespace Pps.Tests.Browser;
+
+/// <summary>NPPN's console in Chromium against the devhost: a year from opening to publication.</summary>
+public class ConsoleTests
+{
+    private const string Hostile = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">";
+
+    private static async Task<HttpResponseMessage> SendAsync(BrowserPages pages, HttpMethod method, string path, string token, object? body = null, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return await pages.Host.Client.SendAsync(request);
+    }
+
+    private static async Task SucceedsAsync(IPage page, string text)
+    {
+        var banner = page.Locator(".govuk-notification-banner--success", new() { HasTextString = text });
+        await banner.WaitForAsync();
+    }
+
+    [Fact]
+    public async Task NPPN_opens_a_year_issues_a_credential_grants_an_extension_closes_and_publishes_and_the_dashboard_shows_it()
+    {
+        await using var pages = await StartAsync(openYear: false);
+        var page = await pages.NewPageAsync();
+        var failures = new List<string>();
+        page.Response += (_, response) => { if (response.Status >= 400) failures.Add($"{response.Status} {response.Request.Method} {response.Url}"); };
+        await OpenAsync(page, "console.html");
+        await AssertAccessibleAsync(page, "the console's sign-in");
+        await SignInAsync(page, "console.html", "admin-token", DevHostFixture.AdminToken);
+
+        // Open 2013 (times are the browser's, Europe/London).
+        await page.FillAsync("#window-year", "2013");
+        await page.FillAsync("#window-opens", "2013-09-01T00:00");
+        await page.FillAsync("#window-closes", "2013-10-31T17:00");
+        await page.ClickAsync("#window-save");
+        await SucceedsAsync(page, "2013: dates saved");
+        var year = (await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year;
+        // 31 October 2013 is after the clocks went back: 17:00 in London is 17:00 UTC.
+        Assert.Equal(new DateTimeOffset(2013, 10, 31, 17, 0, 0, TimeSpan.Zero), year.Closes);
+        await AssertAccessibleAsync(page, "the console with an open year");
+
+        // Issue a credential: the token is shown once, and works.
+        await page.FillAsync("#credential-service", "42");
+        await page.FillAsync("#credential-label", "Officer " + Hostile);
+        await page.ClickAsync("#issue-credential");
+        await SucceedsAsync(page, "Credential issued to service 42");
+        var token = (await page.InnerTextAsync("#issued-token")).Trim();
+        Assert.StartsWith("pps_", token);
+        Assert.Contains("Officer " + Hostile, await page.Locator("#credentials table").InnerTextAsync());
+        await ScreenshotAsync(page, "console-credential", page.Locator("#credentials"));
+
+        // The service returns (through the API), with free text that must stay text.
+        var values = ExampleReturn.Full(2013, comment: "Our year " + Hostile);
+        var saved = await SendAsync(pages, HttpMethod.Put, "api/returns/2013/42", token, new { values });
+        Assert.Equal(200, (int)saved.StatusCode);
+        var submitted = await SendAsync(pages, HttpMethod.Post, "api/returns/2013/42/submit", token, null, saved.Headers.ETag!.ToString());
+        Assert.Equal(200, (int)submitted.StatusCode);
+
+        // Grant an extension to 43 and one to 44, then withdraw 44's.
+        foreach (var id in new[] { "43", "44" })
+        {
+            await page.FillAsync("#extension-service", id);
+            await page.FillAsync("#extension-until", "2013-11-08T12:00");
+            await page.ClickAsync("#grant-extension");
+            await SucceedsAsync(page, $"Service {id} may return until 8 November 2013");
+        }
+        await page.ClickAsync("button[aria-label=\"Withdraw service 44's extension\"]");
+        await SucceedsAsync(page, "Service 44's extension withdrawn");
+        year = (await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year;
+        Assert.Equal([43], year.Extensions.Keys);
+
+        // Completeness: 42 has returned; the CSV for chasing lists the others and not 42; sortable.
+        await page.ClickAsync("form.pps-inline-form button:has-text('Show year')");
+        await page.Locator("#services-table tr[data-state=submitted]").WaitForAsync();
+        Assert.Contains("1 Returned", await page.Locator(".pps-counts").InnerTextAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#not-returned-csv"));
+        Assert.Equal("not-returned-2013.csv", download.SuggestedFilename);
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        var lines = csv.Split("\r\n");
+        Assert.Equal("service_id,name,region,state,last_saved,closes", lines[0]);
+        Assert.DoesNotContain(lines, l => l.StartsWith("42,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("43,", StringComparison.Ordinal) && l.Contains("2013-11-08", StringComparison.Ordinal));
+        await page.ClickAsync("button.pps-sort[data-sort=state]");
+        Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort=state])", "aria-sort"));
+        await page.ClickAsync("button.pps-sort[data-sort=state]");
+        Assert.Equal("descending", await page.GetAttributeAsync("th:has(button[data-sort=state])", "aria-sort"));
+        await AssertAccessibleAsync(page, "the console's completeness", "#completeness", "#extensions");
+        await ScreenshotAsync(page, "console-completeness", page.Locator("#completeness"));
+
+        // A service's return: its free text as text; reopen it with a reason, which the history keeps as text.
+        await page.ClickAsync("button[data-service='42']");
+        var comment = page.Locator($".pps-answer[data-field='{Comments}']");
+        await comment.WaitForAsync();
+        Assert.Equal("Our year " + Hostile, await comment.InnerTextAsync());
+        await page.FillAsync("#reopen-reason", "Budget queried by phone " + Hostile);
+        await page.ClickAsync("#reopen");
+        await SucceedsAsync(page, "Service 42's return is a draft again");
+        Assert.Contains("Budget queried by phone " + Hostile, await page.Locator("#return .pps-revision__reason").First.InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#return img, #credentials img").CountAsync());
+        Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
+        Assert.Equal(ReturnStatus.Draft, (await pages.Host.Services.GetRequiredService<ReturnStore>().GetAsync(2013, 42))!.Status);
+        await AssertAccessibleAsync(page, "a service's return in the console", "#return");
+        await ScreenshotAsync(page, "console-return", page.Locator("#return"));
+        var again = await SendAsync(pages, HttpMethod.Get, "api/returns/2013/42", token);
+        Assert.Equal(200, (int)(await SendAsync(pages, HttpMethod.Post, "api/returns/2013/42/submit", token, null, again.Headers.ETag!.ToString())).StatusCode);
+
+        // A provisional recompute, looked at before anyone else can see it.
+        await page.ClickAsync("#recompute");
+        await SucceedsAsync(page, "Provisional version");
+        await page.Locator("#publishing .pps-figure").WaitForAsync();
+        Assert.Contains("provisional", await page.InnerTextAsync("#version-title"));
+        await AssertAccessibleAsync(page, "a provisional version in the console", "#publishing");
+        await ScreenshotAsync(page, "console-provisional", page.Locator("#publishing"));
+        Assert.Equal(404, (int)(await pages.Host.Client.GetAsync("data/index.json")).StatusCode);
+
+        // Close: the closing date moves before now; the extension still runs, so nothing final yet.
+        await page.FillAsync("#window-closes", "2013-09-15T09:00");
+        await page.ClickAsync("#window-save");
+        await SucceedsAsync(page, "2013: dates saved");
+        await page.ClickAsync("#publish-final");
+        await SucceedsAsync(page, "not published yet");
+
+        // Once the extension has run out, publishing makes the final version, and the dashboard shows it.
+        pages.Host.Clock.Now = new DateTimeOffset(2013, 11, 9, 9, 0, 0, TimeSpan.Zero);
+        await page.ClickAsync("form.pps-inline-form button:has-text('Show year')");
+        await page.Locator("#publish-final").WaitForAsync();
+        await page.ClickAsync("#publish-final");
+        await SucceedsAsync(page, "2013 closed and published");
+        var published = (await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year;
+        Assert.NotNull(published.PublishedVersion);
+        Assert.Contains($"{published.PublishedVersion}", await page.Locator("#publishing table").InnerTextAsync());
+        await AssertAccessibleAsync(page, "the console after publication", "#window", "#publishing");
+        await ScreenshotAsync(page, "console-published", page.Locator("#window"));
+
+        // No call of the console's failed on the way (a refusal would have shown as a problem, not a success).
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+
+        await OpenAsync(page, "index.html");
+        Assert.Contains($"version {published.PublishedVersion}", await page.InnerTextAsync("main"));
+        await ScreenshotAsync(page, "console-dashboard");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task NPPN_imports_reference_data_and_sees_every_bad_row()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "console.html", "admin-token", DevHostFixture.AdminToken);
+
+        await page.SetInputFilesAsync("#import-reference", new FilePayload
+        {
+            Name = "reference.csv", MimeType = "text/csv",
+            Buffer = "service_id,year,region,population_0_19,sen_pupils,fsm_pupils\n1,2013,London,10,1,1\n999,2013,London,1,1,1\n2,2013,Atlantis,1,1,1\n"u8.ToArray(),
+        });
+        await page.ClickAsync("#import-reference-submit");
+        var problems = page.Locator("#imports table");
+        await problems.WaitForAsync();
+        var text = await problems.InnerTextAsync();
+        Assert.Contains("3\tservice_id", text);
+        Assert.Contains("4\tregion", text);
+        Assert.Empty((await pages.Host.Services.GetRequiredService<ReferenceDataStore>().LoadAsync()).Rows);
+        await AssertAccessibleAsync(page, "a refused import", "#imports");
+        await ScreenshotAsync(page, "console-import", page.Locator("#imports"));
+
+        await page.SetInputFilesAsync("#import-neighbours", new FilePayload
+        {
+            Name = "neighbours.csv", MimeType = "text/csv", Buffer = "service_id,neighbour_id\n1,2\n1,3\n"u8.ToArray(),
+        });
+        await page.ClickAsync("#import-neighbours-submit");
+        await SucceedsAsync(page, "neighbours.csv imported");
+        Assert.Equal([2, 3], (await pages.Host.Services.GetRequiredService<ReferenceDataStore>().LoadNeighboursAsync())[1]);
+    }
+}

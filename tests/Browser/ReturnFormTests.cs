@@ -1,0 +1,278 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using Pps.Core.Definition;
+using Pps.Core.Returns;
+using Pps.Core.Synthetic;
+using static Pps.Core.Definition.FieldIds;
+using static Pps.Tests.Browser.BrowserPages;
+
+namespace Pps.Tests.Browser;
+
+/// <summary>The return form in Chromium against the devhost: keyboard only, errors, conflicts, free text.</summary>
+public class ReturnFormTests
+{
+    private const string Hostile = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> & \"quotes\"";
+
+    private static string ControlId(string fieldId) => "f-" + string.Concat(fieldId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_'));
+
+    private static async Task<string?> ActiveFieldAsync(IPage page) =>
+        await page.EvaluateAsync<string?>("() => document.activeElement?.closest('[data-field]')?.dataset.field ?? null");
+
+    private static async Task TabToFieldAsync(IPage page, string fieldId, int limit)
+    {
+        for (var i = 0; i <= limit; i++)
+        {
+            if (await ActiveFieldAsync(page) == fieldId) return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"Tab did not reach {fieldId} within {limit} presses (focus is on {await ActiveFieldAsync(page) ?? "something else"}).");
+    }
+
+    private static async Task TabToAsync(IPage page, string selector, int limit = 20)
+    {
+        for (var i = 0; i <= limit; i++)
+        {
+            if (await page.EvaluateAsync<bool>("s => document.activeElement?.matches(s) ?? false", selector)) return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"Tab did not reach {selector} within {limit} presses.");
+    }
+
+    /// <summary>Answers every field of the definition with the keyboard alone: Tab, typing, arrows and Space.</summary>
+    private static async Task FillWithKeyboardAsync(IPage page, IReadOnlyDictionary<string, object> values)
+    {
+        var first = true;
+        foreach (var field in ReturnDefinitions.For(2013).Fields)
+        {
+            await TabToFieldAsync(page, field.Id, first ? 60 : 8);
+            first = false;
+            var value = values[field.Id];
+            switch (field.Type)
+            {
+                case FieldType.Rating or FieldType.Choice or FieldType.Boolean:
+                {
+                    var options = field.Type == FieldType.Boolean ? ["true", "false"] : field.Options.Select(o => o.Value).ToList();
+                    var index = options.IndexOf(value is bool b ? (b ? "true" : "false") : (string)value);
+                    Assert.True(index >= 0, $"{field.Id}: {value} is not an option");
+                    if (index == 0) await page.Keyboard.PressAsync("Space");
+                    for (var i = 0; i < index; i++) await page.Keyboard.PressAsync("ArrowDown");
+                    break;
+                }
+                case FieldType.MultiChoice:
+                {
+                    var wanted = ((string[])value).ToHashSet();
+                    for (var i = 0; i < field.Options.Count; i++)
+                    {
+                        if (wanted.Contains(field.Options[i].Value)) await page.Keyboard.PressAsync("Space");
+                        if (i < field.Options.Count - 1) await page.Keyboard.PressAsync("Tab");
+                    }
+                    break;
+                }
+                default:
+                    await page.Keyboard.TypeAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_service_fills_in_and_submits_a_whole_return_with_the_keyboard_alone_confirming_a_warning_with_its_reason()
+    {
+        await using var pages = await StartAsync();
+        await pages.SeedLastYearAsync(42, (CaseworkUsers, "100"), (CoreBudget, "118000"), (Comments, Hostile));
+        var token = await pages.TokenForAsync(42);
+        var page = await pages.NewPageAsync();
+
+        await SignInAsync(page, "form.html", "token", token);
+        Assert.Contains("Suffolk", await page.Locator(".pps-facts").InnerTextAsync());
+        // Last year's answer beside its field; last year's free text as text.
+        Assert.Contains("100", await page.Locator($"#{ControlId(CaseworkUsers)}-last").InnerTextAsync());
+        Assert.Equal($"Last year (2012): {Hostile}", await page.Locator($"#{ControlId(Comments)}-last").InnerTextAsync());
+        await AssertAccessibleAsync(page, "the empty form");
+
+        var values = ExampleReturn.Full(2013, caseworkUsers: 400);
+        await FillWithKeyboardAsync(page, values);
+        await ScreenshotAsync(page, "form-filled", page.Locator("section[aria-labelledby=section-F]"));
+        await TabToAsync(page, "#submit-return");
+        await page.Keyboard.PressAsync("Enter");
+
+        // Casework users went from 100 to 400: the warning is shown to confirm, with the reason asked for.
+        await page.Locator("#warnings").WaitForAsync();
+        Assert.Contains("Casework service users", await page.Locator("#warnings").InnerTextAsync());
+        await AssertAccessibleAsync(page, "the form asking to confirm a warning", ".pps-messages", "#warnings");
+        await ScreenshotAsync(page, "form-warning", page.Locator("#warnings"));
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.classList.contains('govuk-error-summary')"), "the summary takes the focus");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter"); // the summary's link to the checkbox
+        Assert.Equal("confirm-0", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await page.Keyboard.PressAsync("Space");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("A new school outreach worker. " + Hostile);
+        await TabToAsync(page, "#submit-return");
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.Locator(".govuk-notification-banner--success").WaitForAsync();
+        Assert.Contains("Return submitted", await page.Locator(".govuk-notification-banner--success").InnerTextAsync());
+        var stored = await pages.StoredAsync(42);
+        Assert.Equal(ReturnStatus.Submitted, stored!.Status);
+        Assert.Contains("yoy-casework-users", stored.ConfirmedWarnings);
+        Assert.Equal(ReturnDefinitions.For(2013).Fields.Count(), stored.Values.AsDictionary().Count);
+        Assert.Equal(400m, stored.Values.Number(CaseworkUsers));
+        Assert.Equal(["other", "parent-participation"], stored.Values.Choices(OtherBudgetKinds).Order(StringComparer.Ordinal));
+
+        // Read-only now, saying why; the history shows the submission and the reason, as text.
+        Assert.True(await page.Locator($"#{ControlId(CaseworkUsers)}").IsEditableAsync() == false);
+        Assert.Contains("You submitted this return", await page.Locator(".govuk-notification-banner").Last.InnerTextAsync());
+        await page.Locator(".pps-revision__reason").First.WaitForAsync();
+        Assert.Contains(Hostile, await page.Locator(".pps-revision__reason").First.InnerTextAsync());
+        Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
+        Assert.Equal(0, await page.Locator(".pps-revision img, .pps-last-year img").CountAsync());
+        await AssertAccessibleAsync(page, "the submitted return", ".pps-messages", ".pps-facts", ".pps-history");
+        await ScreenshotAsync(page, "form-submitted", page.Locator(".pps-history"));
+    }
+
+    [Fact]
+    public async Task A_value_out_of_range_shows_its_message_beside_the_field_and_in_the_summary_and_nothing_is_saved()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "form.html", "token", await pages.TokenForAsync(7));
+
+        await page.FillAsync($"#{ControlId(UpperAge)}", "40");
+        await page.FillAsync($"#{ControlId(CaseworkUsers)}", "250");
+        await page.ClickAsync("#save-draft");
+
+        var summary = page.Locator(".govuk-error-summary");
+        await summary.WaitForAsync();
+        var link = summary.Locator($"a[href='#{ControlId(UpperAge)}']");
+        Assert.Contains("Highest age covered", await link.InnerTextAsync());
+        var beside = page.Locator($"#{ControlId(UpperAge)}-error");
+        Assert.True(await beside.IsVisibleAsync());
+        Assert.Equal(await link.InnerTextAsync(), (await beside.InnerTextAsync()).Replace("Error:", "").Trim());
+        Assert.Contains("govuk-form-group--error", await page.Locator($"#{ControlId(UpperAge)}-group").GetAttributeAsync("class"));
+        Assert.Contains($"{ControlId(UpperAge)}-error", await page.Locator($"#{ControlId(UpperAge)}").GetAttributeAsync("aria-describedby"));
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.classList.contains('govuk-error-summary')"));
+        Assert.Null(await pages.StoredAsync(7));
+        await AssertAccessibleAsync(page, "the form with an error");
+        await ScreenshotAsync(page, "form-error", page.Locator($"#{ControlId(UpperAge)}-group"));
+
+        // The summary's link takes the keyboard to the field; correcting it saves.
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal(ControlId(UpperAge), await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await page.FillAsync($"#{ControlId(UpperAge)}", "19");
+        await page.ClickAsync("#save-draft");
+        await page.Locator(".pps-save-status", new() { HasTextString = "Draft saved" }).WaitForAsync();
+        Assert.Equal(0, await page.Locator(".govuk-error-summary").CountAsync());
+        Assert.Equal(19m, (await pages.StoredAsync(7))!.Values.Number(UpperAge));
+    }
+
+    [Fact]
+    public async Task Two_tabs_editing_one_return_the_second_save_shows_both_versions_and_loses_nothing()
+    {
+        await using var pages = await StartAsync();
+        var token = await pages.TokenForAsync(9);
+        var first = await pages.NewPageAsync();
+        var second = await pages.NewPageAsync();
+        await SignInAsync(first, "form.html", "token", token);
+        await SignInAsync(second, "form.html", "token", token);
+
+        await first.FillAsync($"#{ControlId(CaseworkUsers)}", "120");
+        await first.FillAsync($"#{ControlId(Comments)}", "Typed in the first tab");
+        await first.ClickAsync("#save-draft");
+        await first.Locator(".pps-save-status", new() { HasTextString = "Draft saved" }).WaitForAsync();
+
+        await second.FillAsync($"#{ControlId(CoreBudget)}", "95000");
+        await second.FillAsync($"#{ControlId(Comments)}", "Typed in the second tab " + Hostile);
+        await second.ClickAsync("#save-draft");
+
+        var conflict = second.Locator("#conflict");
+        await conflict.WaitForAsync();
+        var text = await conflict.InnerTextAsync();
+        Assert.Contains("Typed in the first tab", text);
+        Assert.Contains("Typed in the second tab " + Hostile, text);
+        Assert.Contains("Parent/carer casework service users", text);
+        Assert.Contains("Core PPS budget", text);
+        Assert.Null(await second.EvaluateAsync<object?>("() => window.__pwned ?? null"));
+        // Nothing stored was overwritten by the stale save.
+        var between = await pages.StoredAsync(9);
+        Assert.Equal(120m, between!.Values.Number(CaseworkUsers));
+        Assert.Null(between.Values.Number(CoreBudget));
+        await AssertAccessibleAsync(second, "the conflict", "#conflict", ".pps-messages");
+        await ScreenshotAsync(second, "form-conflict", conflict);
+
+        // Defaults: casework users only changed in the first tab → theirs; budget and comment → mine.
+        await second.ClickAsync("#resolve-conflict");
+        await second.Locator(".pps-save-status", new() { HasTextString = "Draft saved" }).WaitForAsync();
+        var stored = await pages.StoredAsync(9);
+        Assert.Equal(120m, stored!.Values.Number(CaseworkUsers));
+        Assert.Equal(95000m, stored.Values.Number(CoreBudget));
+        Assert.Equal("Typed in the second tab " + Hostile, stored.Values.Text(Comments));
+        Assert.Equal(2, stored.Revision);
+        Assert.Equal("120", await second.InputValueAsync($"#{ControlId(CaseworkUsers)}"));
+    }
+
+    [Fact]
+    public async Task After_the_close_the_form_is_read_only_and_says_why()
+    {
+        await using var pages = await StartAsync();
+        var token = await pages.TokenForAsync(11);
+        pages.Host.Clock.Now = Closes.AddDays(1);
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "form.html", "token", token);
+        Assert.Contains("closed on 31 October 2013", await page.Locator(".govuk-notification-banner").InnerTextAsync());
+        Assert.False(await page.Locator($"#{ControlId(CaseworkUsers)}").IsEditableAsync());
+        Assert.False(await page.Locator("#save-draft").IsVisibleAsync());
+        await AssertAccessibleAsync(page, "the closed form");
+        await ScreenshotAsync(page, "form-closed");
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_refused_in_words_and_the_sign_in_page_is_accessible()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        await OpenAsync(page, "form.html");
+        await AssertAccessibleAsync(page, "the sign-in page");
+        await ScreenshotAsync(page, "form-sign-in");
+        await page.FillAsync("#token", "pps_0123456789abcdef_wrong");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator(".govuk-error-summary").WaitForAsync();
+        Assert.Contains("not known or has been revoked", await page.Locator(".govuk-error-summary").InnerTextAsync());
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('pps.form.token')"));
+        await AssertAccessibleAsync(page, "the sign-in page with an error");
+    }
+
+    [Fact]
+    public async Task A_service_downloads_the_workbook_uploads_it_and_sees_each_problem_with_its_sheet_and_cell()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "form.html", "token", await pages.TokenForAsync(24));
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-workbook"));
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        var template = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        var layout = Pps.Core.Uploads.Workbook.WorkbookLayout.For(ReturnDefinitions.For(2013));
+        var age = layout.CellsOf(UpperAge)[0];
+        var users = layout.CellsOf(CaseworkUsers)[0];
+        var bad = Pps.Tests.Uploads.WorkbookEdits.SetCells(template, (age.Sheet, age.Reference, 40), (users.Sheet, users.Reference, 250));
+
+        await page.SetInputFilesAsync("#workbook-file", new FilePayload { Name = "our-return.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = bad });
+        await page.ClickAsync("#upload-workbook");
+        var report = page.Locator(".pps-report");
+        await report.WaitForAsync(new() { Timeout = 60_000 });
+        var text = await report.InnerTextAsync();
+        Assert.Contains($"{age.Sheet}\t{age.Reference}\tHighest age covered", text);
+        Assert.Null(await pages.StoredAsync(24));
+        await AssertAccessibleAsync(page, "the workbook's report", ".pps-workbook");
+        await ScreenshotAsync(page, "form-workbook", page.Locator(".pps-workbook"));
+
+        var good = Pps.Tests.Uploads.WorkbookEdits.SetCells(template, (age.Sheet, age.Reference, 19), (users.Sheet, users.Reference, 250));
+        await page.SetInputFilesAsync("#workbook-file", new FilePayload { Name = "our-return.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = good });
+        await page.ClickAsync("#upload-workbook");
+        await page.Locator(".govuk-notification-banner--success", new() { HasTextString = "our-return.xlsx was accepted" }).WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Equal(250m, (await pages.StoredAsync(24))!.Values.Number(CaseworkUsers));
+        Assert.Equal("250", await page.InputValueAsync($"#{ControlId(CaseworkUsers)}"));
+    }
+}
