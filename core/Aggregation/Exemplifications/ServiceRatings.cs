@@ -1,3 +1,4 @@
+using Pps.Core.Definition;
 using Pps.Core.Catalogue;
 
 namespace Pps.Core.Aggregation.Part1;
@@ -29,8 +30,8 @@ internal static class ServiceRatings
                 var now = assessment.Rating(e.Code);
                 var then = before?.Rating(e.Code);
                 return new ServiceRating(e.Code, e.Title, e.AreaNumber,
-                    now is { } n ? RatingLevels.Code(n) : null, now is { } nl ? RatingLevels.Label(nl) : null,
-                    then is { } t ? RatingLevels.Code(t) : null, then is { } tl ? RatingLevels.Label(tl) : null,
+                    now is { } n ? RatingLevels.Code(ReturnDefinitions.For(input.Year).Field(FieldIds.Rating(e.Code)), n) : null, now is { } nl ? RatingLevels.Label(nl) : null,
+                    then is { } t ? RatingLevels.Code(ReturnDefinitions.For(input.Year - 1).Field(FieldIds.Rating(e.Code)), t) : null, then is { } tl ? RatingLevels.Label(tl) : null,
                     ServiceRatingsFigure.Change(then, now), national[e.Code], regional?[e.Code]);
             }).ToList();
             result[assessment.ServiceId] = (MethodFigure.LabelOf(input.Year, assessment.Method), ratings);

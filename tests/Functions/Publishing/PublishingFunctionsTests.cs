@@ -97,6 +97,9 @@ public class PublishingFunctionsTests
             Assert.Equal(404, (await Run(functions.Provisional(Request("GET", AdminToken), bad, default))).Status);
         }
         Assert.Equal(404, (await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.Manifest(2014, Manifest.Provisional), default))).Status);
+    }
+
+    [Fact]
     public async Task NPPN_lists_every_version_newest_first_with_the_ones_the_manifests_point_at()
     {
         var (api, functions, _) = await StartAsync();
@@ -109,7 +112,7 @@ public class PublishingFunctionsTests
         api.Clock.Now = Closes.AddDays(1);
         var second = (await Run(functions.Recompute(Request("POST", AdminToken), 2013, default))).Body.GetProperty("version").GetString();
         // A run that died before its manifest leaves a folder that is not a version.
-        await api.Storage.Published.GetBlobClient("2013/versions/20131102T000000Z-dead00/figures/chart-1.json").UploadAsync(BinaryData.FromString("{}"));
+        await api.Storage.Published.GetBlobClient(api.Storage.Options.PublishedPrefix + "2013/versions/20131102T000000Z-dead00/figures/chart-1.json").UploadAsync(BinaryData.FromString("{}"));
 
         var listed = await Run(functions.Versions(Request("GET", AdminToken), 2013, default));
         Assert.Equal(200, listed.Status);
