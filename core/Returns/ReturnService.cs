@@ -24,7 +24,18 @@ public sealed record ReturnChange(
     IReadOnlyCollection<string> ConfirmedWarnings,
     string? IfMatch,
     string? Reason = null,
-    string? Source = null);
+    string? Source = null)
+{
+    /// <summary>
+    /// The <see cref="Source"/> of a change made through one intake path, with the writer's own words on each
+    /// year-on-year warning it confirms ("Web form; confirmed: yoy-casework-users: a new outreach worker").
+    /// </summary>
+    public static string SourceOf(string path, IEnumerable<KeyValuePair<string, string>> confirmations)
+    {
+        var notes = confirmations.Where(c => FreeText.HasVisible(c.Value)).Select(c => $"{c.Key}: {c.Value.Trim()}").ToList();
+        return notes.Count == 0 ? path : $"{path}; confirmed: {string.Join("; ", notes)}";
+    }
+}
 
 /// <summary>
 /// The rules of saving a return, shared by every intake path: who may write, when, what is valid, and
@@ -72,13 +83,14 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
 
     /// <summary>Submits the stored draft as it stands, with the warnings it confirmed so far and any confirmed now.</summary>
     public async Task<ReturnOutcome> SubmitStoredAsync(
-        Actor actor, int year, int serviceId, string? ifMatch, IReadOnlyCollection<string> confirmedWarnings, string? reason = null, CancellationToken ct = default)
+        Actor actor, int year, int serviceId, string? ifMatch, IReadOnlyCollection<string> confirmedWarnings, string? reason = null,
+        string? source = null, CancellationToken ct = default)
     {
         if (!actor.MayAccess(serviceId)) return ForbiddenOtherService(actor);
         var current = await returns.GetAsync(year, serviceId, ct);
         if (current is null) return new ReturnOutcome.NotFound($"Service {serviceId} has no return for {year} to submit: save it first.");
         var values = current.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
-        return await SubmitAsync(actor, new ReturnChange(year, serviceId, values, current.ConfirmedWarnings.Union(confirmedWarnings).ToList(), ifMatch, reason), ct);
+        return await SubmitAsync(actor, new ReturnChange(year, serviceId, values, current.ConfirmedWarnings.Union(confirmedWarnings).ToList(), ifMatch, reason, source), ct);
     }
 
     private async Task<ReturnOutcome> WriteAsync(Actor actor, ReturnChange change, bool submit, CancellationToken ct)

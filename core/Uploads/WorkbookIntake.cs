@@ -198,10 +198,7 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
     private static string AuditPrefix(UploadName name) => $"Workbook upload {name.UploadId}";
 
     /// <summary>The audit row's source (a service gives no reason; reasons are NPPN's): the upload, and each warning it confirmed with the explanation in its cell.</summary>
-    private static string AuditSource(UploadName name, WorkbookAnswers answers) =>
-        answers.Confirmations.Count == 0
-            ? AuditPrefix(name)
-            : $"{AuditPrefix(name)}; confirmed: {string.Join("; ", answers.Confirmations.Select(c => $"{c.Key}: {c.Value}"))}";
+    private static string AuditSource(UploadName name, WorkbookAnswers answers) => ReturnChange.SourceOf(AuditPrefix(name), answers.Confirmations);
 
     private static ReportProblem MovedOn(int madeFrom, ServiceReturn? current) => General("return-moved-on",
         $"Your return has changed since this workbook was made: the workbook was made from revision {madeFrom}, and the return is now at revision {current?.Revision ?? 0}" +

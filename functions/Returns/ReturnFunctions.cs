@@ -36,7 +36,7 @@ public sealed class ReturnFunctions(ReturnService returns, PpsAuthenticator auth
         var (raw, problems) = ReturnJson.ToRaw(year, save.Values);
         if (problems.Count > 0) return Problems.Invalid($"{problems.Count} field(s) need correcting; nothing was saved.", problems);
         var ifMatch = ReturnResults.IfMatch(request);
-        var change = new ReturnChange(year, serviceId, raw, save.ConfirmedWarnings ?? [], ifMatch, save.Reason);
+        var change = new ReturnChange(year, serviceId, raw, save.ConfirmedWarnings ?? [], ifMatch, save.Reason, save.SourceOf(caller.Actor));
         return ReturnResults.From(await returns.SaveDraftAsync(caller.Actor, change, ct), ifMatch);
     }
 
@@ -54,11 +54,11 @@ public sealed class ReturnFunctions(ReturnService returns, PpsAuthenticator auth
         if (submit.Values is null)
         {
             return ReturnResults.From(
-                await returns.SubmitStoredAsync(caller.Actor, year, serviceId, ifMatch, submit.ConfirmedWarnings ?? [], submit.Reason, ct), ifMatch);
+                await returns.SubmitStoredAsync(caller.Actor, year, serviceId, ifMatch, submit.ConfirmedWarnings ?? [], submit.Reason, submit.SourceOf(caller.Actor), ct), ifMatch);
         }
         var (raw, problems) = ReturnJson.ToRaw(year, submit.Values);
         if (problems.Count > 0) return Problems.Invalid($"{problems.Count} field(s) need correcting; nothing was saved.", problems);
-        var change = new ReturnChange(year, serviceId, raw, submit.ConfirmedWarnings ?? [], ifMatch, submit.Reason);
+        var change = new ReturnChange(year, serviceId, raw, submit.ConfirmedWarnings ?? [], ifMatch, submit.Reason, submit.SourceOf(caller.Actor));
         return ReturnResults.From(await returns.SubmitAsync(caller.Actor, change, ct), ifMatch);
     }
 

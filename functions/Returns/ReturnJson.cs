@@ -52,8 +52,18 @@ public sealed class SaveReturnRequest
     /// <summary>Ids of year-on-year warnings the service confirms as correct ("yoy-core-budget").</summary>
     public List<string>? ConfirmedWarnings { get; set; }
 
-    /// <summary>Why NPPN changes a submitted or locked return.</summary>
+    /// <summary>Why NPPN changes a submitted or locked return (NPPN's only).</summary>
     public string? Reason { get; set; }
+
+    /// <summary>
+    /// The service's own words on the warnings it confirms: warning id to why the figure changed. Kept in the
+    /// audit trail as what made the change, beside (never as) NPPN's reason.
+    /// </summary>
+    public Dictionary<string, string>? WarningNotes { get; set; }
+
+    /// <summary>What made this change, for the audit trail: the web form (or API), with the service's notes.</summary>
+    public string? SourceOf(Actor actor) =>
+        WarningNotes is { Count: > 0 } notes ? ReturnChange.SourceOf(actor.IsNppn ? "API (NPPN)" : "Web form or API", notes) : null;
 }
 
 public sealed class ReasonRequest

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pps.Core.Storage;
 
@@ -37,6 +38,9 @@ public static class StorageSetup
                 StorageConnectionOptions.Missing)
             .ValidateOnStart();
         var connection = configuration.GetSection(ConnectionName);
+        // AddAzureClients forwards the Azure SDK's own event logs into ILogger: at Information that is every storage
+        // request and response (tens of thousands of lines a collection, billed by Application Insights). Keep its warnings.
+        services.AddLogging(logging => logging.AddFilter("Azure.Core", LogLevel.Warning).AddFilter("Azure.Identity", LogLevel.Warning));
         services.AddAzureClients(clients =>
         {
             // The credential comes from "PpsStorage__credential" / "PpsStorage__clientId" (and the other keys

@@ -120,11 +120,11 @@ public class ReturnFormTests
         Assert.Equal(400m, stored.Values.Number(CaseworkUsers));
         Assert.Equal(["other", "parent-participation"], stored.Values.Choices(OtherBudgetKinds).Order(StringComparer.Ordinal));
 
-        // Read-only now, saying why; the history shows the submission and the reason, as text.
+        // Read-only now, saying why; the history shows the submission and the officer's note on the warning, as text.
         Assert.True(await page.Locator($"#{ControlId(CaseworkUsers)}").IsEditableAsync() == false);
         Assert.Contains("You submitted this return", await page.Locator(".govuk-notification-banner").Last.InnerTextAsync());
-        await page.Locator(".pps-revision__reason").First.WaitForAsync();
-        Assert.Contains(Hostile, await page.Locator(".pps-revision__reason").First.InnerTextAsync());
+        await page.Locator(".pps-revision__source").First.WaitForAsync();
+        Assert.Contains(Hostile, await page.Locator(".pps-revision__source").First.InnerTextAsync());
         Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
         Assert.Equal(0, await page.Locator(".pps-revision img, .pps-last-year img").CountAsync());
         await AssertAccessibleAsync(page, "the submitted return", ".pps-messages", ".pps-facts", ".pps-history");

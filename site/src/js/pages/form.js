@@ -412,10 +412,11 @@ class ReturnPage {
       this.messages.replaceChildren(errorSummary("Say why each figure changed", missingReason.map((c) => ({ text: `Give the reason: ${c.warning.message}`, href: `#${c.reason.id}` }))));
       return;
     }
-    const reason = confirmed.map((c) => `${c.warning.message} Reason: ${c.reason.value.trim()}`).join("\n");
+    // The officer's words on each confirmed change go to the audit trail as notes; a "reason" is NPPN's alone.
+    const warningNotes = Object.fromEntries(confirmed.map((c) => [c.warning.code, c.reason.value.trim()]));
     this.setStatus("Submitting…");
     const result = await call(session, "POST", `${this.path}/submit`, {
-      body: { confirmedWarnings: confirmed.map((c) => c.warning.code), ...(reason ? { reason } : {}) }, ifMatch: this.etag,
+      body: { confirmedWarnings: confirmed.map((c) => c.warning.code), ...(confirmed.length ? { warningNotes } : {}) }, ifMatch: this.etag,
     });
     if (!result.ok) {
       if (result.status === 422 && Object.keys(result.errors).length === 0 && result.warnings.length) {

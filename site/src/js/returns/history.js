@@ -20,6 +20,7 @@ export function historyView(revisions, fields, { headingLevel = 2 } = {}) {
     el(`h${headingLevel + 1}`, { class: "govuk-heading-s" }, `Revision ${r.revision}: ${actions[r.action] ?? r.action}`),
     el("p", { class: "govuk-body-s pps-revision__meta" }, `${dayTime(r.at)} by ${r.by === "nppn" ? "NPPN" : r.by}. Status: ${statusText(r.status)}.`),
     r.reason ? el("div", { class: "govuk-inset-text pps-revision__reason" }, el("span", { class: "govuk-visually-hidden" }, "Reason: "), r.reason) : null,
+    r.source ? el("p", { class: "govuk-body-s pps-revision__source" }, el("span", { class: "govuk-visually-hidden" }, "Made through: "), r.source) : null,
     r.changes.length
       ? el("table", { class: "govuk-table pps-table--compact" },
         el("caption", { class: "govuk-visually-hidden" }, `Changes in revision ${r.revision}`),
