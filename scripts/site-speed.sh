@@ -14,7 +14,9 @@ dotnet run --project cli --configuration Release -- pipeline --data ../shared/da
 dotnet build devhost --configuration Release >/dev/null
 port=$(free_port)
 PpsStorage="$PPS_STORAGE" Pps__AdminTokenSha256=$(printf %s "site-speed-$RANDOM" | sha256sum | cut -c1-64) \
-  CloseYearSchedule="0 0 0 1 1 *" BackupSchedule="0 0 0 1 1 *" dotnet run --project devhost --configuration Release --no-build -- --port "$port" >"$AZURITE_DATA/devhost.log" 2>&1 &
+  CloseYearSchedule="0 0 0 1 1 *" BackupSchedule="0 0 0 1 1 *" Pps__UploadsContainer=uploads Pps__ReportsContainer=validation-reports \
+  Pps__PublishedContainer=published Pps__ReferenceContainer=reference Pps__ProvisionalContainer=provisional Pps__BackupsContainer=backups \
+  Pps__PublishedPrefix=data/ dotnet run --project devhost --configuration Release --no-build -- --port "$port" >"$AZURITE_DATA/devhost.log" 2>&1 &
 DEVHOST_PID=$!
 trap 'kill "$DEVHOST_PID" 2>/dev/null || true; wait "$DEVHOST_PID" 2>/dev/null || true; azurite_stop' EXIT
 for _ in $(seq 1 240); do
