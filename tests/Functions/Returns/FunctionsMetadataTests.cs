@@ -21,6 +21,9 @@ public class FunctionsMetadataTests
         { "RevokeCredential", "delete", "credentials/{id}" },
         { "RecomputeNational", "post", "years/{year:int}/recompute" },
         { "RollBackPublished", "post", "years/{year:int}/published/{version}/restore" },
+        { "GetReturnDefinition", "get", "definitions/{year:int}" },
+        { "GetReturnDefinitionDocument", "get", "definitions/{year:int}/document" },
+        { "PublishReturnDefinition", "put", "definitions/{year:int}" },
     };
 
     /// <summary>
@@ -64,7 +67,7 @@ public class FunctionsMetadataTests
             .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger"))
             .Where(f => f.GetProperty("entryPoint").GetString() is { } entry
                 && (entry.StartsWith("Pps.Functions.Returns.", StringComparison.Ordinal) || entry.StartsWith("Pps.Functions.Admin.", StringComparison.Ordinal)
-                    || entry.StartsWith("Pps.Functions.Publishing.", StringComparison.Ordinal)))
+                    || entry.StartsWith("Pps.Functions.Publishing.", StringComparison.Ordinal) || entry.StartsWith("Pps.Functions.Definitions.", StringComparison.Ordinal)))
             .Select(f => f.GetProperty("name").GetString()!)
             .ToHashSet();
         Assert.Equal(Expected.Select(row => (string)row[0]).ToHashSet(), http);
