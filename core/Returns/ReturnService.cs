@@ -161,8 +161,8 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         try
         {
             var action = submit ? "submit" : actor.IsNppn && current is not null && current.Status != ReturnStatus.Draft ? "amend" : "save-draft";
-            var stored = await returns.SaveAsync(updated, current, actor.Id, action, FreeText.HasVisible(change.Reason) ? change.Reason!.Trim() : null, ct,
-                FreeText.HasVisible(change.Source) ? change.Source!.Trim() : null);
+            var stored = await returns.SaveAsync(updated, current, actor.Id, action, FreeText.HasVisible(change.Reason) ? change.Reason!.Trim() : null,
+                FreeText.HasVisible(change.Source) ? change.Source!.Trim() : null, ct);
             return new ReturnOutcome.Done(stored, unconfirmed);
         }
         catch (ConcurrencyConflictException e)

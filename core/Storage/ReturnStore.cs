@@ -42,6 +42,13 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
     private const string FieldPrefix = "f_";
     private readonly WriteFaults _faults = faults ?? WriteFaults.None;
 
+    /// <summary>
+    /// The latest revision of each return whose audit row this process has seen written (by itself, or found there),
+    /// so the next write of the same return can skip re-writing it. A fresh process, or another instance, knows
+    /// nothing and writes it again (an insert that finds it there does nothing): correct either way, just slower.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _audited = new(StringComparer.Ordinal);
+
     public async Task<ServiceReturn?> GetAsync(int year, int serviceId, CancellationToken ct = default)
     {
         var response = await storage.Returns.GetEntityIfExistsAsync<TableEntity>(Keys.Year(year), Keys.Service(serviceId), cancellationToken: ct);
@@ -65,8 +72,14 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
     /// (the row is written later from the return, see the class remarks).
     /// </summary>
     /// <exception cref="ConcurrencyConflictException">Someone else stored a change first; carries the current return.</exception>
+    public Task<ServiceReturn> SaveAsync(
+        ServiceReturn updated, ServiceReturn? previous, string actor, string action, string? reason = null, CancellationToken ct = default) =>
+        SaveAsync(updated, previous, actor, action, reason, null, ct);
+
+    /// <param name="source">What made the change (an upload, a batch), kept in the audit beside NPPN's <paramref name="reason"/>.</param>
+    /// <exception cref="ConcurrencyConflictException">Someone else stored a change first; carries the current return.</exception>
     public async Task<ServiceReturn> SaveAsync(
-        ServiceReturn updated, ServiceReturn? previous, string actor, string action, string? reason = null, CancellationToken ct = default, string? source = null)
+        ServiceReturn updated, ServiceReturn? previous, string actor, string action, string? reason, string? source, CancellationToken ct = default)
     {
         // The revision read is about to be replaced, and with it the audit it carries: make sure its row exists first.
         if (previous is not null) await WriteAuditRowAsync(previous, ct);
@@ -135,6 +148,8 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
     private async Task WriteAuditRowAsync(ServiceReturn stored, CancellationToken ct)
     {
         if (AuditEntry.Of(stored) is not { } audit) return;
+        var partition = Keys.ServiceYear(stored.Year, stored.ServiceId);
+        if (_audited.TryGetValue(partition, out var known) && known >= stored.Revision) return;
         var row = new TableEntity(Keys.ServiceYear(stored.Year, stored.ServiceId), Keys.Revision(stored.Revision))
         {
             ["At"] = audit.At,
@@ -154,6 +169,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
         {
             // Written already: by the write itself, or by an earlier repair.
         }
+        _audited.AddOrUpdate(partition, stored.Revision, (_, was) => Math.Max(was, stored.Revision));
     }
 
     internal static TableEntity ToEntity(ServiceReturn r)

@@ -31,6 +31,9 @@ public class FunctionsMetadataTests
         { "GetPublishedFigure", "get", "years/{year:int}/published/{version}/figures/{figureId}" },
         { "ImportReferenceData", "post", "reference-data" },
         { "ImportStatisticalNeighbours", "post", "statistical-neighbours" },
+        { "GetReturnDefinition", "get", "definitions/{year:int}" },
+        { "GetReturnDefinitionDocument", "get", "definitions/{year:int}/document" },
+        { "PublishReturnDefinition", "put", "definitions/{year:int}" },
     };
 
     /// <summary>
@@ -74,7 +77,7 @@ public class FunctionsMetadataTests
             .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger"))
             .Where(f => f.GetProperty("entryPoint").GetString() is { } entry
                 && (entry.StartsWith("Pps.Functions.Returns.", StringComparison.Ordinal) || entry.StartsWith("Pps.Functions.Admin.", StringComparison.Ordinal)
-                    || entry.StartsWith("Pps.Functions.Publishing.", StringComparison.Ordinal)))
+                    || entry.StartsWith("Pps.Functions.Publishing.", StringComparison.Ordinal) || entry.StartsWith("Pps.Functions.Definitions.", StringComparison.Ordinal)))
             .Select(f => f.GetProperty("name").GetString()!)
             .ToHashSet();
         Assert.Equal(Expected.Select(row => (string)row[0]).ToHashSet(), http);
