@@ -1,7 +1,7 @@
 using Pps.Core.Aggregation;
 using Pps.Core.Aggregation.AdditionalData;
 using Pps.Core.Definition;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using Pps.Core.Validation;
 
 namespace Pps.Tests.Aggregation.Part2;

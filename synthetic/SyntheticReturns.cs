@@ -5,7 +5,7 @@ using Pps.Core.Definition;
 using Pps.Core.Reference;
 using static Pps.Core.Definition.FieldIds;
 
-namespace Pps.Core.Synthetic;
+namespace Pps.Synthetic;
 
 /// <summary>How the synthetic returns are drawn; the defaults look like the 2013 report.</summary>
 public sealed record SyntheticOptions
