@@ -10,6 +10,7 @@ try
         "bench-close" => await BenchCloseCommand.RunAsync(options),
         "import-reference" => await ImportCommand.ReferenceAsync(options),
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
+        "calibration" => await CalibrationCommand.RunAsync(options),
         _ => Usage(),
     };
 }

@@ -20,6 +20,8 @@ public sealed record SyntheticOptions
     public double OmitFigure { get; init; } = 0.03;
     /// <summary>Chance that a return has the self-assessment only (counts for Table A, not Table B).</summary>
     public double SelfAssessmentOnly { get; init; } = 0.01;
+    /// <summary>For the years given, exactly these services return (the draw is still made, so the streams stay the same).</summary>
+    public IReadOnlyDictionary<int, IReadOnlySet<int>> Returners { get; init; } = new Dictionary<int, IReadOnlySet<int>>();
 }
 
 /// <summary>Synthetic returns and reference data for every service over several years.</summary>
@@ -54,7 +56,7 @@ public static class SyntheticReturns
     public const string ReferenceSource = "synthetic: SEN and FSM pupils generated (no public 2013 counts by LA); population aged 0-19 is ONS mid-2014, used for every year";
 
     /// <summary>Whether a reference source label marks synthetic figures.</summary>
-    public static bool IsSynthetic(string? source) => source is not null && source.StartsWith("synthetic", StringComparison.Ordinal);
+    public static bool IsSynthetic(string? source) => new ReferenceRow(0, 0, null, null, null, null) { Source = source }.IsSynthetic;
 
     /// <summary>The share of the 0-19 population taken as school age (5-15: 11 of 20 years).</summary>
     public const decimal SchoolAgeShare = 11m / 20m;
@@ -177,7 +179,8 @@ public static class SyntheticReturns
             var previousType = _type;
             Drift();
             var chance = _returnedLastYear switch { null => _options.ReturnInFirstYear, true => _options.ReturnAgain, false => _options.ReturnAfterGap };
-            var returns = _random.NextDouble() < chance;
+            var drawn = _random.NextDouble() < chance;
+            var returns = _options.Returners.TryGetValue(year, out var returners) ? returners.Contains(_service.Id) : drawn;
             _returnedLastYear = returns;
             if (!returns) return null;
 

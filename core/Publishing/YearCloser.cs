@@ -128,21 +128,28 @@ public sealed class YearCloser(
     }
 
     private async Task<Manifest> PublishAsync(int year, string status, IEnumerable<ServiceReturn> stored, AreaFacts areas, CancellationToken ct) =>
-        await publisher.PublishAsync(Compute(year, stored, areas.Reference, areas.Neighbours), status, ct);
+        await publisher.PublishAsync(Compute(year, stored, areas.Reference, areas.Neighbours, areas.SyntheticParts), status, ct);
 
-    /// <summary>What NPPN has loaded about the services' areas: reference data and statistical neighbours.</summary>
-    private sealed record AreaFacts(Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours);
+    /// <summary>
+    /// What NPPN has loaded about the services' areas (reference data and statistical neighbours), and which parts
+    /// of which years it marked synthetic.
+    /// </summary>
+    private sealed record AreaFacts(
+        Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours, IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts);
 
     private async Task<AreaFacts> LoadAreaFactsAsync(CancellationToken ct)
     {
         var data = reference.LoadAsync(ct);
         var neighbours = reference.LoadNeighboursAsync(ct);
-        return new AreaFacts(await data, await neighbours);
+        var all = years.ListAsync(ct);
+        var synthetic = (await all).Where(y => y.SyntheticParts.Count > 0).ToDictionary(y => y.Year, y => y.SyntheticParts);
+        return new AreaFacts(await data, await neighbours, synthetic);
     }
 
     /// <summary>Every figure for the year from the submitted returns among those given (drafts never count).</summary>
     public static NationalResult Compute(
-        int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null) =>
+        int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null,
+        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts = null) =>
         NationalAggregator.Compute(new AggregationInput
         {
             Year = year,
@@ -150,13 +157,14 @@ public sealed class YearCloser(
             Reference = referenceData,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
             NationalServiceCount = ServiceRegistry.NationalCount,
+            SyntheticParts = syntheticParts ?? new Dictionary<int, IReadOnlyList<string>>(),
         });
 
     private async Task<Manifest> WriteFinalVersionAsync(int year, IReadOnlyList<ServiceReturn> thisYear, CancellationToken ct)
     {
         var earlierYears = LoadYearsAsync(year - HistoryYears + 1, HistoryYears - 1, ct);
         var areas = await LoadAreaFactsAsync(ct);
-        var result = Compute(year, [.. await earlierYears, .. thisYear], areas.Reference, areas.Neighbours);
+        var result = Compute(year, [.. await earlierYears, .. thisYear], areas.Reference, areas.Neighbours, areas.SyntheticParts);
         return await publisher.WriteVersionAsync(result, Manifest.Final, ct);
     }
 
