@@ -60,8 +60,6 @@ public static class SyntheticReturns
     /// <summary>The label of every synthetic reference row (ReferenceRow.Source).</summary>
     public const string ReferenceSource = "synthetic: SEN and FSM pupils generated (no public 2013 counts by LA); population aged 0-19 is ONS mid-2014, used for every year";
 
-    /// <summary>Whether a reference source label marks synthetic figures.</summary>
-    public static bool IsSynthetic(string? source) => new ReferenceRow(0, 0, null, null, null, null) { Source = source }.IsSynthetic;
 
     /// <summary>The share of the 0-19 population taken as school age (5-15: 11 of 20 years).</summary>
     public const decimal SchoolAgeShare = 11m / 20m;

@@ -46,7 +46,7 @@ public static class SyntheticLabel
             what.Add($"the {(partName == SelfAssessment ? "self-assessment ratings" : "additional data (Part 2)")} of {string.Join(", ", years)} " +
                      "are synthetic returns, generated for the demo, not real services' data");
         }
-        if (reference) what.Add("some reference figures it divides by or plots against are synthetic (see the source note)");
+        if (reference) what.Add("some reference figures it uses come from rows whose source is labelled synthetic (see the source note)");
         return figure with { Synthetic = true, Notes = [$"{NotePrefix} {string.Join("; ", what)}.", .. figure.Notes] };
     }
 }
