@@ -41,6 +41,20 @@ public static class RequestBody
         }
     }
 
+    /// <summary>A CSV body as text: text/csv (UTF-8) only (415), at most 1 MiB (413), not empty (400).</summary>
+    public static async Task<BodyResult<string>> ReadCsvAsync(HttpRequest request, CancellationToken ct = default)
+    {
+        if (request.ContentLength > MaxBytes) return new(null, Problems.TooLarge(MaxBytes));
+        var bytes = await ReadLimitedAsync(request.Body, ct);
+        if (bytes is null) return new(null, Problems.TooLarge(MaxBytes));
+        if (bytes.Length == 0) return new(null, Problems.BadRequest("A CSV body is required, starting with its header row."));
+        var csv = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed)
+            && string.Equals(parsed.MediaType, "text/csv", StringComparison.OrdinalIgnoreCase)
+            && (parsed.CharSet is null || string.Equals(parsed.CharSet.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase));
+        if (!csv) return new(null, Problems.UnsupportedMediaType(request.ContentType, "text/csv"));
+        return new(System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'), null);
+    }
+
     public static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var parsed)
         && string.Equals(parsed.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)

@@ -48,6 +48,8 @@ public sealed class ApiHarness
         HistoryApi = new ReturnHistoryFunctions(Store, auth);
         YearsApi = new YearFunctions(new CollectionWindowService(Years, Clock), Years, Service, auth, Clock);
         CredentialsApi = new CredentialFunctions(Credentials, auth, Clock);
+        Reference = new ReferenceDataStore(storage);
+        ReferenceApi = new ReferenceDataFunctions(Reference, auth);
     }
 
     public PpsStorage Storage { get; }
@@ -60,6 +62,8 @@ public sealed class ApiHarness
     public ReturnHistoryFunctions HistoryApi { get; }
     public YearFunctions YearsApi { get; }
     public CredentialFunctions CredentialsApi { get; }
+    public ReferenceDataStore Reference { get; }
+    public ReferenceDataFunctions ReferenceApi { get; }
 
     /// <summary>Fresh storage with the 2013 collection open (and, if asked, 2012 set up too).</summary>
     public static async Task<ApiHarness> StartAsync()

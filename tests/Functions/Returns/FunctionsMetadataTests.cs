@@ -19,6 +19,8 @@ public class FunctionsMetadataTests
         { "GetCompleteness", "get", "years/{year:int}/completeness" },
         { "IssueCredential", "post", "credentials" },
         { "RevokeCredential", "delete", "credentials/{id}" },
+        { "ImportReferenceData", "post", "reference-data" },
+        { "ImportStatisticalNeighbours", "post", "reference-data/neighbours" },
         { "RecomputeNational", "post", "years/{year:int}/recompute" },
         { "RollBackPublished", "post", "years/{year:int}/published/{version}/restore" },
     };
