@@ -11,6 +11,7 @@ try
         "import-reference" => await ImportCommand.ReferenceAsync(options),
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
         "calibration" => await CalibrationCommand.RunAsync(options),
+        "demo" => await DemoCommand.RunAsync(options),
         _ => Usage(),
     };
 }
