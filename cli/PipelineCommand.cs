@@ -35,7 +35,7 @@ public static class PipelineCommand
         var years = new CollectionYearStore(storage);
         var reference = new ReferenceDataStore(storage);
         var service = new ReturnService(returns, years, clock);
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock);
+        var publisher = new Publisher(BlobPublishedStore.For(storage), clock);
         var closer = new YearCloser(storage, returns, years, reference, publisher, clock, NullLogger<YearCloser>.Instance);
 
         var now = clock.GetUtcNow();
@@ -71,10 +71,10 @@ public static class PipelineCommand
         if (published.Manifest is null) throw new InvalidOperationException($"The close-of-year run did not publish {Year}: {published.Result}.");
         var manifest = published.Manifest;
         Console.WriteLine($"Closed the year (locking its {published.ReturnsLocked} returns) and published version {manifest.Version}: {manifest.Files.Count} files.");
-        Console.WriteLine($"Manifest: {storage.Published.Uri}/{PublishedPaths.Manifest(Year, Manifest.Final)}");
-        Console.WriteLine($"Index:    {storage.Published.Uri}/{PublishedPaths.Index}");
+        Console.WriteLine($"Manifest: {storage.Published.Uri}/{storage.Options.PublishedPrefix}{PublishedPaths.Manifest(Year, Manifest.Final)}");
+        Console.WriteLine($"Index:    {storage.Published.Uri}/{storage.Options.PublishedPrefix}{PublishedPaths.Index}");
 
-        var highlights = await storage.Published.GetBlobClient(manifest.Files.Single(f => f.Kind == "highlights").Path).DownloadContentAsync();
+        var highlights = await storage.Published.GetBlobClient(storage.Options.PublishedPrefix + manifest.Files.Single(f => f.Kind == "highlights").Path).DownloadContentAsync();
         Console.WriteLine("Headline figures as published:");
         foreach (var highlight in highlights.Value.Content.ToObjectFromJson<List<PublishedHighlight>>(PublishedSetBuilder.Json)!)
         {

@@ -5,8 +5,6 @@ using Pps.Functions.Setup;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
-builder.Services.AddPpsStorage(builder.Configuration);
-builder.Services.AddPpsReturns(builder.Configuration);
-builder.Services.AddPpsPublishing();
+builder.Services.AddPpsApp(builder.Configuration);
 
 builder.Build().Run();

@@ -19,17 +19,27 @@ public interface IPublishedStore
     Task<(BinaryData Content, ETag ETag)?> ReadAsync(string path, CancellationToken ct);
 }
 
-public sealed class BlobPublishedStore(BlobContainerClient container) : IPublishedStore
+/// <summary>
+/// The published container; every path is read and written under <paramref name="prefix"/> (the app's
+/// "Pps__PublishedPrefix", "data/" by default: see <see cref="For"/>). Paths inside manifests and the index
+/// stay relative to the prefix, so a reader that found index.json at {prefix}index.json follows them from there.
+/// </summary>
+public sealed class BlobPublishedStore(BlobContainerClient container, string prefix = "") : IPublishedStore
 {
+    /// <summary>The store as the app uses it: the published container, under the configured prefix.</summary>
+    public static BlobPublishedStore For(Storage.PpsStorage storage) => new(storage.Published, storage.Options.PublishedPrefix);
+
+    public string Prefix => prefix;
+
     public Task WriteOnceAsync(string path, byte[] content, string contentType, CancellationToken ct) =>
-        container.GetBlobClient(path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+        container.GetBlobClient(prefix + path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = PublishedPaths.ImmutableCacheControl },
             Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
         }, ct);
 
     public Task ReplaceAsync(string path, byte[] content, string contentType, ETag? ifMatch, CancellationToken ct) =>
-        container.GetBlobClient(path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+        container.GetBlobClient(prefix + path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = PublishedPaths.PointerCacheControl },
             Conditions = ifMatch is null ? null
@@ -41,7 +51,7 @@ public sealed class BlobPublishedStore(BlobContainerClient container) : IPublish
     {
         try
         {
-            var result = await container.GetBlobClient(path).DownloadContentAsync(ct);
+            var result = await container.GetBlobClient(prefix + path).DownloadContentAsync(ct);
             return (result.Value.Content, result.Value.Details.ETag);
         }
         catch (RequestFailedException e) when (e.Status == 404)

@@ -12,6 +12,15 @@ public sealed class StorageOptions
     public string PublishedContainer { get; set; } = "published";
     public string ReferenceContainer { get; set; } = "reference";
 
+    /// <summary>
+    /// Folder of the published container that every published file goes under ("Pps__PublishedPrefix",
+    /// default "data/"): in Azure the container is the static website's $web, whose root holds the site,
+    /// so the figures are served at /data/... The Bicep lifecycle rule matches "$web/" + this prefix.
+    /// </summary>
+    public string PublishedPrefix { get; set; } = DefaultPublishedPrefix;
+
+    public const string DefaultPublishedPrefix = "data/";
+
     public string ReturnsTable => TablePrefix + "Returns";
     public string ReturnHistoryTable => TablePrefix + "ReturnHistory";
     public string YearsTable => TablePrefix + "Years";

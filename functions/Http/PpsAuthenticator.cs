@@ -8,8 +8,26 @@ namespace Pps.Functions.Http;
 /// <summary>Settings of the API's own authentication ("Pps" section).</summary>
 public sealed class ApiAuthOptions
 {
-    /// <summary>SHA-256 (hex) of NPPN's admin token ("Pps__AdminTokenSha256"); empty means no admin access at all.</summary>
+    /// <summary>SHA-256 (64 hex characters) of NPPN's admin token ("Pps__AdminTokenSha256"); required: the app does not start without it.</summary>
     public string AdminTokenSha256 { get; set; } = "";
+}
+
+/// <summary>Stops the app at start when the admin-token hash is missing or not a SHA-256 in hex.</summary>
+public sealed class ApiAuthOptionsValidator : IValidateOptions<ApiAuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ApiAuthOptions options)
+    {
+        var hash = (options.AdminTokenSha256 ?? "").Trim();
+        if (hash.Length == 0)
+        {
+            return ValidateOptionsResult.Fail(
+                "Pps__AdminTokenSha256 is not set: it must be the SHA-256 (64 hex characters) of NPPN's admin token, e.g. from `printf %s \"$TOKEN\" | sha256sum`.");
+        }
+        return hash.Length == 64 && hash.All(char.IsAsciiHexDigit)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                $"Pps__AdminTokenSha256 is not a SHA-256 in hex: it has {hash.Length} characters{(hash.All(char.IsAsciiHexDigit) ? "" : " and some are not hex digits")}; it must be 64 hex characters.");
+    }
 }
 
 /// <summary>Who is calling: NPPN, or one service through a credential scoped to one collection year.</summary>

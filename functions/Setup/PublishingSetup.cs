@@ -12,7 +12,7 @@ public static class PublishingSetup
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new Publisher(
-            new BlobPublishedStore(provider.GetRequiredService<PpsStorage>().Published), provider.GetRequiredService<TimeProvider>()));
+            BlobPublishedStore.For(provider.GetRequiredService<PpsStorage>()), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<YearCloser>();
         return services;
     }

@@ -16,7 +16,8 @@ public static class ReturnsSetup
     public static IServiceCollection AddPpsReturns(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ApiAuthOptions>().Bind(configuration.GetSection("Pps"));
+        services.AddOptions<ApiAuthOptions>().Bind(configuration.GetSection("Pps")).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiAuthOptions>, ApiAuthOptionsValidator>();
         services.TryAddSingleton<ReturnStore>();
         services.TryAddSingleton<CollectionYearStore>();
         services.TryAddSingleton<CredentialStore>();

@@ -150,6 +150,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Pps__ReportsContainer: reportsContainerName
     Pps__ReferenceContainer: referenceContainerName
     Pps__PublishedContainer: publishedContainerName
+    // The folder of $web the app publishes under; storage.bicep's lifecycle rule and postdeploy's upload match it.
+    Pps__PublishedPrefix: 'data/'
     Pps__AdminTokenSha256: adminTokenSha256
     CloseYearSchedule: closeYearSchedule
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pps.Core.Storage;
+using Pps.Functions.Setup;
+
+namespace Pps.DevHost;
+
+/// <summary>
+/// A development stand-in for the Azure Functions host, on Kestrel at 127.0.0.1: the app's functions from
+/// functions.metadata (HTTP, timers, the upload blob trigger), built through the app's own DI registration
+/// (<see cref="AppSetup.AddPpsApp"/>), plus the static site and the published files. Production and
+/// `func start` use the real host; nothing that matters (credentials, window rules, validation) lives here.
+/// </summary>
+public static class DevHostApp
+{
+    /// <summary>Security headers the deployment serves the site and data with: self only, no inline script.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// Builds the host. Settings come, lowest first, from a local.settings.json's "Values" (DevHost:Settings,
+    /// or functions/local.settings.json if it exists), environment variables, then the command line
+    /// (--port 7071, --PpsStorage "...", --Pps:AdminTokenSha256 ...). <paramref name="configureServices"/> runs
+    /// before the app's registration, so a test can put in its own TimeProvider.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var repoRoot = RepoRoot();
+        var settingsFile = builder.Configuration["DevHost:Settings"] ?? Path.Combine(repoRoot, "functions", "local.settings.json");
+        if (File.Exists(settingsFile))
+        {
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings(settingsFile) });
+        }
+        var port = int.Parse(builder.Configuration["port"] ?? builder.Configuration["DevHost:Port"] ?? "7071", System.Globalization.CultureInfo.InvariantCulture);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        configureServices?.Invoke(builder.Services);
+        builder.Services.AddPpsApp(builder.Configuration);
+        builder.Services.AddMvcCore();
+
+        var catalog = FunctionCatalog.Load(FunctionCatalog.FindMetadata(builder.Configuration["DevHost:Metadata"], repoRoot));
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(provider => new TimerScheduler(
+            catalog.OfType("timerTrigger").Select(f => new TimerSchedule(f, builder.Configuration)).ToList(),
+            provider, provider.GetRequiredService<ILogger<TimerScheduler>>()));
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<TimerScheduler>());
+        var poll = TimeSpan.FromSeconds(double.Parse(builder.Configuration["DevHost:BlobPollSeconds"] ?? "2", System.Globalization.CultureInfo.InvariantCulture));
+        builder.Services.AddSingleton(provider => new UploadTriggerService(
+            catalog.OfType("blobTrigger").Select(f => UploadTrigger.For(f, builder.Configuration, Account(provider, f))).ToList(),
+            poll, provider, provider.GetRequiredService<ILogger<UploadTriggerService>>()));
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<UploadTriggerService>());
+        builder.Services.AddSingleton<PublishedFiles>();
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers["Content-Security-Policy"] = ContentSecurityPolicy;
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            });
+            await next();
+        });
+        var site = SiteFolder(app.Configuration, repoRoot);
+        if (Directory.Exists(site))
+        {
+            var files = new PhysicalFileProvider(site);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+        app.UseRouting();
+        HttpFunctions.Map(app, catalog);
+        app.Services.GetRequiredService<PublishedFiles>().Map(app);
+        return app;
+    }
+
+    /// <summary>The site's folder: DevHost:Site, or site/dist of the repository.</summary>
+    public static string SiteFolder(IConfiguration configuration, string repoRoot) =>
+        Path.GetFullPath(configuration["DevHost:Site"] ?? Path.Combine(repoRoot, "site", "dist"), repoRoot);
+
+    /// <summary>The folder holding PPS.Serverless.sln, looked for upwards from the devhost's binaries and the working directory.</summary>
+    public static string RepoRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "PPS.Serverless.sln"))) return dir.FullName;
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>The base URL Kestrel listens on (with the real port when 0 was asked for).</summary>
+    public static string BaseUrl(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+
+    /// <summary>What the console shows at start: the URL, the functions mapped, timers and their next run, the upload trigger.</summary>
+    public static string Describe(WebApplication app)
+    {
+        var catalog = app.Services.GetRequiredService<FunctionCatalog>();
+        var text = new StringBuilder();
+        var url = BaseUrl(app);
+        text.AppendLine($"PPS devhost (a stand-in for the Functions host; production and `func start` use the real one) on {url}");
+        text.AppendLine($"Functions from {catalog.MetadataPath}:");
+        foreach (var f in catalog.OfType("httpTrigger"))
+        {
+            text.AppendLine($"  {f.Name,-24} {string.Join(",", f.Methods),-6} {url}{HttpFunctions.RouteOf(f, catalog.RoutePrefix)}  (auth level {f.Property("authLevel")}, not enforced here)");
+        }
+        foreach (var t in app.Services.GetRequiredService<TimerScheduler>().Timers)
+        {
+            text.AppendLine($"  {t.Function.Name,-24} timer  \"{t.Expression}\", next run {t.NextAfter(DateTimeOffset.UtcNow):u}");
+        }
+        var uploads = app.Services.GetRequiredService<UploadTriggerService>().Triggers;
+        if (uploads.Count == 0)
+        {
+            text.AppendLine("  Upload trigger: not active (no blobTrigger function in functions.metadata); uploads are not processed.");
+        }
+        foreach (var u in uploads)
+        {
+            text.AppendLine($"  {u.Function.Name,-24} blob   new blobs in {u.Container.Name}/{u.PathPattern} (polled; Event Grid in Azure)");
+        }
+        var site = SiteFolder(app.Configuration, RepoRoot());
+        text.AppendLine(Directory.Exists(site) ? $"Site: {site} at {url}" : $"Site: {site} does not exist; nothing is served at {url}");
+        var storage = app.Services.GetRequiredService<PpsStorage>();
+        text.AppendLine($"Published files: {url}{storage.Options.PublishedPrefix}... from container {storage.Options.PublishedContainer}/{storage.Options.PublishedPrefix}");
+        return text.ToString();
+    }
+
+    private static Azure.Storage.Blobs.BlobServiceClient Account(IServiceProvider provider, FunctionEntry function)
+    {
+        var connection = function.Property("connection") ?? StorageSetup.ConnectionName;
+        if (connection != StorageSetup.ConnectionName)
+        {
+            throw new NotSupportedException($"Blob trigger {function.Name} uses the connection {connection}; the devhost serves only {StorageSetup.ConnectionName}.");
+        }
+        return Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetParentBlobServiceClient(provider.GetRequiredService<PpsStorage>().Uploads);
+    }
+
+    /// <summary>"Values" of a local.settings.json, with "__" read as the section separator as the Functions host does.</summary>
+    private static Dictionary<string, string?> LocalSettings(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (document.RootElement.TryGetProperty("Values", out var v))
+        {
+            foreach (var property in v.EnumerateObject())
+            {
+                values[property.Name.Replace("__", ":", StringComparison.Ordinal)] = property.Value.ToString();
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Pps.Functions.Setup;
+
+public static class AppSetup
+{
+    /// <summary>
+    /// The whole app: storage (with its options validated at start and its tables and containers created on
+    /// first start), the returns API and publishing. The Functions worker (Program.cs) and the devhost both
+    /// call this, so they run one object graph.
+    /// </summary>
+    public static IServiceCollection AddPpsApp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddPpsStorage(configuration);
+        services.AddPpsReturns(configuration);
+        services.AddPpsPublishing();
+        return services;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pps.Core.Catalogue;
+using Pps.Core.Publishing;
+using Pps.Core.Storage;
+using Pps.Core.Synthetic;
+using Pps.DevHost;
+using Pps.Tests.Publishing;
+using Pps.Tests.Support;
+
+namespace Pps.Tests.DevHost;
+
+/// <summary>The devhost over real sockets: the functions from functions.metadata, the published files, the close timer.</summary>
+public class DevHostHttpTests
+{
+    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
+
+    private static Task OpenYear2013Async(DevHostFixture host) =>
+        host.Services.GetRequiredService<CollectionYearStore>()
+            .SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+
+    [Fact]
+    public async Task The_definition_route_answers_and_an_unknown_route_is_a_404_problem()
+    {
+        await using var host = await DevHostFixture.StartAsync();
+
+        var definition = await host.Client.GetAsync("api/definitions/2013");
+        Assert.Equal(HttpStatusCode.OK, definition.StatusCode);
+        using var json = JsonDocument.Parse(await definition.Content.ReadAsStringAsync());
+        Assert.Equal(2013, json.RootElement.GetProperty("year").GetInt32());
+        Assert.Equal("nosniff", definition.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("script-src 'self'", definition.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+
+        var noYear = await host.Client.GetAsync("api/definitions/1999");
+        Assert.Equal(HttpStatusCode.NotFound, noYear.StatusCode);
+
+        var unknown = await host.Client.GetAsync("api/no-such-function");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_return_round_trips_its_etag_and_a_stale_if_match_gets_412_problem_details()
+    {
+        await using var host = await DevHostFixture.StartAsync();
+        await OpenYear2013Async(host);
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await host.TokenForAsync(42));
+
+        var unauthenticated = await new HttpClient { BaseAddress = host.BaseUrl }.GetAsync("api/returns/2013/42");
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.Equal("application/problem+json", unauthenticated.Content.Headers.ContentType?.MediaType);
+
+        var put = await host.Client.PutAsJsonAsync("api/returns/2013/42", new { values = ExampleReturn.Full(2013) });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var first = ETag(put);
+
+        var get = await host.Client.GetAsync("api/returns/2013/42");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(first, ETag(get));
+
+        var second = await Send(host, HttpMethod.Put, "api/returns/2013/42", new { values = ExampleReturn.Full(2013, 401) }, first);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.NotEqual(first, ETag(second));
+
+        var stale = await Send(host, HttpMethod.Put, "api/returns/2013/42", new { values = ExampleReturn.Full(2013, 402) }, first);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+
+        var invalid = await host.Client.PutAsync("api/returns/2013/42", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static string ETag(HttpResponseMessage response) => response.Headers.NonValidated["ETag"].ToString();
+
+    private static Task<HttpResponseMessage> Send(DevHostFixture host, HttpMethod method, string path, object body, string ifMatch)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return host.Client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Published_files_are_served_under_data_with_their_headers_and_provisional_sets_are_not()
+    {
+        await using var host = await DevHostFixture.StartAsync();
+        var publisher = host.Services.GetRequiredService<Publisher>();
+        var final = await publisher.PublishAsync(PublishingFixtures.SmallResult(2013), Manifest.Final);
+        var provisional = await publisher.PublishAsync(PublishingFixtures.SmallResult(2013), Manifest.Provisional);
+
+        // Written under the prefix: the blob is data/index.json in the published container.
+        Assert.True(await host.Storage.Published.GetBlobClient(StorageOptions.DefaultPublishedPrefix + PublishedPaths.Index).ExistsAsync());
+
+        var index = await host.Client.GetAsync("data/index.json");
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+        Assert.Equal("application/json", index.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(PublishedPaths.PointerCacheControl, index.Headers.NonValidated["Cache-Control"].ToString());
+        Assert.Equal("nosniff", index.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("default-src 'self'", index.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        var etag = index.Headers.ETag!;
+
+        var again = new HttpRequestMessage(HttpMethod.Get, "data/index.json");
+        again.Headers.IfNoneMatch.Add(etag);
+        Assert.Equal(HttpStatusCode.NotModified, (await host.Client.SendAsync(again)).StatusCode);
+
+        var figure = final.Files.First(f => f.Kind == "figure");
+        var figureResponse = await host.Client.GetAsync("data/" + figure.Path);
+        Assert.Equal(HttpStatusCode.OK, figureResponse.StatusCode);
+        Assert.Equal(PublishedPaths.ImmutableCacheControl, figureResponse.Headers.NonValidated["Cache-Control"].ToString());
+        Assert.Equal(figure.Bytes, (await figureResponse.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("data/" + PublishedPaths.Manifest(2013, Manifest.Final))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/" + PublishedPaths.Manifest(2013, Manifest.Provisional))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/" + PublishedPaths.VersionManifest(2013, provisional.Version))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/" + provisional.Files.First(f => f.Kind == "figure").Path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/2013/nothing-here.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_static_site_is_served_at_the_root_from_the_configured_folder()
+    {
+        var site = Directory.CreateTempSubdirectory("pps-site-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(site.FullName, "index.html"), "<!doctype html><title>PPS</title>");
+            await using var host = await DevHostFixture.StartAsync(new Dictionary<string, string> { ["DevHost:Site"] = site.FullName });
+            var page = await host.Client.GetAsync("");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("<title>PPS</title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            Assert.Contains("Upload trigger", DevHostApp.Describe(host.App), StringComparison.Ordinal);
+        }
+        finally
+        {
+            site.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_scheduler_runs_the_close_function_which_publishes_a_year_whose_window_has_passed()
+    {
+        await using var host = await DevHostFixture.StartAsync(new Dictionary<string, string> { ["CloseYearSchedule"] = "*/1 * * * * *" }, now: Closes.AddMinutes(5));
+        await OpenYear2013Async(host);
+        var years = host.Services.GetRequiredService<CollectionYearStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        CollectionYear? year = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            year = (await years.GetAsync(2013))?.Year;
+            if (year?.PublishedAt is not null) break;
+            await Task.Delay(250);
+        }
+        Assert.NotNull(year?.ClosedAt);
+        Assert.NotNull(year?.PublishedAt);
+        Assert.True(host.Services.GetRequiredService<TimerScheduler>().CompletedRuns("CloseCollectionYears") >= 1);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("data/" + PublishedPaths.Manifest(2013, Manifest.Final))).StatusCode);
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.DevHost;
+
+namespace Pps.Tests.Support;
+
+/// <summary>
+/// The real devhost (devhost/, the app's own DI registration) booted in-process on a free loopback port,
+/// against tables and containers of its own in the tests' Azurite (PPS_STORAGE). Use it as:
+/// <code>
+/// await using var host = await DevHostFixture.StartAsync();   // or StartAsync(settings, clock, site)
+/// var response = await host.Client.GetAsync("api/definitions/2013");  // Client.BaseAddress = host.BaseUrl
+/// host.Client.DefaultRequestHeaders.Authorization = new("Bearer", DevHostFixture.AdminToken);  // NPPN
+/// host.Clock.Now = ...;                                           // the app's TimeProvider (a FakeClock)
+/// host.Storage / host.Services                                    // what the app itself uses
+/// </code>
+/// settings are extra configuration keys ("CloseYearSchedule", "DevHost:Site", "DevHost:BlobPollSeconds", ...);
+/// by default the close timer is set to a schedule that never comes round in a test run (1 January).
+/// From the command line the same host is: dotnet run --project devhost -- --port 7071 (see README.md).
+/// </summary>
+public sealed class DevHostFixture : IAsyncDisposable
+{
+    public const string AdminToken = "test-nppn-admin-token";
+
+    private DevHostFixture(WebApplication app, PpsStorage storage, FakeClock clock)
+    {
+        App = app;
+        Storage = storage;
+        Clock = clock;
+        BaseUrl = new Uri(DevHostApp.BaseUrl(app));
+        Client = new HttpClient { BaseAddress = BaseUrl };
+    }
+
+    public WebApplication App { get; }
+    public IServiceProvider Services => App.Services;
+    public PpsStorage Storage { get; }
+    public FakeClock Clock { get; }
+    public Uri BaseUrl { get; }
+    public HttpClient Client { get; }
+
+    /// <summary>Starts the devhost; it is now 15 September 2013 on its clock unless <paramref name="now"/> says otherwise.</summary>
+    public static async Task<DevHostFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null, DateTimeOffset? now = null)
+    {
+        var names = (await Azurite.NewStorageAsync()).Options; // fresh names; the devhost creates its storage itself on start
+        var config = new Dictionary<string, string>
+        {
+            ["port"] = "0",
+            ["DevHost:Settings"] = "",
+            ["DevHost:BlobPollSeconds"] = "0.2",
+            ["PpsStorage"] = Azurite.ConnectionString,
+            ["Pps:TablePrefix"] = names.TablePrefix + "d",
+            ["Pps:UploadsContainer"] = names.UploadsContainer + "-d",
+            ["Pps:ReportsContainer"] = names.ReportsContainer + "-d",
+            ["Pps:PublishedContainer"] = names.PublishedContainer + "-d",
+            ["Pps:ReferenceContainer"] = names.ReferenceContainer + "-d",
+            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(AdminToken),
+            ["CloseYearSchedule"] = "0 0 0 1 1 *",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) config[key] = value;
+        var clock = new FakeClock(now ?? new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
+        var app = DevHostApp.Build(config.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(),
+            services => services.AddSingleton<TimeProvider>(clock));
+        await app.StartAsync();
+        return new DevHostFixture(app, app.Services.GetRequiredService<PpsStorage>(), clock);
+    }
+
+    /// <summary>A service's access token for a year, issued as NPPN would.</summary>
+    public async Task<string> TokenForAsync(int serviceId, int year = 2013) =>
+        (await Services.GetRequiredService<CredentialStore>().IssueAsync(serviceId, year, "nppn", Clock.GetUtcNow(), "test")).Token;
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
