@@ -27,7 +27,11 @@ public static class SyntheticLabel
     public static PartResult Apply(PartResult part, string partName, AggregationInput input)
     {
         var figures = part.Figures.Select(f => Label(f, partName, input)).ToList();
-        var synthetic = figures.Where(f => f.Synthetic).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        // Part 1's highlights read only the year computed (Part1Highlights); Part 2's may compare with the year
+        // before, so one resting on synthetic data in any year its figure shows is marked.
+        var synthetic = figures
+            .Where(f => f.Synthetic && (partName != SelfAssessment || IsSynthetic(input, f.Year, partName) || ReferenceIsSynthetic(f)))
+            .Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         var highlights = part.Highlights.Select(h => synthetic.Contains(h.FigureId) ? h with { Synthetic = true } : h).ToList();
         return new PartResult(figures, highlights);
     }
@@ -35,10 +39,8 @@ public static class SyntheticLabel
     private static Figure Label(Figure figure, string partName, AggregationInput input)
     {
         var shown = figure.Years.Where(y => figure.ReturnsByYear is null || figure.ReturnsByYear.GetValueOrDefault(y) > 0);
-        var years = shown.Where(y => input.SyntheticParts.TryGetValue(y, out var parts) && parts.Contains(partName)).ToList();
-        // Part2Context.SourceNotes lists the sources of the reference figures as "{what}: {source}; {source}, for {year}".
-        var reference = figure.Notes.Any(n => n.Contains(": " + ReferenceRow.SyntheticSourcePrefix, StringComparison.Ordinal)
-                                              || n.Contains("; " + ReferenceRow.SyntheticSourcePrefix, StringComparison.Ordinal));
+        var years = shown.Where(y => IsSynthetic(input, y, partName)).ToList();
+        var reference = ReferenceIsSynthetic(figure);
         if (years.Count == 0 && !reference) return figure;
         var what = new List<string>();
         if (years.Count > 0)
@@ -49,4 +51,12 @@ public static class SyntheticLabel
         if (reference) what.Add("some reference figures it uses come from rows whose source is labelled synthetic (see the source note)");
         return figure with { Synthetic = true, Notes = [$"{NotePrefix} {string.Join("; ", what)}.", .. figure.Notes] };
     }
+
+    private static bool IsSynthetic(AggregationInput input, int year, string partName) =>
+        input.SyntheticParts.TryGetValue(year, out var parts) && parts.Contains(partName);
+
+    /// <summary>Part2Context.SourceNotes lists the sources of the reference figures as "{what}: {source}; {source}, for {year}".</summary>
+    private static bool ReferenceIsSynthetic(Figure figure) =>
+        figure.Notes.Any(n => n.Contains(": " + ReferenceRow.SyntheticSourcePrefix, StringComparison.Ordinal)
+                              || n.Contains("; " + ReferenceRow.SyntheticSourcePrefix, StringComparison.Ordinal));
 }
