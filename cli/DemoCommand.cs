@@ -95,8 +95,9 @@ public static class DemoCommand
         var highlights = await client.GetDataAsync<List<PublishedHighlight>>(highlightsFile.Path);
 
         var form = plan.Returns.First(r => r.Year == DemoData.Year);
+        var site = await client.ExistsAsync("/") ? "" : "  (no site is built yet: the devhost serves site/dist when it exists)";
         Console.WriteLine();
-        Console.WriteLine($"Dashboard (public site):  {new Uri(api, "/")}");
+        Console.WriteLine($"Dashboard (public site):  {new Uri(api, "/")}{site}");
         Console.WriteLine($"Published data:           {new Uri(api, "data/" + published.Manifest)}");
         Console.WriteLine($"A service's form:         {new Uri(api, $"/form/?year={DemoData.Year}&service={form.ServiceId}")}  token {tokens[(form.Year, form.ServiceId)]}");
         Console.WriteLine($"NPPN's console:           {new Uri(api, "/admin/")}  admin token {adminToken}");
@@ -274,6 +275,12 @@ public static class DemoCommand
                 }
                 await Task.Delay(500);
             }
+        }
+
+        public async Task<bool> ExistsAsync(string path)
+        {
+            using var response = await http.GetAsync(path);
+            return response.IsSuccessStatusCode;
         }
 
         public async Task<T> GetDataAsync<T>(string path)
