@@ -26,32 +26,38 @@ public sealed class ReferenceDataFunctions(ReferenceDataStore reference, PpsAuth
 {
     /// <summary>service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]; replaces the years it holds.</summary>
     [Function("ImportReferenceData")]
-    public async Task<IActionResult> Import(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reference-data")] HttpRequest request, CancellationToken ct)
-    {
-        var access = await auth.ForNppnAsync(request, ct);
-        if (access.Caller is null) return access.Denied!;
-        var body = await RequestBody.ReadCsvAsync(request, ct);
-        if (body.Value is not { } csv) return body.Failure!;
-        var result = await reference.ImportCsvAsync(new StringReader(csv), ct);
-        return result.Succeeded
-            ? new JsonResponse(StatusCodes.Status200OK, new ReferenceImportDocument(result.Data!.Rows.Count(), result.Data.Rows.Select(r => r.Year).Distinct().Order().ToList()))
-            : Rejected(result.Problems);
-    }
+    public Task<IActionResult> Import(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reference-data")] HttpRequest request, CancellationToken ct) =>
+        ImportAsync(request, async csv =>
+        {
+            var result = await reference.ImportCsvAsync(csv, ct);
+            return (result.Problems, result.Succeeded
+                ? new ReferenceImportDocument(result.Data!.Rows.Count(), result.Data.Rows.Select(r => r.Year).Distinct().Order().ToList())
+                : null);
+        }, ct);
 
     /// <summary>service_id, neighbour_id; replaces the whole list.</summary>
     [Function("ImportStatisticalNeighbours")]
-    public async Task<IActionResult> ImportNeighbours(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reference-data/neighbours")] HttpRequest request, CancellationToken ct)
+    public Task<IActionResult> ImportNeighbours(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reference-data/neighbours")] HttpRequest request, CancellationToken ct) =>
+        ImportAsync(request, async csv =>
+        {
+            var result = await reference.ImportNeighboursCsvAsync(csv, ct);
+            return (result.Problems, result.Neighbours is { } n && result.Problems.Count == 0
+                ? new NeighboursImportDocument(n.Count, n.Values.Sum(list => list.Count))
+                : null);
+        }, ct);
+
+    /// <summary>NPPN only; a text/csv body; 200 with what was stored, or 422 with every problem and nothing stored.</summary>
+    private async Task<IActionResult> ImportAsync(
+        HttpRequest request, Func<TextReader, Task<(IReadOnlyList<ImportProblem> Problems, object? Stored)>> import, CancellationToken ct)
     {
         var access = await auth.ForNppnAsync(request, ct);
         if (access.Caller is null) return access.Denied!;
         var body = await RequestBody.ReadCsvAsync(request, ct);
         if (body.Value is not { } csv) return body.Failure!;
-        var result = await reference.ImportNeighboursCsvAsync(new StringReader(csv), ct);
-        return result.Problems.Count == 0
-            ? new JsonResponse(StatusCodes.Status200OK, new NeighboursImportDocument(result.Neighbours!.Count, result.Neighbours.Values.Sum(n => n.Count)))
-            : Rejected(result.Problems);
+        var (problems, stored) = await import(new StringReader(csv));
+        return problems.Count > 0 ? Rejected(problems) : new JsonResponse(StatusCodes.Status200OK, stored!);
     }
 
     private static JsonResponse Rejected(IReadOnlyList<ImportProblem> problems) =>
