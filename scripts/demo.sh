@@ -24,12 +24,15 @@ started=$SECONDS
 # Build (Release) only when a source file is newer than the last build: a no-op `dotnet build` costs ~20 s here.
 built_host=devhost/bin/Release/net10.0/Pps.DevHost.dll
 built_cli=cli/bin/Release/net10.0/pps.dll
-sources=(core functions devhost cli synthetic Directory.Build.props Directory.Packages.props)
-if [ ! -f "$built_host" ] || [ -n "$(find "${sources[@]}" -newer "$built_host" -type f ! -path '*/bin/*' ! -path '*/obj/*' -print -quit)" ]; then
+stale() { # stale <built file> <source folders and files...>: missing, or older than one of its sources
+  local built=$1; shift
+  [ ! -f "$built" ] || [ -n "$(find "$@" Directory.Build.props Directory.Packages.props -newer "$built" -type f ! -path '*/bin/*' ! -path '*/obj/*' -print -quit)" ]
+}
+if stale "$built_host" core functions devhost; then
   echo "Building the devhost (Release)..."
   dotnet build devhost --configuration Release --nologo --verbosity quiet -clp:NoSummary
 fi
-if [ ! -f "$built_cli" ] || [ -n "$(find "${sources[@]}" -newer "$built_cli" -type f ! -path '*/bin/*' ! -path '*/obj/*' -print -quit)" ]; then
+if stale "$built_cli" core synthetic cli; then
   echo "Building the cli (Release)..."
   dotnet build cli --configuration Release --nologo --verbosity quiet -clp:NoSummary
 fi
