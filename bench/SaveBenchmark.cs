@@ -42,6 +42,7 @@ public static class SaveBenchmark
         {
             TablePrefix = "bench" + id, UploadsContainer = "bench-up-" + id, ReportsContainer = "bench-rep-" + id,
             PublishedContainer = "bench-pub-" + id, ReferenceContainer = "bench-ref-" + id,
+            ProvisionalContainer = "bench-prov-" + id, BackupsContainer = "bench-bak-" + id,
         });
         await storage.EnsureCreatedAsync();
         try
@@ -80,8 +81,8 @@ public static class SaveBenchmark
         var (_, warmEtag) = await SaveManyAsync(function, services[0], tokens[services[0]], 20, null);
 
         var (latencies, _) = await SaveManyAsync(function, services[0], tokens[services[0]], sequentialSaves, warmEtag);
-        Console.WriteLine($"{sequentialSaves} sequential saves: median {Percentile(latencies, 50):0.00} ms, p95 {Percentile(latencies, 95):0.00} ms, " +
-                          $"p99 {Percentile(latencies, 99):0.00} ms, mean {latencies.Average():0.00} ms");
+        Console.WriteLine($"{sequentialSaves} sequential saves: median {Stats.Percentile(latencies, 50):0.00} ms, p95 {Stats.Percentile(latencies, 95):0.00} ms, " +
+                          $"p99 {Stats.Percentile(latencies, 99):0.00} ms, mean {latencies.Average():0.00} ms");
 
         var concurrentServices = services.Skip(1).Take(writers).ToList();
         var wall = Stopwatch.StartNew();
@@ -90,7 +91,7 @@ public static class SaveBenchmark
         var all = results.SelectMany(r => r.Latencies).ToList();
         var perSecond = all.Count / wall.Elapsed.TotalSeconds;
         Console.WriteLine($"{writers} concurrent writers on different services, {savesPerWriter} saves each: {all.Count} saves in {wall.Elapsed.TotalSeconds:0.00} s = " +
-                          $"{perSecond:0} returns per second (median {Percentile(all, 50):0.00} ms, p95 {Percentile(all, 95):0.00} ms per save)");
+                          $"{perSecond:0} returns per second (median {Stats.Percentile(all, 50):0.00} ms, p95 {Stats.Percentile(all, 95):0.00} ms per save)");
 
         var stored = await returns.GetAsync(Year, services[0]);
         var history = await returns.HistoryAsync(Year, services[0]);
@@ -146,13 +147,4 @@ public static class SaveBenchmark
     /// <summary>Every field of the 2013 return answered and valid; casework users vary a little so each save changes a field.</summary>
     private static Dictionary<string, object> Values(int i) =>
         ExampleReturn.Full(Year, caseworkUsers: 400 + i % 10, comment: "Figures checked against the service's own records.");
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        var rank = p / 100 * (sorted.Count - 1);
-        var low = (int)Math.Floor(rank);
-        var high = (int)Math.Ceiling(rank);
-        return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
-    }
 }

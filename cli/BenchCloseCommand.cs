@@ -250,6 +250,8 @@ public static class BenchCloseCommand
             ReportsContainer = $"b{label}{id}-reports",
             PublishedContainer = $"b{label}{id}-published",
             ReferenceContainer = $"b{label}{id}-reference",
+            ProvisionalContainer = $"b{label}{id}-provisional",
+            BackupsContainer = $"b{label}{id}-backups",
         });
         await storage.EnsureCreatedAsync();
         var returns = new ReturnStore(storage);

@@ -12,6 +12,10 @@ try
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
         "calibration" => await CalibrationCommand.RunAsync(options),
         "demo" => await DemoCommand.RunAsync(options),
+        "backup" => await BackupCommand.BackupAsync(options),
+        "backups" => await BackupCommand.ListAsync(options),
+        "restore" => await BackupCommand.RestoreAsync(options),
+        "import-returns" => await ImportReturnsCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -30,6 +34,11 @@ static int Usage()
                                                  time closing 2013 (5 years of synthetic returns) against a read+write floor
           import-reference --file <csv>          service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]
           import-neighbours --file <csv>         service_id, neighbour_id (replaces the whole list)
+          backup [--prefix pps]                  back up every table to the backups container
+          backups                                list the complete backups, newest first
+          restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything
+          import-returns --year <year> --file <csv>
+                                                 service_id, one column per field id [, confirmed_warnings]: all or nothing
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
         """);
     return 2;

@@ -6,5 +6,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
 builder.Services.AddPpsApp(builder.Configuration);
+builder.Services.AddPpsTelemetry(builder.Configuration);
 
 builder.Build().Run();

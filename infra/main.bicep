@@ -1,9 +1,13 @@
 // PPS national data collection: everything the system runs on, in one resource group.
-//   storage account  - tables, the upload/report/reference containers, the static website ($web: site/ and
-//                      the published chart data under data/), lifecycle rules (modules/storage.bicep)
-//   function app     - Flex Consumption, .NET isolated, system-assigned identity, identity-based connections,
-//                      all app settings (modules/function-app.bicep), least-privilege roles (modules/roles.bicep)
-//   monitoring       - Application Insights on a Log Analytics workspace (modules/monitoring.bicep)
+//   storage account  - tables, the upload/report/reference/provisional containers, the static website ($web: site/
+//                      and the published chart data under publishedPrefix), versioned immutable backups, lifecycle
+//                      rules, logs to Log Analytics, redundancy and a delete lock as parameters (modules/storage.bicep)
+//   identity         - the app's user-assigned identity, created and given its roles before the app exists
+//                      (modules/identity.bicep, modules/roles.bicep: least privilege)
+//   function app     - Flex Consumption, .NET isolated, that identity, identity-based connections, all app settings
+//                      (modules/function-app.bicep)
+//   monitoring       - Application Insights on a Log Analytics workspace (modules/monitoring.bicep) and the alerts
+//                      (modules/alerts.bicep: close failed or silent, dead-lettered uploads, 5xx rate)
 //   Event Grid       - the storage account's system topic, and the subscription that delivers BlobCreated
 //                      events for the upload container to ValidateUploadedWorkbook (modules/upload-events-*.bicep)
 // Deployed by `azd up` (see azure.yaml and docs/deploy.md). Local modules only: no registry modules.
@@ -32,6 +36,35 @@ param adminTokenSha256 string
 
 @description('NCRONTAB schedule of the close-year timer function (CloseYearSchedule).')
 param closeYearSchedule string = '0 0 2 * * *'
+
+@description('NCRONTAB schedule of the table backup timer function (BackupSchedule).')
+param backupSchedule string = '0 30 3 * * *'
+
+@description('Days a table backup is immutable (cannot be changed or deleted, even by the app); deleted the day after.')
+@minValue(1)
+@maxValue(3650)
+param backupRetentionDays int = 400
+
+@description('Folder of the published figures in the static website (Pps__PublishedPrefix), with its trailing slash. One value for the app setting and the lifecycle rule.')
+@minLength(1)
+param publishedPrefix string = 'data/'
+
+@description('Redundancy of the storage account: LRS (3 copies in one datacentre), ZRS (3 zones), GRS/GZRS (plus a copy in the paired region), RA- (that copy readable). Costs in docs/deploy.md.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+  'Standard_RAGRS'
+  'Standard_RAGZRS'
+])
+param storageSku string = 'Standard_LRS'
+
+@description('Lock the storage account against deletion (CanNotDelete). Remove the lock before azd down.')
+param storageDeleteLock bool = true
+
+@description('Email address that receives the alerts (close failed or silent, dead-lettered uploads, 5xx rate); empty for none.')
+param alertEmail string = ''
 
 @description('Prefix of the app\'s table names (Pps__TablePrefix).')
 @minLength(1)
@@ -76,17 +109,44 @@ var uploadsContainerName = 'uploads'
 var reportsContainerName = 'validation-reports'
 var referenceContainerName = 'reference'
 var publishedContainerName = '$web'
+var provisionalContainerName = 'provisional'
+var backupsContainerName = 'backups'
 // Infrastructure-only containers.
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'eventgrid-deadletter'
-// The blob-triggered function that validates uploads.
+// The functions the infrastructure points at, with their triggers: the Event Grid subscription targets the
+// blob-triggered one and the alerts name the close-of-year timer. tests/Infra/FunctionReferencesTests.cs checks
+// every one against the functions.metadata of the build.
 var uploadFunctionName = 'ValidateUploadedWorkbook'
+var closeFunctionName = 'CloseCollectionYears'
+var backupFunctionName = 'BackupTables'
+var functionReferences = [
+  {
+    name: uploadFunctionName
+    trigger: 'blobTrigger'
+  }
+  {
+    name: closeFunctionName
+    trigger: 'timerTrigger'
+  }
+  {
+    name: backupFunctionName
+    trigger: 'timerTrigger'
+  }
+]
+// Log lines of the close-of-year run that the alerts search for (PpsTelemetry in core/Telemetry; a test keeps them equal).
+var closeEvents = {
+  failed: 'pps.close.failed'
+  overdue: 'pps.close.overdue'
+  checked: 'pps.close.checked'
+}
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 // Names are computed here (not taken from module outputs) so that what-if can predict every resource.
 var storageAccountName = 'st${resourceToken}'
 var functionAppName = 'func-${resourceToken}'
 var applicationInsightsName = 'appi-${resourceToken}'
+var appIdentityName = 'id-${resourceToken}'
 var systemTopicName = 'evgt-${resourceToken}'
 var tags = {
   'azd-env-name': environmentName
@@ -97,24 +157,6 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-11-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
   location: location
   tags: tags
-}
-
-module storage 'modules/storage.bicep' = {
-  name: 'storage'
-  scope: rg
-  params: {
-    name: storageAccountName
-    location: location
-    tags: tags
-    tablePrefix: tablePrefix
-    uploadsContainerName: uploadsContainerName
-    reportsContainerName: reportsContainerName
-    referenceContainerName: referenceContainerName
-    deploymentContainerName: deploymentContainerName
-    deadLetterContainerName: deadLetterContainerName
-    uploadRetentionDays: uploadRetentionDays
-    reportRetentionDays: reportRetentionDays
-  }
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -129,25 +171,40 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-module functionApp 'modules/function-app.bicep' = {
-  name: 'function-app'
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
   scope: rg
   params: {
-    name: functionAppName
-    planName: 'plan-${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
-    storageAccountName: storageAccountName
-    deploymentContainerName: deploymentContainerName
-    allowedOrigins: concat([storage.outputs.webOrigin], additionalSiteOrigins)
-    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    skuName: storageSku
+    deleteLock: storageDeleteLock
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     tablePrefix: tablePrefix
     uploadsContainerName: uploadsContainerName
     reportsContainerName: reportsContainerName
     referenceContainerName: referenceContainerName
+    provisionalContainerName: provisionalContainerName
+    backupsContainerName: backupsContainerName
     publishedContainerName: publishedContainerName
-    adminTokenSha256: adminTokenSha256
-    closeYearSchedule: closeYearSchedule
+    publishedPrefix: publishedPrefix
+    backupRetentionDays: backupRetentionDays
+    deploymentContainerName: deploymentContainerName
+    deadLetterContainerName: deadLetterContainerName
+    uploadRetentionDays: uploadRetentionDays
+    reportRetentionDays: reportRetentionDays
+  }
+}
+
+// The app's identity and its roles come first, so the app's first start already has its access.
+module appIdentity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: appIdentityName
+    location: location
+    tags: tags
   }
 }
 
@@ -157,11 +214,46 @@ module roles 'modules/roles.bicep' = {
   params: {
     storageAccountName: storageAccountName
     applicationInsightsName: applicationInsightsName
-    functionAppName: functionAppName
-    functionPrincipalId: functionApp.outputs.principalId
+    appIdentityName: appIdentityName
+    siteContainerName: publishedContainerName
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
   }
+  dependsOn: [
+    storage
+    monitoring
+    appIdentity
+  ]
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storageAccountName
+    appIdentityName: appIdentityName
+    deploymentContainerName: deploymentContainerName
+    allowedOrigins: concat([storage.outputs.webOrigin], additionalSiteOrigins)
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    tablePrefix: tablePrefix
+    uploadsContainerName: uploadsContainerName
+    reportsContainerName: reportsContainerName
+    referenceContainerName: referenceContainerName
+    publishedContainerName: publishedContainerName
+    publishedPrefix: publishedPrefix
+    provisionalContainerName: provisionalContainerName
+    backupsContainerName: backupsContainerName
+    adminTokenSha256: adminTokenSha256
+    closeYearSchedule: closeYearSchedule
+    backupSchedule: backupSchedule
+  }
+  dependsOn: [
+    roles
+  ]
 }
 
 module uploadEventsTopic 'modules/upload-events-topic.bicep' = {
@@ -176,6 +268,24 @@ module uploadEventsTopic 'modules/upload-events-topic.bicep' = {
   }
   dependsOn: [
     storage
+  ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namePrefix: 'pps-${resourceToken}'
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    systemTopicName: systemTopicName
+    alertEmail: alertEmail
+    closeFunctionName: closeFunctionName
+    closeEvents: closeEvents
+  }
+  dependsOn: [
+    uploadEventsTopic
   ]
 }
 
@@ -197,7 +307,7 @@ module uploadEventsSubscription 'modules/upload-events-subscription.bicep' = if 
   ]
 }
 
-@description('URL of the static website (site/ and the published chart data under data/).')
+@description('URL of the static website (site/ and the published chart data under publishedPrefix).')
 output SITE_URL string = storage.outputs.webEndpoint
 @description('Name of the function app.')
 output FUNCTION_APP_NAME string = functionApp.outputs.name
@@ -210,3 +320,9 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output UPLOAD_EVENTS_SYSTEM_TOPIC string = uploadEventsTopic.outputs.name
 output UPLOAD_EVENTS_SUBSCRIPTION string = uploadEventsSubscription.?outputs.name ?? ''
+@description('The functions the infrastructure points at (space-separated); the postdeploy hook checks that the deployed app has them.')
+output REFERENCED_FUNCTIONS string = join(map(functionReferences, f => f.name), ' ')
+@description('The blob-triggered function the Event Grid subscription delivers upload events to.')
+output UPLOAD_FUNCTION_NAME string = uploadFunctionName
+@description('Folder of the published chart data in the static website; the postdeploy hook leaves it alone when it uploads site/.')
+output PUBLISHED_PREFIX string = publishedPrefix

@@ -9,9 +9,13 @@ namespace Pps.Core.Publishing;
 /// Publishes a national result as a new version: every file first, in parallel, under a folder of its
 /// own; then the version's manifest; then the year's manifest pointer; then (for a final set) the index.
 /// A run that dies before the pointer moves leaves the previous set in place and visible.
+/// Provisional sets go to <paramref name="provisionalStore"/> when there is one (in the app: a private
+/// container that only NPPN reads, never the public website's), final sets to <paramref name="store"/>.
 /// </summary>
-public sealed class Publisher(IPublishedStore store, TimeProvider clock)
+public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublishedStore? provisionalStore = null)
 {
+    private IPublishedStore StoreFor(string status) => status == Manifest.Final ? store : provisionalStore ?? store;
+
     /// <summary>How many files are written at once.</summary>
     public int Parallelism { get; init; } = 16;
 
@@ -32,12 +36,12 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
         var version = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var files = PublishedSetBuilder.Build(result, version);
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (file, token) => await store.WriteOnceAsync(file.Path, file.Content, file.ContentType, token));
+            async (file, token) => await StoreFor(status).WriteOnceAsync(file.Path, file.Content, file.ContentType, token));
 
         var returns = result.Figures.FirstOrDefault(f => f.Id == "table-a")?.Returns
             ?? (result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns));
         var manifest = new Manifest(result.Year, version, status, now, returns, files.Select(f => f.ToManifestEntry()).ToList());
-        await store.WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
+        await StoreFor(status).WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
             JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
         return manifest;
     }
@@ -45,7 +49,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
     /// <summary>Points the year's manifest for the version's status at it and, for a final version, the index.</summary>
     public async Task MakeCurrentAsync(Manifest manifest, CancellationToken ct = default)
     {
-        await store.ReplaceAsync(PublishedPaths.Manifest(manifest.Year, manifest.Status),
+        await StoreFor(manifest.Status).ReplaceAsync(PublishedPaths.Manifest(manifest.Year, manifest.Status),
             JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", null, ct);
         if (manifest.Status == Manifest.Final)
         {
@@ -57,6 +61,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
     public async Task<Manifest> RollBackAsync(int year, string version, CancellationToken ct = default)
     {
         var stored = await store.ReadAsync(PublishedPaths.VersionManifest(year, version), ct)
+            ?? (provisionalStore is null ? null : await provisionalStore.ReadAsync(PublishedPaths.VersionManifest(year, version), ct))
             ?? throw new KeyNotFoundException($"No published version {version} for {year}.");
         var manifest = stored.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!;
         if (manifest.Status != Manifest.Final)
@@ -69,7 +74,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock)
 
     public async Task<Manifest?> CurrentAsync(int year, string status = Manifest.Final, CancellationToken ct = default)
     {
-        var stored = await store.ReadAsync(PublishedPaths.Manifest(year, status), ct);
+        var stored = await StoreFor(status).ReadAsync(PublishedPaths.Manifest(year, status), ct);
         return stored?.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
     }
 

@@ -5,6 +5,7 @@ using Pps.Core.Aggregation;
 using Pps.Core.Catalogue;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
+using Pps.Core.Telemetry;
 
 namespace Pps.Core.Publishing;
 
@@ -36,43 +37,120 @@ public sealed class YearCloser(
 
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
 
-    /// <summary>Closes and publishes every year that is due. The timer calls this.</summary>
+    /// <summary>
+    /// Closes and publishes every year that is due. The timer calls this. A year that fails is logged
+    /// (<see cref="PpsTelemetry.CloseFailedEvent"/>) and the others still run; then the run throws, so that
+    /// the host retries it. Every run ends with <see cref="PpsTelemetry.CloseCheckedEvent"/>, and a year still
+    /// unpublished a day after its window closed is logged as <see cref="PpsTelemetry.CloseOverdueEvent"/>:
+    /// the alerts in infra/modules/alerts.bicep watch for both, and for the check going silent.
+    /// </summary>
     public async Task<IReadOnlyList<CloseOutcome>> CloseDueYearsAsync(CancellationToken ct = default)
     {
+        using var activity = PpsTelemetry.Source.StartActivity("pps.close.due-years");
         var now = clock.GetUtcNow();
         var outcomes = new List<CloseOutcome>();
-        foreach (var year in await years.ListAsync(ct))
+        var failures = new List<Exception>();
+        var all = await years.ListAsync(ct);
+        foreach (var year in all.Where(y => y.IsDueForClosing(now)))
         {
-            if (year.IsDueForClosing(now))
+            try
             {
                 outcomes.Add(await CloseAndPublishAsync(year.Year, ct));
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                PpsTelemetry.ClosesFailed.Add(1);
+                log.LogError(e, PpsTelemetry.CloseFailedEvent + ": the close of {Year} failed ({Error}); the year is not published", year.Year, e.GetType().Name);
+                failures.Add(e);
+            }
+        }
+        var published = outcomes.Where(o => o.Result == CloseOutcome.Published).Select(o => o.Year).ToHashSet();
+        var overdue = all.Where(y => y.PublishedAt is null && !published.Contains(y.Year) && IsOverdue(y, now)).Select(y => y.Year).ToList();
+        foreach (var year in overdue)
+        {
+            log.LogWarning(PpsTelemetry.CloseOverdueEvent + ": {Year} closed more than a day ago and is not published", year);
+        }
+        activity?.SetTag("pps.years.due", outcomes.Count + failures.Count);
+        activity?.SetTag("pps.years.failed", failures.Count);
+        activity?.SetTag("pps.years.overdue", overdue.Count);
+        log.LogInformation(PpsTelemetry.CloseCheckedEvent + ": {Due} due, {Published} published, {Failed} failed, {Overdue} overdue",
+            outcomes.Count + failures.Count, published.Count, failures.Count, overdue.Count);
+        if (failures.Count > 0)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "close failed");
+            throw failures.Count == 1 ? failures[0] : new AggregateException("The close of more than one year failed.", failures);
         }
         return outcomes;
     }
 
+    /// <summary>The window (with every extension) closed more than <see cref="PpsTelemetry.CloseGrace"/> ago.</summary>
+    private static bool IsOverdue(CollectionYear year, DateTimeOffset now)
+    {
+        var lastClose = year.Extensions.Values.Append(year.Closes).Max();
+        return now - lastClose > PpsTelemetry.CloseGrace;
+    }
+
     /// <summary>Closes one year and publishes its final figures, unless another run holds it or it is done.</summary>
-    public async Task<CloseOutcome> CloseAndPublishAsync(int year, CancellationToken ct = default) =>
-        await UnderYearLeaseAsync(year, async () =>
+    public async Task<CloseOutcome> CloseAndPublishAsync(int year, CancellationToken ct = default)
+    {
+        using var activity = PpsTelemetry.Source.StartActivity("pps.close");
+        activity?.SetTag("pps.year", year);
+        try
         {
-            var found = await years.GetAsync(year, ct);
-            if (found is null) return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
-            var (collection, etag) = found.Value;
-            if (collection.PublishedAt is not null || !collection.IsDueForClosing(clock.GetUtcNow()))
+            var outcome = await UnderYearLeaseAsync(year, async () =>
             {
-                return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
-            }
-            // Marking the year closed locks every return of it (ServiceReturn.AsOf): one conditional write.
-            var thisYear = await returns.ListYearAsync(year, ct);
-            var locked = collection.ClosedAt is null ? thisYear.Count : 0;
-            var closed = collection with { ClosedAt = collection.ClosedAt ?? clock.GetUtcNow() };
-            etag = await years.SaveAsync(closed, etag, ct);
-            var manifest = await WriteFinalVersionAsync(year, thisYear, ct);
-            await publisher.MakeCurrentAsync(manifest, ct);
-            await years.SaveAsync(closed with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
-            log.LogInformation("Closed {Year}: locked {Locked} returns, published version {Version} with {Files} files", year, locked, manifest.Version, manifest.Files.Count);
-            return new CloseOutcome(year, CloseOutcome.Published, manifest, locked);
-        }, ct);
+                var found = await years.GetAsync(year, ct);
+                if (found is null) return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
+                var (collection, etag) = found.Value;
+                if (collection.PublishedAt is not null || !collection.IsDueForClosing(clock.GetUtcNow()))
+                {
+                    return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
+                }
+                // Marking the year closed locks every return of it (ServiceReturn.AsOf): one conditional write.
+                IReadOnlyList<ServiceReturn> thisYear;
+                using (Phase("read"))
+                {
+                    thisYear = await returns.ListYearAsync(year, ct);
+                }
+                var locked = collection.ClosedAt is null ? thisYear.Count : 0;
+                var closed = collection with { ClosedAt = collection.ClosedAt ?? clock.GetUtcNow() };
+                using (Phase("lock"))
+                {
+                    etag = await years.SaveAsync(closed, etag, ct);
+                }
+                var manifest = await WriteFinalVersionAsync(year, thisYear, ct);
+                using (Phase("make-current"))
+                {
+                    await publisher.MakeCurrentAsync(manifest, ct);
+                }
+                using (Phase("mark-published"))
+                {
+                    await years.SaveAsync(closed with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
+                }
+                log.LogInformation("Closed {Year}: locked {Locked} returns, published version {Version} with {Files} files", year, locked, manifest.Version, manifest.Files.Count);
+                return new CloseOutcome(year, CloseOutcome.Published, manifest, locked);
+            }, ct);
+            Describe(activity, outcome);
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>A step of a close or recompute, as a child span named pps.phase.{name}.</summary>
+    private static System.Diagnostics.Activity? Phase(string name) => PpsTelemetry.Source.StartActivity("pps.phase." + name);
+
+    private static void Describe(System.Diagnostics.Activity? activity, CloseOutcome outcome)
+    {
+        activity?.SetTag("pps.result", outcome.Result);
+        activity?.SetTag("pps.version", outcome.Manifest?.Version);
+        activity?.SetTag("pps.returns", outcome.Manifest?.Returns);
+        activity?.SetTag("pps.files", outcome.Manifest?.Files.Count);
+        activity?.SetTag("pps.returns.locked", outcome.ReturnsLocked);
+    }
 
     /// <summary>Publishes a new final version of an already published year (after NPPN amended a return).</summary>
     public async Task<CloseOutcome> RepublishAsync(int year, CancellationToken ct = default) =>
@@ -116,9 +194,39 @@ public sealed class YearCloser(
     /// </summary>
     public async Task<Manifest> RecomputeAsync(int year, string status, CancellationToken ct = default)
     {
-        var history = LoadYearsAsync(year - HistoryYears + 1, HistoryYears, ct);
-        var areas = LoadAreaFactsAsync(ct);
-        return await PublishAsync(year, status, await history, await areas, ct);
+        using var activity = PpsTelemetry.Source.StartActivity("pps.recompute");
+        activity?.SetTag("pps.year", year);
+        activity?.SetTag("pps.status", status);
+        try
+        {
+            IReadOnlyList<ServiceReturn> history;
+            AreaFacts areas;
+            using (Phase("load"))
+            {
+                var loading = LoadYearsAsync(year - HistoryYears + 1, HistoryYears, ct);
+                var loadingAreas = LoadAreaFactsAsync(ct);
+                (history, areas) = (await loading, await loadingAreas);
+            }
+            NationalResult result;
+            using (Phase("compute"))
+            {
+                result = Compute(year, history, areas.Reference, areas.Neighbours, areas.SyntheticParts);
+            }
+            Manifest manifest;
+            using (Phase("publish"))
+            {
+                manifest = await publisher.PublishAsync(result, status, ct);
+            }
+            activity?.SetTag("pps.version", manifest.Version);
+            activity?.SetTag("pps.returns", manifest.Returns);
+            activity?.SetTag("pps.files", manifest.Files.Count);
+            return manifest;
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
+        }
     }
 
     private async Task<IReadOnlyList<ServiceReturn>> LoadYearsAsync(int firstYear, int count, CancellationToken ct)
@@ -126,9 +234,6 @@ public sealed class YearCloser(
         var perYear = await Task.WhenAll(Enumerable.Range(firstYear, count).Select(y => returns.ListYearAsync(y, ct)));
         return perYear.SelectMany(list => list).ToList();
     }
-
-    private async Task<Manifest> PublishAsync(int year, string status, IEnumerable<ServiceReturn> stored, AreaFacts areas, CancellationToken ct) =>
-        await publisher.PublishAsync(Compute(year, stored, areas.Reference, areas.Neighbours, areas.SyntheticParts), status, ct);
 
     /// <summary>
     /// What NPPN has loaded about the services' areas (reference data and statistical neighbours), and which parts
@@ -162,10 +267,23 @@ public sealed class YearCloser(
 
     private async Task<Manifest> WriteFinalVersionAsync(int year, IReadOnlyList<ServiceReturn> thisYear, CancellationToken ct)
     {
-        var earlierYears = LoadYearsAsync(year - HistoryYears + 1, HistoryYears - 1, ct);
-        var areas = await LoadAreaFactsAsync(ct);
-        var result = Compute(year, [.. await earlierYears, .. thisYear], areas.Reference, areas.Neighbours, areas.SyntheticParts);
-        return await publisher.WriteVersionAsync(result, Manifest.Final, ct);
+        IReadOnlyList<ServiceReturn> earlier;
+        AreaFacts areas;
+        using (Phase("load"))
+        {
+            var earlierYears = LoadYearsAsync(year - HistoryYears + 1, HistoryYears - 1, ct);
+            var loadingAreas = LoadAreaFactsAsync(ct);
+            (earlier, areas) = (await earlierYears, await loadingAreas);
+        }
+        NationalResult result;
+        using (Phase("compute"))
+        {
+            result = Compute(year, [.. earlier, .. thisYear], areas.Reference, areas.Neighbours, areas.SyntheticParts);
+        }
+        using (Phase("write"))
+        {
+            return await publisher.WriteVersionAsync(result, Manifest.Final, ct);
+        }
     }
 
     private async Task<CloseOutcome> UnderYearLeaseAsync(int year, Func<Task<CloseOutcome>> work, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 using Pps.Core.Storage;
+using Pps.Core.Telemetry;
 using Pps.Core.Validation;
 
 namespace Pps.Core.Returns;
@@ -26,10 +27,35 @@ public sealed record ReturnChange(
 public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock)
 {
     public Task<ReturnOutcome> SaveDraftAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
-        WriteAsync(actor, change, submit: false, ct);
+        TracedWriteAsync(actor, change, submit: false, ct);
 
     public Task<ReturnOutcome> SubmitAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
-        WriteAsync(actor, change, submit: true, ct);
+        TracedWriteAsync(actor, change, submit: true, ct);
+
+    /// <summary>A write as a span (year, service, who, outcome: never the values) and the counts of returns saved and warnings.</summary>
+    private async Task<ReturnOutcome> TracedWriteAsync(Actor actor, ReturnChange change, bool submit, CancellationToken ct)
+    {
+        using var activity = PpsTelemetry.Source.StartActivity(submit ? "pps.return.submit" : "pps.return.save");
+        activity?.SetTag("pps.year", change.Year);
+        activity?.SetTag("pps.service", change.ServiceId);
+        activity?.SetTag("pps.actor", actor.IsNppn ? "nppn" : "service");
+        try
+        {
+            var outcome = await WriteAsync(actor, change, submit, ct);
+            activity?.SetTag("pps.outcome", outcome.GetType().Name.ToLowerInvariant());
+            if (outcome is ReturnOutcome.Done done)
+            {
+                PpsTelemetry.ReturnsSaved.Add(1, new KeyValuePair<string, object?>("pps.action", submit ? "submit" : actor.IsNppn ? "amend" : "save-draft"));
+                if (done.UnconfirmedWarnings.Count > 0) PpsTelemetry.Warnings.Add(done.UnconfirmedWarnings.Count);
+            }
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
+        }
+    }
 
     /// <summary>Submits the stored draft as it stands, with the warnings it confirmed so far and any confirmed now.</summary>
     public async Task<ReturnOutcome> SubmitStoredAsync(

@@ -18,6 +18,8 @@ public sealed class PpsStorage
         Reports = blobs.GetBlobContainerClient(options.ReportsContainer);
         Published = blobs.GetBlobContainerClient(options.PublishedContainer);
         Reference = blobs.GetBlobContainerClient(options.ReferenceContainer);
+        Provisional = blobs.GetBlobContainerClient(options.ProvisionalContainer);
+        Backups = blobs.GetBlobContainerClient(options.BackupsContainer);
     }
 
     /// <summary>For local runs and tests: a connection string (Azurite's or an account's).</summary>
@@ -33,15 +35,20 @@ public sealed class PpsStorage
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Published { get; }
     public BlobContainerClient Reference { get; }
+    public BlobContainerClient Provisional { get; }
+    public BlobContainerClient Backups { get; }
+
+    /// <summary>Every table of the app, in the order a backup writes and a restore reads them.</summary>
+    public IReadOnlyList<TableClient> Tables => [Years, Returns, ReturnHistory, Credentials];
 
     /// <summary>Creates every table and container that does not exist yet. Safe to call at every start.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var table in new[] { Returns, ReturnHistory, Years, Credentials })
+        foreach (var table in Tables)
         {
             await table.CreateIfNotExistsAsync(cancellationToken);
         }
-        foreach (var container in new[] { Uploads, Reports, Published, Reference })
+        foreach (var container in new[] { Uploads, Reports, Published, Reference, Provisional, Backups })
         {
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }

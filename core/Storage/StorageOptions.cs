@@ -11,6 +11,10 @@ public sealed class StorageOptions
     public string ReportsContainer { get; set; } = "validation-reports";
     public string PublishedContainer { get; set; } = "published";
     public string ReferenceContainer { get; set; } = "reference";
+    /// <summary>Provisional sets (NPPN's recomputes before the close): private, never the public website's container.</summary>
+    public string ProvisionalContainer { get; set; } = "provisional";
+    /// <summary>Table backups (versioned, immutable in Azure): see core/Backup.</summary>
+    public string BackupsContainer { get; set; } = "backups";
 
     /// <summary>
     /// Folder of the published container that every published file goes under ("Pps__PublishedPrefix",

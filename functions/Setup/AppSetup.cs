@@ -7,7 +7,8 @@ public static class AppSetup
 {
     /// <summary>
     /// The whole app: storage (with its options validated at start and its tables and containers created on
-    /// first start), the returns API and publishing. The Functions worker (Program.cs) and the devhost both
+    /// first start), the returns API, publishing, the table backup, and the workbook and CSV intake. The Functions
+    /// worker (Program.cs) and the devhost both
     /// call this, so they run one object graph.
     /// </summary>
     public static IServiceCollection AddPpsApp(this IServiceCollection services, IConfiguration configuration)
@@ -15,6 +16,8 @@ public static class AppSetup
         services.AddPpsStorage(configuration);
         services.AddPpsReturns(configuration);
         services.AddPpsPublishing();
+        services.AddPpsBackup();
+        services.AddPpsUploads();
         return services;
     }
 }

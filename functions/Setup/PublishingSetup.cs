@@ -12,7 +12,8 @@ public static class PublishingSetup
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new Publisher(
-            BlobPublishedStore.For(provider.GetRequiredService<PpsStorage>()), provider.GetRequiredService<TimeProvider>()));
+            BlobPublishedStore.For(provider.GetRequiredService<PpsStorage>()), provider.GetRequiredService<TimeProvider>(),
+            new BlobPublishedStore(provider.GetRequiredService<PpsStorage>().Provisional)));
         services.TryAddSingleton<YearCloser>();
         return services;
     }

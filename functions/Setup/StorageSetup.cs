@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,9 +14,12 @@ public static class StorageSetup
     public const string ConnectionName = "PpsStorage";
 
     /// <summary>
-    /// Binds <see cref="StorageOptions"/> from the "Pps" section and registers the storage account:
-    /// a connection string in "PpsStorage" locally (Azurite), or identity-based in Azure
-    /// ("PpsStorage__tableServiceUri" and "PpsStorage__blobServiceUri" with the app's managed identity).
+    /// Binds <see cref="StorageOptions"/> from the "Pps" section and registers the storage account's clients
+    /// through Microsoft.Extensions.Azure (<c>AddAzureClients</c>), reading the same "PpsStorage" connection the
+    /// blob trigger reads: a connection string locally (Azurite), or identity-based in Azure
+    /// ("PpsStorage__tableServiceUri" and "PpsStorage__blobServiceUri", with the credential that
+    /// <see cref="AzureComponentFactory.CreateTokenCredential"/> builds from "PpsStorage__credential" and
+    /// "PpsStorage__clientId": the user-assigned managed identity the Bicep creates).
     /// </summary>
     public static IServiceCollection AddPpsStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,30 +36,40 @@ public static class StorageSetup
                     || (!string.IsNullOrWhiteSpace(o.TableServiceUri) && !string.IsNullOrWhiteSpace(o.BlobServiceUri)),
                 StorageConnectionOptions.Missing)
             .ValidateOnStart();
-        services.AddSingleton(provider =>
+        var connection = configuration.GetSection(ConnectionName);
+        services.AddAzureClients(clients =>
         {
-            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var connectionString = configuration[ConnectionName];
-            if (!string.IsNullOrWhiteSpace(connectionString))
-            {
-                return PpsStorage.FromConnectionString(connectionString, options);
-            }
-            var section = configuration.GetSection(ConnectionName);
-            var tableUri = section["tableServiceUri"];
-            var blobUri = section["blobServiceUri"];
-            if (string.IsNullOrWhiteSpace(tableUri) || string.IsNullOrWhiteSpace(blobUri))
-            {
-                throw new InvalidOperationException(StorageConnectionOptions.Missing);
-            }
-            var credential = new DefaultAzureCredential();
-            return new PpsStorage(new TableServiceClient(new Uri(tableUri), credential), new BlobServiceClient(new Uri(blobUri), credential), options);
+            // The credential comes from "PpsStorage__credential" / "PpsStorage__clientId" (and the other keys
+            // Azure.Identity knows); only built when the endpoints are identity-based.
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) => Endpoint(connection, "tableServiceUri") is { } uri
+                ? new TableServiceClient(uri, Credential(provider, connection), options)
+                : new TableServiceClient(ConnectionString(connection), options));
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) => Endpoint(connection, "blobServiceUri") is { } uri
+                ? new BlobServiceClient(uri, Credential(provider, connection), options)
+                : new BlobServiceClient(ConnectionString(connection), options));
         });
+        services.AddSingleton(provider => new PpsStorage(
+            provider.GetRequiredService<TableServiceClient>(),
+            provider.GetRequiredService<BlobServiceClient>(),
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<ReturnStore>();
         services.AddSingleton<CollectionYearStore>();
         services.AddSingleton<ReferenceDataStore>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }
+
+    private static Azure.Core.TokenCredential Credential(IServiceProvider provider, IConfigurationSection connection) =>
+        provider.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(connection);
+
+    /// <summary>An identity-based endpoint ("PpsStorage__tableServiceUri"), or null when a connection string is used.</summary>
+    private static Uri? Endpoint(IConfigurationSection connection, string key) =>
+        string.IsNullOrWhiteSpace(connection.Value) && connection[key] is { Length: > 0 } uri ? new Uri(uri) : null;
+
+    private static string ConnectionString(IConfigurationSection connection) =>
+        string.IsNullOrWhiteSpace(connection.Value)
+            ? throw new InvalidOperationException(StorageConnectionOptions.Missing)
+            : connection.Value;
 }
 
 /// <summary>Where the storage account is: "PpsStorage" (a connection string) or its two service URIs.</summary>
@@ -85,6 +98,8 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         Required(nameof(StorageOptions.ReportsContainer), options.ReportsContainer);
         Required(nameof(StorageOptions.PublishedContainer), options.PublishedContainer);
         Required(nameof(StorageOptions.ReferenceContainer), options.ReferenceContainer);
+        Required(nameof(StorageOptions.ProvisionalContainer), options.ProvisionalContainer);
+        Required(nameof(StorageOptions.BackupsContainer), options.BackupsContainer);
         if (options.PublishedPrefix is { Length: > 0 } prefix && (!prefix.EndsWith('/') || prefix.StartsWith('/')))
         {
             failures.Add($"Pps__PublishedPrefix is \"{prefix}\"; it must be a folder such as \"data/\" (ending with '/', not starting with one), or empty.");

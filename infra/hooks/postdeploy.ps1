@@ -1,6 +1,8 @@
 # azd postdeploy hook for Windows (see azure.yaml and postdeploy.sh, which this mirrors):
-#  1. uploads site/ (except data/) to the static website ($web);
-#  2. the first time only, turns on the Event Grid subscription for uploads and provisions again.
+#  1. uploads site/ (except the published folder, PUBLISHED_PREFIX) to the static website ($web);
+#  2. checks that the deployed app has every function the infrastructure points at (REFERENCED_FUNCTIONS);
+#  3. once the app has ValidateUploadedWorkbook and its host the blobs_extension key (not before: no loop),
+#     turns on the Event Grid subscription for uploads and provisions again.
 # Needs: azd, and the Azure CLI (az) signed in to the same tenant (`az login`).
 $ErrorActionPreference = 'Stop'
 
@@ -32,7 +34,8 @@ if (Test-Path site -PathType Container) {
     $staging = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
     New-Item -ItemType Directory -Path $staging | Out-Null
     try {
-        Get-ChildItem site -Force | Where-Object { $_.Name -ne 'data' } |
+        $published = if ($env:PUBLISHED_PREFIX) { $env:PUBLISHED_PREFIX.TrimEnd('/') } else { 'data' }
+        Get-ChildItem site -Force | Where-Object { $_.Name -ne $published } |
             Copy-Item -Destination $staging -Recurse -Force
         Write-Host "Uploading site/ to the static website of $env:AZURE_STORAGE_ACCOUNT_NAME ..."
         $ok = Invoke-WithRetry 10 30 {
@@ -50,15 +53,40 @@ else {
     Write-Host 'No site/ folder: nothing to upload to the static website.'
 }
 
-# --- 2. Event Grid subscription for uploads (first deployment only) ---
+# --- 2. Every function the infrastructure points at is in the deployed app ---
+try { Invoke-WebRequest -UseBasicParsing -TimeoutSec 120 ($env:API_BASE_URL -replace '/api$', '/') | Out-Null } catch { }
+$missing = @()
+foreach ($name in (($env:REFERENCED_FUNCTIONS -split ' ') | Where-Object { $_ })) {
+    $found = Invoke-WithRetry 3 20 {
+        az functionapp function show -g $env:AZURE_RESOURCE_GROUP -n $env:FUNCTION_APP_NAME --function-name $name --query name -o tsv 2>$null | Out-Null
+    }
+    if (-not $found) { $missing += $name }
+}
+if ($missing.Count -gt 0) {
+    Write-Warning "The infrastructure points at functions the deployed app does not have: $($missing -join ' ')"
+}
+
+# --- 3. Event Grid subscription for uploads (once the function and its key exist) ---
+$uploadFunction = if ($env:UPLOAD_FUNCTION_NAME) { $env:UPLOAD_FUNCTION_NAME } else { 'ValidateUploadedWorkbook' }
 if ($env:PPS_UPLOAD_EVENTS_ENABLED -ne 'true') {
+    if ($missing -contains $uploadFunction) {
+        Write-Warning "The Event Grid subscription for uploads stays off: the deployed app has no $uploadFunction yet. The first 'azd deploy' whose code has it turns it on."
+        exit 0
+    }
+    $keyReady = Invoke-WithRetry 6 20 {
+        $key = az functionapp keys list -g $env:AZURE_RESOURCE_GROUP -n $env:FUNCTION_APP_NAME --query systemKeys.blobs_extension -o tsv 2>$null
+        if (-not $key) { $global:LASTEXITCODE = 1 }
+    }
+    if (-not $keyReady) {
+        Write-Warning "The Event Grid subscription for uploads stays off: the host has not made its blobs_extension key yet. Run 'azd deploy' again in a few minutes."
+        exit 0
+    }
     Write-Host 'Turning on the Event Grid subscription for uploads (PPS_UPLOAD_EVENTS_ENABLED=true) ...'
     azd env set PPS_UPLOAD_EVENTS_ENABLED true
     $env:PPS_UPLOAD_EVENTS_ENABLED = 'true'
-    try { Invoke-WebRequest -UseBasicParsing -TimeoutSec 120 ($env:API_BASE_URL -replace '/api$', '/') | Out-Null } catch { }
-    $ok = Invoke-WithRetry 5 60 { azd provision --no-prompt }
-    if (-not $ok) {
+    azd provision --no-prompt
+    if ($LASTEXITCODE -ne 0) {
         azd env set PPS_UPLOAD_EVENTS_ENABLED false
-        throw "Could not create the Event Grid subscription; run 'azd env set PPS_UPLOAD_EVENTS_ENABLED true; azd provision' once the app is up."
+        throw "Could not create the Event Grid subscription although $uploadFunction and its key exist; see docs/deploy.md (Troubleshooting)."
     }
 }

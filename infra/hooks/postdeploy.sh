@@ -1,9 +1,12 @@
 #!/bin/sh
 # azd postdeploy hook (see azure.yaml): runs after `azd up` / `azd deploy` has deployed the function code.
-#  1. Uploads site/ to the static website ($web), leaving $web/data/ (the published chart data) alone.
-#  2. The first time only: turns on the Event Grid subscription that delivers BlobCreated events for the
-#     upload container to ValidateUploadedWorkbook, and provisions again. It could not be created earlier:
-#     Event Grid validates the webhook, and the blob extension's key exists only once the code runs.
+#  1. Uploads site/ to the static website ($web), leaving the published chart data ($web/$PUBLISHED_PREFIX) alone.
+#  2. Checks that the deployed app has every function the infrastructure points at (REFERENCED_FUNCTIONS).
+#  3. Once only: turns on the Event Grid subscription that delivers BlobCreated events for the upload container
+#     to ValidateUploadedWorkbook, and provisions again. It can only exist once the deployed app has that
+#     function and its host has made the blob extension's key: Event Grid validates the webhook when the
+#     subscription is created. Until then the subscription stays off and the hook says so, without failing and
+#     without looping on `azd provision`; the next `azd deploy` that brings the function turns it on.
 # Needs: azd, and the Azure CLI (az) signed in to the same tenant (`az login`).
 set -eu
 
@@ -33,8 +36,9 @@ retry() { # retry ATTEMPTS DELAY_SECONDS COMMAND...
 if [ -d site ]; then
   staging=$(mktemp -d)
   trap 'rm -rf "$staging"' EXIT
-  # Everything but data/: the chart data under $web/data/ is written by the app, never by a deployment.
-  tar -C site --exclude='./data' -cf - . | tar -C "$staging" -xf -
+  # Everything but the published folder: the chart data there is written by the app, never by a deployment.
+  published="${PUBLISHED_PREFIX:-data/}"
+  tar -C site --exclude="./${published%/}" -cf - . | tar -C "$staging" -xf -
   echo "Uploading site/ to the static website of $AZURE_STORAGE_ACCOUNT_NAME ..."
   # Retried: the deployer's Storage Blob Data Contributor role can take a few minutes to apply.
   # shellcheck disable=SC2016 # '$web' is the container's literal name, not a variable.
@@ -51,16 +55,51 @@ else
   echo "No site/ folder: nothing to upload to the static website."
 fi
 
-# --- 2. Event Grid subscription for uploads (first deployment only) ---------------------------------
+# --- 2. Every function the infrastructure points at is in the deployed app ---------------------------
+: "${AZURE_RESOURCE_GROUP:?run azd provision first}"
+has_function() { # has_function NAME
+  az functionapp function show -g "$AZURE_RESOURCE_GROUP" -n "$FUNCTION_APP_NAME" --function-name "$1" \
+    --query name -o tsv >/dev/null 2>&1
+}
+# Start the host (and let it sync its triggers) before asking it what it has.
+curl -fsS -o /dev/null --max-time 120 "${API_BASE_URL%/api}/" || true
+missing=""
+for name in ${REFERENCED_FUNCTIONS:-}; do
+  if ! retry 3 20 has_function "$name"; then
+    missing="$missing $name"
+  fi
+done
+if [ -n "$missing" ]; then
+  echo "WARNING: the infrastructure points at functions the deployed app does not have:$missing" >&2
+fi
+
+# --- 3. Event Grid subscription for uploads (once the function and its key exist) --------------------
+upload_function="${UPLOAD_FUNCTION_NAME:-ValidateUploadedWorkbook}"
+blobs_extension_key() {
+  key=$(az functionapp keys list -g "$AZURE_RESOURCE_GROUP" -n "$FUNCTION_APP_NAME" \
+    --query systemKeys.blobs_extension -o tsv 2>/dev/null || true)
+  [ -n "$key" ]
+}
 if [ "${PPS_UPLOAD_EVENTS_ENABLED:-false}" != "true" ]; then
+  case " $missing " in
+    *" $upload_function "*)
+      echo "The Event Grid subscription for uploads stays off: the deployed app has no $upload_function yet." >&2
+      echo "It is turned on by the first 'azd deploy' whose code has it." >&2
+      exit 0
+      ;;
+  esac
+  if ! retry 6 20 blobs_extension_key; then
+    echo "The Event Grid subscription for uploads stays off: the host has not made its blobs_extension key yet." >&2
+    echo "Run 'azd deploy' again in a few minutes (nothing else needs doing)." >&2
+    exit 0
+  fi
   echo "Turning on the Event Grid subscription for uploads (PPS_UPLOAD_EVENTS_ENABLED=true) ..."
   azd env set PPS_UPLOAD_EVENTS_ENABLED true
   export PPS_UPLOAD_EVENTS_ENABLED=true
-  # Start the host so that the blob extension's system key exists, then provision again.
-  curl -fsS -o /dev/null --max-time 120 "${API_BASE_URL%/api}/" || true
-  if ! retry 5 60 azd provision --no-prompt; then
+  # One provision: the function and its key exist, so Event Grid's validation of the webhook can succeed.
+  if ! azd provision --no-prompt; then
     azd env set PPS_UPLOAD_EVENTS_ENABLED false
-    echo "Could not create the Event Grid subscription; run 'azd env set PPS_UPLOAD_EVENTS_ENABLED true && azd provision' once the app is up." >&2
+    echo "Could not create the Event Grid subscription although $upload_function and its key exist; see docs/deploy.md (Troubleshooting)." >&2
     exit 1
   fi
 fi

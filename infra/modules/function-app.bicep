@@ -26,6 +26,9 @@ param azdServiceName string = 'api'
 @description('Name of the storage account (host storage and the app\'s storage).')
 param storageAccountName string
 
+@description('Name of the app\'s user-assigned identity (modules/identity.bicep); its roles exist before the app.')
+param appIdentityName string
+
 @description('Container the Flex Consumption deployment package is written to.')
 param deploymentContainerName string
 
@@ -47,8 +50,20 @@ param reportsContainerName string
 @description('Container that holds reference data.')
 param referenceContainerName string
 
-@description('Container the published chart data is written to (the static website\'s $web, under data/).')
+@description('Container the published chart data is written to (the static website\'s $web).')
 param publishedContainerName string
+
+@description('Folder of the published chart data in that container (Pps__PublishedPrefix); the lifecycle rule uses the same value.')
+param publishedPrefix string
+
+@description('Container of NPPN\'s provisional sets (private).')
+param provisionalContainerName string
+
+@description('Container of the table backups.')
+param backupsContainerName string
+
+@description('NCRONTAB schedule of the table backup timer function.')
+param backupSchedule string
 
 @description('SHA-256 (lowercase hex) of NPPN\'s admin token.')
 @secure()
@@ -74,6 +89,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
   name: storageAccountName
 }
 
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: appIdentityName
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -94,7 +113,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
   tags: union(tags, { 'azd-service-name': azdServiceName })
   kind: 'functionapp,linux'
   identity: {
-    type: 'SystemAssigned'
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${appIdentity.id}': {}
+    }
   }
   properties: {
     serverFarmId: plan.id
@@ -116,7 +138,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
           type: 'blobContainer'
           value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
-            type: 'SystemAssignedIdentity'
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: appIdentity.id
           }
         }
       }
@@ -138,25 +161,33 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: functionApp
   name: 'appsettings'
   properties: {
-    // Host storage (AzureWebJobsStorage), through the app's system-assigned identity.
+    // Host storage (AzureWebJobsStorage), through the app's user-assigned identity.
     AzureWebJobsStorage__accountName: storage.name
-    // The app's storage (PpsStorage): tables, blobs and the Event Grid blob trigger (its poison queue).
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: appIdentity.properties.clientId
+    // The app's storage (PpsStorage): tables, blobs and the Event Grid blob trigger (its poison queue). The app
+    // builds its clients with Microsoft.Extensions.Azure, which reads the same __credential and __clientId.
     PpsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
     PpsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
     PpsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
     PpsStorage__credential: 'managedidentity'
+    PpsStorage__clientId: appIdentity.properties.clientId
     Pps__TablePrefix: tablePrefix
     Pps__UploadsContainer: uploadsContainerName
     Pps__ReportsContainer: reportsContainerName
     Pps__ReferenceContainer: referenceContainerName
     Pps__PublishedContainer: publishedContainerName
-    // The folder of $web the app publishes under; storage.bicep's lifecycle rule and postdeploy's upload match it.
-    Pps__PublishedPrefix: 'data/'
+    // The folder of $web the app publishes under: main.bicep's publishedPrefix, which storage.bicep's lifecycle
+    // rule and the postdeploy upload (output PUBLISHED_PREFIX) also use.
+    Pps__PublishedPrefix: publishedPrefix
+    Pps__ProvisionalContainer: provisionalContainerName
+    Pps__BackupsContainer: backupsContainerName
     Pps__AdminTokenSha256: adminTokenSha256
     CloseYearSchedule: closeYearSchedule
+    BackupSchedule: backupSchedule
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
-    // Telemetry is sent with the managed identity (Monitoring Metrics Publisher), as local auth is off.
-    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+    // Telemetry is sent with the user-assigned identity (Monitoring Metrics Publisher), as local auth is off.
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${appIdentity.properties.clientId};Authorization=AAD'
   }
 }
 
@@ -180,4 +211,3 @@ resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
 output name string = functionApp.name
 output id string = functionApp.id
 output defaultHostName string = functionApp.properties.defaultHostName
-output principalId string = functionApp.identity.principalId

@@ -1,13 +1,14 @@
-// Role assignments of least privilege for the function app's system-assigned identity, all scoped to the
-// single storage account or to the Application Insights resource (never to the resource group):
+// Role assignments of least privilege, assigned before the function app is created (main.bicep), to the app's
+// user-assigned identity (modules/identity.bicep), all scoped to the single storage account or to Application
+// Insights (never to the resource group):
 //   Storage Blob Data Contributor  - host leases/keys/blob receipts, the Flex deployment package, the app's
 //                                    containers and the static website's $web (published data). Not "Owner":
 //                                    the app never manages ACLs or ownership.
 //   Storage Queue Data Contributor - the Event Grid blob trigger's poison queue.
 //   Storage Table Data Contributor - the app's tables.
 //   Monitoring Metrics Publisher   - sending telemetry to Application Insights with Entra ID (local auth off).
-// Optionally, the person or pipeline that runs `azd` gets Storage Blob Data Contributor so that the
-// postdeploy hook can upload site/ to $web (shared-key access is disabled on the account).
+// Optionally, the person or pipeline that runs `azd` gets Storage Blob Data Contributor on the static website's
+// container ($web) only, so that the postdeploy hook can upload site/: no access to returns, uploads or backups.
 
 @description('Name of the storage account.')
 param storageAccountName string
@@ -15,11 +16,11 @@ param storageAccountName string
 @description('Name of the Application Insights resource.')
 param applicationInsightsName string
 
-@description('Name of the function app (keys the role assignments\' names).')
-param functionAppName string
+@description('Name of the function app\'s user-assigned identity.')
+param appIdentityName string
 
-@description('Principal ID of the function app\'s system-assigned identity.')
-param functionPrincipalId string
+@description('Container of the static website (the only one the deployer may write to).')
+param siteContainerName string
 
 @description('Object ID of the deployer (azd sets AZURE_PRINCIPAL_ID); empty for none.')
 param deployerPrincipalId string = ''
@@ -47,22 +48,30 @@ var functionStorageRoles = [
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
   name: storageAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+
+    resource siteContainer 'containers' existing = {
+      name: siteContainerName
+    }
+  }
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-11-01' existing = {
-  name: functionAppName
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: appIdentityName
 }
 
 resource functionStorageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for roleId in functionStorageRoles: {
-    name: guid(storage.id, functionApp.id, roleId)
+    name: guid(storage.id, appIdentity.id, roleId)
     scope: storage
     properties: {
-      principalId: functionPrincipalId
+      principalId: appIdentity.properties.principalId
       principalType: 'ServicePrincipal'
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
     }
@@ -70,18 +79,18 @@ resource functionStorageAccess 'Microsoft.Authorization/roleAssignments@2022-04-
 ]
 
 resource functionTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(appInsights.id, functionApp.id, roleIds.monitoringMetricsPublisher)
+  name: guid(appInsights.id, appIdentity.id, roleIds.monitoringMetricsPublisher)
   scope: appInsights
   properties: {
-    principalId: functionPrincipalId
+    principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.monitoringMetricsPublisher)
   }
 }
 
 resource deployerSiteUpload 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
-  name: guid(storage.id, deployerPrincipalId, roleIds.storageBlobDataContributor)
-  scope: storage
+  name: guid(storage::blobService::siteContainer.id, deployerPrincipalId, roleIds.storageBlobDataContributor)
+  scope: storage::blobService::siteContainer
   properties: {
     principalId: deployerPrincipalId
     principalType: deployerPrincipalType

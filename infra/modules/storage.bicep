@@ -1,7 +1,9 @@
 // The one storage account of the system:
 // - the Functions host's storage (AzureWebJobsStorage: leases, keys, blob receipts, the Flex deployment package),
 // - the app's tables and containers (PpsStorage: uploads, validation reports, reference data),
-// - the static website ($web) that serves site/ and the published chart data under $web/data/.
+// - the static website ($web) that serves site/ and the published chart data under $web/{publishedPrefix},
+// - the private containers for NPPN's provisional sets and for the table backups (versioned, immutable),
+// - diagnostic settings that send the blob and table logs to Log Analytics, and an optional delete lock.
 // Shared-key access is off: every client (the function app, Event Grid, the deployer) uses Microsoft Entra ID.
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
@@ -26,6 +28,40 @@ param reportsContainerName string
 
 @description('Container that holds reference data (Pps__ReferenceContainer).')
 param referenceContainerName string
+
+@description('Container of NPPN\'s provisional sets (Pps__ProvisionalContainer): private, never the static website.')
+param provisionalContainerName string
+
+@description('Container of the table backups (Pps__BackupsContainer): versioned blobs under an immutability policy.')
+param backupsContainerName string
+
+@description('Container the published figures are written to (Pps__PublishedContainer; $web, the static website).')
+param publishedContainerName string
+
+@description('Folder of the published figures inside that container (Pps__PublishedPrefix), with its trailing slash.')
+param publishedPrefix string
+
+@description('Days a backup cannot be changed or deleted (its immutability period); it is deleted the day after.')
+@minValue(1)
+@maxValue(3650)
+param backupRetentionDays int
+
+@description('Redundancy of the storage account (see docs/deploy.md for what each costs).')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+  'Standard_RAGRS'
+  'Standard_RAGZRS'
+])
+param skuName string
+
+@description('Put a CanNotDelete lock on the storage account (it must be removed before azd down).')
+param deleteLock bool
+
+@description('Log Analytics workspace that receives the storage account\'s blob and table logs.')
+param logAnalyticsWorkspaceId string
 
 @description('Container that holds the Flex Consumption deployment package.')
 param deploymentContainerName string
@@ -68,6 +104,7 @@ var privateContainers = [
   uploadsContainerName
   reportsContainerName
   referenceContainerName
+  provisionalContainerName
   deploymentContainerName
   deadLetterContainerName
 ]
@@ -78,7 +115,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' = {
   tags: tags
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_LRS'
+    name: skuName
   }
   properties: {
     accessTier: 'Hot'
@@ -140,6 +177,29 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     }
   }
 ]
+
+// Backups: every blob is a version under a time-based immutability (WORM) policy, so not even the app can change
+// or delete a backup before backupRetentionDays have passed. The policy is left unlocked, so that an account owner
+// can still lengthen (or, unlocked, remove) it; locking it is a one-way step (docs/deploy.md).
+resource backupsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
+  parent: blobService
+  name: backupsContainerName
+  properties: {
+    publicAccess: 'None'
+    immutableStorageWithVersioning: {
+      enabled: true
+    }
+  }
+}
+
+resource backupsImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-08-01' = {
+  parent: backupsContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: backupRetentionDays
+    allowProtectedAppendWrites: false
+  }
+}
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-08-01' = {
   parent: storage
@@ -246,6 +306,33 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-08
           }
         }
         {
+          name: 'expire-backups'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${backupsContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: backupRetentionDays + 1
+                }
+              }
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: backupRetentionDays + 1
+                }
+              }
+            }
+          }
+        }
+        {
           name: 'keep-published-versions'
           enabled: true
           type: 'Lifecycle'
@@ -255,7 +342,7 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-08
                 'blockBlob'
               ]
               prefixMatch: [
-                '$web/data/'
+                '${publishedContainerName}/${publishedPrefix}'
               ]
             }
             actions: {
@@ -273,6 +360,73 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-08
   dependsOn: [
     blobService
   ]
+}
+
+// Blob and table logs (reads, writes, deletes) and transaction metrics to Log Analytics: who touched what, when.
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'StorageRead'
+        enabled: true
+      }
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+      {
+        category: 'StorageDelete'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'StorageRead'
+        enabled: true
+      }
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+      {
+        category: 'StorageDelete'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+// Stops the account (and with it every return) being deleted by accident, by a person or by `azd down`.
+resource lock 'Microsoft.Authorization/locks@2020-05-01' = if (deleteLock) {
+  name: 'do-not-delete-returns'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds every return, its audit trail and the published figures. Remove this lock only to delete the system on purpose.'
+  }
 }
 
 output name string = storage.name

@@ -133,7 +133,7 @@ public class DevHostHttpTests
             Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
             Assert.Contains("<title>PPS</title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
-            Assert.Contains("Upload trigger", DevHostApp.Describe(host.App), StringComparison.Ordinal);
+            Assert.Contains("ValidateUploadedWorkbook", DevHostApp.Describe(host.App), StringComparison.Ordinal); // the upload trigger
         }
         finally
         {

@@ -7,7 +7,8 @@ namespace Pps.Tests.Infra;
 /// <summary>
 /// The published prefix (Pps__PublishedPrefix, "data/" by default) is one fact in four places: the app's
 /// default, the app setting the template sets, the lifecycle rule that keeps published versions, and the
-/// postdeploy upload of site/ that must leave that folder of $web alone.
+/// postdeploy upload of site/ that must leave that folder of $web alone. In the template all three come from
+/// main.bicep's one parameter publishedPrefix; its default must be the app's.
 /// </summary>
 public class PublishedPrefixTests
 {
@@ -15,36 +16,28 @@ public class PublishedPrefixTests
     public void The_template_the_lifecycle_rule_the_sample_and_postdeploy_agree_with_the_apps_default_prefix()
     {
         var prefix = StorageOptions.DefaultPublishedPrefix;
-        var compiled = RepoFiles.At("infra", ".out", "main.json");
-        Assert.True(File.Exists(compiled), $"{compiled} is missing: scripts/test.sh runs infra/check.sh first, which compiles it.");
-        var nodes = Flatten(JsonNode.Parse(File.ReadAllText(compiled))!).ToList();
+        var main = CompiledTemplate.Main();
+        Assert.Equal(prefix, main.Evaluate("[parameters('publishedPrefix')]"));
 
-        var setting = nodes.OfType<JsonObject>().Select(o => o["Pps__PublishedPrefix"]).Where(v => v is not null).ToList();
-        Assert.Equal(prefix, Assert.Single(setting)!.GetValue<string>());
+        var app = main.Module("function-app");
+        var settings = app.Resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites/config")["properties"]!.AsObject();
+        Assert.Equal(prefix, app.Evaluate(settings["Pps__PublishedPrefix"]!.GetValue<string>()));
 
-        var prefixMatches = nodes.OfType<JsonObject>().Where(o => o["prefixMatch"] is JsonArray)
-            .SelectMany(o => o["prefixMatch"]!.AsArray().Select(p => p!.GetValue<string>())).ToList();
+        var storage = main.Module("storage");
+        var prefixMatches = storage.Resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/managementPolicies")
+            .SelectMany(r => r["properties"]!["policy"]!["rules"]!.AsArray())
+            .SelectMany(rule => rule!["definition"]!["filters"]!["prefixMatch"]!.AsArray().Select(p => storage.Evaluate(p!.GetValue<string>())))
+            .ToList();
         Assert.Contains("$web/" + prefix, prefixMatches);
 
         var sample = JsonNode.Parse(File.ReadAllText(RepoFiles.At("local.settings.sample.json")))!;
         Assert.Equal(prefix, sample["Values"]!["Pps__PublishedPrefix"]!.GetValue<string>());
 
+        // postdeploy.sh excludes the folder azd passes it as PUBLISHED_PREFIX (main.bicep's output of the same
+        // parameter), falling back to the app's default.
+        Assert.Equal("[parameters('publishedPrefix')]", main.Output("PUBLISHED_PREFIX"));
         var postdeploy = File.ReadAllText(RepoFiles.At("infra", "hooks", "postdeploy.sh"));
-        Assert.Contains($"--exclude='./{prefix.TrimEnd('/')}'", postdeploy, StringComparison.Ordinal);
-    }
-
-    private static IEnumerable<JsonNode> Flatten(JsonNode node)
-    {
-        yield return node;
-        IEnumerable<JsonNode?> children = node switch
-        {
-            JsonObject o => o.Select(kv => kv.Value),
-            JsonArray a => a,
-            _ => [],
-        };
-        foreach (var child in children.Where(c => c is not null))
-        {
-            foreach (var inner in Flatten(child!)) yield return inner;
-        }
+        Assert.Contains($"published=\"${{PUBLISHED_PREFIX:-{prefix}}}\"", postdeploy, StringComparison.Ordinal);
+        Assert.Contains("--exclude=\"./${published%/}\"", postdeploy, StringComparison.Ordinal);
     }
 }

@@ -71,15 +71,22 @@ public class PublisherTests
     }
 
     [Fact]
-    public async Task A_provisional_set_does_not_move_the_public_manifest_or_index()
+    public async Task A_provisional_set_goes_to_the_private_container_and_never_touches_the_public_one()
     {
         var storage = await Azurite.NewStorageAsync();
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now), new BlobPublishedStore(storage.Provisional));
         var provisional = await publisher.PublishAsync(SmallResult(2014), Manifest.Provisional);
         Assert.Equal(Manifest.Provisional, provisional.Status);
         Assert.Null(await publisher.CurrentAsync(2014));
         Assert.Equal(provisional.Version, (await publisher.CurrentAsync(2014, Manifest.Provisional))!.Version);
-        Assert.False(await storage.Published.GetBlobClient(PublishedPaths.Index).ExistsAsync());
+        // Nothing of it in the website's container: not its files, not its manifest, not the index.
+        Assert.Empty(await storage.Published.GetBlobsAsync().ToListAsync());
+        var privateFiles = await storage.Provisional.GetBlobsAsync().Select(b => b.Name).ToListAsync();
+        Assert.Contains(PublishedPaths.Manifest(2014, Manifest.Provisional), privateFiles);
+        Assert.Contains(PublishedPaths.VersionManifest(2014, provisional.Version), privateFiles);
+        Assert.Equal(provisional.Files.Count + 2, privateFiles.Count);
+        // A provisional version is found, and refused, by the rollback.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.RollBackAsync(2014, provisional.Version));
     }
 
     [Fact]

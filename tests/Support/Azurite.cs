@@ -15,17 +15,24 @@ public static class Azurite
 
     public static async Task<PpsStorage> NewStorageAsync()
     {
+        var storage = PpsStorage.FromConnectionString(ConnectionString, NewOptions());
+        await storage.EnsureCreatedAsync();
+        return storage;
+    }
+
+    /// <summary>Table prefix and container names of their own, for a test that builds its storage through the app's DI.</summary>
+    public static StorageOptions NewOptions()
+    {
         var id = Guid.NewGuid().ToString("N")[..10];
-        var options = new StorageOptions
+        return new StorageOptions
         {
             TablePrefix = "t" + id,
             UploadsContainer = "uploads-" + id,
             ReportsContainer = "reports-" + id,
             PublishedContainer = "published-" + id,
             ReferenceContainer = "reference-" + id,
+            ProvisionalContainer = "provisional-" + id,
+            BackupsContainer = "backups-" + id,
         };
-        var storage = PpsStorage.FromConnectionString(ConnectionString, options);
-        await storage.EnsureCreatedAsync();
-        return storage;
     }
 }

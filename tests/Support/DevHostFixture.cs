@@ -57,6 +57,9 @@ public sealed class DevHostFixture : IAsyncDisposable
             ["Pps:ReferenceContainer"] = names.ReferenceContainer + "-d",
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(AdminToken),
             ["CloseYearSchedule"] = "0 0 0 1 1 *",
+            ["BackupSchedule"] = "0 0 0 1 1 *",
+            ["Pps:ProvisionalContainer"] = names.ProvisionalContainer + "-d",
+            ["Pps:BackupsContainer"] = names.BackupsContainer + "-d",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) config[key] = value;
         var clock = new FakeClock(now ?? new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));

@@ -18,7 +18,7 @@ public class PublishingFunctionsTests
     {
         var api = await ApiHarness.StartAsync();
         var closer = new YearCloser(api.Storage, api.Store, api.Years, new ReferenceDataStore(api.Storage),
-            new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock), api.Clock, NullLogger<YearCloser>.Instance);
+            new Publisher(new BlobPublishedStore(api.Storage.Published), api.Clock, new BlobPublishedStore(api.Storage.Provisional)), api.Clock, NullLogger<YearCloser>.Instance);
         var auth = new PpsAuthenticator(api.Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex(AdminToken) }));
         using var csv = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
         foreach (var (serviceId, values) in SelfRatingsCsv.Read(csv).Take(12))
@@ -51,6 +51,9 @@ public class PublishingFunctionsTests
         Assert.Contains("chart-4", provisional.Body.GetProperty("figures").EnumerateArray().Select(f => f.GetString()));
         Assert.False(await api.Storage.Published.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Final)).ExistsAsync());
         Assert.False(await api.Storage.Published.GetBlobClient(PublishedPaths.Index).ExistsAsync());
+        // Provisional figures are NPPN's only: in the private container, nothing in the public one.
+        Assert.True(await api.Storage.Provisional.GetBlobClient(PublishedPaths.Manifest(2013, Manifest.Provisional)).ExistsAsync());
+        Assert.Empty(await api.Storage.Published.GetBlobsAsync().ToListAsync());
 
         api.Clock.Now = Closes.AddHours(1);
         var closing = await Run(functions.Recompute(Request("POST", AdminToken), 2013, default));

@@ -29,7 +29,7 @@ public class FunctionsMetadataTests
     /// functions.metadata as the Functions SDK wrote it next to Pps.Functions.dll: in this test's output
     /// folder (copied with the project reference) or in the functions project's own output.
     /// </summary>
-    private static string MetadataPath()
+    internal static string MetadataPath()
     {
         var here = AppContext.BaseDirectory;
         var candidates = new List<string> { Path.Combine(here, "functions.metadata") };

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Pps.Core.Backup;
+using Pps.Core.Storage;
+
+namespace Pps.Cli;
+
+/// <summary>NPPN's table backups in the storage in PPS_STORAGE: take one, list them, restore one into empty tables.</summary>
+public static class BackupCommand
+{
+    public static async Task<int> BackupAsync(CommandLine options)
+    {
+        var manifest = await Backups(options).BackupAsync();
+        Console.WriteLine($"Backup {manifest.Name}: " + string.Join(", ", manifest.Tables.Select(t => $"{t.Table} {t.Entities}")));
+        return 0;
+    }
+
+    public static async Task<int> ListAsync(CommandLine options)
+    {
+        foreach (var name in await Backups(options).ListAsync()) Console.WriteLine(name);
+        return 0;
+    }
+
+    public static async Task<int> RestoreAsync(CommandLine options)
+    {
+        var name = options.Required("backup");
+        var outcome = await Backups(options).RestoreAsync(name);
+        switch (outcome)
+        {
+            case RestoreOutcome.Restored restored:
+                Console.WriteLine($"Restored {name}: " + string.Join(", ", restored.Backup.Tables.Select(t => $"{t.Table} {t.Entities}")));
+                return 0;
+            case RestoreOutcome.NotFound(var message):
+                Console.Error.WriteLine(message);
+                return 1;
+            case RestoreOutcome.NotEmpty(var message):
+                Console.Error.WriteLine(message);
+                return 1;
+            case RestoreOutcome.Corrupt(var message):
+                Console.Error.WriteLine(message);
+                return 1;
+            default:
+                throw new InvalidOperationException($"Unexpected outcome {outcome}.");
+        }
+    }
+
+    /// <summary>The tables under --prefix (default pps) and the container --container (default backups).</summary>
+    private static TableBackup Backups(CommandLine options)
+    {
+        var storage = CommandLine.Storage(new StorageOptions
+        {
+            TablePrefix = options.Optional("prefix", new StorageOptions().TablePrefix),
+            BackupsContainer = options.Optional("container", new StorageOptions().BackupsContainer),
+        });
+        storage.Backups.CreateIfNotExists();
+        return new TableBackup(storage, TimeProvider.System, NullLogger<TableBackup>.Instance);
+    }
+}

@@ -1,0 +1,77 @@
+using Pps.Core.Definition;
+using Pps.Core.Reference;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.Core.Validation;
+
+namespace Pps.Core.Intake;
+
+public sealed record ReturnsImportResult(int Imported, string? Batch, IReadOnlyList<ImportProblem> Problems, int Unchanged = 0)
+{
+    public bool Succeeded => Problems.Count == 0;
+}
+
+/// <summary>
+/// NPPN's bulk load of returns from CSV (late returns of earlier years, a corrected batch), all or nothing:
+/// every row is read and run through the one validator (with the year-on-year checks against the year
+/// before) first, and every problem is listed by line and column; only when there is none is each return
+/// stored, through <see cref="ReturnService"/> as NPPN with a reason naming the batch, as submitted.
+/// </summary>
+/// <remarks>
+/// The stores are one write per return (Table storage has no transaction across the returns and their audit
+/// rows). Everything a write checks is checked for every row before the first write, so a write can only fail
+/// if someone changes one of the returns during the load; that row and the rows after it are then listed as
+/// not loaded, and the load can be run again (a row whose submitted return already holds its values is skipped).
+/// </remarks>
+public sealed class ReturnsImport(ReturnService returns, ReturnStore store, CollectionYearStore years, TimeProvider clock)
+{
+    public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, CancellationToken ct = default)
+    {
+        var definition = IntakeDefinitions.For(year);
+        var parsed = ReturnsCsv.Read(csv, definition);
+        if (await years.GetAsync(year, ct) is null)
+        {
+            return new(0, null, [new ImportProblem(1, "", $"The {year} collection has not been set up: NPPN sets its window first (PUT /api/years/{year}).")]);
+        }
+        var problems = parsed.Problems.ToList();
+        var unchanged = new HashSet<int>();
+        var current = (await store.ListYearAsync(year, ct)).ToDictionary(r => r.ServiceId);
+        var previous = (await store.ListYearAsync(year - 1, ct)).ToDictionary(r => r.ServiceId);
+        foreach (var row in parsed.Rows)
+        {
+            var result = ReturnValidator.Validate(definition, row.Values, previous.GetValueOrDefault(row.ServiceId)?.Values);
+            if (current.GetValueOrDefault(row.ServiceId) is { Status: not ReturnStatus.Draft } stored && !ReturnValues.Diff(stored.Values, result.Values).Any())
+            {
+                unchanged.Add(row.ServiceId);
+            }
+            problems.AddRange(result.Errors.Select(e => new ImportProblem(row.Line, e.FieldId, e.Message)));
+            problems.AddRange(result.Warnings.Where(w => !row.ConfirmedWarnings.Contains(w.Code))
+                .Select(w => new ImportProblem(row.Line, w.FieldId, $"{w.Message} (to load it, put {w.Code} in the {ReturnsCsv.ConfirmedColumn} column)")));
+        }
+        if (problems.Count > 0) return new(0, null, problems.OrderBy(p => p.Line).ThenBy(p => p.Column, StringComparer.Ordinal).ToList());
+
+        var batch = $"{clock.GetUtcNow():yyyyMMddTHHmmssZ}-{Guid.NewGuid().ToString("N")[..8]}";
+        var imported = 0;
+        foreach (var row in parsed.Rows.Where(r => !unchanged.Contains(r.ServiceId)))
+        {
+            var change = new ReturnChange(year, row.ServiceId, row.Values, row.ConfirmedWarnings, current.GetValueOrDefault(row.ServiceId)?.ETag,
+                $"CSV bulk load {batch} ({source}), line {row.Line}");
+            var outcome = await returns.SubmitAsync(Actor.Nppn, change, ct);
+            if (outcome is not ReturnOutcome.Done)
+            {
+                var why = outcome switch
+                {
+                    ReturnOutcome.Conflict c => c.Message,
+                    ReturnOutcome.Invalid i => i.Summary,
+                    ReturnOutcome.Refused r => r.Message,
+                    ReturnOutcome.NotFound n => n.Message,
+                    _ => outcome.GetType().Name,
+                };
+                return new(imported, batch, [new ImportProblem(row.Line, ReturnsCsv.ServiceColumn,
+                    $"Not loaded: {why} The {imported} row(s) before it were loaded (batch {batch}); correct this and run the load again.")]);
+            }
+            imported++;
+        }
+        return new(imported, batch, [], unchanged.Count);
+    }
+}

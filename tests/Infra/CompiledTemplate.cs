@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Pps.Tests.Support;
+
+namespace Pps.Tests.Infra;
+
+/// <summary>
+/// infra/.out/main.json (infra/check.sh compiles it) with just enough of the ARM expression language to read
+/// what a deployment with the default parameters would set: string literals, parameters(), variables() and
+/// format(), through the nested module deployments. Anything else is returned as the expression text.
+/// </summary>
+public sealed class CompiledTemplate
+{
+    private readonly JsonNode template;
+    private readonly CompiledTemplate? parent;
+    private readonly JsonObject? parameterValues;
+
+    private CompiledTemplate(JsonNode template, CompiledTemplate? parent, JsonObject? parameterValues) =>
+        (this.template, this.parent, this.parameterValues) = (template, parent, parameterValues);
+
+    public static CompiledTemplate Main()
+    {
+        var path = RepoFiles.At("infra", ".out", "main.json");
+        Assert.True(File.Exists(path), $"{path} is missing: scripts/test.sh runs infra/check.sh first, which compiles it.");
+        return new CompiledTemplate(JsonNode.Parse(File.ReadAllText(path))!, null, null);
+    }
+
+    public IEnumerable<JsonNode> Resources => template["resources"] switch
+    {
+        JsonArray array => array.Where(r => r is not null).Select(r => r!),
+        JsonObject map => map.Select(kv => kv.Value).Where(r => r is not null).Select(r => r!),
+        _ => [],
+    };
+
+    /// <summary>The module deployed under this name, with its parameters as this template passes them.</summary>
+    public CompiledTemplate Module(string name)
+    {
+        var deployment = Resources.Single(r => r["type"]?.GetValue<string>() == "Microsoft.Resources/deployments" && r["name"]?.GetValue<string>() == name);
+        return new CompiledTemplate(deployment["properties"]!["template"]!, this, deployment["properties"]!["parameters"]!.AsObject());
+    }
+
+    public IEnumerable<string> DependsOn(string module) =>
+        Resources.Single(r => r["name"]?.GetValue<string>() == module)["dependsOn"]?.AsArray().Select(d => d!.GetValue<string>()) ?? [];
+
+    /// <summary>The expression an output of this template is set to.</summary>
+    public string Output(string name) => template["outputs"]?[name]?["value"]?.GetValue<string>() ?? throw new KeyNotFoundException($"No output {name}.");
+
+    public JsonNode Variable(string name) => template["variables"]?[name] ?? throw new KeyNotFoundException($"No variable {name}.");
+
+    /// <summary>The value of a template expression (or a plain string) in this template's scope.</summary>
+    public string Evaluate(string text)
+    {
+        if (!text.StartsWith('[') || text.StartsWith("[[", StringComparison.Ordinal)) return text;
+        var position = 1;
+        var value = Expression(text, ref position);
+        return value ?? text;
+    }
+
+    private string? Expression(string text, ref int i)
+    {
+        if (text[i] == '\'')
+        {
+            var end = text.IndexOf('\'', i + 1);
+            var literal = text[(i + 1)..end];
+            i = end + 1;
+            return literal;
+        }
+        var open = text.IndexOf('(', i);
+        var function = text[i..open];
+        i = open + 1;
+        var args = new List<string?>();
+        while (text[i] != ')')
+        {
+            args.Add(Expression(text, ref i));
+            while (text[i] is ',' or ' ') i++;
+        }
+        i++;
+        return function switch
+        {
+            "parameters" => Parameter(args[0]!),
+            "variables" => Variable(args[0]!) is JsonValue v ? Evaluate(v.GetValue<string>()) : null,
+            "format" when args.All(a => a is not null) => string.Format(System.Globalization.CultureInfo.InvariantCulture, args[0]!, args.Skip(1).Cast<object>().ToArray()),
+            _ => null,
+        };
+    }
+
+    private string? Parameter(string name)
+    {
+        if (parameterValues?[name]?["value"] is JsonValue passed) return parent!.Evaluate(passed.GetValue<string>());
+        return template["parameters"]?[name]?["defaultValue"] is JsonValue fallback ? Evaluate(fallback.ToString()) : null;
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pps.Core.Storage;
+using Pps.Functions.Setup;
+
+namespace Pps.Tests.Support;
+
+/// <summary>
+/// The app's object graph, built through its own registration (AddPpsApp, as functions/Program.cs does), on
+/// tables and containers of this test's own in the Azurite that scripts/test.sh started.
+/// </summary>
+public static class AppServices
+{
+    public static async Task<ServiceProvider> StartAsync(TimeProvider clock, string adminToken, Action<ILoggingBuilder>? logging = null)
+    {
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageSetup.ConnectionName] = Azurite.ConnectionString,
+            ["Pps:TablePrefix"] = "t" + id,
+            ["Pps:UploadsContainer"] = "uploads-" + id,
+            ["Pps:ReportsContainer"] = "reports-" + id,
+            ["Pps:PublishedContainer"] = "published-" + id,
+            ["Pps:ReferenceContainer"] = "reference-" + id,
+            ["Pps:ProvisionalContainer"] = "provisional-" + id,
+            ["Pps:BackupsContainer"] = "backups-" + id,
+            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(adminToken),
+        }).Build();
+        var services = new ServiceCollection()
+            .AddLogging(builder => logging?.Invoke(builder))
+            .AddSingleton(clock);
+        services.AddPpsApp(configuration);
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<PpsStorage>().EnsureCreatedAsync();
+        return provider;
+    }
+}

@@ -1,0 +1,230 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pps.Core.Catalogue;
+using Pps.Core.Returns;
+using Pps.Core.Storage;
+using Pps.Core.Uploads;
+using Pps.Functions.Setup;
+using Pps.Functions.Uploads;
+using Pps.Tests.Functions.Returns;
+using Pps.Tests.Support;
+
+namespace Pps.Tests.Uploads;
+
+/// <summary>
+/// The app's upload path built through its own DI registration (AddPpsApp, as Program.cs and the devhost)
+/// on storage of its own in Azurite, with a fake clock inside the 2013 window. The blob trigger is called as
+/// the host calls it: with a BlobClient of the new blob and its name.
+/// </summary>
+public sealed class UploadHarness
+{
+    private UploadHarness(ServiceProvider provider, FakeClock clock)
+    {
+        Provider = provider;
+        Clock = clock;
+        Storage = provider.GetRequiredService<PpsStorage>();
+        Returns = provider.GetRequiredService<ReturnService>();
+        Store = provider.GetRequiredService<ReturnStore>();
+        Workbooks = provider.GetRequiredService<WorkbookFunctions>();
+        Trigger = provider.GetRequiredService<ValidateUploadedWorkbook>();
+        Csv = provider.GetRequiredService<ReturnsCsvFunctions>();
+    }
+
+    public ServiceProvider Provider { get; }
+    public FakeClock Clock { get; }
+    public PpsStorage Storage { get; }
+    public ReturnService Returns { get; }
+    public ReturnStore Store { get; }
+    public WorkbookFunctions Workbooks { get; }
+    public ValidateUploadedWorkbook Trigger { get; }
+    public ReturnsCsvFunctions Csv { get; }
+
+    public Task<ApiResponse> ImportCsvAsync(string token, int year, string csv) =>
+        ApiHarness.Run(Csv.Import(ApiHarness.Request("POST", token, csv, contentType: "text/csv"), year, default));
+
+    public static async Task<UploadHarness> StartAsync()
+    {
+        var options = Azurite.NewOptions();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageSetup.ConnectionName] = Azurite.ConnectionString,
+            ["Pps:TablePrefix"] = options.TablePrefix,
+            ["Pps:UploadsContainer"] = options.UploadsContainer,
+            ["Pps:ReportsContainer"] = options.ReportsContainer,
+            ["Pps:PublishedContainer"] = options.PublishedContainer,
+            ["Pps:ReferenceContainer"] = options.ReferenceContainer,
+            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(ApiHarness.AdminToken),
+        }).Build();
+        var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddPpsApp(configuration);
+        services.AddSingleton<WorkbookFunctions>();
+        services.AddSingleton<ValidateUploadedWorkbook>();
+        services.AddSingleton<ReturnsCsvFunctions>();
+        var harness = new UploadHarness(services.BuildServiceProvider(), clock);
+        await harness.Storage.EnsureCreatedAsync();
+        await harness.Provider.GetRequiredService<CollectionYearStore>().SaveAsync(
+            new CollectionYear { Year = 2013, Opens = ApiHarness.Opens, Closes = ApiHarness.Closes, NationalServiceCount = 150 }, null);
+        return harness;
+    }
+
+    public async Task<string> TokenForAsync(int serviceId, int year = 2013) =>
+        (await Provider.GetRequiredService<CredentialStore>().IssueAsync(serviceId, year, "nppn", Clock.GetUtcNow(), "test")).Token;
+
+    /// <summary>GET the service's workbook over the function, as bytes.</summary>
+    public async Task<byte[]> DownloadTemplateAsync(string token, int serviceId, int year = 2013)
+    {
+        var (status, headers, body) = await RunRaw(Workbooks.Template(ApiHarness.Request("GET", token), year, serviceId, default));
+        Assert.True(status == 200, $"template: {status} {Encoding.UTF8.GetString(body)}");
+        Assert.StartsWith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers.ContentType.ToString());
+        return body;
+    }
+
+    /// <summary>POST a file over the function; the response as JSON.</summary>
+    public Task<ApiResponse> UploadAsync(string token, int serviceId, Stream body, long? contentLength, int year = 2013)
+    {
+        var request = ApiHarness.Request("POST", token);
+        request.Body = body;
+        request.ContentLength = contentLength;
+        request.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        return ApiHarness.Run(Workbooks.Upload(request, year, serviceId, default));
+    }
+
+    public Task<ApiResponse> UploadAsync(string token, int serviceId, byte[] file, int year = 2013) =>
+        UploadAsync(token, serviceId, new MemoryStream(file), file.Length, year);
+
+    public Task<ApiResponse> ReportAsync(string token, int serviceId, string uploadId, int year = 2013) =>
+        ApiHarness.Run(Workbooks.Report(ApiHarness.Request("GET", token), year, serviceId, uploadId, default));
+
+    /// <summary>What the host does when Event Grid reports the new blob.</summary>
+    public Task DeliverAsync(string uploadId, int serviceId, int year = 2013)
+    {
+        var name = new UploadName(year, serviceId, uploadId).BlobName;
+        return Trigger.Run(Storage.Uploads.GetBlobClient(name), name, default);
+    }
+
+    /// <summary>Upload, deliver to the trigger, and read the report back over HTTP.</summary>
+    public async Task<JsonElement> UploadAndCheckAsync(string token, int serviceId, byte[] file, int year = 2013)
+    {
+        var uploaded = await UploadAsync(token, serviceId, file, year);
+        Assert.True(uploaded.Status == 202, $"upload: {uploaded.Status} {uploaded.Detail}");
+        var id = uploaded.Body.GetProperty("uploadId").GetString()!;
+        await DeliverAsync(id, serviceId, year);
+        var report = await ReportAsync(token, serviceId, id, year);
+        Assert.Equal(200, report.Status);
+        return report.Body;
+    }
+
+    public async Task<int> BlobCountAsync(BlobContainerClient container)
+    {
+        var count = 0;
+        await foreach (var _ in container.GetBlobsAsync()) count++;
+        return count;
+    }
+
+    private static async Task<(int Status, IHeaderDictionary Headers, byte[] Body)> RunRaw(Task<Microsoft.AspNetCore.Mvc.IActionResult> call)
+    {
+        var result = await call;
+        var context = new DefaultHttpContext();
+        var body = new MemoryStream();
+        context.Response.Body = body;
+        await result.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        return (context.Response.StatusCode, context.Response.Headers, body.ToArray());
+    }
+}
+
+/// <summary>Edits a workbook as a person (or an attacker) would: cells typed in, parts added to the zip.</summary>
+public static class WorkbookEdits
+{
+    /// <summary>Sets answer cells: a string (typed text), a number, or "=..." (a formula); null empties the cell.</summary>
+    public static byte[] SetCells(byte[] workbook, params (string Sheet, string Cell, object? Value)[] edits)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(workbook);
+        using (var document = SpreadsheetDocument.Open(stream, true))
+        {
+            var part = document.WorkbookPart!;
+            foreach (var group in edits.GroupBy(e => e.Sheet))
+            {
+                var sheet = part.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == group.Key);
+                var worksheet = ((WorksheetPart)part.GetPartById(sheet.Id!)).Worksheet;
+                var cells = worksheet.Descendants<Cell>().ToDictionary(c => c.CellReference!.Value!);
+                foreach (var (_, reference, value) in group)
+                {
+                    var cell = cells[reference];
+                    cell.RemoveAllChildren();
+                    cell.DataType = null;
+                    switch (value)
+                    {
+                        case null: break;
+                        case string s when s.StartsWith('='):
+                            cell.Append(new CellFormula(s[1..]));
+                            break;
+                        case string s:
+                            cell.DataType = CellValues.InlineString;
+                            cell.Append(new InlineString(new Text(s)));
+                            break;
+                        case int i:
+                            cell.Append(new CellValue(i));
+                            break;
+                        case decimal d:
+                            cell.Append(new CellValue(d));
+                            break;
+                        case double d:
+                            cell.Append(new CellValue(d));
+                            break;
+                        default: throw new ArgumentException($"Cannot type {value.GetType().Name} into a cell.");
+                    }
+                }
+            }
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>Rewrites the zip: <paramref name="change"/> adds, replaces or removes parts.</summary>
+    public static byte[] Rezip(byte[] workbook, Action<ZipArchive> change)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(workbook);
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true)) change(zip);
+        return stream.ToArray();
+    }
+
+    public static void Put(this ZipArchive zip, string name, string text, CompressionLevel level = CompressionLevel.Optimal)
+    {
+        zip.GetEntry(name)?.Delete();
+        using var writer = new StreamWriter(zip.CreateEntry(name, level).Open(), new UTF8Encoding(false));
+        writer.Write(text);
+    }
+
+    public static string Read(this ZipArchive zip, string name)
+    {
+        using var reader = new StreamReader(zip.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The zip part of a named sheet (xl/worksheets/sheetN.xml).</summary>
+    public static string SheetPart(byte[] workbook, string sheetName)
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(workbook), false);
+        var part = document.WorkbookPart!;
+        var sheet = part.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == sheetName);
+        return part.GetPartById(sheet.Id!).Uri.OriginalString.TrimStart('/');
+    }
+
+    public static IReadOnlyDictionary<string, string?> Ratings2013(int serviceId)
+    {
+        using var reader = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
+        var row = Pps.Core.Intake.SelfRatingsCsv.Read(reader).Single(r => r.ServiceId == serviceId);
+        Assert.True(ServiceRegistry.IsKnown(serviceId));
+        return row.Values;
+    }
+}
