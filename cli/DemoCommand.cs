@@ -64,22 +64,21 @@ public static class DemoCommand
         Step(watch, $"Loaded reference data ({rows.GetProperty("rows").GetInt32()} rows; population 0-19 is real ONS mid-2014" +
                     (honest ? ", no SEN or FSM pupils)" : ", SEN and FSM pupils are SYNTHETIC)") + neighbours);
 
-        var tokens = new ConcurrentDictionary<(int Year, int ServiceId), string>();
-        await ForEachAsync(plan.Returns, async r => tokens[(r.Year, r.ServiceId)] = await client.IssueCredentialAsync(r.ServiceId, r.Year));
-        Step(watch, $"Issued {tokens.Count} credentials (one per service and year)");
-
-        foreach (var year in plan.Years)
+        // 2009-2012: NPPN's CSV bulk load, one file per year (all or nothing; year-on-year changes confirmed when it asks).
+        foreach (var year in plan.Years.Where(y => y != DemoData.Year))
         {
-            var returns = plan.Returns.Where(r => r.Year == year).ToList();
-            var confirmed = 0;
-            // 2013 as the form does it (save a draft, then submit it); earlier years as a client that submits at once.
-            var viaDraft = year == DemoData.Year;
-            await ForEachAsync(returns, async r => Interlocked.Add(ref confirmed, viaDraft
-                ? await client.SaveAndSubmitAsync(tokens[(r.Year, r.ServiceId)], r)
-                : await client.SubmitAsync(tokens[(r.Year, r.ServiceId)], r)));
-            Step(watch, $"{year}: {returns.Count} services {(viaDraft ? "saved and submitted" : "submitted")} their returns with their own tokens " +
-                        $"({confirmed} year-on-year warnings confirmed)");
+            var (imported, confirmedWarnings) = await client.ImportReturnsAsync(year, plan.Returns.Where(r => r.Year == year).ToList());
+            Step(watch, $"{year}: NPPN loaded {imported} synthetic returns as one CSV (POST /api/years/{year}/returns/import; {confirmedWarnings} year-on-year changes confirmed)");
         }
+
+        // 2013: every service with its own credential, as the form does it: save a draft, then submit it.
+        var tokens = new ConcurrentDictionary<(int Year, int ServiceId), string>();
+        var thisYear = plan.Returns.Where(r => r.Year == DemoData.Year).ToList();
+        await ForEachAsync(thisYear, async r => tokens[(r.Year, r.ServiceId)] = await client.IssueCredentialAsync(r.ServiceId, r.Year));
+        Step(watch, $"Issued {tokens.Count} credentials for {DemoData.Year} (one per service)");
+        var confirmed = 0;
+        await ForEachAsync(thisYear, async r => Interlocked.Add(ref confirmed, await client.SaveAndSubmitAsync(tokens[(r.Year, r.ServiceId)], r)));
+        Step(watch, $"{DemoData.Year}: {thisYear.Count} services saved and submitted their returns with their own tokens ({confirmed} year-on-year warnings confirmed)");
 
         // The close goes through the host's timer: NPPN only moves 2013's closing date to just after now. (The earlier
         // years' windows stay open: their submitted returns count in 2013's five-year tables either way.)
@@ -234,28 +233,61 @@ public static class DemoCommand
         }
 
         /// <summary>
-        /// Submits the return at once; when the answer is that changes against last year must be confirmed first (422
-        /// with warnings and no errors), submits again confirming them. Returns how many were confirmed.
+        /// NPPN's bulk load of a year's returns as one CSV (service_id, the field ids, confirmed_warnings). When the only
+        /// problems are year-on-year changes to confirm, loads it again confirming them. Returns (imported, confirmed).
         /// </summary>
-        public async Task<int> SubmitAsync(string token, ReturnRecord r)
+        public async Task<(int Imported, int Confirmed)> ImportReturnsAsync(int year, IReadOnlyList<ReturnRecord> returns)
         {
-            var path = $"api/returns/{r.Year}/{r.ServiceId}/submit";
-            var values = Typed(r);
-            using (var first = WithToken(HttpMethod.Post, path, token, JsonContent.Create(new { values }, options: Json)))
-            using (var response = await http.SendAsync(first))
+            var confirm = new Dictionary<int, List<string>>();
+            for (var attempt = 1; ; attempt++)
             {
-                if (response.IsSuccessStatusCode) return 0;
+                using var request = Admin(HttpMethod.Post, $"api/years/{year}/returns/import", new StringContent(ReturnsCsv(returns, confirm), Encoding.UTF8, "text/csv"));
+                using var response = await http.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
-                var problem = response.StatusCode == HttpStatusCode.UnprocessableEntity ? JsonDocument.Parse(text).RootElement : default;
-                if (problem.ValueKind != JsonValueKind.Object || problem.GetProperty("errors").EnumerateObject().Any())
+                if (response.IsSuccessStatusCode)
                 {
-                    throw new InvalidOperationException($"Could not submit service {r.ServiceId}'s {r.Year} return: {(int)response.StatusCode}: {text}");
+                    return (JsonDocument.Parse(text).RootElement.GetProperty("imported").GetInt32(), confirm.Values.Sum(c => c.Count));
                 }
-                var warnings = problem.GetProperty("warnings").EnumerateArray().Select(w => w.GetProperty("code").GetString()!).ToList();
-                using var again = WithToken(HttpMethod.Post, path, token, JsonContent.Create(new { values, confirmedWarnings = warnings }, options: Json));
-                await SendAsync(again, $"submit service {r.ServiceId}'s {r.Year} return confirming {string.Join(", ", warnings)}");
-                return warnings.Count;
+                var problems = response.StatusCode == HttpStatusCode.UnprocessableEntity && attempt == 1
+                    ? JsonDocument.Parse(text).RootElement.GetProperty("problems").EnumerateArray()
+                        .Select(p => (Line: p.GetProperty("line").GetInt32(), Code: ConfirmCode().Match(p.GetProperty("message").GetString() ?? "")))
+                        .ToList()
+                    : null;
+                if (problems is null || problems.Any(p => !p.Code.Success))
+                {
+                    throw new InvalidOperationException($"Could not load the {year} returns: {(int)response.StatusCode}: {text}");
+                }
+                foreach (var (line, code) in problems)
+                {
+                    var serviceId = returns[line - 2].ServiceId; // line 1 is the header
+                    if (!confirm.TryGetValue(serviceId, out var codes)) confirm[serviceId] = codes = [];
+                    codes.Add(code.Groups[1].Value);
+                }
             }
+        }
+
+        private static readonly System.Text.RegularExpressions.Regex ConfirmPattern = new(@"put (\S+) in the confirmed_warnings column");
+
+        private static System.Text.RegularExpressions.Regex ConfirmCode() => ConfirmPattern;
+
+        private static string ReturnsCsv(IReadOnlyList<ReturnRecord> returns, IReadOnlyDictionary<int, List<string>> confirm)
+        {
+            var fields = returns.SelectMany(r => r.Values.AsDictionary().Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+            using var text = new StringWriter(CultureInfo.InvariantCulture);
+            using var csv = new CsvHelper.CsvWriter(text, CultureInfo.InvariantCulture);
+            csv.WriteField(Core.Intake.ReturnsCsv.ServiceColumn);
+            foreach (var field in fields) csv.WriteField(field);
+            csv.WriteField(Core.Intake.ReturnsCsv.ConfirmedColumn);
+            csv.NextRecord();
+            foreach (var r in returns)
+            {
+                csv.WriteField(r.ServiceId);
+                foreach (var field in fields) csv.WriteField(r.Values.Text(field) ?? "");
+                csv.WriteField(confirm.TryGetValue(r.ServiceId, out var codes) ? string.Join(ReturnValues.ChoiceSeparator, codes) : "");
+                csv.NextRecord();
+            }
+            csv.Flush();
+            return text.ToString();
         }
 
         public async Task<PublishedIndex> WaitForPublishedAsync(IReadOnlyList<int> years, TimeSpan timeout)

@@ -65,8 +65,15 @@ fi
 admin_token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 admin_sha=$(printf %s "$admin_token" | sha256sum | cut -c1-64)
 
-# The timer every 2 seconds (NCRONTAB with seconds) so that the close follows the closing date at once.
-PpsStorage="$PPS_STORAGE" Pps__AdminTokenSha256="$admin_sha" CloseYearSchedule="*/2 * * * * *" \
+# The app's names (tables, containers, prefixes) as local.settings.sample.json lists them; storage, admin token and
+# schedules are this run's own.
+eval "$(node -e '
+  const v = require("./local.settings.sample.json").Values;
+  for (const [k, x] of Object.entries(v))
+    if (k.startsWith("Pps__") && k !== "Pps__AdminTokenSha256") console.log(`export ${k}=${JSON.stringify(String(x))}`);')"
+# The close timer every 2 seconds (NCRONTAB with seconds) so that the close follows the closing date at once; the
+# backup timer at its usual time (the sample's), which a demo does not wait for.
+PpsStorage="$PPS_STORAGE" Pps__AdminTokenSha256="$admin_sha" CloseYearSchedule="*/2 * * * * *" BackupSchedule="${BackupSchedule:-0 30 3 * * *}" \
   dotnet "$built_host" --port "$port" >"$DEVHOST_LOG" 2>&1 &
 DEVHOST_PID=$!
 
