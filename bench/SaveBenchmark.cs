@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Pps.Core.Catalogue;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;

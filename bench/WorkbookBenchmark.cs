@@ -13,7 +13,7 @@ using Pps.Core.Definition;
 using Pps.Core.Intake;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using Pps.Core.Uploads;
 using Pps.Core.Uploads.Workbook;
 using Pps.Core.Validation;

@@ -12,7 +12,7 @@ using Pps.Core.Publishing;
 using Pps.Core.Reference;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 
 namespace Pps.Cli;
 
@@ -262,7 +262,7 @@ public static class BenchCloseCommand
                 ServiceId = r.ServiceId, Year = r.Year, Status = ReturnStatus.Submitted, Values = r.Values, UpdatedAt = submitted, SubmittedAt = submitted,
             }, null, $"service:{r.ServiceId}", "submit", ct: token));
 
-        var imported = await new ReferenceDataStore(storage).ImportCsvAsync(new StringReader(ReferenceCsv(data.Reference)));
+        var imported = await new ReferenceDataStore(storage).ImportCsvAsync(new StringReader(SyntheticCsv.Reference(data.Reference)));
         if (!imported.Succeeded) throw new InvalidOperationException("Reference data import failed: " + string.Join("; ", imported.Problems));
 
         var now = DateTimeOffset.UtcNow;
@@ -277,27 +277,6 @@ public static class BenchCloseCommand
     {
         foreach (var table in new[] { storage.Returns, storage.ReturnHistory, storage.Years, storage.Credentials }) await table.DeleteAsync();
         foreach (var container in new[] { storage.Uploads, storage.Reports, storage.Published, storage.Reference }) await container.DeleteIfExistsAsync();
-    }
-
-    private static string ReferenceCsv(ReferenceData reference)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
-        foreach (var column in ReferenceDataCsv.RequiredColumns.Append("source")) csv.WriteField(column);
-        csv.NextRecord();
-        foreach (var row in reference.Rows)
-        {
-            csv.WriteField(row.ServiceId);
-            csv.WriteField(row.Year);
-            csv.WriteField(row.Region);
-            csv.WriteField(row.Population0To19);
-            csv.WriteField(row.SenPupils);
-            csv.WriteField(row.FsmPupils);
-            csv.WriteField(row.Source);
-            csv.NextRecord();
-        }
-        csv.Flush();
-        return text.ToString();
     }
 
     private static void Summary(string name, IEnumerable<double> values, string format)

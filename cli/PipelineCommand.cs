@@ -8,7 +8,7 @@ using Pps.Core.Publishing;
 using Pps.Core.Reference;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 
 namespace Pps.Cli;
 

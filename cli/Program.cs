@@ -12,6 +12,8 @@ try
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
         "export-definition" => await DefinitionCommand.ExportAsync(options),
         "publish-definition" => await DefinitionCommand.PublishAsync(options),
+        "calibration" => await CalibrationCommand.RunAsync(options),
+        "demo" => await DemoCommand.RunAsync(options),
         "backup" => await BackupCommand.BackupAsync(options),
         "backups" => await BackupCommand.ListAsync(options),
         "restore" => await BackupCommand.RestoreAsync(options),

@@ -20,4 +20,6 @@ passed=$( (grep -E '^\s+Passed: [0-9]+' "$log" || true) | awk '{s+=$2} END {prin
 failed=$( (grep -E '^\s+Failed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
 echo "$passed passed, $failed failed"
+# Then the demo end to end over HTTP (its own Azurite and devhost; reuses the Release build above).
+if [ "$status" -eq 0 ]; then bash scripts/demo.sh --check || status=$?; fi
 exit "$status"

@@ -38,6 +38,9 @@ public sealed record AggregationInput
     /// <summary>Statistical neighbours NPPN has loaded: service id to its neighbours' ids. Empty when none.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<int>> StatisticalNeighbours { get; init; } = new Dictionary<int, IReadOnlyList<int>>();
 
+    /// <summary>Per year, the parts of its returns that are synthetic (<see cref="SyntheticLabel"/>). Empty for real data.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts { get; init; } = new Dictionary<int, IReadOnlyList<string>>();
+
     public IEnumerable<ReturnRecord> ReturnsFor(int year) => Returns.Where(r => r.Year == year);
 
     /// <summary>The <paramref name="count"/> years ending with <see cref="Year"/>, oldest first.</summary>

@@ -30,6 +30,8 @@ public sealed record Figure
     public IReadOnlyDictionary<string, decimal?> Statistics { get; init; } = new Dictionary<string, decimal?>();
     /// <summary>How the figure was computed, where a reader needs to know (extrapolation, rounding, data sources).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>The figure rests on synthetic data in some year it shows (see <see cref="SyntheticLabel"/>); its first note says which.</summary>
+    public bool Synthetic { get; init; }
 }
 
 /// <param name="Id">Machine name of the column: "year", "returns", "pct_best".</param>
@@ -43,6 +45,9 @@ public sealed record Column(string Id, string Label, string Unit);
 /// </summary>
 public sealed record Highlight(string Id, string Section, string FigureId, string Template, IReadOnlyDictionary<string, decimal> Values)
 {
+    /// <summary>Drawn from a figure that rests on synthetic data (<see cref="Figure.Synthetic"/>).</summary>
+    public bool Synthetic { get; init; }
+
     private static readonly System.Text.RegularExpressions.Regex Counted = new(@"\{(\w+)\|([^|}]*)\|([^}]*)\}", System.Text.RegularExpressions.RegexOptions.Compiled);
 
     /// <summary>

@@ -5,8 +5,8 @@ public static class NationalAggregator
 {
     public static NationalResult Compute(AggregationInput input)
     {
-        var part1 = ExemplificationFigures.Compute(input);
-        var part2 = AdditionalDataFigures.Compute(input);
+        var part1 = SyntheticLabel.Apply(ExemplificationFigures.Compute(input), SyntheticLabel.SelfAssessment, input);
+        var part2 = SyntheticLabel.Apply(AdditionalDataFigures.Compute(input), SyntheticLabel.AdditionalData, input);
         return new NationalResult(
             input.Year,
             [.. NotCollected.Annotate([.. part1.Figures, .. part2.Figures]).Select(SayWhenEmpty)],

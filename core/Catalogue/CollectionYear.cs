@@ -38,6 +38,13 @@ public sealed record CollectionYear
     /// <summary>Late returns NPPN has granted: service id to the new closing time for that service.</summary>
     public IReadOnlyDictionary<int, DateTimeOffset> Extensions { get; init; } = new Dictionary<int, DateTimeOffset>();
 
+    /// <summary>
+    /// The parts of this year's returns that are synthetic ("self-assessment", "additional-data"; see
+    /// Aggregation.SyntheticLabel): set by NPPN for a demo or test collection, empty for a real one. Every figure
+    /// resting on them is published labelled synthetic.
+    /// </summary>
+    public IReadOnlyList<string> SyntheticParts { get; init; } = [];
+
     public CollectionState StateAt(DateTimeOffset now)
     {
         if (PublishedAt is not null) return CollectionState.Published;

@@ -23,8 +23,10 @@ public static class ReturnsCsv
     public const string ServiceColumn = "service_id";
     public const string ConfirmedColumn = "confirmed_warnings";
 
-    public static ReturnsCsvResult Read(TextReader text, ReturnDefinition definition)
+    /// <param name="year">The collection year loaded (the definition may serve several years); by default the definition's.</param>
+    public static ReturnsCsvResult Read(TextReader text, ReturnDefinition definition, int? year = null)
     {
+        var collectionYear = year ?? definition.Year;
         var problems = new List<ImportProblem>();
         var rows = new List<ReturnsCsvRow>();
         using var csv = new CsvReader(text, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim, DetectDelimiter = false });
@@ -57,9 +59,9 @@ public static class ReturnsCsv
                 problems.Add(new ImportProblem(line, ServiceColumn, $"\"{serviceText}\" is not a known service id (1-154)."));
                 continue;
             }
-            if (!ServiceRegistry.Find(serviceId)!.ExistsIn(definition.Year))
+            if (!ServiceRegistry.Find(serviceId)!.ExistsIn(collectionYear))
             {
-                problems.Add(new ImportProblem(line, ServiceColumn, $"Service {serviceId} did not exist in {definition.Year}."));
+                problems.Add(new ImportProblem(line, ServiceColumn, $"Service {serviceId} did not exist in {collectionYear}."));
                 continue;
             }
             if (seen.TryGetValue(serviceId, out var first))

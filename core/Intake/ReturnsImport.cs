@@ -28,7 +28,7 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
     public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, CancellationToken ct = default)
     {
         var definition = ReturnDefinitions.For(year);
-        var parsed = ReturnsCsv.Read(csv, definition);
+        var parsed = ReturnsCsv.Read(csv, definition, year);
         if (await years.GetAsync(year, ct) is null)
         {
             return new(0, null, [new ImportProblem(1, "", $"The {year} collection has not been set up: NPPN sets its window first (PUT /api/years/{year}).")]);

@@ -44,7 +44,7 @@ public static class PublishedSetBuilder
                 "application/json", "service", benchmark.ServiceId.ToString(CultureInfo.InvariantCulture), benchmark.ServiceName,
                 benchmark.Lines.Count == 0 ? 0 : benchmark.Lines.Max(l => l.National.Returns)));
         }
-        var highlights = result.Highlights.Select(h => new { h.Id, h.Section, h.FigureId, h.Template, h.Values, h.Text }).ToList();
+        var highlights = result.Highlights.Select(h => new { h.Id, h.Section, h.FigureId, h.Template, h.Values, h.Text, h.Synthetic }).ToList();
         files.Add(new PublishedFile(PublishedPaths.Highlights(year, version), JsonSerializer.SerializeToUtf8Bytes(highlights, Json),
             "application/json", "highlights", "highlights", $"Highlights of the {year} report", result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns)));
 

@@ -218,7 +218,7 @@ public sealed class YearCloser(
             NationalResult result;
             using (Phase("compute"))
             {
-                result = Compute(year, history, areas.Reference, areas.Neighbours);
+                result = Compute(year, history, areas.Reference, areas.Neighbours, areas.SyntheticParts);
             }
             Manifest manifest;
             using (Phase("publish"))
@@ -243,19 +243,26 @@ public sealed class YearCloser(
         return perYear.SelectMany(list => list).ToList();
     }
 
-    /// <summary>What NPPN has loaded about the services' areas: reference data and statistical neighbours.</summary>
-    private sealed record AreaFacts(Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours);
+    /// <summary>
+    /// What NPPN has loaded about the services' areas (reference data and statistical neighbours), and which parts
+    /// of which years it marked synthetic.
+    /// </summary>
+    private sealed record AreaFacts(
+        Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours, IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts);
 
     private async Task<AreaFacts> LoadAreaFactsAsync(CancellationToken ct)
     {
         var data = reference.LoadAsync(ct);
         var neighbours = reference.LoadNeighboursAsync(ct);
-        return new AreaFacts(await data, await neighbours);
+        var all = years.ListAsync(ct);
+        var synthetic = (await all).Where(y => y.SyntheticParts.Count > 0).ToDictionary(y => y.Year, y => y.SyntheticParts);
+        return new AreaFacts(await data, await neighbours, synthetic);
     }
 
     /// <summary>Every figure for the year from the submitted returns among those given (drafts never count).</summary>
     public static NationalResult Compute(
-        int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null) =>
+        int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null,
+        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts = null) =>
         NationalAggregator.Compute(new AggregationInput
         {
             Year = year,
@@ -263,6 +270,7 @@ public sealed class YearCloser(
             Reference = referenceData,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
             NationalServiceCount = ServiceRegistry.NationalCount,
+            SyntheticParts = syntheticParts ?? new Dictionary<int, IReadOnlyList<string>>(),
         });
 
     private async Task<Manifest> WriteFinalVersionAsync(int year, IReadOnlyList<ServiceReturn> thisYear, CancellationToken ct)
@@ -278,7 +286,7 @@ public sealed class YearCloser(
         NationalResult result;
         using (Phase("compute"))
         {
-            result = Compute(year, [.. earlier, .. thisYear], areas.Reference, areas.Neighbours);
+            result = Compute(year, [.. earlier, .. thisYear], areas.Reference, areas.Neighbours, areas.SyntheticParts);
         }
         using (Phase("write"))
         {

@@ -8,6 +8,12 @@ public sealed record ReferenceRow(int ServiceId, int Year, string? Region, long?
 {
     /// <summary>Where the figures come from, e.g. "ONS mid-2014" or "synthetic"; shown beside every figure that uses them.</summary>
     public string? Source { get; init; }
+
+    /// <summary>The start of the source of every synthetic (generated) row.</summary>
+    public const string SyntheticSourcePrefix = "synthetic";
+
+    /// <summary>Whether the figures are synthetic (their source starts with "synthetic").</summary>
+    public bool IsSynthetic => Source is not null && Source.StartsWith(SyntheticSourcePrefix, StringComparison.Ordinal);
 }
 
 /// <summary>All reference rows, by year and service.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pps.Core.Aggregation;
 using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 using Pps.Core.Storage;
@@ -22,6 +23,9 @@ public abstract record YearOutcome
     public sealed record NotFound(string Message) : YearOutcome;
 }
 
+/// <summary>A year's window as NPPN sets it; <paramref name="SyntheticParts"/> null leaves them as they are.</summary>
+public sealed record WindowChange(DateTimeOffset Opens, DateTimeOffset Closes, int? NationalServiceCount, IReadOnlyList<string>? SyntheticParts = null);
+
 /// <summary>NPPN's control of a collection year: opening the window, moving its closing date, granting late returns.</summary>
 public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, DefinitionStore? definitions = null)
 {
@@ -30,12 +34,24 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
     /// (<paramref name="ifMatch"/>: the version read).
     /// </summary>
     public async Task<YearOutcome> SetWindowAsync(
-        Actor actor, int year, DateTimeOffset opens, DateTimeOffset closes, int? nationalServiceCount, string? ifMatch, CancellationToken ct = default)
+        Actor actor, int year, DateTimeOffset opens, DateTimeOffset closes, int? nationalServiceCount, string? ifMatch, CancellationToken ct = default) =>
+        await SetWindowAsync(actor, year, new WindowChange(opens, closes, nationalServiceCount), ifMatch, ct);
+
+    /// <summary>As above, with every setting of the window: dates, national count, and the parts NPPN marks synthetic (null: unchanged).</summary>
+    public async Task<YearOutcome> SetWindowAsync(Actor actor, int year, WindowChange change, string? ifMatch, CancellationToken ct = default)
     {
+        var (opens, closes, nationalServiceCount) = (change.Opens, change.Closes, change.NationalServiceCount);
         if (!actor.IsNppn) return new YearOutcome.Forbidden("Only NPPN can open a collection or move its dates.");
         var issues = new List<ValidationIssue>();
         if (closes <= opens) issues.Add(ValidationIssue.Error("closes", "range", $"The closing date ({Day(closes)}) must be after the opening date ({Day(opens)})."));
         if (nationalServiceCount is <= 0 or > 1000) issues.Add(ValidationIssue.Error("nationalServiceCount", "range", "The number of services nationally must be between 1 and 1000."));
+        foreach (var part in change.SyntheticParts ?? [])
+        {
+            if (!SyntheticLabel.Parts.Contains(part))
+            {
+                issues.Add(ValidationIssue.Error("synthetic", "option", $"\"{part}\" is not a part of a return; give {string.Join(" or ", SyntheticLabel.Parts)}."));
+            }
+        }
         if (year is < 2000 or > 2100) issues.Add(ValidationIssue.Error("year", "range", $"{year} is not a collection year."));
         if (issues.Count > 0) return new YearOutcome.Invalid(issues, "The collection dates need correcting; nothing was saved.");
         var definition = definitions is null ? ReturnDefinitions.Find(year) : await definitions.FindAsync(year, ct);
@@ -59,6 +75,7 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
             {
                 Year = year, Opens = opens, Closes = closes,
                 NationalServiceCount = nationalServiceCount ?? ServiceRegistry.NationalCount(year),
+                SyntheticParts = change.SyntheticParts?.Distinct().ToList() ?? [],
             };
         }
         else
@@ -70,7 +87,11 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
                 return new YearOutcome.Refused(
                     $"The {year} collection was closed on {Day(current.ClosedAt.Value)} and its returns locked; grant a service an extension to let it return late.");
             }
-            updated = current with { Opens = opens, Closes = closes, NationalServiceCount = nationalServiceCount ?? current.NationalServiceCount };
+            updated = current with
+            {
+                Opens = opens, Closes = closes, NationalServiceCount = nationalServiceCount ?? current.NationalServiceCount,
+                SyntheticParts = change.SyntheticParts?.Distinct().ToList() ?? current.SyntheticParts,
+            };
         }
         try
         {

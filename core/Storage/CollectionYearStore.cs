@@ -41,6 +41,7 @@ public sealed class CollectionYearStore(PpsStorage storage)
             ["PublishedVersion"] = year.PublishedVersion,
             ["NationalServiceCount"] = year.NationalServiceCount,
             ["Extensions"] = JsonSerializer.Serialize(year.Extensions.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value)),
+            ["SyntheticParts"] = year.SyntheticParts.Count == 0 ? null : string.Join(",", year.SyntheticParts),
         };
         try
         {
@@ -71,5 +72,6 @@ public sealed class CollectionYearStore(PpsStorage storage)
         NationalServiceCount = e.GetInt32("NationalServiceCount") ?? 150,
         Extensions = (JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(e.GetString("Extensions") ?? "{}") ?? [])
             .ToDictionary(kv => Keys.Parse(kv.Key), kv => kv.Value),
+        SyntheticParts = e.GetString("SyntheticParts") is { Length: > 0 } parts ? parts.Split(',') : [],
     };
 }

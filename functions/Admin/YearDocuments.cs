@@ -10,7 +10,7 @@ namespace Pps.Functions.Admin;
 /// <summary>A collection year's window as the API shows it.</summary>
 public sealed record YearDocument(
     int Year, CollectionState State, DateTimeOffset Opens, DateTimeOffset Closes, DateTimeOffset? ClosedAt, DateTimeOffset? PublishedAt,
-    int NationalServiceCount, IReadOnlyDictionary<string, DateTimeOffset> Extensions, string? ETag)
+    int NationalServiceCount, IReadOnlyDictionary<string, DateTimeOffset> Extensions, string? ETag, IReadOnlyList<string> Synthetic)
 {
     /// <summary>
     /// For a service's caller: whether it may write its return now (its window, with any extension, by the
@@ -23,7 +23,7 @@ public sealed record YearDocument(
         y.Year, y.StateAt(now), y.Opens, y.Closes, y.ClosedAt, y.PublishedAt, y.NationalServiceCount,
         y.Extensions.Where(kv => onlyService is null || kv.Key == onlyService).OrderBy(kv => kv.Key)
             .ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
-        etag)
+        etag, y.SyntheticParts)
     {
         AcceptsWrites = onlyService is { } id ? y.AcceptsServiceWritesAt(id, now) : null,
     };
@@ -35,6 +35,8 @@ public sealed class WindowRequest
     public DateTimeOffset? Closes { get; set; }
     /// <summary>The denominator of Tables A and B; by default the year's national count (150 since 2010).</summary>
     public int? NationalServiceCount { get; set; }
+    /// <summary>The parts of the year's returns that are synthetic (a demo or test collection): "self-assessment", "additional-data". Omit to leave unchanged.</summary>
+    public IReadOnlyList<string>? Synthetic { get; set; }
 }
 
 public sealed class ExtensionRequest

@@ -46,6 +46,10 @@ public static class Problems
         Of(StatusCodes.Status415UnsupportedMediaType, "Send JSON.",
             $"The body must be sent as application/json{(string.IsNullOrEmpty(given) ? " (no Content-Type was given)" : $", not {given}")}.");
 
+    public static JsonResponse UnsupportedMediaType(string? given, string expected) =>
+        Of(StatusCodes.Status415UnsupportedMediaType, $"Send {expected}.",
+            $"The body must be sent as {expected}{(string.IsNullOrEmpty(given) ? " (no Content-Type was given)" : $", not {given}")}.");
+
     /// <summary>422: every failing field with its messages, and the warnings (year-on-year changes) beside them.</summary>
     public static JsonResponse Invalid(string summary, IEnumerable<ValidationIssue> issues)
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using Pps.Tests.Support;
 using static Pps.Core.Definition.FieldIds;
 using static Pps.Tests.Browser.BrowserPages;

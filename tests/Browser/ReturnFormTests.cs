@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Playwright;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using static Pps.Core.Definition.FieldIds;
 using static Pps.Tests.Browser.BrowserPages;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Catalogue;
 using Pps.Core.Publishing;
 using Pps.Core.Storage;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using Pps.DevHost;
 using Pps.Tests.Publishing;
 using Pps.Tests.Support;

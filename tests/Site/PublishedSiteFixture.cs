@@ -7,7 +7,7 @@ using Pps.Core.Intake;
 using Pps.Core.Publishing;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using Pps.Tests.Support;
 
 namespace Pps.Tests.Site;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Pps.Core.Catalogue;
 using Pps.Core.Publishing;
 using Pps.Core.Storage;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using Pps.Core.Telemetry;
 using Pps.Functions.Admin;
 using Pps.Functions.Returns;

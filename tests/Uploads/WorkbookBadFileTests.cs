@@ -187,7 +187,7 @@ public class WorkbookBadFileTests
     public void The_template_is_valid_Office_Open_XML_by_the_SDKs_schema_validator()
     {
         using var stream = new MemoryStream();
-        var values = Pps.Core.Validation.ReturnValidator.Validate(Definition, Pps.Core.Synthetic.ExampleReturn.Full(2013).ToDictionary(
+        var values = Pps.Core.Validation.ReturnValidator.Validate(Definition, Pps.Synthetic.ExampleReturn.Full(2013).ToDictionary(
             kv => kv.Key, kv => (string?)(kv.Value is string[] many ? string.Join(';', many) : kv.Value is bool b ? (b ? "yes" : "no")
                 : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture)))).Values;
         WorkbookTemplate.Write(stream, Definition, new WorkbookOrigin(Service, 2013, 1, 3, DateTimeOffset.UnixEpoch), "Test", values, values);

@@ -61,7 +61,7 @@ public class WorkbookRoundTripTests
     {
         var app = await UploadHarness.StartAsync();
         var token = await app.TokenForAsync(42);
-        var full = Pps.Core.Synthetic.ExampleReturn.Full(2013).ToDictionary(kv => kv.Key, kv => (string?)(kv.Value switch
+        var full = Pps.Synthetic.ExampleReturn.Full(2013).ToDictionary(kv => kv.Key, kv => (string?)(kv.Value switch
         {
             string[] many => string.Join(';', many),
             bool b => b ? "yes" : "no",

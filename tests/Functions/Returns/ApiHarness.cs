@@ -9,7 +9,7 @@ using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
-using Pps.Core.Synthetic;
+using Pps.Synthetic;
 using Pps.Functions.Admin;
 using Pps.Functions.Http;
 using Pps.Functions.Returns;

@@ -417,4 +417,23 @@ public class ReturnsApiTests
         Assert.Equal("open", read.Body.GetProperty("state").GetString());
         Assert.Equal(403, (await Run(api.YearsApi.Get(Request("GET", token), 2014, default))).Status);
     }
+
+    [Fact]
+    public async Task Nppn_marks_a_years_synthetic_parts_and_a_part_that_does_not_exist_is_refused()
+    {
+        var api = await StartAsync();
+        var bad = await Run(api.YearsApi.SetWindow(Request("PUT", AdminToken, new { opens = Opens.AddYears(1), closes = Closes.AddYears(1), synthetic = new[] { "budget" } }), 2014, default));
+        Assert.Equal(422, bad.Status);
+        Assert.Contains("is not a part of a return; give self-assessment or additional-data", bad.Body.GetRawText(), StringComparison.Ordinal);
+
+        var created = await Run(api.YearsApi.SetWindow(Request("PUT", AdminToken,
+            new { opens = Opens.AddYears(1), closes = Closes.AddYears(1), synthetic = new[] { "additional-data" } }), 2014, default));
+        Assert.Equal(201, created.Status);
+        Assert.Equal(["additional-data"], created.Body.GetProperty("synthetic").EnumerateArray().Select(e => e.GetString()));
+        // Moving the dates without naming the parts leaves them as they were; the store keeps them.
+        var moved = await Run(api.YearsApi.SetWindow(Request("PUT", AdminToken, new { opens = Opens.AddYears(1), closes = Closes.AddYears(1).AddDays(7) }, created.ETag), 2014, default));
+        Assert.Equal(200, moved.Status);
+        var read = await Run(api.YearsApi.Get(Request("GET", AdminToken), 2014, default));
+        Assert.Equal(["additional-data"], read.Body.GetProperty("synthetic").EnumerateArray().Select(e => e.GetString()));
+    }
 }

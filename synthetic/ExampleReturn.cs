@@ -1,6 +1,6 @@
 using Pps.Core.Definition;
 
-namespace Pps.Core.Synthetic;
+namespace Pps.Synthetic;
 
 /// <summary>
 /// A return with every field of a year's definition answered and valid, as a form would send it (JSON-ready

@@ -1,0 +1,359 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Pps.Core.Aggregation;
+using Pps.Core.Catalogue;
+using Pps.Core.Definition;
+using Pps.Core.Intake;
+using Pps.Core.Publishing;
+using Pps.Core.Reference;
+using Pps.Synthetic;
+
+namespace Pps.Cli;
+
+/// <summary>
+/// The demo, over HTTP only, as NPPN and the services would use the running host: NPPN opens the years (marking
+/// what is synthetic), loads the reference data and statistical neighbours, and issues each service a credential;
+/// each service saves and submits its return with its own token (16 at a time); then NPPN moves the closing date
+/// to a moment from now and the host's timer closes and publishes. Prints where to look and the headline figures
+/// read back from the published files. With --check, also verifies them against the figures computed here from
+/// the same data, and fails (exit 1) on any difference.
+/// </summary>
+public static class DemoCommand
+{
+    private const int Parallel = 16;
+
+    public static async Task<int> RunAsync(CommandLine options)
+    {
+        var api = new Uri(options.Required("api").TrimEnd('/') + "/");
+        var adminToken = options.Required("admin-token");
+        var ratingsFile = options.Optional("ratings", "tests/data/nppn-2013-exemplification-ratings.csv");
+        if (!File.Exists(ratingsFile)) throw new CommandLineException($"{ratingsFile} does not exist (run from the repository root, or pass --ratings).");
+        var honest = options.Optional("honest", "false") == "true";
+        var check = options.Optional("check", "false") == "true";
+        var seed = options.Int("seed", DemoData.DefaultSeed);
+        var timeout = TimeSpan.FromSeconds(options.Int("timeout", 90));
+        var watch = Stopwatch.StartNew();
+
+        using var ratingsText = new StreamReader(ratingsFile);
+        var ratings = SelfRatingsCsv.Read(ratingsText).ToList();
+        var plan = honest ? Plan.Honest(ratings) : Plan.Demo(ratings, seed);
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Parallel, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = api,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        var client = new DemoClient(http, adminToken);
+        await client.WaitUntilUpAsync(timeout);
+        Step(watch, $"The host answers at {api}");
+
+        foreach (var year in plan.Years)
+        {
+            await client.OpenYearAsync(year, plan.SyntheticParts.GetValueOrDefault(year) ?? []);
+        }
+        Step(watch, $"Opened {string.Join(", ", plan.Years)}" + (honest ? "" : " (2009-2012 marked synthetic; 2013's Part 2 marked synthetic)"));
+
+        var rows = await client.PostCsvAsync("api/reference-data", plan.ReferenceCsv);
+        var neighbours = plan.NeighboursCsv is null ? "" : $" and synthetic statistical neighbours ({(await client.PostCsvAsync("api/statistical-neighbours", plan.NeighboursCsv)).GetProperty("count").GetInt32()} services)";
+        Step(watch, $"Loaded reference data ({rows.GetProperty("count").GetInt32()} rows; population 0-19 is real ONS mid-2014" +
+                    (honest ? ", no SEN or FSM pupils)" : ", SEN and FSM pupils are SYNTHETIC)") + neighbours);
+
+        // 2009-2012: NPPN's CSV bulk load, one file per year (all or nothing; year-on-year changes confirmed when it asks).
+        foreach (var year in plan.Years.Where(y => y != DemoData.Year))
+        {
+            var (imported, confirmedWarnings) = await client.ImportReturnsAsync(year, plan.Returns.Where(r => r.Year == year).ToList());
+            Step(watch, $"{year}: NPPN loaded {imported} synthetic returns as one CSV (POST /api/years/{year}/returns/import; {confirmedWarnings} year-on-year changes confirmed)");
+        }
+
+        // 2013: every service with its own credential, as the form does it: save a draft, then submit it.
+        var tokens = new ConcurrentDictionary<(int Year, int ServiceId), string>();
+        var thisYear = plan.Returns.Where(r => r.Year == DemoData.Year).ToList();
+        await ForEachAsync(thisYear, async r => tokens[(r.Year, r.ServiceId)] = await client.IssueCredentialAsync(r.ServiceId, r.Year));
+        Step(watch, $"Issued {tokens.Count} credentials for {DemoData.Year} (one per service)");
+        var confirmed = 0;
+        await ForEachAsync(thisYear, async r => Interlocked.Add(ref confirmed, await client.SaveAndSubmitAsync(tokens[(r.Year, r.ServiceId)], r)));
+        Step(watch, $"{DemoData.Year}: {thisYear.Count} services saved and submitted their returns with their own tokens ({confirmed} year-on-year warnings confirmed)");
+
+        // The close goes through the host's timer: NPPN only moves 2013's closing date to just after now. (The earlier
+        // years' windows stay open: their submitted returns count in 2013's five-year tables either way.)
+        var closes = DateTimeOffset.UtcNow.AddSeconds(2);
+        await client.MoveClosingDateAsync(DemoData.Year, closes);
+        Step(watch, $"Moved the closing date of {DemoData.Year} to {closes:HH:mm:ss} UTC; waiting for the host's timer to close and publish it");
+        var index = await client.WaitForPublishedAsync([DemoData.Year], timeout);
+        var published = index.Years.Single(y => y.Year == DemoData.Year);
+        Step(watch, $"The timer closed and published {string.Join(", ", index.Years.Select(y => y.Year))}; 2013 is version {published.Version}");
+
+        var manifest = await client.GetDataAsync<Manifest>(published.Manifest);
+        var highlightsFile = manifest.Files.Single(f => f.Kind == "highlights");
+        var highlights = await client.GetDataAsync<List<PublishedHighlight>>(highlightsFile.Path);
+
+        var form = plan.Returns.First(r => r.Year == DemoData.Year);
+        var site = await client.ExistsAsync("/") ? "" : "  (no site is built yet: the devhost serves site/dist when it exists)";
+        Console.WriteLine();
+        Console.WriteLine($"Dashboard (public site):  {new Uri(api, "/")}{site}");
+        Console.WriteLine($"Published data:           {new Uri(api, "data/" + published.Manifest)}");
+        Console.WriteLine($"A service's form:         {new Uri(api, $"/form/?year={DemoData.Year}&service={form.ServiceId}")}  token {tokens[(form.Year, form.ServiceId)]}");
+        Console.WriteLine($"NPPN's console:           {new Uri(api, "/admin/")}  admin token {adminToken}");
+        Console.WriteLine($"Headline figures of {DemoData.Year} as published ({manifest.Files.Count} files, {manifest.Returns} returns; * = rests on synthetic data):");
+        foreach (var h in highlights) Console.WriteLine($"  {(h.Synthetic ? "*" : " ")} {h.Text}");
+        Step(watch, "Done");
+
+        if (!check) return 0;
+        var failures = Verify(plan, manifest, highlights, await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-8").Path),
+            await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-4").Path));
+        foreach (var failure in failures) Console.Error.WriteLine($"CHECK FAILED: {failure}");
+        if (failures.Count == 0) Console.WriteLine($"Check passed: the manifest lists {manifest.Files.Count} files and the {highlights.Count} published headline figures equal those computed here from the same data.");
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The published headline figures against those computed here from the data that was sent, and the synthetic labels.</summary>
+    private static List<string> Verify(Plan plan, Manifest manifest, IReadOnlyList<PublishedHighlight> published, Figure2 chart8, Figure2 chart4)
+    {
+        var failures = new List<string>();
+        if (manifest.Files.Count == 0) failures.Add("the manifest lists no files");
+        var expected = NationalAggregator.Compute(plan.Input).Highlights;
+        var byId = published.ToDictionary(h => h.Id);
+        foreach (var h in expected)
+        {
+            if (!byId.TryGetValue(h.Id, out var p)) failures.Add($"highlight {h.Id} was computed but not published");
+            else if (p.Text != h.Text || p.Synthetic != h.Synthetic) failures.Add($"highlight {h.Id}: published \"{p.Text}\" (synthetic {p.Synthetic}), computed \"{h.Text}\" (synthetic {h.Synthetic})");
+        }
+        if (published.Count != expected.Count) failures.Add($"{published.Count} highlights published, {expected.Count} computed");
+        if (!plan.IsHonest && !chart8.Synthetic) failures.Add("chart-8 (synthetic budgets) is not labelled synthetic");
+        if (chart4.Synthetic) failures.Add("chart-4 (the real 2013 ratings) is labelled synthetic");
+        return failures;
+    }
+
+    private static void Step(Stopwatch watch, string what) =>
+        Console.WriteLine($"[{watch.Elapsed.TotalSeconds,5:0.0}s] {what}");
+
+    private static Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> body) =>
+        System.Threading.Tasks.Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Parallel }, async (item, _) => await body(item));
+
+    private sealed record PublishedHighlight(string Id, string Text, bool Synthetic);
+
+    /// <summary>The parts of a published figure the check reads.</summary>
+    private sealed record Figure2(string Id, bool Synthetic);
+
+    /// <summary>What the demo sends: the years, their synthetic parts, the reference files and every return.</summary>
+    private sealed record Plan(
+        bool IsHonest, IReadOnlyList<int> Years, IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts,
+        string ReferenceCsv, string? NeighboursCsv, IReadOnlyList<ReturnRecord> Returns, AggregationInput Input)
+    {
+        public static Plan Demo(IReadOnlyList<(int ServiceId, Dictionary<string, string?> Values)> ratings, int seed)
+        {
+            var data = DemoData.Build(ratings, seed);
+            var neighbours = SyntheticCsv.Neighbours(DemoData.Year);
+            return new Plan(false, data.Years, DemoData.SyntheticParts, SyntheticCsv.Reference(data.Reference), SyntheticCsv.Neighbours(neighbours),
+                data.Returns, DemoData.Input(data) with { StatisticalNeighbours = neighbours });
+        }
+
+        /// <summary>The real 2013 self-ratings only and the real ONS population (no SEN or FSM pupils, no neighbours): nothing synthetic.</summary>
+        public static Plan Honest(IReadOnlyList<(int ServiceId, Dictionary<string, string?> Values)> ratings)
+        {
+            var year = DemoData.Year;
+            var returns = ratings.Select(r => new ReturnRecord(r.ServiceId, year, new ReturnValues(
+                r.Values.Where(kv => !string.IsNullOrWhiteSpace(kv.Value)).Select(kv => KeyValuePair.Create(kv.Key, kv.Value!))))).ToList();
+            var reference = new ReferenceData(ServiceRegistry.ExistingIn(year).Select(s =>
+                new ReferenceRow(s.Id, year, s.Region, OnsPopulation.For(s), null, null) { Source = OnsPopulation.Source }));
+            return new Plan(true, [year], new Dictionary<int, IReadOnlyList<string>>(), SyntheticCsv.Reference(reference), null,
+                returns, new AggregationInput { Year = year, Returns = returns, Reference = reference });
+        }
+    }
+
+    /// <summary>The HTTP calls, as NPPN's console and a service's form make them.</summary>
+    private sealed class DemoClient(HttpClient http, string adminToken)
+    {
+        private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+        public async Task WaitUntilUpAsync(TimeSpan timeout)
+        {
+            var deadline = DateTimeOffset.UtcNow + timeout;
+            while (true)
+            {
+                try
+                {
+                    using var response = await http.GetAsync($"api/definitions/{DemoData.Year}");
+                    if (response.IsSuccessStatusCode) return;
+                }
+                catch (HttpRequestException) when (DateTimeOffset.UtcNow < deadline)
+                {
+                    // not listening yet
+                }
+                if (DateTimeOffset.UtcNow >= deadline) throw new InvalidOperationException($"The host did not answer at {http.BaseAddress} within {timeout.TotalSeconds:0} s.");
+                await Task.Delay(250);
+            }
+        }
+
+        public async Task OpenYearAsync(int year, IReadOnlyList<string> synthetic)
+        {
+            var now = DateTimeOffset.UtcNow;
+            using var request = Admin(HttpMethod.Put, $"api/years/{year}", JsonContent.Create(new { opens = now.AddDays(-30), closes = now.AddDays(1), synthetic }, options: Json));
+            await SendAsync(request, $"open {year}");
+        }
+
+        public async Task MoveClosingDateAsync(int year, DateTimeOffset closes)
+        {
+            using var read = Admin(HttpMethod.Get, $"api/years/{year}");
+            var (current, etag) = await SendAsync(read, $"read {year}");
+            using var request = Admin(HttpMethod.Put, $"api/years/{year}", JsonContent.Create(new { opens = current.GetProperty("opens").GetDateTimeOffset(), closes }, options: Json));
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+            await SendAsync(request, $"move the closing date of {year}");
+        }
+
+        public async Task<JsonElement> PostCsvAsync(string path, string csv)
+        {
+            using var request = Admin(HttpMethod.Post, path, new StringContent(csv, Encoding.UTF8, "text/csv"));
+            return (await SendAsync(request, $"POST {path}")).Body;
+        }
+
+        public async Task<string> IssueCredentialAsync(int serviceId, int year)
+        {
+            using var request = Admin(HttpMethod.Post, "api/credentials", JsonContent.Create(new { serviceId, year, label = "demo" }, options: Json));
+            return (await SendAsync(request, $"issue a credential to service {serviceId} for {year}")).Body.GetProperty("token").GetString()!;
+        }
+
+        /// <summary>Saves the return as a draft, then submits it confirming the year-on-year warnings the save reported. Returns how many.</summary>
+        public async Task<int> SaveAndSubmitAsync(string token, ReturnRecord r)
+        {
+            var path = $"api/returns/{r.Year}/{r.ServiceId}";
+            using var save = WithToken(HttpMethod.Put, path, token, JsonContent.Create(new { values = Typed(r) }, options: Json));
+            var (draft, etag) = await SendAsync(save, $"save service {r.ServiceId}'s {r.Year} return");
+            var warnings = draft.GetProperty("warnings").EnumerateArray().Select(w => w.GetProperty("code").GetString()!).ToList();
+            using var submit = WithToken(HttpMethod.Post, path + "/submit", token, JsonContent.Create(new { confirmedWarnings = warnings }, options: Json));
+            submit.Headers.TryAddWithoutValidation("If-Match", etag);
+            await SendAsync(submit, $"submit service {r.ServiceId}'s {r.Year} return");
+            return warnings.Count;
+        }
+
+        /// <summary>
+        /// NPPN's bulk load of a year's returns as one CSV (service_id, the field ids, confirmed_warnings). When the only
+        /// problems are year-on-year changes to confirm, loads it again confirming them. Returns (imported, confirmed).
+        /// </summary>
+        public async Task<(int Imported, int Confirmed)> ImportReturnsAsync(int year, IReadOnlyList<ReturnRecord> returns)
+        {
+            var confirm = new Dictionary<int, List<string>>();
+            for (var attempt = 1; ; attempt++)
+            {
+                using var request = Admin(HttpMethod.Post, $"api/years/{year}/returns/import", new StringContent(ReturnsCsv(returns, confirm), Encoding.UTF8, "text/csv"));
+                using var response = await http.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                if (response.IsSuccessStatusCode)
+                {
+                    return (JsonDocument.Parse(text).RootElement.GetProperty("imported").GetInt32(), confirm.Values.Sum(c => c.Count));
+                }
+                var problems = response.StatusCode == HttpStatusCode.UnprocessableEntity && attempt == 1
+                    ? JsonDocument.Parse(text).RootElement.GetProperty("problems").EnumerateArray()
+                        .Select(p => (Line: p.GetProperty("line").GetInt32(), Code: ConfirmCode().Match(p.GetProperty("message").GetString() ?? "")))
+                        .ToList()
+                    : null;
+                if (problems is null || problems.Any(p => !p.Code.Success))
+                {
+                    throw new InvalidOperationException($"Could not load the {year} returns: {(int)response.StatusCode}: {text}");
+                }
+                foreach (var (line, code) in problems)
+                {
+                    var serviceId = returns[line - 2].ServiceId; // line 1 is the header
+                    if (!confirm.TryGetValue(serviceId, out var codes)) confirm[serviceId] = codes = [];
+                    codes.Add(code.Groups[1].Value);
+                }
+            }
+        }
+
+        private static readonly System.Text.RegularExpressions.Regex ConfirmPattern = new(@"put (\S+) in the confirmed_warnings column");
+
+        private static System.Text.RegularExpressions.Regex ConfirmCode() => ConfirmPattern;
+
+        private static string ReturnsCsv(IReadOnlyList<ReturnRecord> returns, IReadOnlyDictionary<int, List<string>> confirm)
+        {
+            var fields = returns.SelectMany(r => r.Values.AsDictionary().Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+            using var text = new StringWriter(CultureInfo.InvariantCulture);
+            using var csv = new CsvHelper.CsvWriter(text, CultureInfo.InvariantCulture);
+            csv.WriteField(Core.Intake.ReturnsCsv.ServiceColumn);
+            foreach (var field in fields) csv.WriteField(field);
+            csv.WriteField(Core.Intake.ReturnsCsv.ConfirmedColumn);
+            csv.NextRecord();
+            foreach (var r in returns)
+            {
+                csv.WriteField(r.ServiceId);
+                foreach (var field in fields) csv.WriteField(r.Values.Text(field) ?? "");
+                csv.WriteField(confirm.TryGetValue(r.ServiceId, out var codes) ? string.Join(ReturnValues.ChoiceSeparator, codes) : "");
+                csv.NextRecord();
+            }
+            csv.Flush();
+            return text.ToString();
+        }
+
+        public async Task<PublishedIndex> WaitForPublishedAsync(IReadOnlyList<int> years, TimeSpan timeout)
+        {
+            var deadline = DateTimeOffset.UtcNow + timeout;
+            while (true)
+            {
+                using var response = await http.GetAsync("data/" + PublishedPaths.Index);
+                if (response.IsSuccessStatusCode)
+                {
+                    var index = (await response.Content.ReadFromJsonAsync<PublishedIndex>(Json))!;
+                    if (years.All(y => index.Years.Any(p => p.Year == y))) return index;
+                }
+                if (DateTimeOffset.UtcNow >= deadline)
+                {
+                    throw new InvalidOperationException($"/data/{PublishedPaths.Index} did not list {string.Join(", ", years)} within {timeout.TotalSeconds:0} s: is the timer (CloseYearSchedule) running?");
+                }
+                await Task.Delay(500);
+            }
+        }
+
+        public async Task<bool> ExistsAsync(string path)
+        {
+            using var response = await http.GetAsync(path);
+            return response.IsSuccessStatusCode;
+        }
+
+        public async Task<T> GetDataAsync<T>(string path)
+        {
+            using var response = await http.GetAsync("data/" + path);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET /data/{path}: {(int)response.StatusCode}");
+            return (await response.Content.ReadFromJsonAsync<T>(PublishedSetBuilder.Json))!;
+        }
+
+        /// <summary>The values typed as a form sends them: numbers, yes/no, lists of options, text.</summary>
+        private static Dictionary<string, object> Typed(ReturnRecord r)
+        {
+            var definition = ReturnDefinitions.For(r.Year);
+            return r.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => !definition.Defines(kv.Key) ? kv.Value : definition.Field(kv.Key).Type switch
+            {
+                FieldType.Integer or FieldType.Decimal => (object)r.Values.Number(kv.Key)!.Value,
+                FieldType.Boolean => r.Values.Flag(kv.Key)!.Value,
+                FieldType.MultiChoice => r.Values.Choices(kv.Key),
+                _ => kv.Value,
+            });
+        }
+
+        private HttpRequestMessage Admin(HttpMethod method, string path, HttpContent? content = null) => WithToken(method, path, adminToken, content);
+
+        private static HttpRequestMessage WithToken(HttpMethod method, string path, string token, HttpContent? content = null)
+        {
+            var request = new HttpRequestMessage(method, path) { Content = content };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return request;
+        }
+
+        private async Task<(JsonElement Body, string? ETag)> SendAsync(HttpRequestMessage request, string what)
+        {
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Could not {what}: {(int)response.StatusCode} {response.StatusCode}: {text}");
+            }
+            var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+            return (body, response.Headers.TryGetValues("ETag", out var etags) ? etags.First() : null);
+        }
+    }
+}
