@@ -94,12 +94,15 @@ public static class DemoCommand
         var highlights = await client.GetDataAsync<List<PublishedHighlight>>(highlightsFile.Path);
 
         var form = plan.Returns.First(r => r.Year == DemoData.Year);
-        var site = await client.ExistsAsync("/") ? "" : "  (no site is built yet: the devhost serves site/dist when it exists)";
+        var siteServed = await client.ExistsAsync("/");
+        var site = siteServed ? "" : "  (no site is built: scripts/demo.sh builds site/dist)";
         Console.WriteLine();
         Console.WriteLine($"Dashboard (public site):  {new Uri(api, "/")}{site}");
         Console.WriteLine($"Published data:           {new Uri(api, "data/" + published.Manifest)}");
-        Console.WriteLine($"A service's form:         {new Uri(api, $"/form/?year={DemoData.Year}&service={form.ServiceId}")}  token {tokens[(form.Year, form.ServiceId)]}");
-        Console.WriteLine($"NPPN's console:           {new Uri(api, "/admin/")}  admin token {adminToken}");
+        Console.WriteLine($"The national report:      {new Uri(api, "/report.html")}");
+        Console.WriteLine($"Service {form.ServiceId}'s page:        {new Uri(api, $"/service.html?id={form.ServiceId}")}");
+        Console.WriteLine($"A service's form:         {new Uri(api, "/form.html")}  sign in with token {tokens[(form.Year, form.ServiceId)]} (2013 is closed now: the form shows the submitted return read-only)");
+        Console.WriteLine($"NPPN's console:           {new Uri(api, $"/console.html?year={DemoData.Year}")}  admin token {adminToken}");
         Console.WriteLine($"Headline figures of {DemoData.Year} as published ({manifest.Files.Count} files, {manifest.Returns} returns; * = rests on synthetic data):");
         foreach (var h in highlights) Console.WriteLine($"  {(h.Synthetic ? "*" : " ")} {h.Text}");
         Step(watch, "Done");
@@ -107,6 +110,10 @@ public static class DemoCommand
         if (!check) return 0;
         var failures = Verify(plan, manifest, highlights, await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-8").Path),
             await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-4").Path));
+        foreach (var page in new[] { "/", "/report.html", $"/service.html?id={form.ServiceId}", "/form.html", "/console.html" })
+        {
+            if (!await client.ExistsAsync(page)) failures.Add($"the site does not serve {page}");
+        }
         foreach (var failure in failures) Console.Error.WriteLine($"CHECK FAILED: {failure}");
         if (failures.Count == 0) Console.WriteLine($"Check passed: the manifest lists {manifest.Files.Count} files and the {highlights.Count} published headline figures equal those computed here from the same data.");
         return failures.Count == 0 ? 0 : 1;

@@ -37,6 +37,12 @@ if stale "$built_cli" core synthetic cli; then
   dotnet build cli --configuration Release --nologo --verbosity quiet -clp:NoSummary
 fi
 
+# The site the devhost serves at /: built from site/ (npm, lock file) when its sources are newer than the build.
+if [ ! -f site/dist/index.html ] || [ -n "$(find site/src site/package.json site/build.mjs -newer site/dist/index.html -type f -print -quit 2>/dev/null)" ]; then
+  echo "Building the site (npm ci, esbuild)..."
+  (cd site && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent)
+fi
+
 source scripts/azurite.sh
 azurite_start
 

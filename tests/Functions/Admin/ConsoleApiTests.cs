@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Pps.Tests.Support;
+using Pps.Core.Definition;
+using Pps.Core.Returns;
 using Microsoft.Extensions.Options;
 using Pps.Core.Storage;
 using Pps.Functions.Admin;
@@ -89,6 +92,9 @@ public class ConsoleApiTests
     public async Task NPPN_lists_the_collection_years()
     {
         var api = await StartAsync();
+        // A year opens only with its definition: NPPN publishes 2014's (a copy of 2013's) first.
+        Assert.IsType<DefinitionOutcome.Published>(await api.App.Get<DefinitionStore>()
+            .PublishAsync(Actor.Nppn, 2014, DefinitionDocuments.CopyOf(2013, 2014).ToJsonString()));
         await Run(api.YearsApi.SetWindow(Request("PUT", AdminToken, new { opens = Opens.AddYears(1), closes = Closes.AddYears(1) }), 2014, default));
         var listed = await Run(api.YearsApi.List(Request("GET", AdminToken), default));
         Assert.Equal(200, listed.Status);

@@ -422,6 +422,8 @@ public class ReturnsApiTests
     public async Task Nppn_marks_a_years_synthetic_parts_and_a_part_that_does_not_exist_is_refused()
     {
         var api = await StartAsync();
+        Assert.IsType<Pps.Core.Storage.DefinitionOutcome.Published>(await api.App.Get<Pps.Core.Storage.DefinitionStore>()
+            .PublishAsync(Actor.Nppn, 2014, DefinitionDocuments.CopyOf(2013, 2014).ToJsonString()));
         var bad = await Run(api.YearsApi.SetWindow(Request("PUT", AdminToken, new { opens = Opens.AddYears(1), closes = Closes.AddYears(1), synthetic = new[] { "budget" } }), 2014, default));
         Assert.Equal(422, bad.Status);
         Assert.Contains("is not a part of a return; give self-assessment or additional-data", bad.Body.GetRawText(), StringComparison.Ordinal);
