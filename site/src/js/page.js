@@ -1,6 +1,7 @@
 // What every page shares: the year picker, status messages and the "ready" signal tests and the PDF
 // command wait for (body[data-ready] once every chart is drawn).
 import { el } from "./format.js";
+import { loadIndex, chooseYear, loadManifest } from "./data.js";
 
 export function yearPicker(years, current, onChange) {
   const select = el("select", { class: "govuk-select", id: "year", name: "year" },
@@ -36,4 +37,26 @@ export function ready() {
 
 export function busy() {
   delete document.body.dataset.ready;
+}
+
+/**
+ * The frame of every page that shows one published year: the year picker over a body; then
+ * show(entry, manifest, body) for the chosen year, and again for each year the reader picks. A site with no
+ * published year says so.
+ */
+export async function publishedYearPage(target, show) {
+  const years = await loadIndex();
+  if (years.length === 0) {
+    target.replaceChildren(el("p", { class: "govuk-body" }, "No year has been published yet."));
+    ready();
+    return;
+  }
+  const body = el("div", {});
+  const open = async (entry) => {
+    busy();
+    loading(body);
+    await show(entry, await loadManifest(entry), body);
+  };
+  target.replaceChildren(yearPicker(years, chooseYear(years), (year) => open(years.find((y) => y.year === year))), body);
+  await open(chooseYear(years));
 }

@@ -1,25 +1,14 @@
 // The national dashboard: every published figure of the chosen year under its report number, grouped as
 // the report groups them, each with N, its chart and table, its note and its downloads.
-import { loadIndex, chooseYear, loadManifest, loadFigures } from "../data.js";
+import { loadFigures } from "../data.js";
 import { el } from "../format.js";
 import { groupFigures, renderFigure, figureAnchor, heading, PARTS } from "../figures.js";
-import { yearPicker, loading, ready, busy } from "../page.js";
+import { ready, publishedYearPage } from "../page.js";
 
 export async function dashboard(target) {
-  const years = await loadIndex();
-  if (years.length === 0) {
-    target.replaceChildren(el("p", { class: "govuk-body" }, "No year has been published yet."));
-    ready();
-    return;
-  }
-  const picker = yearPicker(years, chooseYear(years), (year) => show(years.find((y) => y.year === year)));
-  const body = el("div", {});
-  target.replaceChildren(picker, body);
+  await publishedYearPage(target, show);
 
-  async function show(entry) {
-    busy();
-    loading(body);
-    const manifest = await loadManifest(entry);
+  async function show(entry, manifest, body) {
     const items = await loadFigures(manifest);
     const groups = groupFigures(items);
     const contents = el("nav", { class: "pps-contents", "aria-labelledby": "contents-title" },
@@ -50,7 +39,6 @@ export async function dashboard(target) {
     ready();
   }
 
-  await show(chooseYear(years));
 }
 
 export { figureAnchor, heading };

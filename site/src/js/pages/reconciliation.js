@@ -1,8 +1,8 @@
 // Reconciliation with the printed report: each statement of the printed report beside the value the
 // returns give, and why they differ. Read from the published reconciliation file of the year.
-import { loadIndex, chooseYear, loadManifest, loadOptional, url } from "../data.js";
+import { loadOptional, url } from "../data.js";
 import { el, cellNode } from "../format.js";
-import { yearPicker, loading, ready, busy } from "../page.js";
+import { ready, publishedYearPage } from "../page.js";
 
 /** As printed: a number or a claim ("<=2"), with % for a percentage. */
 function printed(s) {
@@ -10,19 +10,9 @@ function printed(s) {
 }
 
 export async function reconciliation(target) {
-  const years = await loadIndex();
-  const body = el("div", {});
-  if (years.length === 0) {
-    target.replaceChildren(el("p", { class: "govuk-body" }, "No year has been published yet."));
-    ready();
-    return;
-  }
-  target.replaceChildren(yearPicker(years, chooseYear(years), (year) => show(years.find((y) => y.year === year))), body);
+  await publishedYearPage(target, show);
 
-  async function show(entry) {
-    busy();
-    loading(body);
-    const manifest = await loadManifest(entry);
+  async function show(entry, manifest, body) {
     const found = await loadOptional(manifest, "reconciliation");
     if (!found) {
       body.replaceChildren(el("p", { class: "govuk-body" }, `There is no printed report for ${entry.year} to compare with.`));
@@ -51,5 +41,4 @@ export async function reconciliation(target) {
     ready();
   }
 
-  await show(chooseYear(years));
 }

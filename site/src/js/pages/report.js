@@ -1,9 +1,9 @@
 // The national report: one page in the 2013 report's order (summary, who took part, Part 1, Part 2,
 // notes on method, the key to service numbers) that prints to a clean A4 PDF (print styles in site.scss).
-import { loadIndex, chooseYear, loadManifest, loadFigures, loadOptional } from "../data.js";
+import { loadFigures, loadOptional } from "../data.js";
 import { el } from "../format.js";
 import { groupFigures, renderFigure, heading, figureAnchor, PARTS } from "../figures.js";
-import { yearPicker, loading, ready, busy } from "../page.js";
+import { ready, publishedYearPage } from "../page.js";
 
 function highlightList(highlights) {
   return el("ul", { class: "govuk-list govuk-list--bullet" }, highlights.map((h) => el("li", {}, h.text)));
@@ -48,20 +48,10 @@ function keyTable(key) {
 }
 
 export async function report(target) {
-  const years = await loadIndex();
-  if (years.length === 0) {
-    target.replaceChildren(el("p", { class: "govuk-body" }, "No year has been published yet."));
-    ready();
-    return;
-  }
-  const body = el("div", {});
-  target.replaceChildren(yearPicker(years, chooseYear(years), (year) => show(years.find((y) => y.year === year))), body);
   const print = matchMedia("print").matches || new URLSearchParams(location.search).has("print");
+  await publishedYearPage(target, show);
 
-  async function show(entry) {
-    busy();
-    loading(body);
-    const manifest = await loadManifest(entry);
+  async function show(entry, manifest, body) {
     const [items, highlights, key] = await Promise.all([
       loadFigures(manifest), loadOptional(manifest, "highlights"), loadOptional(manifest, "key"),
     ]);
@@ -138,5 +128,4 @@ export async function report(target) {
     ready();
   }
 
-  await show(chooseYear(years));
 }

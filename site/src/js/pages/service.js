@@ -1,9 +1,9 @@
 // One service's page: its 34 self-ratings beside the national and regional shares, its change since last
 // year, and each Part 2 measure against national, regional and statistical neighbours' figures with its
 // rank. Everything comes from the service's own published file; the list of services from the manifest.
-import { loadIndex, chooseYear, loadManifest, filesOf, fileFor, getJson, url } from "../data.js";
+import { filesOf, fileFor, getJson, url } from "../data.js";
 import { el, cellNode, formatCell } from "../format.js";
-import { yearPicker, loading, ready, busy } from "../page.js";
+import { ready, publishedYearPage } from "../page.js";
 
 const CHANGE = { higher: "Higher than last year", lower: "Lower than last year", same: "Same as last year" };
 
@@ -71,19 +71,9 @@ function serviceList(manifest, year) {
 }
 
 export async function service(target) {
-  const years = await loadIndex();
-  if (years.length === 0) {
-    target.replaceChildren(el("p", { class: "govuk-body" }, "No year has been published yet."));
-    ready();
-    return;
-  }
-  const body = el("div", {});
-  target.replaceChildren(yearPicker(years, chooseYear(years), (year) => show(years.find((y) => y.year === year))), body);
+  await publishedYearPage(target, show);
 
-  async function show(entry) {
-    busy();
-    loading(body);
-    const manifest = await loadManifest(entry);
+  async function show(entry, manifest, body) {
     const id = new URLSearchParams(location.search).get("id");
     const file = id ? fileFor(manifest, "service", id) : null;
     if (!file) {
@@ -107,5 +97,4 @@ export async function service(target) {
     ready();
   }
 
-  await show(chooseYear(years));
 }
