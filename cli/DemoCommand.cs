@@ -12,6 +12,7 @@ using Pps.Core.Definition;
 using Pps.Core.Intake;
 using Pps.Core.Publishing;
 using Pps.Core.Reference;
+using Pps.Core.Uploads.Workbook;
 using Pps.Synthetic;
 
 namespace Pps.Cli;
@@ -19,14 +20,17 @@ namespace Pps.Cli;
 /// <summary>
 /// The demo, over HTTP only, as NPPN and the services would use the running host: NPPN opens the years (marking
 /// what is synthetic), loads the reference data and statistical neighbours, and issues each service a credential;
-/// each service saves and submits its return with its own token (16 at a time); then NPPN moves the closing date
-/// to a moment from now and the host's timer closes and publishes. Prints where to look and the headline figures
+/// each service saves and submits its return with its own token (16 at a time; every 13th uploads a filled-in workbook
+/// instead, and waits for its report); then NPPN moves the closing date to a moment from now and the host's timer
+/// closes and publishes. Prints where to look and the headline figures
 /// read back from the published files. With --check, also verifies them against the figures computed here from
 /// the same data, and fails (exit 1) on any difference.
 /// </summary>
 public static class DemoCommand
 {
     private const int Parallel = 16;
+    /// <summary>Every how manyth 2013 return is sent as a workbook upload rather than over the form's API.</summary>
+    private const int WorkbookEvery = 13;
 
     public static async Task<int> RunAsync(CommandLine options)
     {
@@ -76,9 +80,27 @@ public static class DemoCommand
         var thisYear = plan.Returns.Where(r => r.Year == DemoData.Year).ToList();
         await ForEachAsync(thisYear, async r => tokens[(r.Year, r.ServiceId)] = await client.IssueCredentialAsync(r.ServiceId, r.Year));
         Step(watch, $"Issued {tokens.Count} credentials for {DemoData.Year} (one per service)");
-        var confirmed = 0;
-        await ForEachAsync(thisYear, async r => Interlocked.Add(ref confirmed, await client.SaveAndSubmitAsync(tokens[(r.Year, r.ServiceId)], r)));
-        Step(watch, $"{DemoData.Year}: {thisYear.Count} services saved and submitted their returns with their own tokens ({confirmed} year-on-year warnings confirmed)");
+        // Every 13th service (10 of 131) sends its return as a filled-in workbook instead, started first so that waiting
+        // for the host's upload trigger overlaps the others' saves.
+        var asWorkbooks = thisYear.Where((_, i) => i % WorkbookEvery == WorkbookEvery - 1).Select(r => r.ServiceId).ToHashSet();
+        var (confirmed, confirmedInWorkbooks) = (0, 0);
+        await ForEachAsync(thisYear.OrderBy(r => !asWorkbooks.Contains(r.ServiceId)), async r =>
+        {
+            var token = tokens[(r.Year, r.ServiceId)];
+            if (asWorkbooks.Contains(r.ServiceId)) Interlocked.Add(ref confirmedInWorkbooks, await client.UploadWorkbookAsync(token, r, timeout));
+            else Interlocked.Add(ref confirmed, await client.SaveAndSubmitAsync(token, r));
+        });
+        Step(watch, $"{DemoData.Year}: {thisYear.Count} services submitted their returns with their own tokens: {thisYear.Count - asWorkbooks.Count} saved and submitted over the API, " +
+                    $"{asWorkbooks.Count} as filled-in workbooks (GET the template, POST the .xlsx, poll its report); {confirmed + confirmedInWorkbooks} year-on-year warnings confirmed, {confirmedInWorkbooks} on workbooks' Checks sheets");
+        var workbookFailures = new List<string>();
+        if (check)
+        {
+            foreach (var serviceId in asWorkbooks)
+            {
+                var status = await client.ReturnStatusAsync(tokens[(DemoData.Year, serviceId)], DemoData.Year, serviceId);
+                if (status != "submitted") workbookFailures.Add($"service {serviceId}'s {DemoData.Year} return, sent as a workbook, is {status ?? "missing"}, not submitted");
+            }
+        }
 
         // The close goes through the host's timer: NPPN only moves 2013's closing date to just after now. (The earlier
         // years' windows stay open: their submitted returns count in 2013's five-year tables either way.)
@@ -110,12 +132,13 @@ public static class DemoCommand
         if (!check) return 0;
         var failures = Verify(plan, manifest, highlights, await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-8").Path),
             await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-4").Path));
+        failures.AddRange(workbookFailures);
         foreach (var page in new[] { "/", "/report.html", $"/service.html?id={form.ServiceId}", "/form.html", "/console.html" })
         {
             if (!await client.ExistsAsync(page)) failures.Add($"the site does not serve {page}");
         }
         foreach (var failure in failures) Console.Error.WriteLine($"CHECK FAILED: {failure}");
-        if (failures.Count == 0) Console.WriteLine($"Check passed: the manifest lists {manifest.Files.Count} files and the {highlights.Count} published headline figures equal those computed here from the same data.");
+        if (failures.Count == 0) Console.WriteLine($"Check passed: the manifest lists {manifest.Files.Count} files, the {highlights.Count} published headline figures equal those computed here from the same data, and the {asWorkbooks.Count} returns sent as workbooks were submitted.");
         return failures.Count == 0 ? 0 : 1;
     }
 
@@ -237,6 +260,72 @@ public static class DemoCommand
             submit.Headers.TryAddWithoutValidation("If-Match", etag);
             await SendAsync(submit, $"submit service {r.ServiceId}'s {r.Year} return");
             return warnings.Count;
+        }
+
+        /// <summary>
+        /// As a service sending a workbook: downloads its template, types in the return's answers and Submit = Yes, uploads
+        /// it and polls the report until it is final. When the only problems are year-on-year changes to confirm, confirms
+        /// them on the Checks sheet (Yes and a reason) and uploads again. Returns how many were confirmed.
+        /// </summary>
+        public async Task<int> UploadWorkbookAsync(string token, ReturnRecord r, TimeSpan timeout)
+        {
+            var path = $"api/workbooks/{r.Year}/{r.ServiceId}";
+            var layout = WorkbookLayout.For(ReturnDefinitions.For(r.Year));
+            using var get = WithToken(HttpMethod.Get, path, token);
+            using var download = await http.SendAsync(get);
+            if (!download.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Could not download service {r.ServiceId}'s {r.Year} workbook: {(int)download.StatusCode}: {await download.Content.ReadAsStringAsync()}");
+            }
+            var template = await download.Content.ReadAsByteArrayAsync();
+            var answers = WorkbookFiller.Answers(layout, r.Values.AsDictionary()).Append(WorkbookFiller.Submit(layout)).ToList();
+            IReadOnlyList<string> confirm = [];
+            for (var attempt = 1; ; attempt++)
+            {
+                var file = WorkbookFiller.SetCells(template, [.. answers, .. WorkbookFiller.Confirm(layout, confirm, "The demo's figures changed this much (synthetic data).")]);
+                using var post = WithToken(HttpMethod.Post, path + "/uploads", token,
+                    new ByteArrayContent(file) { Headers = { ContentType = new MediaTypeHeaderValue(WorkbookTemplate.ContentType) } });
+                var (uploaded, _) = await SendAsync(post, $"upload service {r.ServiceId}'s {r.Year} workbook");
+                var report = await WaitForReportAsync(token, uploaded.GetProperty("report").GetString()!, timeout);
+                var status = report.GetProperty("status").GetString();
+                if (status == "accepted") return confirm.Count;
+                var problems = report.GetProperty("problems").EnumerateArray().Select(p => (
+                    Sheet: p.GetProperty("sheet").GetString(), Cell: p.GetProperty("cell").GetString(), Message: p.GetProperty("message").GetString())).ToList();
+                var checks = problems.Select(p => layout.Checks.FirstOrDefault(c => p.Sheet == WorkbookLayout.ChecksSheet && p.Cell == c.ConfirmReference)).ToList();
+                if (status != "rejected" || attempt > 1 || problems.Count == 0 || checks.Any(c => c is null))
+                {
+                    throw new InvalidOperationException($"Service {r.ServiceId}'s {r.Year} workbook was {status}: " +
+                        string.Join("; ", problems.Select(p => $"{p.Sheet ?? "-"}!{p.Cell ?? "-"}: {p.Message}")));
+                }
+                confirm = checks.Select(c => c!.Rule.Id).ToList();
+            }
+        }
+
+        private async Task<JsonElement> WaitForReportAsync(string token, string report, TimeSpan timeout)
+        {
+            var deadline = DateTimeOffset.UtcNow + timeout;
+            while (true)
+            {
+                using var request = WithToken(HttpMethod.Get, report.TrimStart('/'), token);
+                var (body, _) = await SendAsync(request, $"read the upload report {report}");
+                var status = body.GetProperty("status").GetString();
+                if (status is not ("queued" or "processing")) return body;
+                if (DateTimeOffset.UtcNow >= deadline)
+                {
+                    throw new InvalidOperationException($"The upload report {report} is still {status} after {timeout.TotalSeconds:0} s: is the upload trigger (ValidateUploadedWorkbook) running?");
+                }
+                await Task.Delay(250);
+            }
+        }
+
+        /// <summary>The return's status as its service reads it (null when there is none).</summary>
+        public async Task<string?> ReturnStatusAsync(string token, int year, int serviceId)
+        {
+            using var request = WithToken(HttpMethod.Get, $"api/returns/{year}/{serviceId}", token);
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.NotFound) return null;
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Could not read service {serviceId}'s {year} return: {(int)response.StatusCode}");
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString();
         }
 
         /// <summary>

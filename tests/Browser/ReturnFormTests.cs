@@ -256,7 +256,7 @@ public class ReturnFormTests
         var layout = Pps.Core.Uploads.Workbook.WorkbookLayout.For(ReturnDefinitions.For(2013));
         var age = layout.CellsOf(UpperAge)[0];
         var users = layout.CellsOf(CaseworkUsers)[0];
-        var bad = Pps.Tests.Uploads.WorkbookEdits.SetCells(template, (age.Sheet, age.Reference, 40), (users.Sheet, users.Reference, 250));
+        var bad = WorkbookFiller.SetCells(template, (age.Sheet, age.Reference, 40), (users.Sheet, users.Reference, 250));
 
         await page.SetInputFilesAsync("#workbook-file", new FilePayload { Name = "our-return.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = bad });
         await page.ClickAsync("#upload-workbook");
@@ -268,7 +268,7 @@ public class ReturnFormTests
         await AssertAccessibleAsync(page, "the workbook's report", ".pps-workbook");
         await ScreenshotAsync(page, "form-workbook", page.Locator(".pps-workbook"));
 
-        var good = Pps.Tests.Uploads.WorkbookEdits.SetCells(template, (age.Sheet, age.Reference, 19), (users.Sheet, users.Reference, 250));
+        var good = WorkbookFiller.SetCells(template, (age.Sheet, age.Reference, 19), (users.Sheet, users.Reference, 250));
         await page.SetInputFilesAsync("#workbook-file", new FilePayload { Name = "our-return.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = good });
         await page.ClickAsync("#upload-workbook");
         await page.Locator(".govuk-notification-banner--success", new() { HasTextString = "our-return.xlsx was accepted" }).WaitForAsync(new() { Timeout = 60_000 });

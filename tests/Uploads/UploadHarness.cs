@@ -122,54 +122,9 @@ public sealed class UploadHarness
     }
 }
 
-/// <summary>Edits a workbook as a person (or an attacker) would: cells typed in, parts added to the zip.</summary>
+/// <summary>Edits a workbook as an attacker would: parts added to the zip (cells are typed with Pps.Synthetic.WorkbookFiller).</summary>
 public static class WorkbookEdits
 {
-    /// <summary>Sets answer cells: a string (typed text), a number, or "=..." (a formula); null empties the cell.</summary>
-    public static byte[] SetCells(byte[] workbook, params (string Sheet, string Cell, object? Value)[] edits)
-    {
-        using var stream = new MemoryStream();
-        stream.Write(workbook);
-        using (var document = SpreadsheetDocument.Open(stream, true))
-        {
-            var part = document.WorkbookPart!;
-            foreach (var group in edits.GroupBy(e => e.Sheet))
-            {
-                var sheet = part.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == group.Key);
-                var worksheet = ((WorksheetPart)part.GetPartById(sheet.Id!)).Worksheet;
-                var cells = worksheet.Descendants<Cell>().ToDictionary(c => c.CellReference!.Value!);
-                foreach (var (_, reference, value) in group)
-                {
-                    var cell = cells[reference];
-                    cell.RemoveAllChildren();
-                    cell.DataType = null;
-                    switch (value)
-                    {
-                        case null: break;
-                        case string s when s.StartsWith('='):
-                            cell.Append(new CellFormula(s[1..]));
-                            break;
-                        case string s:
-                            cell.DataType = CellValues.InlineString;
-                            cell.Append(new InlineString(new Text(s)));
-                            break;
-                        case int i:
-                            cell.Append(new CellValue(i));
-                            break;
-                        case decimal d:
-                            cell.Append(new CellValue(d));
-                            break;
-                        case double d:
-                            cell.Append(new CellValue(d));
-                            break;
-                        default: throw new ArgumentException($"Cannot type {value.GetType().Name} into a cell.");
-                    }
-                }
-            }
-        }
-        return stream.ToArray();
-    }
-
     /// <summary>Rewrites the zip: <paramref name="change"/> adds, replaces or removes parts.</summary>
     public static byte[] Rezip(byte[] workbook, Action<ZipArchive> change)
     {

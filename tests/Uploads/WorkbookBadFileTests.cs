@@ -5,6 +5,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Pps.Core.Definition;
 using Pps.Core.Uploads.Workbook;
+using Pps.Synthetic;
 using static Pps.Core.Definition.FieldIds;
 
 namespace Pps.Tests.Uploads;
@@ -80,8 +81,8 @@ public class WorkbookBadFileTests
         "other-year" => Template(year: 2012),
         "other-service" => Template(serviceId: 43),
         "old-definition" => Template(version: 0),
-        "formula" => WorkbookEdits.SetCells(Template(), Cell(CoreBudget, "=1000*120")),
-        "text-for-number" => WorkbookEdits.SetCells(Template(), Cell(CoreBudget, "about 120k")),
+        "formula" => WorkbookFiller.SetCells(Template(), Cell(CoreBudget, "=1000*120")),
+        "text-for-number" => WorkbookFiller.SetCells(Template(), Cell(CoreBudget, "about 120k")),
         "zip-bomb" => WorkbookEdits.Rezip(Template(), zip =>
         {
             using var part = zip.CreateEntry("xl/media/image1.png", CompressionLevel.SmallestSize).Open();

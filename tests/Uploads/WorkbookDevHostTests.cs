@@ -6,6 +6,7 @@ using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 using Pps.Core.Storage;
 using Pps.Core.Uploads.Workbook;
+using Pps.Synthetic;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
 
@@ -31,11 +32,7 @@ public class WorkbookDevHostTests
         Assert.Equal(WorkbookTemplate.ContentType, template.Content.Headers.ContentType?.MediaType);
         var layout = WorkbookLayout.For(ReturnDefinitions.For(2013));
         var ratings = WorkbookEdits.Ratings2013(24);
-        var filled = WorkbookEdits.SetCells(await template.Content.ReadAsByteArrayAsync(), [.. ratings.Select(r =>
-        {
-            var cell = layout.CellsOf(r.Key)[0];
-            return (cell.Sheet, cell.Reference, (object?)cell.Field.Options.First(o => o.Value == r.Value).Label);
-        })]);
+        var filled = WorkbookFiller.SetCells(await template.Content.ReadAsByteArrayAsync(), WorkbookFiller.Answers(layout, ratings.Select(r => KeyValuePair.Create(r.Key, r.Value!))));
 
         var upload = await host.Client.PostAsync("api/workbooks/2013/24/uploads",
             new ByteArrayContent(filled) { Headers = { ContentType = new MediaTypeHeaderValue(WorkbookTemplate.ContentType) } });

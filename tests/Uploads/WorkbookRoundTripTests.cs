@@ -6,6 +6,7 @@ using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Uploads.Workbook;
 using Pps.Core.Validation;
+using Pps.Synthetic;
 using static Pps.Core.Definition.FieldIds;
 
 namespace Pps.Tests.Uploads;
@@ -16,13 +17,7 @@ public class WorkbookRoundTripTests
     private static readonly WorkbookLayout Layout = WorkbookLayout.For(Definition);
 
     /// <summary>Types a field's answer into its cell as a person picking from the drop-down would: the option's label.</summary>
-    private static (string Sheet, string Cell, object? Value) Answer(string fieldId, string value)
-    {
-        var cell = Layout.CellsOf(fieldId)[0];
-        if (cell.Field.IsNumeric) return (cell.Sheet, cell.Reference, decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
-        var label = cell.Field.Options.FirstOrDefault(o => o.Value == value)?.Label ?? value;
-        return (cell.Sheet, cell.Reference, label);
-    }
+    private static (string Sheet, string Cell, object? Value) Answer(string fieldId, string value) => WorkbookFiller.Answer(Layout, fieldId, value);
 
     [Fact]
     public async Task Service_24s_2013_ratings_go_through_the_template_upload_and_check_and_read_back_equal()
@@ -32,7 +27,7 @@ public class WorkbookRoundTripTests
         var ratings = WorkbookEdits.Ratings2013(24);
 
         var template = await app.DownloadTemplateAsync(token, 24);
-        var filled = WorkbookEdits.SetCells(template, [.. ratings.Select(r => Answer(r.Key, r.Value!))]);
+        var filled = WorkbookFiller.SetCells(template, [.. ratings.Select(r => Answer(r.Key, r.Value!))]);
         var report = await app.UploadAndCheckAsync(token, 24, filled);
 
         Assert.Equal("accepted", report.GetProperty("status").GetString());
@@ -149,7 +144,7 @@ public class WorkbookRoundTripTests
         var check = Layout.Checks.Single(c => c.Rule.Id == "yoy-casework-users");
 
         // Unconfirmed, submitting is refused with the warning at its check cell.
-        var unconfirmed = WorkbookEdits.SetCells(template, Answer(CaseworkUsers, "400"), (WorkbookLayout.ChecksSheet, Layout.SubmitReference, "Yes"));
+        var unconfirmed = WorkbookFiller.SetCells(template, Answer(CaseworkUsers, "400"), (WorkbookLayout.ChecksSheet, Layout.SubmitReference, "Yes"));
         var refused = await app.UploadAndCheckAsync(token, 42, unconfirmed);
         Assert.Equal("rejected", refused.GetProperty("status").GetString());
         var problem = Assert.Single(refused.GetProperty("problems").EnumerateArray());
@@ -159,7 +154,7 @@ public class WorkbookRoundTripTests
         Assert.Null(await app.Store.GetAsync(2013, 42));
 
         // Confirmed with a reason: submitted, the confirmation kept, the reason in the audit row.
-        var confirmed = WorkbookEdits.SetCells(unconfirmed,
+        var confirmed = WorkbookFiller.SetCells(unconfirmed,
             (WorkbookLayout.ChecksSheet, check.ConfirmReference, "Yes"), (WorkbookLayout.ChecksSheet, check.ReasonReference, "A second caseworker joined in January."));
         var accepted = await app.UploadAndCheckAsync(token, 42, confirmed);
         Assert.Equal("accepted", accepted.GetProperty("status").GetString());
@@ -180,7 +175,7 @@ public class WorkbookRoundTripTests
         var form = await app.Returns.SaveDraftAsync(Actor.ForService(42), new ReturnChange(2013, 42, new Dictionary<string, string?> { [CoreBudget] = "90000" }, [], null));
         Assert.IsType<ReturnOutcome.Done>(form);
 
-        var report = await app.UploadAndCheckAsync(token, 42, WorkbookEdits.SetCells(template, Answer(CoreBudget, "120000")));
+        var report = await app.UploadAndCheckAsync(token, 42, WorkbookFiller.SetCells(template, Answer(CoreBudget, "120000")));
         Assert.Equal("rejected", report.GetProperty("status").GetString());
         var message = report.GetProperty("problems")[0].GetProperty("message").GetString()!;
         Assert.Contains("made from revision 0", message);
@@ -195,7 +190,7 @@ public class WorkbookRoundTripTests
     {
         var app = await UploadHarness.StartAsync();
         var token = await app.TokenForAsync(42);
-        var filled = WorkbookEdits.SetCells(await app.DownloadTemplateAsync(token, 42), Answer(CoreBudget, "120000"));
+        var filled = WorkbookFiller.SetCells(await app.DownloadTemplateAsync(token, 42), Answer(CoreBudget, "120000"));
         var uploaded = await app.UploadAsync(token, 42, filled);
         var id = uploaded.Body.GetProperty("uploadId").GetString()!;
 
@@ -220,7 +215,7 @@ public class WorkbookRoundTripTests
     {
         var app = await UploadHarness.StartAsync();
         var token = await app.TokenForAsync(42);
-        var uploaded = await app.UploadAsync(token, 42, WorkbookEdits.SetCells(await app.DownloadTemplateAsync(token, 42), Answer(CoreBudget, "1")));
+        var uploaded = await app.UploadAsync(token, 42, WorkbookFiller.SetCells(await app.DownloadTemplateAsync(token, 42), Answer(CoreBudget, "1")));
         var id = uploaded.Body.GetProperty("uploadId").GetString()!;
         // The blob is gone (say the storage account lost it): every run throws until the last.
         await app.Storage.Uploads.DeleteBlobAsync(new Pps.Core.Uploads.UploadName(2013, 42, id).BlobName);
