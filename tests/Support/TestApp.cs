@@ -34,17 +34,7 @@ public sealed class TestApp : IDisposable
     public static async Task<TestApp> StartAsync(DateTimeOffset now, StorageOptions? options = null, Action<IServiceCollection>? configure = null,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var id = Guid.NewGuid().ToString("N")[..10];
-        options ??= new StorageOptions
-        {
-            TablePrefix = "t" + id,
-            UploadsContainer = "uploads-" + id,
-            ReportsContainer = "reports-" + id,
-            PublishedContainer = "published-" + id,
-            ReferenceContainer = "reference-" + id,
-            ProvisionalContainer = "provisional-" + id,
-            BackupsContainer = "backups-" + id,
-        };
+        options ??= Azurite.NewOptions();
         var values = new Dictionary<string, string?>
         {
             [StorageSetup.ConnectionName] = Azurite.ConnectionString,
