@@ -31,6 +31,8 @@ public static class Benchmarking
         var values = Measures.Benchmarked.ToDictionary(m => m, m => context.Values(m).ToDictionary(v => v.ServiceId, v => v.Value));
 
         var national = Measures.Benchmarked.ToDictionary(m => m, m => Compare("national", values[m].Values, m.Decimals));
+        // Ranks by binary search in each measure's sorted values: a count per service would be quadratic in the services.
+        var sorted = Measures.Benchmarked.ToDictionary(m => m, m => values[m].Values.Order().ToArray());
         var regional = Measures.Benchmarked.ToDictionary(m => m, m => values[m]
             .Where(kv => regions.GetValueOrDefault(kv.Key) is not null)
             .GroupBy(kv => regions[kv.Key]!)
@@ -50,7 +52,7 @@ public static class Benchmarking
                     : regional[m].GetValueOrDefault(region) ?? new Comparison(region, 0, null, null);
                 var neighbourComparison = neighbours is null ? null
                     : Compare("statistical neighbours", neighbours.Where(n => n != id).Distinct().Where(values[m].ContainsKey).Select(n => values[m][n]), m.Decimals);
-                var rank = values[m].TryGetValue(id, out var exact) ? 1 + values[m].Values.Count(other => other > exact) : (int?)null;
+                var rank = values[m].TryGetValue(id, out var exact) ? 1 + CountAbove(sorted[m], exact) : (int?)null;
                 lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[m], regionComparison, neighbourComparison, rank));
             }
             var assessment = ratings.GetValueOrDefault(id);
@@ -61,6 +63,18 @@ public static class Benchmarking
             });
         }
         return result;
+    }
+
+    /// <summary>How many of the ascending <paramref name="sorted"/> values are greater than <paramref name="value"/>.</summary>
+    private static int CountAbove(decimal[] sorted, decimal value)
+    {
+        int low = 0, high = sorted.Length; // first index whose value is greater than value
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (sorted[mid] > value) high = mid; else low = mid + 1;
+        }
+        return sorted.Length - low;
     }
 
     private static string? RegionOf(AggregationInput input, int serviceId) =>
