@@ -64,7 +64,10 @@ internal sealed class SelfAssessments
         _byService = byYear.Values.SelectMany(list => list).ToDictionary(a => (a.ServiceId, a.Year));
     }
 
-    public static SelfAssessments From(AggregationInput input)
+    /// <summary>The self-assessments in the input's returns, made once per input (Part 1 and the service pages both read them).</summary>
+    public static SelfAssessments From(AggregationInput input) => input.Derived(Build);
+
+    private static SelfAssessments Build(AggregationInput input)
     {
         var byYear = input.Returns
             .Where(r => r.Year <= input.Year)
