@@ -163,8 +163,10 @@ public static class BenchCloseCommand
         ReturnStore returns, IPublishedStore store, int parallelism, NationalResult result)
     {
         var version = $"floor-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3])}";
-        var files = PublishedSetBuilder.Build(result, version);
-        var manifest = new Manifest(Year, version, Manifest.Final, DateTimeOffset.UtcNow, files.Max(f => f.Returns), files.Select(f => f.ToManifestEntry()).ToList());
+        var files = PublishedSetBuilder.Build(result).ToList();
+        var manifest = new Manifest(Year, version, Manifest.Final, DateTimeOffset.UtcNow, files.Max(f => f.Returns), files.Select(f => f.ToManifestEntry(Year)).ToList());
+        // The same objects, under a folder of the floor's own: the close may have written them at their own paths.
+        var paths = manifest.Files.Select(f => $"{version}/{f.Path}").ToList();
         var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json);
         var indexBytes = JsonSerializer.SerializeToUtf8Bytes(new PublishedIndex([
             new PublishedYear(Year, version, PublishedPaths.Manifest(Year, Manifest.Final), manifest.CreatedAt, manifest.Returns)]), PublishedSetBuilder.Json);
@@ -173,7 +175,8 @@ public static class BenchCloseCommand
         var watch = Stopwatch.StartNew();
         var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(y => returns.ListYearAsync(y)));
         if (all.Sum(l => l.Count) == 0) throw new InvalidOperationException("The floor read no returns.");
-        await Parallel.ForEachAsync(files, options, async (file, token) => await store.WriteOnceAsync(file.Path, file.Content, file.ContentType, token));
+        await Parallel.ForEachAsync(files.Select((file, i) => (file, i)), options, async (item, token) =>
+            await store.WriteOnceAsync(paths[item.i], item.file.Content, item.file.ContentType, token));
         await store.WriteOnceAsync(PublishedPaths.VersionManifest(Year, version), manifestBytes, "application/json", CancellationToken.None);
         await store.ReplaceAsync(PublishedPaths.Manifest(Year, Manifest.Final), manifestBytes, "application/json", null, CancellationToken.None);
         await store.ReplaceAsync(PublishedPaths.Index, indexBytes, "application/json", null, CancellationToken.None);
@@ -222,8 +225,8 @@ public static class BenchCloseCommand
             Lap("5 load reference data");
             var result = YearCloser.Compute(Year, perYear.SelectMany(l => l), referenceData);
             Lap("6 compute every figure");
-            var built = PublishedSetBuilder.Build(result, "phase-build");
-            _ = built.Select(f => f.ToManifestEntry()).ToList();
+            var built = PublishedSetBuilder.Build(result).ToList();
+            _ = built.Select(f => f.ToManifestEntry(Year)).ToList();
             Lap($"7 PublishedSetBuilder.Build + hashes ({built.Count} files; pure, also inside 8)");
             var manifest = await publisher.PublishAsync(result, Manifest.Final);
             Lap("8 Publisher.PublishAsync (build, write files, manifests, index)");
