@@ -124,6 +124,20 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task The_services_page_lists_every_service_with_a_return_from_the_key_and_links_to_its_page()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "service.html?year=2013");
+        var links = page.Locator(".pps-service-list a");
+        Assert.Equal(131, await links.CountAsync());
+        Assert.Equal("24 Bath & NE Somerset", await page.Locator(".pps-service-list a[href$='id=24']").InnerTextAsync());
+        await page.Locator(".pps-service-list a[href$='id=24']").ClickAsync();
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        Assert.Equal("24 Bath & NE Somerset", await page.Locator("h1").InnerTextAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task The_report_prints_to_A4_with_table_C_in_it()
     {
         var (page, errors) = await site.NewPageAsync();
