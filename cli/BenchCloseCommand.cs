@@ -287,7 +287,8 @@ public static class BenchCloseCommand
     private static async Task<double> FloorAsync(PpsStorage storage, IPublishedStore source, IPublishedStore target, Manifest manifest)
     {
         var files = new List<(ManifestFile File, byte[] Bytes)>();
-        foreach (var file in manifest.Files) files.Add((file, (await source.ReadAsync(file.Path, CancellationToken.None))!.Value.Content.ToArray()));
+        // Each object once, as the close writes it (files with the same bytes share one object).
+        foreach (var file in manifest.Files.DistinctBy(f => f.Path)) files.Add((file, (await source.ReadAsync(file.Path, CancellationToken.None))!.Value.Content.ToArray()));
         var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json);
         var indexBytes = JsonSerializer.SerializeToUtf8Bytes(new PublishedIndex([
             new PublishedYear(Year, manifest.Version, PublishedPaths.Manifest(Year, Manifest.Final), manifest.CreatedAt, manifest.Returns)]), PublishedSetBuilder.Json);

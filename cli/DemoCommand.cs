@@ -133,6 +133,14 @@ public static class DemoCommand
         var failures = Verify(plan, manifest, highlights, await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-8").Path),
             await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-4").Path));
         failures.AddRange(workbookFailures);
+        // The service page's one request: the shard of services whose id range holds the service, read back over HTTP.
+        var shard = manifest.Files.SingleOrDefault(f => f.Kind == ManifestFile.Services && f.First <= form.ServiceId && form.ServiceId <= f.Last);
+        if (shard is null) failures.Add($"no shard of services in the manifest holds service {form.ServiceId}");
+        else if (!(await client.GetDataAsync<System.Text.Json.JsonElement>(shard.Path)).GetProperty("services").EnumerateArray()
+                     .Any(s => s.GetProperty("serviceId").GetInt32() == form.ServiceId))
+        {
+            failures.Add($"the shard {shard.Path} ({shard.FigureId}) does not hold service {form.ServiceId}'s page");
+        }
         foreach (var page in new[] { "/", "/report.html", $"/service.html?id={form.ServiceId}", "/form.html", "/console.html" })
         {
             if (!await client.ExistsAsync(page)) failures.Add($"the site does not serve {page}");

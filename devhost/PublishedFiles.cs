@@ -14,8 +14,18 @@ namespace Pps.DevHost;
 /// <summary>
 /// The published container at the paths the static website serves it from in Azure: GET /data/... is the blob
 /// data/... (the prefix is Pps__PublishedPrefix), with the Content-Type and Cache-Control it was published
-/// with, its ETag, and 304 for a matching If-None-Match. Provisional sets are not served: neither a
-/// manifest-{status}.json pointer nor any file of a version whose own manifest is not final.
+/// with, its ETag, and 304 for a matching If-None-Match. What is served is what the public container holds, as in
+/// Azure, except a provisional pointer (manifest-{status}.json) or a version whose own manifest is not final:
+/// <list type="bullet">
+/// <item>a set's files are objects named by their SHA-256 ({year}/objects/...). Only final sets write objects to the
+/// public container (the publisher writes a provisional set's objects and manifests to the private provisional
+/// container only), so every object here is final content and is served;</item>
+/// <item>an unfinished version (a run that died before its manifest) is one whose version folder has no manifest: no
+/// pointer or manifest lists it, so nothing leads a reader to it. The objects it wrote are served if asked for by
+/// their hash, as the static website would; they hold final figures the next run writes again, identically;</item>
+/// <item>sets published before the content-addressed layout keep their files under their version folder: those are
+/// served only when that version's manifest is there and final.</item>
+/// </list>
 /// </summary>
 public sealed class PublishedFiles(PpsStorage storage)
 {
@@ -65,7 +75,7 @@ public sealed class PublishedFiles(PpsStorage storage)
         await download.Value.Content.CopyToAsync(response.Body, context.RequestAborted);
     }
 
-    /// <summary>Only what a final set references: not a provisional pointer, not a file of a provisional version.</summary>
+    /// <summary>Not a provisional pointer, nor a version folder's file unless that version's manifest is there and final.</summary>
     private async Task<bool> IsPublicAsync(string path, CancellationToken ct)
     {
         var segments = path.Split('/');

@@ -1,8 +1,10 @@
 namespace Pps.Core.Publishing;
 
 /// <summary>
-/// Where published files live. Everything under a version folder is written once and never changed; the
-/// year's manifest and the index are the only files that are replaced.
+/// Where published files live. Every file of a set is an object named by the SHA-256 of its content, so it is
+/// written once, never changes, and a file unchanged since an earlier version is never written again; each
+/// version has only its own manifest, listing the objects. The year's manifest pointers and the index are the
+/// only files that are replaced.
 /// </summary>
 public static class PublishedPaths
 {
@@ -11,22 +13,18 @@ public static class PublishedPaths
     public static string Manifest(int year, string status) =>
         status == Publishing.Manifest.Final ? $"{year}/manifest.json" : $"{year}/manifest-{status}.json";
 
-    /// <summary>The folder holding every version of a year, one subfolder each.</summary>
+    /// <summary>The folder holding every version of a year, one subfolder each (holding only its manifest).</summary>
     public static string VersionsFolder(int year) => $"{year}/versions/";
     public static string VersionFolder(int year, string version) => $"{year}/versions/{version}";
     public static string VersionManifest(int year, string version) => $"{VersionFolder(year, version)}/manifest.json";
-    public static string FigureJson(int year, string version, string figureId) => $"{VersionFolder(year, version)}/figures/{figureId}.json";
-    public static string TableCsv(int year, string version, string figureId) => $"{VersionFolder(year, version)}/tables/{figureId}.csv";
-    public static string ServiceJson(int year, string version, int serviceId) => $"{VersionFolder(year, version)}/services/{serviceId}.json";
-    public static string Highlights(int year, string version) => $"{VersionFolder(year, version)}/highlights.json";
-    /// <summary>Every figure of the version in one file (the same JSON as the figure files, as an array), so a page that shows them all makes one request.</summary>
-    public static string Figures(int year, string version) => $"{VersionFolder(year, version)}/figures.json";
-    /// <summary>Appendix 1, the key to service numbers: key.json and key.csv.</summary>
-    public static string Key(int year, string version, string extension) => $"{VersionFolder(year, version)}/key.{extension}";
-    /// <summary>The printed report's statements beside the returns: reconciliation.json and reconciliation.csv.</summary>
-    public static string Reconciliation(int year, string version, string extension) => $"{VersionFolder(year, version)}/reconciliation.{extension}";
 
-    /// <summary>Versioned files never change: a browser or CDN may keep them for a year.</summary>
+    /// <summary>The folder of a year's content-addressed files, shared by all its versions of one status (one store).</summary>
+    public static string ObjectsFolder(int year) => $"{year}/objects/";
+
+    /// <summary>A published file by its content: <c>{year}/objects/{sha256}.{json|csv}</c>.</summary>
+    public static string Object(int year, string sha256, string extension) => $"{ObjectsFolder(year)}{sha256}.{extension}";
+
+    /// <summary>Published files never change: a browser or CDN may keep them for a year.</summary>
     public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
     /// <summary>Pointers change when a new set is published or rolled back: keep them briefly.</summary>
     public const string PointerCacheControl = "public, max-age=60, must-revalidate";

@@ -9,14 +9,25 @@ using Pps.Core.Aggregation;
 
 namespace Pps.Core.Publishing;
 
-/// <summary>A file ready to write: its path, bytes and headers.</summary>
-public sealed record PublishedFile(string Path, byte[] Content, string ContentType, string Kind, string FigureId, string Title, int Returns)
+/// <summary>
+/// A file of a published set, ready to write: its bytes and what the manifest says of it. Its path is its content's
+/// SHA-256 (<see cref="PublishedPaths.Object"/>), so the same bytes are the same object in every version.
+/// </summary>
+public sealed record PublishedFile(byte[] Content, string ContentType, string Kind, string FigureId, string Title, int Returns, int? First = null, int? Last = null)
 {
-    public ManifestFile ToManifestEntry() => new(Path, Kind, FigureId, Title, Returns,
-        Convert.ToHexStringLower(SHA256.HashData(Content)), Content.LongLength, ContentType);
+    public string Extension => ContentType.StartsWith("text/csv", StringComparison.Ordinal) ? "csv" : "json";
+
+    public ManifestFile ToManifestEntry(int year)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(Content));
+        return new(PublishedPaths.Object(year, sha256, Extension), Kind, FigureId, Title, Returns, sha256, Content.LongLength, ContentType, First, Last);
+    }
 }
 
-/// <summary>Turns a national result into the files of one published version (pure: no storage).</summary>
+/// <summary>
+/// Turns a national result into the files of a published set (pure: no storage). The files are made one at a time
+/// as the caller asks for them, so a publisher that writes each as it comes never holds the whole set's bytes.
+/// </summary>
 public static class PublishedSetBuilder
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -25,45 +36,86 @@ public static class PublishedSetBuilder
         WriteIndented = false,
     };
 
-    public static IReadOnlyList<PublishedFile> Build(NationalResult result, string version)
+    /// <summary>
+    /// The most a shard of services' pages may hold (uncompressed), so the service page's one request stays small. A
+    /// 2013 service's page is 21-23 KB of JSON (34 ratings with national and regional shares, 15 measures), so a
+    /// shard holds 6 services; a single page larger than this is a shard of its own.
+    /// </summary>
+    public const int MaxShardBytes = 150 * 1024;
+
+    public static IEnumerable<PublishedFile> Build(NationalResult result)
     {
         var year = result.Year;
-        var files = new List<PublishedFile>();
+        var returns = result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns);
         foreach (var figure in result.Figures)
         {
-            files.Add(new PublishedFile(PublishedPaths.FigureJson(year, version, figure.Id), JsonSerializer.SerializeToUtf8Bytes(figure, Json),
-                "application/json", "figure", figure.Id, figure.Title, figure.Returns));
-            files.Add(new PublishedFile(PublishedPaths.TableCsv(year, version, figure.Id), Csv(figure),
-                "text/csv; charset=utf-8", "table", figure.Id, figure.Title, figure.Returns));
+            yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(figure, Json), "application/json", "figure", figure.Id, figure.Title, figure.Returns);
+            yield return new PublishedFile(Csv(figure), "text/csv; charset=utf-8", "table", figure.Id, figure.Title, figure.Returns);
         }
-        files.Add(new PublishedFile(PublishedPaths.Figures(year, version), JsonSerializer.SerializeToUtf8Bytes(result.Figures, Json),
-            "application/json", "figures", "figures", $"Every figure of {year}", result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns)));
-        foreach (var benchmark in result.Benchmarks)
-        {
-            files.Add(new PublishedFile(PublishedPaths.ServiceJson(year, version, benchmark.ServiceId), JsonSerializer.SerializeToUtf8Bytes(benchmark, Json),
-                "application/json", "service", benchmark.ServiceId.ToString(CultureInfo.InvariantCulture), benchmark.ServiceName,
-                benchmark.Lines.Count == 0 ? 0 : benchmark.Lines.Max(l => l.National.Returns)));
-        }
+        yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(result.Figures, Json),
+            "application/json", "figures", "figures", $"Every figure of {year}", returns);
+        foreach (var shard in ServiceShards(result)) yield return shard;
         var highlights = result.Highlights.Select(h => new { h.Id, h.Section, h.FigureId, h.Template, h.Values, h.Text, h.Synthetic }).ToList();
-        files.Add(new PublishedFile(PublishedPaths.Highlights(year, version), JsonSerializer.SerializeToUtf8Bytes(highlights, Json),
-            "application/json", "highlights", "highlights", $"Highlights of the {year} report", result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns)));
+        yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(highlights, Json),
+            "application/json", "highlights", "highlights", $"Highlights of the {year} report", returns);
 
         var key = ServiceKey.For(result);
         var keyTable = key.AsTable();
-        files.Add(new PublishedFile(PublishedPaths.Key(year, version, "json"), JsonSerializer.SerializeToUtf8Bytes(key, Json),
-            "application/json", "key", keyTable.Id, keyTable.Title, keyTable.Returns));
-        files.Add(new PublishedFile(PublishedPaths.Key(year, version, "csv"), Csv(keyTable),
-            "text/csv; charset=utf-8", "table", keyTable.Id, keyTable.Title, keyTable.Returns));
+        yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(key, Json), "application/json", "key", keyTable.Id, keyTable.Title, keyTable.Returns);
+        yield return new PublishedFile(Csv(keyTable), "text/csv; charset=utf-8", "table", keyTable.Id, keyTable.Title, keyTable.Returns);
 
         if (PrintedReport.For(result) is { } reconciliation)
         {
             var table = reconciliation.AsTable();
-            files.Add(new PublishedFile(PublishedPaths.Reconciliation(year, version, "json"), JsonSerializer.SerializeToUtf8Bytes(reconciliation, Json),
-                "application/json", "reconciliation", table.Id, table.Title, table.Returns));
-            files.Add(new PublishedFile(PublishedPaths.Reconciliation(year, version, "csv"), Csv(table),
-                "text/csv; charset=utf-8", "table", table.Id, table.Title, table.Returns));
+            yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(reconciliation, Json),
+                "application/json", "reconciliation", table.Id, table.Title, table.Returns);
+            yield return new PublishedFile(Csv(table), "text/csv; charset=utf-8", "table", table.Id, table.Title, table.Returns);
         }
-        return files;
+    }
+
+    /// <summary>
+    /// The services' pages (docs/schema/service.schema.json) in shards of consecutive service ids, each as large as
+    /// fits in <see cref="MaxShardBytes"/>: <c>{"year", "first", "last", "services": [...]}</c>
+    /// (docs/schema/services.schema.json). The manifest lists each shard with its id range, never each service.
+    /// </summary>
+    public static IEnumerable<PublishedFile> ServiceShards(NationalResult result)
+    {
+        var pending = new List<(ServiceBenchmark Service, byte[] Json)>();
+        var pendingBytes = 0;
+        foreach (var benchmark in result.Benchmarks.OrderBy(b => b.ServiceId))
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(benchmark, Json);
+            if (pending.Count > 0 && pendingBytes + json.Length + 64 > MaxShardBytes)
+            {
+                yield return Shard(result.Year, pending);
+                pending.Clear();
+                pendingBytes = 0;
+            }
+            pending.Add((benchmark, json));
+            pendingBytes += json.Length + 1;
+        }
+        if (pending.Count > 0) yield return Shard(result.Year, pending);
+    }
+
+    private static PublishedFile Shard(int year, List<(ServiceBenchmark Service, byte[] Json)> services)
+    {
+        var (first, last) = (services[0].Service.ServiceId, services[^1].Service.ServiceId);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(services.Sum(s => s.Json.Length + 1) + 64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("year", year);
+            writer.WriteNumber("first", first);
+            writer.WriteNumber("last", last);
+            writer.WriteStartArray("services");
+            foreach (var (_, json) in services) writer.WriteRawValue(json, skipInputValidation: true);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        var returns = services.Max(s => s.Service.Lines.Count == 0 ? 0 : s.Service.Lines.Max(l => l.National.Returns));
+        var range = $"{first}-{last}";
+        return new PublishedFile(buffer.WrittenSpan.ToArray(), "application/json", ManifestFile.Services, range,
+            $"Services {first} to {last}", returns, first, last);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
@@ -6,15 +7,23 @@ using Pps.Core.Aggregation;
 namespace Pps.Core.Publishing;
 
 /// <summary>
-/// Publishes a national result as a new version: every file first, in parallel, under a folder of its
-/// own; then the version's manifest; then the year's manifest pointer; then (for a final set) the index.
+/// Publishes a national result as a new version. Every file is an object named by its content's SHA-256
+/// (<see cref="PublishedPaths.Object"/>): the files are made one at a time and each is written as it is made
+/// (<see cref="Parallelism"/> at once), unless the store already holds it, so a recompute that changes nothing writes
+/// no file at all. Then the version's own manifest, then the year's manifest pointer, then (for a final set) the index.
 /// A run that dies before the pointer moves leaves the previous set in place and visible.
-/// Provisional sets go to <paramref name="provisionalStore"/> when there is one (in the app: a private
-/// container that only NPPN reads, never the public website's), final sets to <paramref name="store"/>.
+/// Provisional sets go to <paramref name="provisionalStore"/> (in the app: a private container that only NPPN reads,
+/// never the public website's), objects and manifests alike; final sets to <paramref name="store"/>. A publisher
+/// without a provisional store refuses to publish a provisional set.
 /// </summary>
 public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublishedStore? provisionalStore = null)
 {
-    private IPublishedStore StoreFor(string status) => status == Manifest.Final ? store : provisionalStore ?? store;
+    private IPublishedStore StoreFor(string status) => status == Manifest.Final ? store
+        : provisionalStore is { } own && !ReferenceEquals(own, store) ? own : throw new InvalidOperationException(
+            $"A {status} set is published only to a private store of its own, and this publisher has none: its files must never reach the public container.");
+
+    /// <summary>Where a set of this status is read from; null for a provisional set when there is no provisional store (so there is none).</summary>
+    private IPublishedStore? ReaderFor(string status) => status == Manifest.Final ? store : provisionalStore;
 
     /// <summary>How many files are written at once.</summary>
     public int Parallelism { get; init; } = 16;
@@ -27,23 +36,61 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
     }
 
     /// <summary>
-    /// Writes a new version's files and its own manifest, and nothing a reader follows: until
-    /// <see cref="MakeCurrentAsync"/> the version is invisible.
+    /// Writes a new version's files that its store does not hold yet, and its own manifest, and nothing a reader
+    /// follows: until <see cref="MakeCurrentAsync"/> the version is invisible.
     /// </summary>
     public async Task<Manifest> WriteVersionAsync(NationalResult result, string status, CancellationToken ct = default)
     {
+        var target = StoreFor(status);
         var now = clock.GetUtcNow();
         var version = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
-        var files = PublishedSetBuilder.Build(result, version);
-        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (file, token) => await StoreFor(status).WriteOnceAsync(file.Path, file.Content, file.ContentType, token));
+        // What the store holds already: every object the year's current manifests in this store list (each was
+        // written before its manifest). Claimed by the first file that has it, so equal files are written once.
+        var held = await HeldObjectsAsync(target, result.Year, ct);
+        var entries = new ConcurrentDictionary<int, ManifestFile>();
+        await Parallel.ForEachAsync(PublishedSetBuilder.Build(result).Select((file, i) => (file, i)),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (item, token) =>
+            {
+                var entry = item.file.ToManifestEntry(result.Year);
+                entries[item.i] = entry;
+                if (held.TryAdd(entry.Path, 0)) await WriteObjectAsync(target, entry.Path, item.file, token);
+            });
 
         var returns = result.Figures.FirstOrDefault(f => f.Id == "table-a")?.Returns
             ?? (result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns));
-        var manifest = new Manifest(result.Year, version, status, now, returns, files.Select(f => f.ToManifestEntry()).ToList());
-        await StoreFor(status).WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
+        var manifest = new Manifest(result.Year, version, status, now, returns, entries.OrderBy(e => e.Key).Select(e => e.Value).ToList());
+        await target.WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
             JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
         return manifest;
+    }
+
+    /// <summary>The objects of <paramref name="year"/> that <paramref name="target"/> holds for certain: those its final and provisional manifests list.</summary>
+    private static async Task<ConcurrentDictionary<string, byte>> HeldObjectsAsync(IPublishedStore target, int year, CancellationToken ct)
+    {
+        var pointers = await Task.WhenAll(new[] { Manifest.Final, Manifest.Provisional }.Select(s => target.ReadAsync(PublishedPaths.Manifest(year, s), ct)));
+        var held = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        foreach (var pointer in pointers)
+        {
+            if (pointer is null) continue;
+            foreach (var file in pointer.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Files) held.TryAdd(file.Path, 0);
+        }
+        return held;
+    }
+
+    /// <summary>
+    /// Writes one object, create-only. One that is there already (written by a run that died before its manifest, or
+    /// by a version older than the current ones) has the same bytes, since its name is their hash: that is success.
+    /// </summary>
+    private static async Task WriteObjectAsync(IPublishedStore target, string path, PublishedFile file, CancellationToken ct)
+    {
+        try
+        {
+            await target.WriteOnceAsync(path, file.Content, file.ContentType, ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+        }
     }
 
     /// <summary>Points the year's manifest for the version's status at it and, for a final version, the index.</summary>
@@ -74,11 +121,11 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
 
     /// <summary>A file of a set with the given status, by its path in the manifest; null when there is none.</summary>
     public async Task<BinaryData?> ReadFileAsync(string status, string path, CancellationToken ct = default) =>
-        (await StoreFor(status).ReadAsync(path, ct))?.Content;
+        ReaderFor(status) is { } reader ? (await reader.ReadAsync(path, ct))?.Content : null;
 
     public async Task<Manifest?> CurrentAsync(int year, string status = Manifest.Final, CancellationToken ct = default)
     {
-        var stored = await StoreFor(status).ReadAsync(PublishedPaths.Manifest(year, status), ct);
+        var stored = ReaderFor(status) is { } reader ? await reader.ReadAsync(PublishedPaths.Manifest(year, status), ct) : null;
         return stored?.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json);
     }
 
@@ -119,7 +166,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
     public async Task<BinaryData?> VersionFileAsync(Manifest manifest, ManifestFile file, CancellationToken ct = default)
     {
         if (!manifest.Files.Contains(file)) return null;
-        return (await StoreFor(manifest.Status).ReadAsync(file.Path, ct))?.Content;
+        return ReaderFor(manifest.Status) is { } reader ? (await reader.ReadAsync(file.Path, ct))?.Content : null;
     }
 
     private IEnumerable<IPublishedStore> Stores => provisionalStore is null || ReferenceEquals(provisionalStore, store) ? [store] : [store, provisionalStore];

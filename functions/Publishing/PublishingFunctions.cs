@@ -12,7 +12,7 @@ public sealed partial class PublishingFunctions(YearCloser closer, Publisher pub
 {
     /// <summary>
     /// A file of a provisional set, by the path its manifest lists ("2013/manifest-provisional.json",
-    /// "2013/versions/{version}/figures/{id}.json", ...). Provisional sets live in a private container that
+    /// "2013/versions/{version}/manifest.json", "2013/objects/{sha256}.json", ...). Provisional sets live in a private container that
     /// the public website cannot serve: this, with the admin token, is how NPPN reads them.
     /// </summary>
     [Function("GetProvisionalFile")]

@@ -90,7 +90,7 @@ public class DevHostHttpTests
         await using var host = await DevHostFixture.StartAsync();
         var publisher = host.Services.GetRequiredService<Publisher>();
         var final = await publisher.PublishAsync(PublishingFixtures.SmallResult(2013), Manifest.Final);
-        var provisional = await publisher.PublishAsync(PublishingFixtures.SmallResult(2013), Manifest.Provisional);
+        var provisional = await publisher.PublishAsync(PublishingFixtures.WithChart1Changed(PublishingFixtures.SmallResult(2013)), Manifest.Provisional);
 
         // Written under the prefix: the blob is data/index.json in the published container.
         Assert.True(await host.Storage.Published.GetBlobClient(StorageOptions.DefaultPublishedPrefix + PublishedPaths.Index).ExistsAsync());
@@ -116,7 +116,17 @@ public class DevHostHttpTests
 
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/" + PublishedPaths.Manifest(2013, Manifest.Provisional))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/" + PublishedPaths.VersionManifest(2013, provisional.Version))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/" + provisional.Files.First(f => f.Kind == "figure").Path)).StatusCode);
+        // The provisional set's own objects (Chart 1 changed) are in the private container only: never served.
+        var provisionalOnly = provisional.Files.Select(f => f.Path).Except(final.Files.Select(f => f.Path)).ToList();
+        Assert.Contains(provisional.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-1").Path, provisionalOnly);
+        foreach (var path in provisionalOnly)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/" + path)).StatusCode);
+            Assert.True(await host.Storage.Provisional.GetBlobClient(path).ExistsAsync());
+        }
+        // A version folder with no manifest (a run that died before writing it) is not served.
+        await host.Storage.Published.GetBlobClient(StorageOptions.DefaultPublishedPrefix + "2013/versions/20131102T000000Z-dead00/figures/chart-1.json").UploadAsync(BinaryData.FromString("{}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/2013/versions/20131102T000000Z-dead00/figures/chart-1.json")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("data/2013/nothing-here.json")).StatusCode);
     }
 

@@ -18,7 +18,7 @@ public class PublisherTests
 
         var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
 
-        Assert.Equal(11, manifest.Files.Count); // 2 figures x (JSON + CSV), all figures in one, 1 service, highlights, key and (2013) reconciliation x (JSON + CSV)
+        Assert.Equal(11, manifest.Files.Count); // 2 figures x (JSON + CSV), all figures in one, 1 shard of services, highlights, key and (2013) reconciliation x (JSON + CSV)
         foreach (var file in manifest.Files)
         {
             var blob = storage.Published.GetBlobClient(file.Path);
@@ -26,7 +26,7 @@ public class PublisherTests
             Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(content.Value.Content.ToArray())));
             Assert.Equal(file.ContentType, content.Value.Details.ContentType);
             Assert.Equal(PublishedPaths.ImmutableCacheControl, content.Value.Details.CacheControl);
-            Assert.StartsWith($"2013/versions/{manifest.Version}/", file.Path);
+            Assert.Equal(PublishedPaths.Object(2013, file.Sha256, file.ContentType.StartsWith("text/csv", StringComparison.Ordinal) ? "csv" : "json"), file.Path);
         }
         var pointer = await storage.Published.GetBlobClient("2013/manifest.json").DownloadContentAsync();
         Assert.Equal(PublishedPaths.PointerCacheControl, pointer.Value.Details.CacheControl);
@@ -58,14 +58,14 @@ public class PublisherTests
         var first = await new Publisher(blobs, clock).PublishAsync(SmallResult(2013), Manifest.Final);
 
         clock.Now = Now.AddHours(1);
-        await Assert.ThrowsAsync<IOException>(() => new Publisher(new FailingStore(blobs, failAfterWrites: 3), clock) { Parallelism = 1 }
-            .PublishAsync(SmallResult(2013), Manifest.Final));
+        await Assert.ThrowsAsync<IOException>(() => new Publisher(new FailingStore(blobs, failAfterWrites: 0), clock) { Parallelism = 1 }
+            .PublishAsync(WithChart1Changed(SmallResult(2013)), Manifest.Final));
         var publisher = new Publisher(blobs, clock);
         Assert.Equal(first.Version, (await publisher.CurrentAsync(2013))!.Version);
         foreach (var file in first.Files) Assert.True(await storage.Published.GetBlobClient(file.Path).ExistsAsync());
 
         clock.Now = Now.AddHours(2);
-        var next = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
+        var next = await publisher.PublishAsync(WithChart1Changed(SmallResult(2013)), Manifest.Final);
         Assert.NotEqual(first.Version, next.Version);
         Assert.Equal(next.Version, (await publisher.CurrentAsync(2013))!.Version);
     }
@@ -84,7 +84,8 @@ public class PublisherTests
         var privateFiles = await storage.Provisional.GetBlobsAsync().Select(b => b.Name).ToListAsync();
         Assert.Contains(PublishedPaths.Manifest(2014, Manifest.Provisional), privateFiles);
         Assert.Contains(PublishedPaths.VersionManifest(2014, provisional.Version), privateFiles);
-        Assert.Equal(provisional.Files.Count + 2, privateFiles.Count);
+        Assert.Equal(provisional.Files.Select(f => f.Path).Distinct().Count() + 2, privateFiles.Count);
+        Assert.All(provisional.Files, f => Assert.Contains(f.Path, privateFiles));
         // A provisional version is found, and refused, by the rollback.
         await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.RollBackAsync(2014, provisional.Version));
     }
@@ -94,15 +95,21 @@ public class PublisherTests
     {
         var storage = await Azurite.NewStorageAsync();
         var clock = new FakeClock(Now);
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock);
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock, new BlobPublishedStore(storage.Provisional));
         var first = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
         clock.Now = Now.AddDays(1);
-        var second = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
+        var second = await publisher.PublishAsync(WithChart1Changed(SmallResult(2013)), Manifest.Final);
         Assert.Equal(second.Version, (await publisher.CurrentAsync(2013))!.Version);
 
         await publisher.RollBackAsync(2013, first.Version);
 
         Assert.Equal(first.Version, (await publisher.CurrentAsync(2013))!.Version);
+        // Every file of the version rolled back to is still there, as it was: nothing published is ever removed.
+        foreach (var file in first.Files)
+        {
+            var content = (await storage.Published.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content;
+            Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(content.ToArray())));
+        }
         var provisional = await publisher.PublishAsync(SmallResult(2013), Manifest.Provisional);
         await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.RollBackAsync(2013, provisional.Version));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => publisher.RollBackAsync(2013, "20000101T000000Z-000000"));
@@ -134,7 +141,16 @@ public class PublisherTests
                 foreach (var figure in figures) AssertMatches("figure", BinaryData.FromString(figure.GetRawText()), file.Path);
                 continue;
             }
-            var schema = file.Kind switch { "figure" => "figure", "service" => "service", "highlights" => "highlights", "key" => "key", "reconciliation" => "reconciliation", _ => throw new InvalidOperationException(file.Kind) };
+            if (file.Kind == ManifestFile.Services)
+            {
+                var shard = (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content;
+                AssertMatches("services", shard, file.Path);
+                var services = System.Text.Json.JsonDocument.Parse(shard.ToMemory()).RootElement.GetProperty("services").EnumerateArray().ToList();
+                Assert.All(services, s => Assert.InRange(s.GetProperty("serviceId").GetInt32(), file.First!.Value, file.Last!.Value));
+                foreach (var service in services) AssertMatches("service", BinaryData.FromString(service.GetRawText()), file.Path);
+                continue;
+            }
+            var schema = file.Kind switch { "figure" => "figure", "highlights" => "highlights", "key" => "key", "reconciliation" => "reconciliation", _ => throw new InvalidOperationException(file.Kind) };
             AssertMatches(schema, (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content, file.Path);
         }
     }

@@ -33,6 +33,12 @@ internal static class PublishingFixtures
         [new ServiceBenchmark(1, "Sheffield", "Yorkshire and The Humber", year,
             [new BenchmarkLine("budget", "Core budget", "gbp", 100m, new Comparison("national", 3, 90m, 95m), new Comparison("Yorkshire and The Humber", 1, 100m, 100m), null)])]);
 
+    /// <summary>The same result with one figure changed (Chart 1's counts), as a recompute after one return changed.</summary>
+    public static NationalResult WithChart1Changed(NationalResult result) => result with
+    {
+        Figures = result.Figures.Select(f => f.Id != "chart-1" ? f : f with { Returns = 4, Rows = [["PPO", 3, 75], ["PPO+MG", 1, 25]] }).ToList(),
+    };
+
     /// <summary>Counts file writes and fails after a set number, as a run that dies midway would.</summary>
     public sealed class FailingStore(IPublishedStore inner, int failAfterWrites) : IPublishedStore
     {

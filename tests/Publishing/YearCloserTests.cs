@@ -158,13 +158,15 @@ public class YearCloserTests
         var manifest = Assert.Single(await setup.Closer().CloseDueYearsAsync()).Manifest!;
 
         async Task<ServiceBenchmark> PageOf(int serviceId) =>
-            (await setup.Storage.Published.GetBlobClient(manifest.Files.Single(f => f.Kind == "service" && f.FigureId == $"{serviceId}").Path).DownloadContentAsync())
-                .Value.Content.ToObjectFromJson<ServiceBenchmark>(PublishedSetBuilder.Json)!;
+            (await setup.Storage.Published.GetBlobClient(manifest.Files.Single(f => f.Kind == ManifestFile.Services && f.First <= serviceId && serviceId <= f.Last).Path)
+                .DownloadContentAsync()).Value.Content.ToObjectFromJson<ServiceShard>(PublishedSetBuilder.Json)!.Services.Single(s => s.ServiceId == serviceId);
         var withNeighbours = await PageOf(1);
         Assert.NotEmpty(withNeighbours.Lines);
         Assert.All(withNeighbours.Lines, l => Assert.Equal("statistical neighbours", l.Neighbours!.Group));
         Assert.All((await PageOf(4)).Lines, l => Assert.Null(l.Neighbours));
     }
+
+    private sealed record ServiceShard(int Year, int First, int Last, List<ServiceBenchmark> Services);
 
     /// <summary>A JSON cell as the aggregation produced it: whole number, decimal, text or null.</summary>
     private static object? PlainCell(object? cell) => cell switch

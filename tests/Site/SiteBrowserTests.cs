@@ -27,6 +27,19 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         return JsonDocument.Parse(await site.ReadPublishedAsync(file.GetProperty("path").GetString()!)).RootElement;
     }
 
+    /// <summary>A service's page as published: from the shard whose id range holds it (the manifest lists no file per service).</summary>
+    private async Task<JsonElement> PublishedServiceAsync(int year, int id)
+    {
+        var index = JsonDocument.Parse(await site.ReadPublishedAsync("index.json")).RootElement;
+        var manifestPath = index.GetProperty("years").EnumerateArray().Single(y => y.GetProperty("year").GetInt32() == year).GetProperty("manifest").GetString()!;
+        var files = JsonDocument.Parse(await site.ReadPublishedAsync(manifestPath)).RootElement.GetProperty("files").EnumerateArray().ToList();
+        Assert.DoesNotContain(files, f => f.GetProperty("kind").GetString() == "service");
+        var shard = files.Single(f => f.GetProperty("kind").GetString() == "services" && f.GetProperty("first").GetInt32() <= id && id <= f.GetProperty("last").GetInt32());
+        var services = JsonDocument.Parse(await site.ReadPublishedAsync(shard.GetProperty("path").GetString()!)).RootElement.GetProperty("services").EnumerateArray().ToList();
+        Assert.True(services.Count > 1, "a shard holds several services");
+        return services.Single(s => s.GetProperty("serviceId").GetInt32() == id);
+    }
+
     private static async Task ScreenshotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublishedSiteFixture.Artifacts, name + ".png"), FullPage = true, Timeout = 120_000 });
 
@@ -88,7 +101,7 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         await site.OpenAsync(page, "service.html?year=2013&id=24");
         Assert.Equal("24 Bath & NE Somerset", await page.Locator("h1").InnerTextAsync());
 
-        var published = await PublishedFigureAsync(2013, "service", "24");
+        var published = await PublishedServiceAsync(2013, 24);
         var ratings = published.GetProperty("ratings").EnumerateArray().ToList();
         Assert.Equal(34, ratings.Count);
         var rows = page.Locator("#ratings tbody tr");
@@ -107,6 +120,20 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         Assert.Contains(ratings, r => r.GetProperty("change").GetString() is "higher" or "lower");
         Assert.Equal(published.GetProperty("lines").GetArrayLength(), await page.Locator("#measures tbody tr").CountAsync());
         await ScreenshotAsync(page, "service-24");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_services_page_lists_every_service_with_a_return_from_the_key_and_links_to_its_page()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "service.html?year=2013");
+        var links = page.Locator(".pps-service-list a");
+        Assert.Equal(131, await links.CountAsync());
+        Assert.Equal("24 Bath & NE Somerset", await page.Locator(".pps-service-list a[href$='id=24']").InnerTextAsync());
+        await page.Locator(".pps-service-list a[href$='id=24']").ClickAsync();
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        Assert.Equal("24 Bath & NE Somerset", await page.Locator("h1").InnerTextAsync());
         Assert.Empty(errors);
     }
 

@@ -63,3 +63,20 @@ export async function loadOptional(manifest, kind, id) {
   const entry = id === undefined ? filesOf(manifest, kind)[0] : fileFor(manifest, kind, id);
   return entry ? { entry, data: await getJson(entry.path) } : null;
 }
+
+/**
+ * One service's page (docs/schema/service.schema.json) with the manifest entry it came from, or null when the set has
+ * no page for it. The pages are published in shards of consecutive service ids (kind "services", with the range in
+ * first and last): one request for the shard whose range holds the id. Sets published before the shards list one
+ * "service" file per service.
+ */
+export async function loadService(manifest, id) {
+  const number = Number(id);
+  const shard = filesOf(manifest, "services").find((f) => f.first <= number && number <= f.last);
+  if (shard) {
+    const data = (await getJson(shard.path)).services.find((s) => s.serviceId === number);
+    return data ? { entry: shard, data } : null;
+  }
+  const own = fileFor(manifest, "service", id);
+  return own ? { entry: own, data: await getJson(own.path) } : null;
+}

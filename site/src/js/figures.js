@@ -106,7 +106,7 @@ function notes(figure, level) {
 
 function downloads(item) {
   return el("ul", { class: "govuk-list pps-downloads" },
-    item.csv ? el("li", {}, el("a", { class: "govuk-link", href: url(item.csv.path), download: "" }, `${item.figure.reportRef} as CSV`)) : null,
+    item.csv ? el("li", {}, el("a", { class: "govuk-link", href: url(item.csv.path), download: `${item.figure.id}-${item.figure.year}.csv` }, `${item.figure.reportRef} as CSV`)) : null,
     el("li", {}, el("a", { class: "govuk-link", href: url(item.json.path) }, `${item.figure.reportRef} as JSON`)));
 }
 

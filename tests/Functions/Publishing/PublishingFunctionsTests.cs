@@ -85,7 +85,8 @@ public class PublishingFunctionsTests
         Assert.Equal(200, pointer.Status);
         Assert.Equal("no-store", pointer.Headers.CacheControl.ToString());
         Assert.Equal(version, pointer.Body.GetProperty("version").GetString());
-        var figure = await Run(functions.Provisional(Request("GET", AdminToken), PublishedPaths.FigureJson(2013, version, "chart-4"), default));
+        var chart4 = pointer.Body.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("kind").GetString() == "figure" && f.GetProperty("figureId").GetString() == "chart-4");
+        var figure = await Run(functions.Provisional(Request("GET", AdminToken), chart4.GetProperty("path").GetString(), default));
         Assert.Equal(200, figure.Status);
         Assert.Equal("chart-4", figure.Body.GetProperty("id").GetString());
 

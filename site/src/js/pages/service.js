@@ -1,7 +1,8 @@
 // One service's page: its 34 self-ratings beside the national and regional shares, its change since last
 // year, and each Part 2 measure against national, regional and statistical neighbours' figures with its
-// rank. Everything comes from the service's own published file; the list of services from the manifest.
-import { filesOf, fileFor, getJson, url } from "../data.js";
+// rank. Everything comes from the service's page in its published shard (one request); the list of services
+// from the key to service numbers.
+import { loadOptional, loadService, url } from "../data.js";
 import { el, cellNode, formatCell } from "../format.js";
 import { ready, publishedYearPage } from "../page.js";
 
@@ -61,13 +62,13 @@ function measuresTable(service) {
         el("td", { class: "govuk-table__cell" }, comparison(l.neighbours, l.unit)))))));
 }
 
-function serviceList(manifest, year) {
-  const services = filesOf(manifest, "service").sort((a, b) => Number(a.figureId) - Number(b.figureId));
+function serviceList(key, year) {
+  const services = (key?.data.services ?? []).filter((s) => s.status === "returned").sort((a, b) => a.serviceId - b.serviceId);
   return el("div", {},
     el("h2", { class: "govuk-heading-l" }, `Services with a return in ${year}`),
     el("p", { class: "govuk-body" }, `${services.length} services. Choose one to see its ratings and figures beside the national and regional ones.`),
     el("ul", { class: "govuk-list pps-service-list" }, services.map((s) =>
-      el("li", {}, el("a", { class: "govuk-link", href: `service.html?year=${year}&id=${s.figureId}` }, `${s.figureId} ${s.title}`)))));
+      el("li", {}, el("a", { class: "govuk-link", href: `service.html?year=${year}&id=${s.serviceId}` }, `${s.serviceId} ${s.name}`)))));
 }
 
 export async function service(target) {
@@ -75,16 +76,16 @@ export async function service(target) {
 
   async function show(entry, manifest, body) {
     const id = new URLSearchParams(location.search).get("id");
-    const file = id ? fileFor(manifest, "service", id) : null;
-    if (!file) {
+    const found = id ? await loadService(manifest, id) : null;
+    if (!found) {
       body.replaceChildren(
         ...(id ? [el("div", { class: "govuk-inset-text" }, `Service ${id} has no return published for ${entry.year}.`)] : []),
-        serviceList(manifest, entry.year));
+        serviceList(await loadOptional(manifest, "key"), entry.year));
       document.querySelector("h1").textContent = "Services";
       ready();
       return;
     }
-    const data = await getJson(file.path);
+    const data = found.data;
     document.querySelector("h1").textContent = `${data.serviceId} ${data.serviceName}`;
     document.title = `${data.serviceName} ${entry.year} – Parent Partnership Services national benchmarking`;
     body.replaceChildren(
@@ -92,7 +93,8 @@ export async function service(target) {
       ratingsTable(data),
       measuresTable(data),
       el("p", { class: "govuk-body-s" }, "Medians and quartiles as the national figures compute them (Excel PERCENTILE.INC); rank 1 is the highest value among the services that gave the measure."),
-      el("ul", { class: "govuk-list pps-downloads" }, el("li", {}, el("a", { class: "govuk-link", href: url(file.path) }, "This service's figures as JSON"))),
+      el("ul", { class: "govuk-list pps-downloads" }, el("li", {}, el("a", { class: "govuk-link", href: url(found.entry.path), download: `service-${entry.year}-${found.entry.figureId}.json` },
+        found.entry.kind === "services" ? `Figures of services ${found.entry.first} to ${found.entry.last} as JSON` : "This service's figures as JSON"))),
       el("p", { class: "govuk-body" }, el("a", { class: "govuk-link", href: `service.html?year=${entry.year}` }, "All services")));
     ready();
   }
