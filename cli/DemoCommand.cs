@@ -48,7 +48,7 @@ public static class DemoCommand
         var ratings = SelfRatingsCsv.Read(ratingsText).ToList();
         var plan = honest ? Plan.Honest(ratings) : Plan.Demo(ratings, seed);
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Parallel, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All, MaxConnectionsPerServer = Parallel, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = api,
             Timeout = TimeSpan.FromSeconds(60),

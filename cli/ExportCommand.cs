@@ -10,6 +10,7 @@ public static class ExportCommand
     {
         var target = Path.GetFullPath(options.Required("out"));
         var storage = CommandLine.Storage();
+        var store = new Pps.Core.Publishing.BlobPublishedStore(storage.Published);
         var count = 0;
         await foreach (var blob in storage.Published.GetBlobsAsync())
         {
@@ -19,7 +20,9 @@ public static class ExportCommand
                 throw new InvalidOperationException($"Blob {blob.Name} would be written outside {target}.");
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await storage.Published.GetBlobClient(blob.Name).DownloadToAsync(path);
+            // Plain bytes (a compressed file is decompressed), so that any static server can serve the folder.
+            var content = await store.ReadAsync(blob.Name, CancellationToken.None) ?? throw new InvalidOperationException($"Blob {blob.Name} went away while copying.");
+            await File.WriteAllBytesAsync(path, content.Content.ToArray());
             count++;
         }
         Console.WriteLine($"Copied {count} published files to {target}.");

@@ -74,9 +74,9 @@ public static class PipelineCommand
         Console.WriteLine($"Manifest: {storage.Published.Uri}/{storage.Options.PublishedPrefix}{PublishedPaths.Manifest(Year, Manifest.Final)}");
         Console.WriteLine($"Index:    {storage.Published.Uri}/{storage.Options.PublishedPrefix}{PublishedPaths.Index}");
 
-        var highlights = await storage.Published.GetBlobClient(storage.Options.PublishedPrefix + manifest.Files.Single(f => f.Kind == "highlights").Path).DownloadContentAsync();
+        var highlights = await BlobPublishedStore.For(storage).ReadAsync(manifest.Files.Single(f => f.Kind == "highlights").Path, CancellationToken.None);
         Console.WriteLine("Headline figures as published:");
-        foreach (var highlight in highlights.Value.Content.ToObjectFromJson<List<PublishedHighlight>>(PublishedSetBuilder.Json)!)
+        foreach (var highlight in highlights!.Value.Content.ToObjectFromJson<List<PublishedHighlight>>(PublishedSetBuilder.Json)!)
         {
             Console.WriteLine($"  - {highlight.Text}");
         }

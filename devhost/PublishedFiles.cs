@@ -68,6 +68,8 @@ public sealed class PublishedFiles(PpsStorage storage)
             return;
         }
         response.ContentType = string.IsNullOrEmpty(properties.ContentType) ? "application/octet-stream" : properties.ContentType;
+        // Stored compressed (see BlobPublishedStore): served as stored, as Azure's static website does.
+        if (!string.IsNullOrEmpty(properties.ContentEncoding)) response.Headers.ContentEncoding = properties.ContentEncoding;
         response.ContentLength = properties.ContentLength;
         if (HttpMethods.IsHead(context.Request.Method)) return;
         var download = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } },

@@ -149,7 +149,7 @@ public class PublishedLayoutTests(ITestOutputHelper output)
         var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
 
         Assert.Contains(entry, manifest.Files);
-        Assert.Equal(file.Content, (await storage.Published.GetBlobClient(entry.Path).DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal(file.Content, (await new BlobPublishedStore(storage.Published).ReadAsync(entry.Path, CancellationToken.None))!.Value.Content.ToArray());
     }
 
     /// <summary>The demo's 2013 result: 138 services' pages of 21-23 KB each.</summary>
@@ -191,7 +191,7 @@ public class PublishedLayoutTests(ITestOutputHelper output)
         // The services copied 100 times under ids of their own (as bench-close's scale copies them).
         var many = result with
         {
-            Benchmarks = Enumerable.Range(0, Copies).SelectMany(k => result.Benchmarks.Select(b => b with { ServiceId = b.ServiceId + 1000 * k })).ToList(),
+            Benchmarks = [.. Enumerable.Range(0, Copies).SelectMany(k => result.Benchmarks.Select(b => b with { ServiceId = b.ServiceId + 1000 * k }))],
         };
         var entries = PublishedSetBuilder.Build(many).Select(f => f.ToManifestEntry(2013)).ToList();
         var manifest = new Manifest(2013, "20131201T090000Z-abcdef", Manifest.Final, Now, 131, entries);

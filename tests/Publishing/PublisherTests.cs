@@ -23,7 +23,14 @@ public class PublisherTests
         {
             var blob = storage.Published.GetBlobClient(file.Path);
             var content = await blob.DownloadContentAsync();
-            Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(content.Value.Content.ToArray())));
+            // Stored as a static website serves it: compressed from 1 KB on, with its Content-Encoding; the hash is of the file itself.
+            var stored = content.Value.Content.ToArray();
+            var compressed = content.Value.Details.ContentEncoding == "gzip";
+            Assert.Equal(file.Bytes >= 1024, compressed);
+            var bytes = compressed ? Gunzip(stored) : stored;
+            Assert.Equal(file.Bytes, bytes.LongLength);
+            Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData((await new BlobPublishedStore(storage.Published).ReadAsync(file.Path, CancellationToken.None))!.Value.Content.ToArray())));
             Assert.Equal(file.ContentType, content.Value.Details.ContentType);
             Assert.Equal(PublishedPaths.ImmutableCacheControl, content.Value.Details.CacheControl);
             Assert.Equal(PublishedPaths.Object(2013, file.Sha256, file.ContentType.StartsWith("text/csv", StringComparison.Ordinal) ? "csv" : "json"), file.Path);
@@ -31,7 +38,7 @@ public class PublisherTests
         var pointer = await storage.Published.GetBlobClient("2013/manifest.json").DownloadContentAsync();
         Assert.Equal(PublishedPaths.PointerCacheControl, pointer.Value.Details.CacheControl);
         Assert.Equal(manifest.Version, pointer.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Version);
-        var index = (await storage.Published.GetBlobClient("index.json").DownloadContentAsync()).Value.Content.ToObjectFromJson<PublishedIndex>(PublishedSetBuilder.Json)!;
+        var index = (await new BlobPublishedStore(storage.Published).ReadAsync("index.json", CancellationToken.None))!.Value.Content.ToObjectFromJson<PublishedIndex>(PublishedSetBuilder.Json)!;
         Assert.Equal(manifest.Version, Assert.Single(index.Years).Version);
     }
 
@@ -107,7 +114,7 @@ public class PublisherTests
         // Every file of the version rolled back to is still there, as it was: nothing published is ever removed.
         foreach (var file in first.Files)
         {
-            var content = (await storage.Published.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content;
+            var content = (await new BlobPublishedStore(storage.Published).ReadAsync(file.Path, CancellationToken.None))!.Value.Content;
             Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(content.ToArray())));
         }
         var provisional = await publisher.PublishAsync(SmallResult(2013), Manifest.Provisional);
@@ -126,7 +133,7 @@ public class PublisherTests
 
     internal static async Task AssertPublishedSetMatchesSchemasAsync(Azure.Storage.Blobs.BlobContainerClient container, Manifest manifest)
     {
-        AssertMatches("manifest", (await container.GetBlobClient(PublishedPaths.Manifest(manifest.Year, manifest.Status)).DownloadContentAsync()).Value.Content, "manifest");
+        AssertMatches("manifest", (await new BlobPublishedStore(container).ReadAsync(PublishedPaths.Manifest(manifest.Year, manifest.Status), CancellationToken.None))!.Value.Content, "manifest");
         if (manifest.Status == Manifest.Final)
         {
             AssertMatches("index", (await container.GetBlobClient(PublishedPaths.Index).DownloadContentAsync()).Value.Content, PublishedPaths.Index);
@@ -135,7 +142,7 @@ public class PublisherTests
         {
             if (file.Kind == "figures")
             {
-                var all = (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content;
+                var all = (await new BlobPublishedStore(container).ReadAsync(file.Path, CancellationToken.None))!.Value.Content;
                 var figures = System.Text.Json.JsonDocument.Parse(all.ToMemory()).RootElement.EnumerateArray().ToList();
                 Assert.Equal(manifest.Files.Count(f => f.Kind == "figure"), figures.Count);
                 foreach (var figure in figures) AssertMatches("figure", BinaryData.FromString(figure.GetRawText()), file.Path);
@@ -143,7 +150,7 @@ public class PublisherTests
             }
             if (file.Kind == ManifestFile.Services)
             {
-                var shard = (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content;
+                var shard = (await new BlobPublishedStore(container).ReadAsync(file.Path, CancellationToken.None))!.Value.Content;
                 AssertMatches("services", shard, file.Path);
                 var services = System.Text.Json.JsonDocument.Parse(shard.ToMemory()).RootElement.GetProperty("services").EnumerateArray().ToList();
                 Assert.All(services, s => Assert.InRange(s.GetProperty("serviceId").GetInt32(), file.First!.Value, file.Last!.Value));
@@ -151,7 +158,15 @@ public class PublisherTests
                 continue;
             }
             var schema = file.Kind switch { "figure" => "figure", "highlights" => "highlights", "key" => "key", "reconciliation" => "reconciliation", _ => throw new InvalidOperationException(file.Kind) };
-            AssertMatches(schema, (await container.GetBlobClient(file.Path).DownloadContentAsync()).Value.Content, file.Path);
+            AssertMatches(schema, (await new BlobPublishedStore(container).ReadAsync(file.Path, CancellationToken.None))!.Value.Content, file.Path);
         }
+    }
+
+    private static byte[] Gunzip(byte[] stored)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(stored), System.IO.Compression.CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        gzip.CopyTo(plain);
+        return plain.ToArray();
     }
 }

@@ -30,7 +30,7 @@ public sealed class DevHostFixture : IAsyncDisposable
         Storage = storage;
         Clock = clock;
         BaseUrl = new Uri(DevHostApp.BaseUrl(app));
-        Client = new HttpClient { BaseAddress = BaseUrl };
+        Client = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All }) { BaseAddress = BaseUrl };
     }
 
     public WebApplication App { get; }
