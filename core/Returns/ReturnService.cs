@@ -97,14 +97,16 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     {
         if (!actor.MayAccess(change.ServiceId)) return ForbiddenOtherService(actor);
         if (!ServiceRegistry.IsKnown(change.ServiceId)) return new ReturnOutcome.NotFound($"There is no service {change.ServiceId}.");
-        // The three reads are independent: make them at once.
-        var readYear = years.GetAsync(change.Year, ct);
+        // The three reads are independent: make them at once. The year and last year's return change rarely and are
+        // read every save: both come from the stores' short-lived caches (see CollectionYearStore.CacheTimeToLive and
+        // ReturnStore.CacheTimeToLive for how stale they may be); the window rules below still use this save's clock.
+        // The return being written is always read from storage.
+        var readYear = years.GetRecentAsync(change.Year, ct);
         var readCurrent = returns.GetAsync(change.Year, change.ServiceId, ct);
-        var readPreviousYear = returns.GetAsync(change.Year - 1, change.ServiceId, ct);
+        var readPreviousYear = returns.GetRecentAsync(change.Year - 1, change.ServiceId, ct);
         await Task.WhenAll(readYear, readCurrent, readPreviousYear);
-        var found = await readYear;
-        if (found is null) return new ReturnOutcome.NotFound($"The {change.Year} collection has not been set up.");
-        var year = found.Value.Year;
+        var year = await readYear;
+        if (year is null) return new ReturnOutcome.NotFound($"The {change.Year} collection has not been set up.");
         var now = clock.GetUtcNow();
 
         var current = (await readCurrent)?.AsOf(year, now);

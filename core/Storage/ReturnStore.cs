@@ -37,10 +37,18 @@ public sealed record AuditEntry(
 /// return writes it before replacing the return, and reading the history writes it too.
 /// </para>
 /// </summary>
-public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
+public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, TimeProvider? clock = null)
 {
     private const string FieldPrefix = "f_";
     private readonly WriteFaults _faults = faults ?? WriteFaults.None;
+
+    /// <summary>
+    /// How long <see cref="GetRecentAsync"/> keeps a return: the longest a change made through another instance takes to
+    /// reach this one. Meant for last year's return beside a save (its year-on-year checks), which changes rarely.
+    /// </summary>
+    public static readonly TimeSpan CacheTimeToLive = TimeSpan.FromSeconds(30);
+
+    private readonly RecentCache<(int Year, int ServiceId), ServiceReturn?> _recent = new(CacheTimeToLive, clock ?? TimeProvider.System);
 
     /// <summary>
     /// The latest revision of each return whose audit row this process has seen written (by itself, or found there),
@@ -54,6 +62,13 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
         var response = await storage.Returns.GetEntityIfExistsAsync<TableEntity>(Keys.Year(year), Keys.Service(serviceId), cancellationToken: ct);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
+
+    /// <summary>
+    /// The return as read at most <see cref="CacheTimeToLive"/> ago (none found is kept too); a write through this store
+    /// forgets it at once. For last year's return beside a save, never for a return about to be written (its ETag may be old).
+    /// </summary>
+    public Task<ServiceReturn?> GetRecentAsync(int year, int serviceId, CancellationToken ct = default) =>
+        _recent.GetOrReadAsync((year, serviceId), ct => GetAsync(year, serviceId, ct), _ => true, ct);
 
     public async Task<IReadOnlyList<ServiceReturn>> ListYearAsync(int year, CancellationToken ct = default)
     {
@@ -91,6 +106,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
         };
         var entity = ToEntity(stored);
         Response response;
+        _recent.Remove((updated.Year, updated.ServiceId));
         try
         {
             response = previous?.ETag is null
@@ -103,6 +119,10 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
             throw new ConcurrencyConflictException(
                 $"The return of service {updated.ServiceId} for {updated.Year} was changed by someone else (now at revision {current?.Revision ?? 0}). Reload it and apply your change again.",
                 current, e);
+        }
+        finally
+        {
+            _recent.Remove((updated.Year, updated.ServiceId));
         }
         stored = stored with { ETag = response.Headers.ETag?.ToString() };
 
