@@ -139,22 +139,44 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
     }
 
     /// <summary>
-    /// Every revision of a return, oldest first. The revision the return is at is always included: if its row
-    /// is missing (see the class remarks) it is written now, from the return.
+    /// Every revision of a return, oldest first, each with its values. The revision the return is at is always included:
+    /// if its row is missing (see the class remarks) it is written now, from the return.
+    /// <para>
+    /// An audit row holds the revision's field changes, not its values: they are rebuilt here by replaying the changes in
+    /// revision order from an empty return (revision 1's changes are every answer it gave). Rows written before this
+    /// format hold the whole values as well ("Values"); where a row has them they are taken as they are and the replay
+    /// goes on from them, so a trail begun in the old format and continued in the new reads whole.
+    /// </para>
     /// </summary>
     public async Task<IReadOnlyList<AuditEntry>> HistoryAsync(int year, int serviceId, CancellationToken ct = default)
     {
         var readCurrent = GetAsync(year, serviceId, ct);
-        var list = new List<AuditEntry>();
+        var rows = new List<TableEntity>();
         var partition = Keys.ServiceYear(year, serviceId);
         await foreach (var e in storage.ReturnHistory.QueryAsync<TableEntity>(x => x.PartitionKey == partition, cancellationToken: ct))
         {
+            rows.Add(e);
+        }
+        var list = new List<AuditEntry>(rows.Count + 1);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
+        {
+            var changes = StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "Changes")!);
+            if (StoredJson.ReadLong(e, "Values") is { } whole)
+            {
+                values = StoredJson.Deserialize<Dictionary<string, string>>(whole);
+            }
+            else
+            {
+                foreach (var change in changes)
+                {
+                    if (change.To is null) values.Remove(change.FieldId);
+                    else values[change.FieldId] = change.To;
+                }
+            }
             list.Add(new AuditEntry(
                 serviceId, year, Keys.Parse(e.RowKey), e.GetDateTimeOffset("At")!.Value, e.GetString("By"), e.GetString("Action"),
-                e.GetString("Reason"), Enum.Parse<ReturnStatus>(e.GetString("Status")),
-                StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "Changes")!),
-                new ReturnValues(StoredJson.Deserialize<Dictionary<string, string>>(StoredJson.ReadLong(e, "Values")!)),
-                e.GetString("Source")));
+                e.GetString("Reason"), Enum.Parse<ReturnStatus>(e.GetString("Status")), changes, new ReturnValues(values), e.GetString("Source")));
         }
         if (await readCurrent is { } current && list.All(a => a.Revision != current.Revision) && AuditEntry.Of(current) is { } missing)
         {
@@ -164,7 +186,11 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
         return list.OrderBy(a => a.Revision).ToList();
     }
 
-    /// <summary>Writes the audit row of the revision a stored return is at, unless it exists already (it is never replaced).</summary>
+    /// <summary>
+    /// Writes the audit row of the revision a stored return is at, unless it exists already (it is never replaced): who,
+    /// when, the action, reason, source, status and the field changes; not the values, which <see cref="HistoryAsync"/>
+    /// rebuilds from the changes (a save that changes one field writes a row of one change, not of every answer again).
+    /// </summary>
     private async Task WriteAuditRowAsync(ServiceReturn stored, CancellationToken ct)
     {
         if (AuditEntry.Of(stored) is not { } audit) return;
@@ -180,7 +206,6 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
             ["Status"] = audit.Status.ToString(),
         };
         StoredJson.WriteLong(row, "Changes", StoredJson.Serialize(audit.Changes));
-        StoredJson.WriteLong(row, "Values", StoredJson.Serialize(audit.Values.AsDictionary()));
         try
         {
             await storage.ReturnHistory.AddEntityAsync(row, ct);
