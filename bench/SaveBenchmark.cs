@@ -159,14 +159,17 @@ public static class SaveBenchmark
         Console.WriteLine($"Floor: the storage calls of one save, {FloorCallsPerSave} in {FloorPlan.Length} sequential stages " +
                           $"({string.Join(" -> ", FloorPlan.Select(s => string.Join(" + ", s)))}), straight through the Table SDK, same concurrency.");
 
-        // Warm up (JIT, connection pools, the first save of each writer writes its return), not counted.
+        // Warm up, not counted: the first save of each writer writes its return; a whole round of each so that the JIT's
+        // tiered recompilation of the hot code is done before the CPU per save is measured; connection pools.
         await Task.WhenAll(writers.Append(fresh).Append(aged).Select(w => Task.Run(() => SaveManyAsync(function, w, 5))));
         var floor = await FloorSetup.PrepareAsync(connection, storage, writers, aged.ServiceId);
-        await RunFloorRoundAsync(floor, o.Writers, 5);
+        await RunSaveRoundAsync(function, writers, o.SavesPerWriter, counter);
+        await RunFloorRoundAsync(floor, o.Writers, o.SavesPerWriter);
 
         Console.WriteLine();
         Console.WriteLine($"{o.Rounds} rounds of {o.Writers} writers x {o.SavesPerWriter} saves, each followed by a floor round of the same size:");
-        Console.WriteLine($"{"round",5} {"saves/s",8} {"p50 ms",7} {"p95 ms",7} {"p99 ms",7} {"req/save",9} | {"floor/s",8} {"p50 ms",7} {"p95 ms",7} {"p99 ms",7} | {"save/floor",10}");
+        Console.WriteLine($"{"round",5} {"saves/s",8} {"p50 ms",7} {"p95 ms",7} {"p99 ms",7} {"req/save",9} {"cpu ms",7} {"azur ms",7} | " +
+                          $"{"floor/s",8} {"p50 ms",7} {"p95 ms",7} {"p99 ms",7} {"cpu ms",7} {"azur ms",7} | {"save/floor",10}");
         var saveRounds = new List<Round>();
         var floorRounds = new List<Round>();
         for (var r = 1; r <= o.Rounds; r++)
@@ -185,14 +188,27 @@ public static class SaveBenchmark
             }
             saveRounds.Add(save);
             floorRounds.Add(floorRound);
-            Console.WriteLine($"{r,5} {save.PerSecond,8:0} {save.P50,7:0.0} {save.P95,7:0.0} {save.P99,7:0.0} {save.RequestsPerSave,9:0.00} | " +
-                              $"{floorRound.PerSecond,8:0} {floorRound.P50,7:0.0} {floorRound.P95,7:0.0} {floorRound.P99,7:0.0} | {floorRound.PerSecond / save.PerSecond,10:0.00}");
+            Console.WriteLine($"{r,5} {save.PerSecond,8:0} {save.P50,7:0.0} {save.P95,7:0.0} {save.P99,7:0.0} {save.RequestsPerSave,9:0.00} " +
+                              $"{save.DotnetCpuMs,7:0.00} {save.AzuriteCpuMs,7:0.00} | " +
+                              $"{floorRound.PerSecond,8:0} {floorRound.P50,7:0.0} {floorRound.P95,7:0.0} {floorRound.P99,7:0.0} " +
+                              $"{floorRound.DotnetCpuMs,7:0.00} {floorRound.AzuriteCpuMs,7:0.00} | {floorRound.PerSecond / save.PerSecond,10:0.00}");
         }
         Console.WriteLine();
         Summary("saves per second", saveRounds.Select(x => x.PerSecond), "0");
         Summary("save p95 ms", saveRounds.Select(x => x.P95), "0.0");
         Summary("floor per second", floorRounds.Select(x => x.PerSecond), "0");
         Summary("floor p95 ms", floorRounds.Select(x => x.P95), "0.0");
+        Summary("save .NET CPU ms/save", saveRounds.Select(x => x.DotnetCpuMs), "0.00");
+        Summary("floor .NET CPU ms/save", floorRounds.Select(x => x.DotnetCpuMs), "0.00");
+        if (CpuMark.AzuriteKnown)
+        {
+            Summary("save Azurite CPU ms/save", saveRounds.Select(x => x.AzuriteCpuMs), "0.00");
+            Summary("floor Azurite CPU ms", floorRounds.Select(x => x.AzuriteCpuMs), "0.00");
+        }
+        else
+        {
+            Console.WriteLine("  (Azurite's CPU is not measured: set PPS_AZURITE_PID to its process id, e.g. PPS_AZURITE_PID=$AZURITE_PID)");
+        }
         Summary("save/floor", saveRounds.Zip(floorRounds, (s, f) => f.PerSecond / s.PerSecond), "0.00", "time per save over the floor's: floor/s over saves/s");
         var requests = saveRounds.Select(x => x.RequestsPerSave).Average();
         Console.WriteLine($"  storage requests per save (counted): {requests:0.00}; the floor issues {FloorCallsPerSave}" +
@@ -255,11 +271,12 @@ public static class SaveBenchmark
     private static async Task<Round> RunSaveRoundAsync(ReturnFunctions function, List<Writer> writers, int savesPerWriter, RequestCounter counter)
     {
         var before = counter.Count;
+        var cpu = CpuMark.Now();
         var wall = Stopwatch.StartNew();
         var results = await Task.WhenAll(writers.Select(w => Task.Run(() => SaveManyAsync(function, w, savesPerWriter))));
         wall.Stop();
         var latencies = results.SelectMany(r => r).ToList();
-        return Round.Of(latencies, wall.Elapsed, (counter.Count - before) / (double)latencies.Count);
+        return Round.Of(latencies, wall.Elapsed, (counter.Count - before) / (double)latencies.Count, cpu);
     }
 
     /// <summary>Saves the full return <paramref name="count"/> times in a row, each with the ETag of the one before.</summary>
@@ -295,10 +312,11 @@ public static class SaveBenchmark
 
     private static async Task<Round> RunFloorRoundAsync(FloorSetup floor, int writers, int callsPerWriter)
     {
+        var cpu = CpuMark.Now();
         var wall = Stopwatch.StartNew();
         var results = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => floor.RunAsync(w, callsPerWriter))));
         wall.Stop();
-        return Round.Of(results.SelectMany(r => r).ToList(), wall.Elapsed, FloorCallsPerSave);
+        return Round.Of(results.SelectMany(r => r).ToList(), wall.Elapsed, FloorCallsPerSave, cpu);
     }
 
     /// <summary>
@@ -414,10 +432,34 @@ public static class SaveBenchmark
         public int Saves { get; set; }
     }
 
-    private sealed record Round(double PerSecond, double P50, double P95, double P99, double RequestsPerSave)
+    private sealed record Round(double PerSecond, double P50, double P95, double P99, double RequestsPerSave, double DotnetCpuMs, double AzuriteCpuMs)
     {
-        public static Round Of(List<double> latencies, TimeSpan wall, double requestsPerSave) => new(
-            latencies.Count / wall.TotalSeconds, Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), Stats.Percentile(latencies, 99), requestsPerSave);
+        public static Round Of(List<double> latencies, TimeSpan wall, double requestsPerSave, CpuMark started) => new(
+            latencies.Count / wall.TotalSeconds, Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), Stats.Percentile(latencies, 99), requestsPerSave,
+            (CpuMark.Now().Dotnet - started.Dotnet).TotalMilliseconds / latencies.Count,
+            (CpuMark.Now().Azurite - started.Azurite).TotalMilliseconds / latencies.Count);
+    }
+
+    /// <summary>
+    /// CPU time used so far by this process and by Azurite (from /proc, when PPS_AZURITE_PID names it; scripts/azurite.sh's
+    /// AZURITE_PID): per save, it is what a loaded, shared machine cannot blur the way it blurs saves per second.
+    /// </summary>
+    private sealed record CpuMark(TimeSpan Dotnet, TimeSpan Azurite)
+    {
+        private static readonly string? AzuriteStat = Environment.GetEnvironmentVariable("PPS_AZURITE_PID") is { Length: > 0 } pid ? $"/proc/{pid}/stat" : null;
+
+        public static bool AzuriteKnown => AzuriteStat is not null && File.Exists(AzuriteStat);
+
+        public static CpuMark Now() => new(Process.GetCurrentProcess().TotalProcessorTime, AzuriteCpu());
+
+        private static TimeSpan AzuriteCpu()
+        {
+            if (!AzuriteKnown) return TimeSpan.Zero;
+            // Fields 14 and 15 (user and system time, in clock ticks of 1/100 s) after the command name in parentheses.
+            var stat = File.ReadAllText(AzuriteStat!);
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+        }
     }
 
     /// <summary>Counts the requests the app's storage clients send (every attempt, retries included).</summary>
