@@ -57,6 +57,26 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _audited = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The revision of each return this process stored last, with its ETag (see <see cref="GetForWriteAsync"/>). Bounded:
+    /// past 10,000 returns it starts again empty.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Year, int ServiceId), ServiceReturn> _written = new();
+
+    /// <summary>
+    /// The return a writer is about to replace, for a write conditional on <paramref name="ifMatch"/>: when that is the ETag of
+    /// the revision this process stored last, that revision as it stored it (<c>Remembered</c>), without reading it again;
+    /// otherwise as read from storage. Safe because the write that follows is conditional on the same ETag: if anyone has
+    /// written the return since (through another instance, say), it fails with a conflict and the caller reads it then.
+    /// A caller that refuses the change for what the remembered revision says should read again before it answers
+    /// (<see cref="GetAsync"/>): the return may have changed since.
+    /// </summary>
+    public async Task<(ServiceReturn? Return, bool Remembered)> GetForWriteAsync(int year, int serviceId, string? ifMatch, CancellationToken ct = default)
+    {
+        if (ifMatch is not null && _written.TryGetValue((year, serviceId), out var known) && known.ETag == ifMatch) return (known, true);
+        return (await GetAsync(year, serviceId, ct), false);
+    }
+
     public async Task<ServiceReturn?> GetAsync(int year, int serviceId, CancellationToken ct = default)
     {
         var response = await storage.Returns.GetEntityIfExistsAsync<TableEntity>(Keys.Year(year), Keys.Service(serviceId), cancellationToken: ct);
@@ -115,6 +135,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
         }
         catch (RequestFailedException e) when (PpsStorage.IsConflict(e))
         {
+            _written.TryRemove((updated.Year, updated.ServiceId), out _);
             var current = await GetAsync(updated.Year, updated.ServiceId, ct);
             throw new ConcurrencyConflictException(
                 $"The return of service {updated.ServiceId} for {updated.Year} was changed by someone else (now at revision {current?.Revision ?? 0}). Reload it and apply your change again.",
@@ -125,6 +146,8 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
             _recent.Remove((updated.Year, updated.ServiceId));
         }
         stored = stored with { ETag = response.Headers.ETag?.ToString() };
+        if (_written.Count >= 10_000) _written.Clear();
+        _written[(stored.Year, stored.ServiceId)] = stored;
 
         _faults.At(WriteFaults.ReturnWritten);
         try

@@ -175,6 +175,40 @@ public class SaveCacheTests
         Assert.Contains(v3.UnconfirmedWarnings, w => w.Code == "yoy-casework-users");
     }
 
+    [Fact]
+    public async Task A_save_on_a_revision_this_process_stored_is_a_conflict_when_another_instance_wrote_since_and_nothing_is_lost()
+    {
+        using var here = await OpenAsync();
+        using var there = await OpenAsync(here.Options);
+        var v1 = Stored(await here.Get<ReturnService>().SaveDraftAsync(Service42, Change(null, (FieldIds.CaseworkUsers, "100"))));
+        Stored(await there.Get<ReturnService>().SaveDraftAsync(Service42, Change(v1.ETag, (FieldIds.CaseworkUsers, "110"))));
+
+        // Here the writer's ETag is that of the revision this process stored: it is not read again, and the write fails.
+        var conflict = Assert.IsType<ReturnOutcome.Conflict>(await here.Get<ReturnService>().SaveDraftAsync(Service42, Change(v1.ETag, (FieldIds.CaseworkUsers, "120"))));
+        Assert.Equal(2, conflict.Current!.Revision);
+
+        var history = await here.Get<ReturnStore>().HistoryAsync(2013, 42);
+        Assert.Equal(["100", "110"], history.Select(h => h.Values.Text(FieldIds.CaseworkUsers)));
+        Assert.Equal(110m, (await here.Get<ReturnStore>().GetAsync(2013, 42))!.Values.Number(FieldIds.CaseworkUsers));
+    }
+
+    [Fact]
+    public async Task A_refusal_never_rests_on_a_revision_this_process_stored_that_another_instance_has_replaced()
+    {
+        using var here = await OpenAsync();
+        using var there = await OpenAsync(here.Options);
+        var submitted = Stored(await here.Get<ReturnService>().SubmitAsync(Service42, Change(null, (FieldIds.CaseworkUsers, "100"))));
+        // NPPN reopens it through the other instance: it is a draft again, at revision 2.
+        Stored(await there.Get<ReturnService>().ReopenAsync(Actor.Nppn, 2013, 42, submitted.ETag, "Asked to correct a figure"));
+
+        // The service saves on the revision it submitted. What this process remembers says "submitted" (a refusal), but the
+        // return is a draft at revision 2 now: the answer is that it changed since (reload), as a fresh read would give.
+        var outcome = await here.Get<ReturnService>().SaveDraftAsync(Service42, Change(submitted.ETag, (FieldIds.CaseworkUsers, "120")));
+
+        var conflict = Assert.IsType<ReturnOutcome.Conflict>(outcome);
+        Assert.Equal((2, ReturnStatus.Draft), (conflict.Current!.Revision, conflict.Current.Status));
+    }
+
     private static ReturnValues ReturnValidator(ReturnDefinition definition, params (string Id, string Value)[] values)
     {
         var result = Pps.Core.Validation.ReturnValidator.Validate(definition, values.ToDictionary(v => v.Id, v => (string?)v.Value));
