@@ -219,7 +219,7 @@ public static class SaveBenchmark
         Console.WriteLine($"Target ({TargetPerSecond:0}/s, p95 < {TargetP95Ms:0} ms): {(met ? "MET" : "NOT MET")} " +
                           $"(median {medianRate:0}/s, median p95 {medianP95:0.0} ms)");
 
-        await GrowthAsync(function, storage, returns, writers, fresh, aged, counter, o);
+        await GrowthAsync(function, storage, writers, fresh, aged, counter, o, saveRounds);
 
         var check = await returns.GetAsync(Year, writers[0].ServiceId);
         var history = await returns.HistoryAsync(Year, writers[0].ServiceId);
@@ -241,8 +241,8 @@ public static class SaveBenchmark
     /// (aged) at <c>revisions</c> revisions saved through the real path; sequential saves of it against saves of a fresh
     /// return, interleaved; then a concurrent round on the grown tables.
     /// </summary>
-    private static async Task GrowthAsync(ReturnFunctions function, PpsStorage storage, ReturnStore returns, List<Writer> writers,
-        Writer fresh, Writer aged, RequestCounter counter, SaveBenchmarkOptions o)
+    private static async Task GrowthAsync(ReturnFunctions function, PpsStorage storage, List<Writer> writers,
+        Writer fresh, Writer aged, RequestCounter counter, SaveBenchmarkOptions o, List<Round> before)
     {
         Console.WriteLine();
         var seeding = Stopwatch.StartNew();
@@ -253,19 +253,29 @@ public static class SaveBenchmark
         const int batch = 40;
         var freshMs = new List<double>();
         var agedMs = new List<double>();
+        var (freshCpu, agedCpu) = (new List<(double Dotnet, double Azurite)>(), new List<(double Dotnet, double Azurite)>());
         for (var i = 0; i < 5; i++)
         {
-            freshMs.AddRange(await SaveManyAsync(function, fresh, batch));
-            agedMs.AddRange(await SaveManyAsync(function, aged, batch));
+            foreach (var (writer, latencies, cpu) in new[] { (fresh, freshMs, freshCpu), (aged, agedMs, agedCpu) })
+            {
+                var mark = CpuMark.Now();
+                latencies.AddRange(await SaveManyAsync(function, writer, batch));
+                var end = CpuMark.Now();
+                cpu.Add(((end.Dotnet - mark.Dotnet).TotalMilliseconds / batch, (end.Azurite - mark.Azurite).TotalMilliseconds / batch));
+            }
         }
         var (f50, f95, a50, a95) = (Stats.Percentile(freshMs, 50), Stats.Percentile(freshMs, 95), Stats.Percentile(agedMs, 50), Stats.Percentile(agedMs, 95));
-        Console.WriteLine($"  sequential saves, {freshMs.Count} each, interleaved: fresh return p50 {f50:0.00} ms, p95 {f95:0.00} ms; " +
-                          $"return at ~{o.Revisions} revisions p50 {a50:0.00} ms, p95 {a95:0.00} ms; ratio of medians {a50 / f50:0.00}");
+        Console.WriteLine($"  sequential saves, {freshMs.Count} each, interleaved in batches of {batch}:");
+        Console.WriteLine($"    fresh return (revision ~{fresh.Saves - freshMs.Count / 2}):  p50 {f50,6:0.00} ms, p95 {f95,6:0.00} ms; CPU per save .NET {Median(freshCpu.Select(c => c.Dotnet)):0.00} ms, " +
+                          $"Azurite {Median(freshCpu.Select(c => c.Azurite)):0.00} ms");
+        Console.WriteLine($"    aged return (revision ~{aged.Saves - agedMs.Count / 2}): p50 {a50,6:0.00} ms, p95 {a95,6:0.00} ms; CPU per save .NET {Median(agedCpu.Select(c => c.Dotnet)):0.00} ms, " +
+                          $"Azurite {Median(agedCpu.Select(c => c.Azurite)):0.00} ms");
         var round = await RunSaveRoundAsync(function, writers, o.SavesPerWriter, counter);
-        Console.WriteLine($"  a concurrent round on the grown tables: {round.PerSecond:0} saves/s, p50 {round.P50:0.0} ms, p95 {round.P95:0.0} ms, p99 {round.P99:0.0} ms");
+        Console.WriteLine($"  a concurrent round on the grown tables: {round.PerSecond:0} saves/s, p50 {round.P50:0.0} ms, p95 {round.P95:0.0} ms, p99 {round.P99:0.0} ms; " +
+                          $"CPU per save .NET {round.DotnetCpuMs:0.00} ms, Azurite {round.AzuriteCpuMs:0.00} ms (before growing: medians {Median(before.Select(r => r.DotnetCpuMs)):0.00} and {Median(before.Select(r => r.AzuriteCpuMs)):0.00})");
         // Sequential latencies of a few ms on a shared machine: allow 25 % before calling it growth.
         var flat = a50 <= f50 * 1.25;
-        Console.WriteLine($"  growth: {(flat ? "none beyond noise (aged median within 25 % of fresh)" : "LATENCY GREW with the revisions stored")}");
+        Console.WriteLine($"  growth: aged/fresh median latency {a50 / f50:0.00}: {(flat ? "none beyond noise (within 25 %)" : "LATENCY GREW with the revisions stored")}");
     }
 
     private static async Task<Round> RunSaveRoundAsync(ReturnFunctions function, List<Writer> writers, int savesPerWriter, RequestCounter counter)
