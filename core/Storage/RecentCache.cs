@@ -44,6 +44,12 @@ internal sealed class RecentCache<TKey, TValue>(TimeSpan ttl, TimeProvider clock
     /// <summary>Forgets <paramref name="key"/>: this process changed what it stands for.</summary>
     public void Remove(TKey key)
     {
+        if (_removals.Count >= capacity)
+        {
+            // Reads under way compare the generation too: none of them keeps what it read.
+            Interlocked.Increment(ref _generation);
+            _removals.Clear();
+        }
         _removals.AddOrUpdate(key, 1, (_, n) => n + 1);
         _entries.TryRemove(key, out _);
     }
