@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs.Specialized;
-using CsvHelper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pps.Core.Aggregation;
 using Pps.Core.Catalogue;
@@ -12,280 +9,401 @@ using Pps.Core.Publishing;
 using Pps.Core.Reference;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
+using Pps.Core.Telemetry;
 using Pps.Synthetic;
 
 namespace Pps.Cli;
 
 /// <summary>
-/// Issue 6: how long the close-of-year run takes for one year with 5 years of history (all services, synthetic
-/// returns 2009-2013) on the storage in PPS_STORAGE, against a floor measured in the same run: only reading
-/// every return of the 5 years and writing the same published files with the same parallelism.
-/// Each run uses fresh tables and containers of its own (removed afterwards); seeding is not timed.
+/// Issue 14: how long the close-of-year run takes for 2013 with 5 years of history, at 1x, 10x and 100x today's
+/// number of services (the synthetic services copied k times, ids + 1000 per copy), on the storage in PPS_STORAGE,
+/// against a floor measured in the same run: reading every return of the 5 years and writing the same files (the
+/// ones the close just wrote, read back before the clock starts) with the same parallelism.
+/// <para>
+/// Each scale is seeded once (not timed) into tables of its own; every run resets the year to "window closed, not
+/// published" and publishes into fresh containers, so every run closes the same data from scratch. Odd runs time the
+/// close first, even runs the floor first. Peak memory is measured in a child process that does nothing but the
+/// close (the parent holds the benchmark's own data): its peak resident set (VmHWM) and the bytes it allocated.
+/// </para>
 /// </summary>
 public static class BenchCloseCommand
 {
     private const int Year = 2013;
     private const int FirstYear = Year - YearCloser.HistoryYears + 1;
-    private const double TargetMs = 2000;
-    private const double TargetRatio = 1.5;
+    /// <summary>A copy's service ids are the originals + copy x this (the registry's ids are all below it).</summary>
+    private const int CopyIdStride = 1000;
+    private const double TargetMsAt100 = 20_000;
+    private const double TargetRatio = 1.3;
+    private const double TargetExponent = 1.05;
+    private const double TargetPeakMiB = 512;
 
     public static async Task<int> RunAsync(CommandLine options)
     {
         var runs = options.Int("runs", 5);
         var seed = options.Int("seed", 2013);
-        var phases = options.Optional("phases", "true") != "false";
         var warmups = options.Int("warmups", 1);
+        var memory = options.Optional("memory", "true") != "false";
+        var scales = options.Optional("scale", "1,10,100").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= 200
+                ? k : throw new CommandLineException($"--scale takes copies from 1 to 200, comma-separated (\"{s}\" is not one).")).ToList();
         if (runs < 1) throw new CommandLineException("--runs must be at least 1.");
         _ = CommandLine.Storage(); // fails early when PPS_STORAGE is not set
 
         var data = SyntheticReturns.Generate(seed, FirstYear, Year);
-        var perYear = data.Returns.GroupBy(r => r.Year).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}");
-        Console.WriteLine($"bench-close: close {Year} with {YearCloser.HistoryYears} years of history, synthetic seed {seed}, " +
-                          $"{data.Returns.Count} submitted returns ({string.Join(", ", perYear)}), {data.Reference.Rows.Count()} reference rows.");
-        Console.WriteLine($"Publisher parallelism {new Publisher(new BlobPublishedStore(CommandLine.Storage().Published), TimeProvider.System).Parallelism}; " +
-                          $"{Environment.ProcessorCount} CPUs; {runs} runs after {warmups} discarded warm-up(s); fresh tables and containers per run.");
-        Console.WriteLine("floor      = read every return of the 5 years (in parallel) + write the same files and the manifest/pointer/index (parallelism 16)");
-        Console.WriteLine();
+        Console.WriteLine($"bench-close: close {Year} with {YearCloser.HistoryYears} years of history; synthetic seed {seed}: {data.Returns.Count} submitted returns " +
+                          $"({string.Join(", ", data.Returns.GroupBy(r => r.Year).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"))}) copied k times for k in {string.Join(", ", scales)}.");
+        Console.WriteLine($"{Environment.ProcessorCount} CPUs; publisher parallelism {new Publisher(new BlobPublishedStore(CommandLine.Storage().Published), TimeProvider.System).Parallelism}; " +
+                          $"{runs} timed runs per scale after {warmups} discarded warm-up(s).");
+        Console.WriteLine("floor = read every return of the 5 years (the close's query, one per year, in parallel; not mapped) + write the files the close wrote, " +
+                          "then the version manifest, the year's pointer and the index (same parallelism).");
 
-        for (var w = 1; w <= warmups; w++) await RunOnceAsync("w", data, phases: false); // JIT, connection pools, Azurite's first tables
-        Console.WriteLine($"({warmups} warm-up run(s) done, discarded; odd runs time the close first, even runs time it after the floors)");
-        Console.WriteLine();
-
-        var results = new List<RunResult>();
-        Console.WriteLine($"{"run",3} {"close ms",9} {"floor ms",9} {"ratio",6} {"locked",7} {"files",6} {"alloc MB",9}");
-        for (var run = 1; run <= runs; run++)
+        var summaries = new List<ScaleSummary>();
+        foreach (var k in scales)
         {
-            var r = await RunOnceAsync(run.ToString(CultureInfo.InvariantCulture), data, phases);
-            results.Add(r);
-            Console.WriteLine($"{run,3} {r.CloseMs,9:0} {r.FloorMs,9:0} {r.CloseMs / r.FloorMs,6:0.00} " +
-                              $"{r.Locked,7} {r.Files,6} {r.CloseAllocatedBytes / 1e6,9:0.0}");
+            summaries.Add(await RunScaleAsync(k, data, runs, warmups, memory));
         }
 
         Console.WriteLine();
-        Summary("close ms", results.Select(r => r.CloseMs), "0");
-        Summary("floor ms", results.Select(r => r.FloorMs), "0");
-        Summary("close / floor", results.Select(r => r.CloseMs / r.FloorMs), "0.00");
-
-        if (phases)
+        Console.WriteLine("Summary (medians over the runs; spread = (max-min)/median):");
+        Console.WriteLine($"{"scale",5} {"returns",8} {"close ms",9} {"spread",7} {"floor ms",9} {"spread",7} {"ratio",6} {"max ratio",9} {"files",6} {"unchanged ms",12} {"written",7} {"peak MiB",9} {"alloc MiB",9}");
+        foreach (var s in summaries)
         {
-            Console.WriteLine();
-            Console.WriteLine("Where the close's time goes (the same public pieces YearCloser calls, timed one by one on fresh storage; median over the runs, ms):");
-            var names = results[0].Phases.Keys.ToList();
-            foreach (var name in names)
-            {
-                var values = results.Select(r => r.Phases[name]).ToList();
-                Console.WriteLine($"  {name,-58} median {Median(values),7:0}  min {values.Min(),7:0}  max {values.Max(),7:0}");
-            }
+            Console.WriteLine($"{s.Scale,5} {s.Returns,8} {s.CloseMs,9:0} {s.CloseSpread,7:0%} {s.FloorMs,9:0} {s.FloorSpread,7:0%} {s.Ratio,6:0.00} {s.MaxRatio,9:0.00} " +
+                              $"{s.Files,6} {s.UnchangedMs,12:0} {s.UnchangedWritten,7} {Show(s.PeakMiB),9} {Show(s.ChildAllocatedMiB),9}");
         }
 
-        var closeMedian = Median(results.Select(r => r.CloseMs).ToList());
-        var ratioMedian = Median(results.Select(r => r.CloseMs / r.FloorMs).ToList());
-        var closeMax = results.Max(r => r.CloseMs);
-        var ratioMax = results.Max(r => r.CloseMs / r.FloorMs);
+        var verdicts = new List<bool>();
         Console.WriteLine();
-        Console.WriteLine($"Target close <= {TargetMs:0} ms: median {closeMedian:0} ms -> {(closeMedian <= TargetMs ? "MET" : "MISSED")}" +
-                          $" (worst run {closeMax:0} ms: {(closeMax <= TargetMs ? "met" : "missed")})");
-        Console.WriteLine($"Target close <= {TargetRatio}x floor: median ratio {ratioMedian:0.00} -> {(ratioMedian <= TargetRatio ? "MET" : "MISSED")}" +
-                          $" (worst run {ratioMax:0.00}: {(ratioMax <= TargetRatio ? "met" : "missed")})");
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        Console.WriteLine($"Process peak working set {process.PeakWorkingSet64 / 1048576.0:0} MB (working set now {Environment.WorkingSet / 1048576.0:0} MB); " +
-                          $"GC heap now {GC.GetTotalMemory(false) / 1048576.0:0} MB.");
-        return closeMedian <= TargetMs && ratioMedian <= TargetRatio ? 0 : 1;
+        foreach (var s in summaries)
+        {
+            verdicts.Add(Verdict($"{s.Scale}x: close <= {TargetRatio}x its floor", s.Ratio <= TargetRatio, $"median ratio {s.Ratio:0.00}, worst run {s.MaxRatio:0.00}"));
+        }
+        if (summaries.FirstOrDefault(s => s.Scale == 100) is { } at100)
+        {
+            verdicts.Add(Verdict($"100x: close <= {TargetMsAt100:0} ms", at100.CloseMs <= TargetMsAt100, $"median {at100.CloseMs:0} ms"));
+            if (at100.PeakMiB is { } peak) verdicts.Add(Verdict($"100x: peak memory < {TargetPeakMiB:0} MiB", peak < TargetPeakMiB, $"{peak:0} MiB (child process VmHWM)"));
+        }
+        if (summaries.FirstOrDefault(s => s.Scale == 1) is { } at1 && summaries.LastOrDefault(s => s.Scale > 1) is { } top)
+        {
+            // Time grows as returns^b: b from the two ends, by returns actually stored (copies are exact multiples).
+            var exponent = Math.Log(top.CloseMs / at1.CloseMs) / Math.Log((double)top.Returns / at1.Returns);
+            verdicts.Add(Verdict($"growth exponent 1x..{top.Scale}x <= {TargetExponent}", exponent <= TargetExponent, $"{exponent:0.000}"));
+        }
+        return verdicts.All(v => v) ? 0 : 1;
     }
 
-    private sealed record RunResult(double CloseMs, double FloorMs, int Locked, int Files, long CloseAllocatedBytes, Dictionary<string, double> Phases);
+    private static string Show(double? value) => value is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "-";
 
-    private static async Task<RunResult> RunOnceAsync(string label, SyntheticData data, bool phases)
+    private static bool Verdict(string target, bool met, string measured)
     {
-        var clock = TimeProvider.System;
-        var storage = await SeededStorageAsync(label, data);
+        Console.WriteLine($"Target {target}: {measured} -> {(met ? "MET" : "MISSED")}");
+        return met;
+    }
+
+    private sealed record ScaleSummary(
+        int Scale, int Returns, double CloseMs, double CloseSpread, double FloorMs, double FloorSpread, double Ratio, double MaxRatio, int Files,
+        double UnchangedMs, int UnchangedWritten, double? PeakMiB, double? ChildAllocatedMiB);
+
+    private sealed record RunResult(double CloseMs, double FloorMs, int Files, long AllocatedBytes, Dictionary<string, double> Phases, double UnchangedMs, int UnchangedWritten);
+
+    private static async Task<ScaleSummary> RunScaleAsync(int k, SyntheticData data, int runs, int warmups, bool memory)
+    {
+        Console.WriteLine();
+        var tables = $"bc{k}x{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3])}";
+        var seedWatch = Stopwatch.StartNew();
+        var seeded = await SeedAsync(tables, data, k);
+        Console.WriteLine($"== {k}x: {seeded.Returns} returns ({seeded.ThisYear} in {Year}), {seeded.ReferenceRows} reference rows; seeded in {seedWatch.Elapsed.TotalSeconds:0.0} s (not timed)");
         try
         {
-            var returns = new ReturnStore(storage);
-            var years = new CollectionYearStore(storage);
-            var reference = new ReferenceDataStore(storage);
+            for (var w = 1; w <= warmups; w++) await RunOnceAsync(tables, seeded, closeFirst: true); // JIT, connection pools
+            var results = new List<RunResult>();
+            Console.WriteLine($"{"run",3} {"close ms",9} {"floor ms",9} {"ratio",6} {"files",6} {"alloc MB",9} {"unchanged ms",12} {"written",7}");
+            for (var run = 1; run <= runs; run++)
+            {
+                var r = await RunOnceAsync(tables, seeded, closeFirst: run % 2 == 1);
+                results.Add(r);
+                Console.WriteLine($"{run,3} {r.CloseMs,9:0} {r.FloorMs,9:0} {r.CloseMs / r.FloorMs,6:0.00} {r.Files,6} {r.AllocatedBytes / 1e6,9:0.0} {r.UnchangedMs,12:0} {r.UnchangedWritten,7}");
+            }
+            Console.WriteLine("  where the close's time goes (its own pps.phase.* spans; median ms over the runs):");
+            foreach (var name in results[0].Phases.Keys)
+            {
+                var values = results.Select(r => r.Phases.GetValueOrDefault(name)).ToList();
+                Console.WriteLine($"    {name,-28} median {Median(values),8:0}  min {values.Min(),8:0}  max {values.Max(),8:0}");
+            }
+
+            double? peak = null, childAllocated = null;
+            if (memory)
+            {
+                var child = await MeasureInChildAsync(tables, seeded);
+                peak = child.PeakMiB;
+                childAllocated = child.AllocatedMiB;
+                Console.WriteLine($"  child process close: {child.CloseMs:0} ms (cold: first call in its process), peak resident {child.PeakMiB:0} MiB " +
+                                  $"(at start {child.StartMiB:0} MiB), allocated {child.AllocatedMiB:0} MiB, GC heap after {child.HeapAfterMiB:0} MiB");
+            }
+            var close = results.Select(r => r.CloseMs).ToList();
+            var floor = results.Select(r => r.FloorMs).ToList();
+            var ratios = results.Select(r => r.CloseMs / r.FloorMs).ToList();
+            return new ScaleSummary(k, seeded.Returns, Median(close), Spread(close), Median(floor), Spread(floor), Median(ratios), ratios.Max(), results[0].Files,
+                Median(results.Select(r => r.UnchangedMs).ToList()), results.Max(r => r.UnchangedWritten), peak, childAllocated);
+        }
+        finally
+        {
+            await DeleteAsync(StorageFor(tables, "x"));
+        }
+    }
+
+    private sealed record Seeded(int Returns, int ThisYear, int ReferenceRows);
+
+    /// <summary>
+    /// The synthetic returns copied <paramref name="k"/> times, stored as submitted (in batches of 100, one partition
+    /// per year, the way a restore writes them), and their reference data; then the years set up with 2013's window
+    /// closed. Returns only the counts: the data is not kept, so the runs do not carry it.
+    /// </summary>
+    private static async Task<Seeded> SeedAsync(string tables, SyntheticData data, int k)
+    {
+        var storage = StorageFor(tables, "seed");
+        await storage.EnsureCreatedAsync();
+        var submitted = DateTimeOffset.UtcNow.AddDays(-10);
+        var copies = Enumerable.Range(0, k).SelectMany(c => data.Returns.Select(r => new ServiceReturn
+        {
+            ServiceId = r.ServiceId + c * CopyIdStride, Year = r.Year, Status = ReturnStatus.Submitted, Values = r.Values, Revision = 2,
+            UpdatedAt = submitted, UpdatedBy = $"service:{r.ServiceId + c * CopyIdStride}", SubmittedAt = submitted,
+            Audit = new RevisionAudit("submit", null, []),
+        }));
+        var batches = copies.GroupBy(r => r.Year).SelectMany(year => year.Chunk(100)).ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (batch, ct) =>
+            await storage.Returns.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Add, ReturnStore.ToEntity(r))), ct));
+
+        var reference = Enumerable.Range(0, k).SelectMany(c => data.Reference.Rows.Select(r =>
+            new StoredReferenceRow(r.ServiceId + c * CopyIdStride, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils, r.Source))).ToList();
+        await storage.Reference.GetBlobClient(ReferenceDataStore.ReferenceBlob).UploadAsync(BinaryData.FromObjectAsJson(reference), overwrite: true);
+
+        var years = new CollectionYearStore(storage);
+        foreach (var year in data.Years)
+        {
+            await years.SaveAsync(new CollectionYear
+            {
+                Year = year, Opens = new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero), Closes = new DateTimeOffset(year, 3, 31, 0, 0, 0, TimeSpan.Zero),
+                NationalServiceCount = ServiceRegistry.NationalCount(year) * k,
+            }, null);
+        }
+        return new Seeded(data.Returns.Count * k, data.Returns.Count(r => r.Year == Year) * k, reference.Count);
+    }
+
+    /// <summary>The scale's tables, with containers of their own for this run (published, provisional).</summary>
+    private static PpsStorage StorageFor(string tables, string run) => CommandLine.Storage(new StorageOptions
+    {
+        TablePrefix = tables,
+        UploadsContainer = $"{tables}-uploads",
+        ReportsContainer = $"{tables}-reports",
+        ReferenceContainer = $"{tables}-reference",
+        BackupsContainer = $"{tables}-backups",
+        PublishedContainer = $"{tables}-{run}-pub",
+        ProvisionalContainer = $"{tables}-{run}-prov",
+    });
+
+    /// <summary>Sets the year back to "window closed a minute ago, not locked, not published".</summary>
+    private static async Task ResetYearAsync(PpsStorage storage)
+    {
+        var years = new CollectionYearStore(storage);
+        var (year, etag) = (await years.GetAsync(Year))!.Value;
+        await years.SaveAsync(year with { ClosedAt = null, PublishedAt = null, PublishedVersion = null, Closes = DateTimeOffset.UtcNow.AddMinutes(-1) }, etag);
+    }
+
+    private static YearCloser CloserFor(PpsStorage storage, IPublishedStore store) => new(
+        storage, new ReturnStore(storage), new CollectionYearStore(storage), new ReferenceDataStore(storage),
+        new Publisher(store, TimeProvider.System), TimeProvider.System, NullLogger<YearCloser>.Instance);
+
+    private static async Task<RunResult> RunOnceAsync(string tables, Seeded seeded, bool closeFirst)
+    {
+        var run = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3]);
+        var storage = StorageFor(tables, run);
+        var floorStorage = StorageFor(tables, run + "f");
+        await storage.Published.CreateAsync();
+        await floorStorage.Published.CreateAsync();
+        try
+        {
+            await ResetYearAsync(storage);
             var store = new BlobPublishedStore(storage.Published);
-            var publisher = new Publisher(store, clock);
-            var closer = new YearCloser(storage, returns, years, reference, publisher, clock, NullLogger<YearCloser>.Instance);
-            var expectedLocked = data.Returns.Count(r => r.Year == Year);
-
-            // The national result the close will publish, computed outside the timing, for the floor's files
-            // (locking changes no value, so before or after the close gives the same figures).
-            var result = await ComputeAsync(returns, reference);
-
-            // (a) the close, as the timer runs it for one year; (b) the floor: read every return of the 5 years,
-            // write the same files and the manifest writes. Odd runs time the close first, even runs last, so neither side always meets a
-            // cold or a warm Azurite.
-            var closeFirst = !int.TryParse(label, CultureInfo.InvariantCulture, out var number) || number % 2 == 1;
+            var closer = CloserFor(storage, store);
             double floorMs = 0;
+            Manifest? manifest = null;
+            async Task FloorAfterCloseAsync() => floorMs = await FloorAsync(storage, store, new BlobPublishedStore(floorStorage.Published), manifest!);
+
+            // The floor writes what the close wrote, so a floor-first run closes once untimed first to learn the files.
             if (!closeFirst)
             {
-                floorMs = await FloorAsync(returns, store, publisher.Parallelism, result);
+                var learn = StorageFor(tables, run + "l");
+                await learn.Published.CreateAsync();
+                await ResetYearAsync(storage);
+                manifest = (await CloserFor(learn, new BlobPublishedStore(learn.Published)).CloseAndPublishAsync(Year)).Manifest;
+                floorMs = await FloorAsync(learn, new BlobPublishedStore(learn.Published), new BlobPublishedStore(floorStorage.Published), manifest!);
+                await learn.Published.DeleteAsync();
+                await ResetYearAsync(storage);
             }
+
+            using var phases = new PhaseRecorder();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var watch = Stopwatch.StartNew();
             var outcome = await closer.CloseAndPublishAsync(Year);
             watch.Stop();
-            var closeMs = watch.Elapsed.TotalMilliseconds;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            if (outcome.Result != CloseOutcome.Published || outcome.Manifest is null || outcome.ReturnsLocked != expectedLocked)
+            if (outcome.Result != CloseOutcome.Published || outcome.Manifest is null || outcome.ReturnsLocked != seeded.ThisYear)
             {
-                throw new InvalidOperationException($"Run {label}: the close did not do the whole job: {outcome.Result}, locked {outcome.ReturnsLocked} of {expectedLocked}.");
+                throw new InvalidOperationException($"The close did not do the whole job: {outcome.Result}, locked {outcome.ReturnsLocked} of {seeded.ThisYear}.");
             }
-            if (closeFirst)
-            {
-                floorMs = await FloorAsync(returns, store, publisher.Parallelism, result);
-            }
+            var closePhases = phases.Totals();
+            manifest ??= outcome.Manifest;
+            if (closeFirst) await FloorAfterCloseAsync();
 
-            var phaseTimes = phases ? await PhasesAsync(label + "p", data) : [];
-            return new RunResult(closeMs, floorMs, outcome.ReturnsLocked, outcome.Manifest.Files.Count, allocated, phaseTimes);
+            // A recompute of data that has not changed: what does it cost, and how many blobs does it write?
+            var before = await CountBlobsAsync(storage);
+            var unchanged = Stopwatch.StartNew();
+            await closer.RepublishAsync(Year);
+            unchanged.Stop();
+            var written = await CountBlobsAsync(storage) - before;
+            return new RunResult(watch.Elapsed.TotalMilliseconds, floorMs, outcome.Manifest.Files.Count, allocated, closePhases, unchanged.Elapsed.TotalMilliseconds, written);
         }
         finally
         {
-            await DeleteAsync(storage);
+            await storage.Published.DeleteIfExistsAsync();
+            await storage.Provisional.DeleteIfExistsAsync();
+            await floorStorage.Published.DeleteIfExistsAsync();
         }
     }
 
-    private static async Task<NationalResult> ComputeAsync(ReturnStore returns, ReferenceDataStore reference)
+    private static async Task<int> CountBlobsAsync(PpsStorage storage)
     {
-        var perYear = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(y => returns.ListYearAsync(y)));
-        return YearCloser.Compute(Year, perYear.SelectMany(l => l), await reference.LoadAsync());
+        var count = 0;
+        await foreach (var _ in storage.Published.GetBlobsAsync()) count++;
+        return count;
     }
 
     /// <summary>
-    /// Reads every return of the 5 years (as YearCloser does, one query per year in parallel) and writes the
-    /// published files of <paramref name="result"/> to a fresh version folder with the publisher's parallelism,
-    /// then the version manifest, the year's pointer and the index. Everything that is pure (building the files,
-    /// hashing them for the manifest) is done before the clock starts.
+    /// Reads every return of the 5 years (the close's own query, one per year in parallel; entities not mapped), then writes the files
+    /// <paramref name="manifest"/> lists (their bytes read from <paramref name="source"/> before the clock starts)
+    /// into <paramref name="target"/> with the publisher's parallelism, then the version manifest, the pointer and the index.
     /// </summary>
-    private static async Task<double> FloorAsync(
-        ReturnStore returns, IPublishedStore store, int parallelism, NationalResult result)
+    private static async Task<double> FloorAsync(PpsStorage storage, IPublishedStore source, IPublishedStore target, Manifest manifest)
     {
-        var version = $"floor-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3])}";
-        var files = PublishedSetBuilder.Build(result, version);
-        var manifest = new Manifest(Year, version, Manifest.Final, DateTimeOffset.UtcNow, files.Max(f => f.Returns), files.Select(f => f.ToManifestEntry()).ToList());
+        var files = new List<(ManifestFile File, byte[] Bytes)>();
+        foreach (var file in manifest.Files) files.Add((file, (await source.ReadAsync(file.Path, CancellationToken.None))!.Value.Content.ToArray()));
         var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json);
         var indexBytes = JsonSerializer.SerializeToUtf8Bytes(new PublishedIndex([
-            new PublishedYear(Year, version, PublishedPaths.Manifest(Year, Manifest.Final), manifest.CreatedAt, manifest.Returns)]), PublishedSetBuilder.Json);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
+            new PublishedYear(Year, manifest.Version, PublishedPaths.Manifest(Year, Manifest.Final), manifest.CreatedAt, manifest.Returns)]), PublishedSetBuilder.Json);
+        var returns = new ReturnStore(storage);
+        var parallelism = new Publisher(target, TimeProvider.System).Parallelism;
 
         var watch = Stopwatch.StartNew();
-        var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(y => returns.ListYearAsync(y)));
-        if (all.Sum(l => l.Count) == 0) throw new InvalidOperationException("The floor read no returns.");
-        await Parallel.ForEachAsync(files, options, async (file, token) => await store.WriteOnceAsync(file.Path, file.Content, file.ContentType, token));
-        await store.WriteOnceAsync(PublishedPaths.VersionManifest(Year, version), manifestBytes, "application/json", CancellationToken.None);
-        await store.ReplaceAsync(PublishedPaths.Manifest(Year, Manifest.Final), manifestBytes, "application/json", null, CancellationToken.None);
-        await store.ReplaceAsync(PublishedPaths.Index, indexBytes, "application/json", null, CancellationToken.None);
-        watch.Stop();
+        var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(async y =>
+        {
+            var count = 0;
+            await foreach (var _ in returns.QueryForAggregationAsync(y, CancellationToken.None)) count++;
+            return count;
+        }));
+        if (all.Sum() == 0) throw new InvalidOperationException("The floor read no returns.");
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+            async (f, token) => await target.WriteOnceAsync(f.File.Path, f.Bytes, f.File.ContentType, token));
+        await target.WriteOnceAsync(PublishedPaths.VersionManifest(Year, manifest.Version), manifestBytes, "application/json", CancellationToken.None);
+        await target.ReplaceAsync(PublishedPaths.Manifest(Year, Manifest.Final), manifestBytes, "application/json", null, CancellationToken.None);
+        await target.ReplaceAsync(PublishedPaths.Index, indexBytes, "application/json", null, CancellationToken.None);
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    /// <summary>
-    /// The close again on fresh storage, step by step with the same public pieces YearCloser uses, each step timed:
-    /// the year lease, reading the year, listing its returns and marking it closed (which locks them), reading 5 years, loading reference data, computing, building the files, publishing.
-    /// </summary>
-    private static async Task<Dictionary<string, double>> PhasesAsync(string label, SyntheticData data)
+    private sealed record ChildResult(double CloseMs, double PeakMiB, double StartMiB, double AllocatedMiB, double HeapAfterMiB);
+
+    /// <summary>Runs <c>pps bench-close-child</c>: a fresh process that closes the year once and reports its memory.</summary>
+    private static async Task<ChildResult> MeasureInChildAsync(string tables, Seeded seeded)
     {
-        var clock = TimeProvider.System;
-        var storage = await SeededStorageAsync(label, data);
+        var run = "m" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3]);
+        var storage = StorageFor(tables, run);
+        await storage.Published.CreateAsync();
         try
         {
-            var returns = new ReturnStore(storage);
-            var years = new CollectionYearStore(storage);
-            var reference = new ReferenceDataStore(storage);
-            var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock);
-            var times = new Dictionary<string, double>();
-            var total = Stopwatch.StartNew();
-            var watch = Stopwatch.StartNew();
-            void Lap(string name)
+            await ResetYearAsync(storage);
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(BenchCloseCommand).Assembly.Location);
+            foreach (var arg in new[] { "bench-close-child", "--tables", tables, "--run", run, "--expect", seeded.ThisYear.ToString(CultureInfo.InvariantCulture) })
             {
-                times[name] = watch.Elapsed.TotalMilliseconds;
-                watch.Restart();
+                start.ArgumentList.Add(arg);
             }
-
-            var lockBlob = storage.Reference.GetBlobClient($"locks/close-{Year}.lock");
-            await lockBlob.UploadAsync(BinaryData.FromString(""), overwrite: false);
-            var lease = lockBlob.GetBlobLeaseClient();
-            await lease.AcquireAsync(TimeSpan.FromSeconds(60));
-            var (collection, etag) = (await years.GetAsync(Year))!.Value;
-            Lap("1 lease + read the collection year");
-
-            var thisYear = await returns.ListYearAsync(Year);
-            Lap($"2 list {Year}'s returns ({thisYear.Count})");
-            etag = await years.SaveAsync(collection = collection with { ClosedAt = clock.GetUtcNow() }, etag);
-            Lap("3 mark the year closed (locks its returns)");
-
-            var perYear = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(y => returns.ListYearAsync(y)));
-            Lap("4 read 5 years of returns (5 queries in parallel)");
-            var referenceData = await reference.LoadAsync();
-            Lap("5 load reference data");
-            var result = YearCloser.Compute(Year, perYear.SelectMany(l => l), referenceData);
-            Lap("6 compute every figure");
-            var built = PublishedSetBuilder.Build(result, "phase-build");
-            _ = built.Select(f => f.ToManifestEntry()).ToList();
-            Lap($"7 PublishedSetBuilder.Build + hashes ({built.Count} files; pure, also inside 8)");
-            var manifest = await publisher.PublishAsync(result, Manifest.Final);
-            Lap("8 Publisher.PublishAsync (build, write files, manifests, index)");
-            await years.SaveAsync(collection with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag);
-            await lease.ReleaseAsync();
-            Lap("9 mark published + release lease");
-            times["= total of the steps"] = total.Elapsed.TotalMilliseconds;
-            return times;
+            using var child = Process.Start(start)!;
+            var output = await child.StandardOutput.ReadToEndAsync();
+            await child.WaitForExitAsync();
+            if (child.ExitCode != 0) throw new InvalidOperationException($"bench-close-child exited with {child.ExitCode}: {output}");
+            return JsonSerializer.Deserialize<ChildResult>(output.Trim().Split('\n')[^1], PublishedSetBuilder.Json)!;
         }
         finally
         {
-            await DeleteAsync(storage);
+            await storage.Published.DeleteIfExistsAsync();
+            await storage.Provisional.DeleteIfExistsAsync();
         }
     }
 
-    /// <summary>Fresh tables and containers, with every synthetic return stored as submitted, the reference data and a closed 2013 window.</summary>
-    private static async Task<PpsStorage> SeededStorageAsync(string label, SyntheticData data)
+    /// <summary>The child's side: close the year once, then print one JSON line of what it cost.</summary>
+    public static async Task<int> RunChildAsync(CommandLine options)
     {
-        var id = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4]);
-        var storage = CommandLine.Storage(new StorageOptions
+        var storage = StorageFor(options.Required("tables"), options.Required("run"));
+        var expected = options.Int("expect", -1);
+        var startMiB = ResidentMiB("VmHWM");
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        var outcome = await CloserFor(storage, new BlobPublishedStore(storage.Published)).CloseAndPublishAsync(Year);
+        watch.Stop();
+        if (outcome.Result != CloseOutcome.Published || outcome.ReturnsLocked != expected)
         {
-            TablePrefix = $"b{label}{id}",
-            UploadsContainer = $"b{label}{id}-uploads",
-            ReportsContainer = $"b{label}{id}-reports",
-            PublishedContainer = $"b{label}{id}-published",
-            ReferenceContainer = $"b{label}{id}-reference",
-            ProvisionalContainer = $"b{label}{id}-provisional",
-            BackupsContainer = $"b{label}{id}-backups",
-        });
-        await storage.EnsureCreatedAsync();
-        var returns = new ReturnStore(storage);
-        var submitted = DateTimeOffset.UtcNow.AddDays(-10);
-        await Parallel.ForEachAsync(data.Returns, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (r, token) =>
-            await returns.SaveAsync(new ServiceReturn
+            Console.Error.WriteLine($"The close did not do the whole job: {outcome.Result}, locked {outcome.ReturnsLocked} of {expected}.");
+            return 1;
+        }
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Console.WriteLine(JsonSerializer.Serialize(new ChildResult(watch.Elapsed.TotalMilliseconds, ResidentMiB("VmHWM"), startMiB, allocated / 1048576.0,
+            GC.GetTotalMemory(false) / 1048576.0), PublishedSetBuilder.Json));
+        return 0;
+    }
+
+    /// <summary>A figure from /proc/self/status, in MiB (VmHWM: the peak resident set of the process so far).</summary>
+    private static double ResidentMiB(string field)
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>Adds up the durations of the close's own phase spans (pps.phase.*) while it is alive.</summary>
+    private sealed class PhaseRecorder : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly Dictionary<string, double> _totals = [];
+
+        public PhaseRecorder()
+        {
+            _listener = new ActivityListener
             {
-                ServiceId = r.ServiceId, Year = r.Year, Status = ReturnStatus.Submitted, Values = r.Values, UpdatedAt = submitted, SubmittedAt = submitted,
-            }, null, $"service:{r.ServiceId}", "submit", ct: token));
+                ShouldListenTo = source => source.Name == PpsTelemetry.Name,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+                ActivityStopped = activity =>
+                {
+                    if (!activity.OperationName.StartsWith("pps.phase.", StringComparison.Ordinal)) return;
+                    lock (_totals) _totals[activity.OperationName["pps.phase.".Length..]] = _totals.GetValueOrDefault(activity.OperationName["pps.phase.".Length..]) + activity.Duration.TotalMilliseconds;
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
 
-        var imported = await new ReferenceDataStore(storage).ImportCsvAsync(new StringReader(SyntheticCsv.Reference(data.Reference)));
-        if (!imported.Succeeded) throw new InvalidOperationException("Reference data import failed: " + string.Join("; ", imported.Problems));
-
-        var now = DateTimeOffset.UtcNow;
-        await new CollectionYearStore(storage).SaveAsync(new CollectionYear
+        public Dictionary<string, double> Totals()
         {
-            Year = Year, Opens = now.AddDays(-60), Closes = now.AddMinutes(-1), NationalServiceCount = ServiceRegistry.NationalCount(Year),
-        }, null);
-        return storage;
+            lock (_totals) return new Dictionary<string, double>(_totals);
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static async Task DeleteAsync(PpsStorage storage)
     {
-        foreach (var table in new[] { storage.Returns, storage.ReturnHistory, storage.Years, storage.Credentials }) await table.DeleteAsync();
-        foreach (var container in new[] { storage.Uploads, storage.Reports, storage.Published, storage.Reference }) await container.DeleteIfExistsAsync();
+        foreach (var table in storage.Tables) await table.DeleteAsync();
+        foreach (var container in new[] { storage.Uploads, storage.Reports, storage.Reference, storage.Backups }) await container.DeleteIfExistsAsync();
     }
 
-    private static void Summary(string name, IEnumerable<double> values, string format)
-    {
-        var list = values.ToList();
-        var median = Median(list);
-        Console.WriteLine($"{name,-20} median {median.ToString(format, CultureInfo.InvariantCulture),7}  min {list.Min().ToString(format, CultureInfo.InvariantCulture),7}  " +
-                          $"max {list.Max().ToString(format, CultureInfo.InvariantCulture),7}  spread (max-min)/median {(list.Max() - list.Min()) / median:0%}");
-    }
+    private static double Spread(IReadOnlyList<double> values) => (values.Max() - values.Min()) / Median(values);
 
     private static double Median(IReadOnlyList<double> values)
     {

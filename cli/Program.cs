@@ -8,6 +8,7 @@ try
     {
         "pipeline" => await PipelineCommand.RunAsync(options),
         "bench-close" => await BenchCloseCommand.RunAsync(options),
+        "bench-close-child" => await BenchCloseCommand.RunChildAsync(options),
         "import-reference" => await ImportCommand.ReferenceAsync(options),
         "import-neighbours" => await ImportCommand.NeighboursAsync(options),
         "export-definition" => await DefinitionCommand.ExportAsync(options),
@@ -34,7 +35,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: pps <command> [options]
           pipeline --data <shared/data folder>   load the real 2013 self-ratings as returns, close 2013 and publish
-          bench-close [--runs 5] [--seed N] [--warmups 1] [--phases false]
+          bench-close [--scale 1,10,100] [--runs 5] [--seed N] [--warmups 1] [--memory false]
                                                  time closing 2013 (5 years of synthetic returns) against a read+write floor
           import-reference --file <csv>          service_id, year, region, population_0_19, sen_pupils, fsm_pupils [, source]
           import-neighbours --file <csv>         service_id, neighbour_id (replaces the whole list)

@@ -41,6 +41,15 @@ public sealed record AggregationInput
     /// <summary>Per year, the parts of its returns that are synthetic (<see cref="SyntheticLabel"/>). Empty for real data.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts { get; init; } = new Dictionary<int, IReadOnlyList<string>>();
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Delegate, Lazy<object>> _derived = new();
+
+    /// <summary>
+    /// What <paramref name="make"/> derives from this input, made once however many parts of the report ask
+    /// (and from however many threads); the input never changes, so neither does what is derived from it.
+    /// </summary>
+    internal T Derived<T>(Func<AggregationInput, T> make) where T : class =>
+        (T)_derived.GetOrAdd(make, _ => new Lazy<object>(() => make(this))).Value;
+
     public IEnumerable<ReturnRecord> ReturnsFor(int year) => Returns.Where(r => r.Year == year);
 
     /// <summary>The <paramref name="count"/> years ending with <see cref="Year"/>, oldest first.</summary>

@@ -23,7 +23,7 @@ namespace Pps.Core.Aggregation;
 /// </summary>
 public static class Benchmarking
 {
-    public static IReadOnlyList<ServiceBenchmark> Compute(AggregationInput input)
+    public static ServiceBenchmarks Compute(AggregationInput input)
     {
         var context = new Part2Context(input);
         var services = context.Current.Select(r => r.ServiceId).ToList();
@@ -31,14 +31,15 @@ public static class Benchmarking
         var values = Measures.Benchmarked.ToDictionary(m => m, m => context.Values(m).ToDictionary(v => v.ServiceId, v => v.Value));
 
         var national = Measures.Benchmarked.ToDictionary(m => m, m => Compare("national", values[m].Values, m.Decimals));
+        // Ranks by binary search in each measure's sorted values: a count per service would be quadratic in the services.
+        var sorted = Measures.Benchmarked.ToDictionary(m => m, m => values[m].Values.Order().ToArray());
         var regional = Measures.Benchmarked.ToDictionary(m => m, m => values[m]
             .Where(kv => regions.GetValueOrDefault(kv.Key) is not null)
             .GroupBy(kv => regions[kv.Key]!)
             .ToDictionary(g => g.Key, g => Compare(g.Key, g.Select(kv => kv.Value), m.Decimals)));
-
         var ratings = Part1.ServiceRatings.Compute(input, id => RegionOf(input, id));
-        var result = new List<ServiceBenchmark>();
-        foreach (var id in services)
+
+        return new ServiceBenchmarks(services, id =>
         {
             var region = regions[id];
             var neighbours = input.StatisticalNeighbours.GetValueOrDefault(id);
@@ -50,17 +51,28 @@ public static class Benchmarking
                     : regional[m].GetValueOrDefault(region) ?? new Comparison(region, 0, null, null);
                 var neighbourComparison = neighbours is null ? null
                     : Compare("statistical neighbours", neighbours.Where(n => n != id).Distinct().Where(values[m].ContainsKey).Select(n => values[m][n]), m.Decimals);
-                var rank = values[m].TryGetValue(id, out var exact) ? 1 + values[m].Values.Count(other => other > exact) : (int?)null;
+                var rank = values[m].TryGetValue(id, out var exact) ? 1 + CountAbove(sorted[m], exact) : (int?)null;
                 lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[m], regionComparison, neighbourComparison, rank));
             }
-            var assessment = ratings.GetValueOrDefault(id);
-            result.Add(new ServiceBenchmark(id, ServiceRegistry.Find(id)?.Name ?? $"Service {id}", region, input.Year, lines)
+            var assessment = ratings(id);
+            return new ServiceBenchmark(id, ServiceRegistry.Find(id)?.Name ?? $"Service {id}", region, input.Year, lines)
             {
-                Method = assessment.Ratings is null ? null : assessment.Method,
-                Ratings = assessment.Ratings ?? [],
-            });
+                Method = assessment?.Method,
+                Ratings = assessment?.Ratings ?? [],
+            };
+        });
+    }
+
+    /// <summary>How many of the ascending <paramref name="sorted"/> values are greater than <paramref name="value"/>.</summary>
+    private static int CountAbove(decimal[] sorted, decimal value)
+    {
+        int low = 0, high = sorted.Length; // first index whose value is greater than value
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (sorted[mid] > value) high = mid; else low = mid + 1;
         }
-        return result;
+        return sorted.Length - low;
     }
 
     private static string? RegionOf(AggregationInput input, int serviceId) =>
@@ -73,4 +85,31 @@ public static class Benchmarking
         return new Comparison(group, s.Count, Part2Context.Round(s.Mean, decimals), Part2Context.Round(s.Median, decimals),
             Part2Context.Round(Descriptive.Quantile(list, 0.25m), decimals), Part2Context.Round(Descriptive.Quantile(list, 0.75m), decimals));
     }
+}
+
+/// <summary>
+/// Every participating service's page. Each is made when it is read, and again each time: at 100x today's services
+/// the pages together would hold ~150 MiB, while the publisher needs one at a time. Made from data that never
+/// changes, so any thread may read any page at any time and always gets the same.
+/// </summary>
+[System.Runtime.CompilerServices.CollectionBuilder(typeof(ServiceBenchmarks), nameof(Create))]
+public sealed class ServiceBenchmarks(IReadOnlyList<int> serviceIds, Func<int, ServiceBenchmark> make) : IReadOnlyList<ServiceBenchmark>
+{
+    /// <summary>Pages made already (a collection expression: <c>[page1, page2]</c>): each read gives back the same page.</summary>
+    public static ServiceBenchmarks Create(ReadOnlySpan<ServiceBenchmark> pages)
+    {
+        var byId = pages.ToArray().ToDictionary(p => p.ServiceId);
+        return new ServiceBenchmarks([.. byId.Keys], id => byId[id]);
+    }
+
+    /// <summary>The services with a page, in the order the pages come (without making any).</summary>
+    public IReadOnlyList<int> ServiceIds => serviceIds;
+
+    public int Count => serviceIds.Count;
+
+    public ServiceBenchmark this[int index] => make(serviceIds[index]);
+
+    public IEnumerator<ServiceBenchmark> GetEnumerator() => serviceIds.Select(make).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -114,7 +114,7 @@ public sealed record ServiceRating(
 public sealed record RatingShares(string Group, int Returns, int? PctBest, int? PctGood, int? PctNotCompleted, int? PctNonCompliant, int? PctBestOrGood);
 
 /// <summary>Everything the national recompute produces for one collection year.</summary>
-public sealed record NationalResult(int Year, IReadOnlyList<Figure> Figures, IReadOnlyList<Highlight> Highlights, IReadOnlyList<ServiceBenchmark> Benchmarks)
+public sealed record NationalResult(int Year, IReadOnlyList<Figure> Figures, IReadOnlyList<Highlight> Highlights, ServiceBenchmarks Benchmarks)
 {
     public Figure Figure(string id) => Figures.FirstOrDefault(f => f.Id == id) ?? throw new KeyNotFoundException($"No figure {id} for {Year}.");
 }

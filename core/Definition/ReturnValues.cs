@@ -10,41 +10,126 @@ namespace Pps.Core.Definition;
 public sealed class ReturnValues
 {
     public const char ChoiceSeparator = ';';
-    private readonly Dictionary<string, string> _values;
 
-    public ReturnValues(IEnumerable<KeyValuePair<string, string>> values) =>
-        _values = new Dictionary<string, string>(values, StringComparer.Ordinal);
+    // A close holds every return of five years at once (68,000 at 100x today's services): each return keeps an
+    // array of its values indexed by a process-wide number per field id, not a dictionary of its own, and short
+    // values (ratings, flags, options, small counts) are shared between returns rather than held once per return.
+    private readonly string?[] _slots;
+
+    public ReturnValues(IEnumerable<KeyValuePair<string, string>> values)
+    {
+        var pairs = values as ICollection<KeyValuePair<string, string>> ?? values.ToList();
+        var slots = new string?[FieldSlots.Count + pairs.Count];
+        var used = 0;
+        foreach (var (fieldId, value) in pairs)
+        {
+            if (value is null) continue; // absent: a field with no value was not given
+            var slot = FieldSlots.Of(fieldId);
+            if (slot >= slots.Length) Array.Resize(ref slots, Math.Max(slot + 1, slots.Length * 2));
+            if (slots[slot] is not null) throw new ArgumentException($"The field {fieldId} is given twice.", nameof(values));
+            slots[slot] = FieldSlots.Share(value);
+            used = Math.Max(used, slot + 1);
+            Count++;
+        }
+        _slots = used == slots.Length ? slots : slots[..used];
+    }
 
     public static ReturnValues Empty { get; } = new([]);
 
-    public IReadOnlyDictionary<string, string> AsDictionary() => _values;
+    /// <summary>Field id to value, in the order field ids were first seen by the process (not a meaningful order).</summary>
+    public IReadOnlyDictionary<string, string> AsDictionary() => new View(this);
 
-    public int Count => _values.Count;
+    public int Count { get; }
 
-    public bool Has(string fieldId) => _values.ContainsKey(fieldId);
+    public bool Has(string fieldId) => Text(fieldId) is not null;
 
-    public string? Text(string fieldId) => _values.GetValueOrDefault(fieldId);
+    public string? Text(string fieldId) => FieldSlots.Find(fieldId) is var slot && slot >= 0 && slot < _slots.Length ? _slots[slot] : null;
 
     public decimal? Number(string fieldId) =>
-        _values.TryGetValue(fieldId, out var s) ? decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture) : null;
+        Text(fieldId) is { } s ? decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture) : null;
 
-    public bool? Flag(string fieldId) => _values.TryGetValue(fieldId, out var s) ? s == "true" : null;
+    public bool? Flag(string fieldId) => Text(fieldId) is { } s ? s == "true" : null;
 
     public IReadOnlyList<string> Choices(string fieldId) =>
-        _values.TryGetValue(fieldId, out var s) ? s.Split(ChoiceSeparator) : [];
+        Text(fieldId) is { } s ? s.Split(ChoiceSeparator) : [];
 
-    public static string FormatNumber(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
+    private IEnumerable<KeyValuePair<string, string>> Pairs()
+    {
+        for (var slot = 0; slot < _slots.Length; slot++)
+        {
+            if (_slots[slot] is { } value) yield return KeyValuePair.Create(FieldSlots.IdOf(slot), value);
+        }
+    }
+
+    /// <summary>The values as a read-only dictionary, without copying them.</summary>
+    private sealed class View(ReturnValues values) : IReadOnlyDictionary<string, string>
+    {
+        public string this[string key] => values.Text(key) ?? throw new KeyNotFoundException($"The return has no value for {key}.");
+        public IEnumerable<string> Keys => values.Pairs().Select(p => p.Key);
+        public IEnumerable<string> Values => values.Pairs().Select(p => p.Value);
+        public int Count => values.Count;
+        public bool ContainsKey(string key) => values.Has(key);
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
+        {
+            value = values.Text(key);
+            return value is not null;
+        }
+
+        public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => values.Pairs().GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>
+    /// The process-wide numbering of field ids (a few hundred at most: ids come from the years' definitions) and the
+    /// pool of short values returns share. Reads take a snapshot without locking; a new id is added under a lock.
+    /// </summary>
+    private static class FieldSlots
+    {
+        private const int ShareUpToLength = 12;
+        private const int MaxShared = 1 << 16;
+        private static readonly Lock Adding = new();
+        private static volatile Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+        private static volatile string[] _ids = [];
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Shared = new(StringComparer.Ordinal);
+
+        public static int Count => _ids.Length;
+
+        public static int Find(string fieldId) => _slotOf.TryGetValue(fieldId, out var slot) ? slot : -1;
+
+        public static string IdOf(int slot) => _ids[slot];
+
+        public static int Of(string fieldId)
+        {
+            if (_slotOf.TryGetValue(fieldId, out var slot)) return slot;
+            lock (Adding)
+            {
+                if (_slotOf.TryGetValue(fieldId, out slot)) return slot;
+                slot = _ids.Length;
+                _ids = [.. _ids, fieldId];
+                _slotOf = new Dictionary<string, int>(_slotOf, StringComparer.Ordinal) { [fieldId] = slot };
+                return slot;
+            }
+        }
+
+        public static string Share(string value) =>
+            value.Length > ShareUpToLength ? value
+            : Shared.TryGetValue(value, out var shared) ? shared
+            : Shared.Count < MaxShared ? Shared.GetOrAdd(value, value) : value;
+    }
 
     /// <summary>Field ids whose canonical values differ between two versions (added, removed or changed).</summary>
     public static IEnumerable<FieldChange> Diff(ReturnValues before, ReturnValues after)
     {
-        foreach (var id in before._values.Keys.Union(after._values.Keys).Order(StringComparer.Ordinal))
+        foreach (var id in before.Pairs().Select(p => p.Key).Union(after.Pairs().Select(p => p.Key)).Order(StringComparer.Ordinal))
         {
             var old = before.Text(id);
             var now = after.Text(id);
             if (old != now) yield return new FieldChange(id, old, now);
         }
     }
+
+    public static string FormatNumber(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 }
 
 public sealed record FieldChange(string FieldId, string? From, string? To);

@@ -18,7 +18,7 @@ public sealed record ServiceKey(int Year, IReadOnlyList<ServiceKeyEntry> Service
 
     public static ServiceKey For(NationalResult result)
     {
-        var returned = result.Benchmarks.Select(b => b.ServiceId).ToHashSet();
+        var returned = result.Benchmarks.ServiceIds.ToHashSet();
         return new ServiceKey(result.Year, ServiceRegistry.All.Select(s => new ServiceKeyEntry(
             s.Id, s.Name, s.LocalAuthority, s.OnsCode, s.Region,
             !s.ExistsIn(result.Year) ? $"ended in {s.LastYear}" : returned.Contains(s.Id) ? Returned : NoReturn)).ToList());

@@ -113,20 +113,21 @@ public sealed class YearCloser(
                 {
                     return new CloseOutcome(year, CloseOutcome.Skipped, null, 0);
                 }
-                // Marking the year closed locks every return of it (ServiceReturn.AsOf): one conditional write.
-                IReadOnlyList<ServiceReturn> thisYear;
-                using (Phase("read"))
-                {
-                    thisYear = await returns.ListYearAsync(year, ct);
-                }
-                var locked = collection.ClosedAt is null ? thisYear.Count : 0;
+                // Marking the year closed locks every return of it (ServiceReturn.AsOf): one conditional write, made
+                // before anything is read, so what is read is what is locked.
                 var closed = collection with { ClosedAt = collection.ClosedAt ?? clock.GetUtcNow() };
                 using (Phase("lock"))
                 {
                     etag = await years.SaveAsync(closed, etag, ct);
                 }
                 await _faults.AtAsync(WriteFaults.YearClosed, ct);
-                var manifest = await WriteFinalVersionAsync(year, thisYear, ct);
+                var (result, stored) = await LoadAndComputeAsync(year, ct);
+                var locked = collection.ClosedAt is null ? stored : 0;
+                Manifest manifest;
+                using (Phase("write"))
+                {
+                    manifest = await publisher.WriteVersionAsync(result, Manifest.Final, ct);
+                }
                 using (Phase("make-current"))
                 {
                     await publisher.MakeCurrentAsync(manifest, ct);
@@ -207,19 +208,7 @@ public sealed class YearCloser(
         activity?.SetTag("pps.status", status);
         try
         {
-            IReadOnlyList<ServiceReturn> history;
-            AreaFacts areas;
-            using (Phase("load"))
-            {
-                var loading = LoadYearsAsync(year - HistoryYears + 1, HistoryYears, ct);
-                var loadingAreas = LoadAreaFactsAsync(ct);
-                (history, areas) = (await loading, await loadingAreas);
-            }
-            NationalResult result;
-            using (Phase("compute"))
-            {
-                result = Compute(year, history, areas.Reference, areas.Neighbours, areas.SyntheticParts);
-            }
+            var (result, _) = await LoadAndComputeAsync(year, ct);
             Manifest manifest;
             using (Phase("publish"))
             {
@@ -237,10 +226,25 @@ public sealed class YearCloser(
         }
     }
 
-    private async Task<IReadOnlyList<ServiceReturn>> LoadYearsAsync(int firstYear, int count, CancellationToken ct)
+    /// <summary>
+    /// Reads the year and the four before it, and what NPPN loaded about the services' areas, all at once; then
+    /// computes every figure. Also says how many returns the year has stored (drafts too).
+    /// </summary>
+    private async Task<(NationalResult Result, int StoredThisYear)> LoadAndComputeAsync(int year, CancellationToken ct)
     {
-        var perYear = await Task.WhenAll(Enumerable.Range(firstYear, count).Select(y => returns.ListYearAsync(y, ct)));
-        return perYear.SelectMany(list => list).ToList();
+        YearOfReturns[] history;
+        AreaFacts areas;
+        using (Phase("load"))
+        {
+            var loading = Task.WhenAll(Enumerable.Range(year - HistoryYears + 1, HistoryYears).Select(y => returns.ListForAggregationAsync(y, ct)));
+            var loadingAreas = LoadAreaFactsAsync(ct);
+            (history, areas) = (await loading, await loadingAreas);
+        }
+        using (Phase("compute"))
+        {
+            var result = NationalAggregator.Compute(Input(year, history.SelectMany(y => y.Returned).ToList(), areas.Reference, areas.Neighbours, areas.SyntheticParts));
+            return (result, history.Single(y => y.Year == year).Stored);
+        }
     }
 
     /// <summary>
@@ -263,36 +267,20 @@ public sealed class YearCloser(
     public static NationalResult Compute(
         int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null,
         IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts = null) =>
-        NationalAggregator.Compute(new AggregationInput
+        NationalAggregator.Compute(Input(year, stored.Where(r => r.IsReturned).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
+            referenceData, neighbours, syntheticParts));
+
+    private static AggregationInput Input(
+        int year, IReadOnlyList<ReturnRecord> returned, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours,
+        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts) => new()
         {
             Year = year,
-            Returns = stored.Where(r => r.IsReturned).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
+            Returns = returned,
             Reference = referenceData,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
             NationalServiceCount = ServiceRegistry.NationalCount,
             SyntheticParts = syntheticParts ?? new Dictionary<int, IReadOnlyList<string>>(),
-        });
-
-    private async Task<Manifest> WriteFinalVersionAsync(int year, IReadOnlyList<ServiceReturn> thisYear, CancellationToken ct)
-    {
-        IReadOnlyList<ServiceReturn> earlier;
-        AreaFacts areas;
-        using (Phase("load"))
-        {
-            var earlierYears = LoadYearsAsync(year - HistoryYears + 1, HistoryYears - 1, ct);
-            var loadingAreas = LoadAreaFactsAsync(ct);
-            (earlier, areas) = (await earlierYears, await loadingAreas);
-        }
-        NationalResult result;
-        using (Phase("compute"))
-        {
-            result = Compute(year, [.. earlier, .. thisYear], areas.Reference, areas.Neighbours, areas.SyntheticParts);
-        }
-        using (Phase("write"))
-        {
-            return await publisher.WriteVersionAsync(result, Manifest.Final, ct);
-        }
-    }
+        };
 
     /// <summary>
     /// Runs <paramref name="work"/> holding the year's lease, renewed every <see cref="RenewEvery"/> for as long as

@@ -20,17 +20,24 @@ public sealed record ReferenceRow(int ServiceId, int Year, string? Region, long?
 public sealed class ReferenceData
 {
     private readonly Dictionary<(int Year, int ServiceId), ReferenceRow> _rows;
+    // Sorted once: the recompute asks for a year's rows for every figure that divides by a reference figure.
+    private readonly IReadOnlyList<ReferenceRow> _ordered;
+    private readonly Dictionary<int, IReadOnlyList<ReferenceRow>> _byYear;
 
-    public ReferenceData(IEnumerable<ReferenceRow> rows) =>
+    public ReferenceData(IEnumerable<ReferenceRow> rows)
+    {
         _rows = rows.ToDictionary(r => (r.Year, r.ServiceId));
+        _ordered = _rows.Values.OrderBy(r => r.Year).ThenBy(r => r.ServiceId).ToList();
+        _byYear = _ordered.GroupBy(r => r.Year).ToDictionary(g => g.Key, g => (IReadOnlyList<ReferenceRow>)g.ToList());
+    }
 
     public static ReferenceData Empty { get; } = new([]);
 
-    public IEnumerable<ReferenceRow> Rows => _rows.Values.OrderBy(r => r.Year).ThenBy(r => r.ServiceId);
+    public IEnumerable<ReferenceRow> Rows => _ordered;
 
     public ReferenceRow? For(int year, int serviceId) => _rows.GetValueOrDefault((year, serviceId));
 
-    public IEnumerable<ReferenceRow> ForYear(int year) => Rows.Where(r => r.Year == year);
+    public IEnumerable<ReferenceRow> ForYear(int year) => _byYear.GetValueOrDefault(year) ?? [];
 
     /// <summary>These rows, with every year in <paramref name="imported"/> replaced by the imported rows.</summary>
     public ReferenceData Merge(ReferenceData imported)

@@ -14,7 +14,7 @@ public sealed record StoredReferenceRow(int ServiceId, int Year, string? Region,
 /// </summary>
 public sealed class ReferenceDataStore(PpsStorage storage)
 {
-    private const string ReferenceBlob = "reference-data.json";
+    internal const string ReferenceBlob = "reference-data.json";
     private const string NeighboursBlob = "statistical-neighbours.json";
 
     public async Task<ReferenceData> LoadAsync(CancellationToken ct = default) =>

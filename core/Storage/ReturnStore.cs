@@ -1,9 +1,13 @@
 using Azure;
 using Azure.Data.Tables;
+using Pps.Core.Aggregation;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
 
 namespace Pps.Core.Storage;
+
+/// <summary>A year's returns for the national recompute: how many are stored, and the returned ones' answers.</summary>
+public sealed record YearOfReturns(int Year, int Stored, IReadOnlyList<ReturnRecord> Returned);
 
 /// <summary>A stored change to a return: who, when, why, and which fields went from what to what.</summary>
 public sealed record AuditEntry(
@@ -98,6 +102,39 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
             list.Add(FromEntity(entity));
         }
         return list;
+    }
+
+    /// <summary>
+    /// A year's returns as the national recompute needs them: how many are stored (drafts too), and the answers of
+    /// those returned (submitted or locked), mapped straight from each entity as it arrives: no audit, no metadata.
+    /// Only the answers of the year's definition and the status are asked for, when the year has a definition.
+    /// </summary>
+    public async Task<YearOfReturns> ListForAggregationAsync(int year, CancellationToken ct = default)
+    {
+        var stored = 0;
+        var returned = new List<ReturnRecord>();
+        var answers = new List<KeyValuePair<string, string>>(80);
+        await foreach (var entity in QueryForAggregationAsync(year, ct))
+        {
+            stored++;
+            if (entity.GetString("Status") == nameof(ReturnStatus.Draft) || entity.GetDateTimeOffset("SubmittedAt") is null) continue;
+            answers.Clear();
+            foreach (var (name, value) in entity)
+            {
+                if (name.StartsWith(FieldPrefix, StringComparison.Ordinal) && value is string text) answers.Add(KeyValuePair.Create(FieldIdOf(name), text));
+            }
+            returned.Add(new ReturnRecord(Keys.Parse(entity.RowKey), year, new ReturnValues(answers)));
+        }
+        return new YearOfReturns(year, stored, returned);
+    }
+
+    /// <summary>The query <see cref="ListForAggregationAsync"/> makes (the benchmark's floor makes it too).</summary>
+    internal IAsyncEnumerable<TableEntity> QueryForAggregationAsync(int year, CancellationToken ct)
+    {
+        var select = ReturnDefinitions.Find(year) is { } definition
+            ? definition.Fields.Select(f => PropertyOf(f.Id)).Concat(["RowKey", "Status", "SubmittedAt"]).ToList()
+            : null;
+        return storage.Returns.QueryAsync<TableEntity>(e => e.PartitionKey == Keys.Year(year), select: select, cancellationToken: ct);
     }
 
     /// <summary>
@@ -260,7 +297,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
         }
         foreach (var (id, value) in r.Values.AsDictionary())
         {
-            entity[FieldPrefix + id.Replace('.', '_')] = value;
+            entity[PropertyOf(id)] = value;
         }
         return entity;
     }
@@ -291,10 +328,15 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
         };
     }
 
-    private static string FieldIdOf(string propertyName)
+    private static string PropertyOf(string fieldId) => FieldPrefix + fieldId.Replace('.', '_');
+
+    // Property name to field id, shared: every entity read names the same few dozen fields.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> FieldIdsByProperty = new(StringComparer.Ordinal);
+
+    private static string FieldIdOf(string propertyName) => FieldIdsByProperty.GetOrAdd(propertyName, static name =>
     {
-        var name = propertyName[FieldPrefix.Length..];
+        name = name[FieldPrefix.Length..];
         var dot = name.IndexOf('_', StringComparison.Ordinal);
         return dot < 0 ? name : string.Concat(name.AsSpan(0, dot), ".", name.AsSpan(dot + 1));
-    }
+    });
 }

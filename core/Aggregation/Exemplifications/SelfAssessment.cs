@@ -7,8 +7,12 @@ namespace Pps.Core.Aggregation.Part1;
 /// One service's self-assessment in one year: who completed it and its ratings. A blank rating is absent
 /// from <see cref="Ratings"/>: it is no level, and never counts as Non-compliant or as complying.
 /// </summary>
-internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, IReadOnlyDictionary<string, RatingLevel> Ratings)
+internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, RatingLevel?[] Levels)
 {
+    // One level per exemplification, in Exemplifications.All's order: a close holds five years of these at once.
+    private static readonly Dictionary<string, int> IndexOf =
+        Exemplifications.All.Select((e, i) => (e.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
+
     /// <summary>The completion methods the year's return offers, in Chart 1's order (the options of its completion field; none if it has none).</summary>
     public static IReadOnlyList<Option> Methods(int year) =>
         ReturnDefinitions.For(year) is var d && d.Defines(FieldIds.CompletedBy) ? d.Field(FieldIds.CompletedBy).Options : [];
@@ -18,23 +22,25 @@ internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, I
     {
         var definition = ReturnDefinitions.For(record.Year);
         if (!definition.RatesAnyExemplification(record.Values)) return null;
-        var ratings = new Dictionary<string, RatingLevel>(StringComparer.Ordinal);
-        foreach (var e in Exemplifications.All)
+        var levels = new RatingLevel?[Exemplifications.All.Count];
+        var rated = 0;
+        for (var i = 0; i < levels.Length; i++)
         {
-            var id = FieldIds.Rating(e.Code);
+            var id = FieldIds.Rating(Exemplifications.All[i].Code);
             if (definition.Defines(id) && RatingLevels.Parse(definition.Field(id), record.Values.Text(id)) is { } level)
             {
-                ratings[e.Code] = level;
+                levels[i] = level;
+                rated++;
             }
         }
-        return ratings.Count == 0 ? null : new SelfAssessment(record.ServiceId, record.Year, MethodOf(record.Year, record.Values), ratings);
+        return rated == 0 ? null : new SelfAssessment(record.ServiceId, record.Year, MethodOf(record.Year, record.Values), levels);
     }
 
     /// <summary>The completion method, or null when it is blank or not one of the year's <see cref="Methods"/>.</summary>
     private static string? MethodOf(int year, ReturnValues values) =>
         values.Text(FieldIds.CompletedBy) is { } method && Methods(year).Any(o => o.Value == method) ? method : null;
 
-    public RatingLevel? Rating(string code) => Ratings.TryGetValue(code, out var level) ? level : null;
+    public RatingLevel? Rating(string code) => IndexOf.TryGetValue(code, out var i) ? Levels[i] : null;
 
     public int NonCompliantCount(IEnumerable<Exemplification> among) =>
         among.Count(e => Rating(e.Code) == RatingLevel.NonCompliant);
@@ -49,10 +55,19 @@ internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, I
 internal sealed class SelfAssessments
 {
     private readonly Dictionary<int, List<SelfAssessment>> _byYear;
+    // Every service's page looks up its own and last year's assessment: by key, not by scanning the year.
+    private readonly Dictionary<(int ServiceId, int Year), SelfAssessment> _byService;
 
-    private SelfAssessments(Dictionary<int, List<SelfAssessment>> byYear) => _byYear = byYear;
+    private SelfAssessments(Dictionary<int, List<SelfAssessment>> byYear)
+    {
+        _byYear = byYear;
+        _byService = byYear.Values.SelectMany(list => list).ToDictionary(a => (a.ServiceId, a.Year));
+    }
 
-    public static SelfAssessments From(AggregationInput input)
+    /// <summary>The self-assessments in the input's returns, made once per input (Part 1 and the service pages both read them).</summary>
+    public static SelfAssessments From(AggregationInput input) => input.Derived(Build);
+
+    private static SelfAssessments Build(AggregationInput input)
     {
         var byYear = input.Returns
             .Where(r => r.Year <= input.Year)
@@ -68,5 +83,5 @@ internal sealed class SelfAssessments
 
     public bool HasAny(int year) => _byYear.ContainsKey(year);
 
-    public SelfAssessment? Find(int serviceId, int year) => In(year).FirstOrDefault(a => a.ServiceId == serviceId);
+    public SelfAssessment? Find(int serviceId, int year) => _byService.GetValueOrDefault((serviceId, year));
 }

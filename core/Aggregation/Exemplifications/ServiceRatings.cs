@@ -10,7 +10,11 @@ namespace Pps.Core.Aggregation.Part1;
 /// </summary>
 internal static class ServiceRatings
 {
-    public static IReadOnlyDictionary<int, (string? Method, IReadOnlyList<ServiceRating> Ratings)> Compute(
+    /// <summary>
+    /// The shares every page compares with, computed now; each service's own ratings made when asked for (null for a
+    /// service with no self-assessment this year), so that the pages of 13,800 services are never all held at once.
+    /// </summary>
+    public static Func<int, (string? Method, IReadOnlyList<ServiceRating> Ratings)?> Compute(
         AggregationInput input, Func<int, string?> regionOf)
     {
         var data = SelfAssessments.From(input);
@@ -19,24 +23,25 @@ internal static class ServiceRatings
         var byRegion = current.GroupBy(a => regionOf(a.ServiceId) ?? "")
             .Where(g => g.Key.Length > 0)
             .ToDictionary(g => g.Key, g => Exemplifications.All.ToDictionary(e => e.Code, e => Shares(g.Key, g.ToList(), e.Code)));
+        var definition = ReturnDefinitions.For(input.Year);
+        var lastYear = ReturnDefinitions.Find(input.Year - 1);
 
-        var result = new Dictionary<int, (string?, IReadOnlyList<ServiceRating>)>();
-        foreach (var assessment in current)
+        return serviceId =>
         {
-            var before = data.Find(assessment.ServiceId, input.Year - 1);
-            var regional = regionOf(assessment.ServiceId) is { } region ? byRegion.GetValueOrDefault(region) : null;
+            if (data.Find(serviceId, input.Year) is not { } assessment) return null;
+            var before = data.Find(serviceId, input.Year - 1);
+            var regional = regionOf(serviceId) is { } region ? byRegion.GetValueOrDefault(region) : null;
             var ratings = Exemplifications.All.Select(e =>
             {
                 var now = assessment.Rating(e.Code);
                 var then = before?.Rating(e.Code);
                 return new ServiceRating(e.Code, e.Title, e.AreaNumber,
-                    now is { } n ? RatingLevels.Code(ReturnDefinitions.For(input.Year).Field(FieldIds.Rating(e.Code)), n) : null, now is { } nl ? RatingLevels.Label(nl) : null,
-                    then is { } t ? RatingLevels.Code(ReturnDefinitions.For(input.Year - 1).Field(FieldIds.Rating(e.Code)), t) : null, then is { } tl ? RatingLevels.Label(tl) : null,
+                    now is { } n ? RatingLevels.Code(definition.Field(FieldIds.Rating(e.Code)), n) : null, now is { } nl ? RatingLevels.Label(nl) : null,
+                    then is { } t ? RatingLevels.Code(lastYear!.Field(FieldIds.Rating(e.Code)), t) : null, then is { } tl ? RatingLevels.Label(tl) : null,
                     ServiceRatingsFigure.Change(then, now), national[e.Code], regional?[e.Code]);
             }).ToList();
-            result[assessment.ServiceId] = (MethodFigure.LabelOf(input.Year, assessment.Method), ratings);
-        }
-        return result;
+            return (MethodFigure.LabelOf(input.Year, assessment.Method), ratings);
+        };
     }
 
     private static RatingShares Shares(string group, IReadOnlyList<SelfAssessment> among, string code)
