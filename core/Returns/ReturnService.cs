@@ -93,21 +93,44 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         return await SubmitAsync(actor, new ReturnChange(year, serviceId, values, current.ConfirmedWarnings.Union(confirmedWarnings).ToList(), ifMatch, reason, source), ct);
     }
 
+    /// <summary>
+    /// A write, first with the return this process stored last when the writer's ETag is its (not read again; see
+    /// <see cref="ReturnStore.GetForWriteAsync"/>). Anything but success is decided again on the return as read from
+    /// storage, so that a refusal never rests on a revision someone else has replaced since.
+    /// </summary>
     private async Task<ReturnOutcome> WriteAsync(Actor actor, ReturnChange change, bool submit, CancellationToken ct)
     {
-        if (!actor.MayAccess(change.ServiceId)) return ForbiddenOtherService(actor);
-        if (!ServiceRegistry.IsKnown(change.ServiceId)) return new ReturnOutcome.NotFound($"There is no service {change.ServiceId}.");
-        // The three reads are independent: make them at once.
-        var readYear = years.GetAsync(change.Year, ct);
-        var readCurrent = returns.GetAsync(change.Year, change.ServiceId, ct);
-        var readPreviousYear = returns.GetAsync(change.Year - 1, change.ServiceId, ct);
+        var (outcome, remembered) = await WriteOnceAsync(actor, change, submit, mayRemember: true, ct);
+        return outcome is ReturnOutcome.Done || !remembered ? outcome : (await WriteOnceAsync(actor, change, submit, mayRemember: false, ct)).Outcome;
+    }
+
+    private async Task<(ReturnOutcome Outcome, bool Remembered)> WriteOnceAsync(Actor actor, ReturnChange change, bool submit, bool mayRemember, CancellationToken ct)
+    {
+        if (!actor.MayAccess(change.ServiceId)) return (ForbiddenOtherService(actor), false);
+        if (!ServiceRegistry.IsKnown(change.ServiceId)) return (new ReturnOutcome.NotFound($"There is no service {change.ServiceId}."), false);
+        // The three reads are independent: make them at once. The year and last year's return change rarely and are
+        // read every save: both come from the stores' short-lived caches (see CollectionYearStore.CacheTimeToLive and
+        // ReturnStore.CacheTimeToLive for how stale they may be); the window rules below still use this save's clock.
+        // The return being written is read from storage, unless this process stored the revision the writer read.
+        var readYear = years.GetRecentAsync(change.Year, ct);
+        var readCurrent = mayRemember
+            ? returns.GetForWriteAsync(change.Year, change.ServiceId, change.IfMatch, ct)
+            : ReadAsync(returns.GetAsync(change.Year, change.ServiceId, ct));
+        var readPreviousYear = returns.GetRecentAsync(change.Year - 1, change.ServiceId, ct);
         await Task.WhenAll(readYear, readCurrent, readPreviousYear);
-        var found = await readYear;
-        if (found is null) return new ReturnOutcome.NotFound($"The {change.Year} collection has not been set up.");
-        var year = found.Value.Year;
+        var (stored, remembered) = await readCurrent;
+        return (await DecideAsync(actor, change, submit, await readYear, stored, await readPreviousYear, ct), remembered);
+
+        static async Task<(ServiceReturn?, bool)> ReadAsync(Task<ServiceReturn?> read) => (await read, false);
+    }
+
+    private async Task<ReturnOutcome> DecideAsync(
+        Actor actor, ReturnChange change, bool submit, CollectionYear? year, ServiceReturn? read, ServiceReturn? previousYear, CancellationToken ct)
+    {
+        if (year is null) return new ReturnOutcome.NotFound($"The {change.Year} collection has not been set up.");
         var now = clock.GetUtcNow();
 
-        var current = (await readCurrent)?.AsOf(year, now);
+        var current = read?.AsOf(year, now);
         if (current?.ETag != change.IfMatch)
         {
             return new ReturnOutcome.Conflict(current, current is null
@@ -126,7 +149,6 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         var refusal = WindowRefusal(actor, year, current, change, now);
         if (refusal is not null) return refusal;
 
-        var previousYear = await readPreviousYear;
         var result = ReturnValidator.Validate(definition, change.Values, previousYear?.Values);
         if (!result.IsValid)
         {

@@ -7,9 +7,25 @@ using Pps.Core.Returns;
 namespace Pps.Core.Storage;
 
 /// <summary>Collection years in the Years table (one partition, one row per year), written with ETags.</summary>
-public sealed class CollectionYearStore(PpsStorage storage)
+public sealed class CollectionYearStore(PpsStorage storage, TimeProvider? clock = null)
 {
     private const string Partition = "year";
+
+    /// <summary>
+    /// How long <see cref="GetRecentAsync"/> keeps a year: the longest a change made through another instance (a closing date
+    /// NPPN moves, an extension, the close) takes to reach this one. A change made through this store is seen at once.
+    /// </summary>
+    public static readonly TimeSpan CacheTimeToLive = TimeSpan.FromSeconds(10);
+
+    private readonly RecentCache<int, CollectionYear?> _recent = new(CacheTimeToLive, clock ?? TimeProvider.System);
+
+    /// <summary>
+    /// The year as read at most <see cref="CacheTimeToLive"/> ago, for what every save reads (the window, the extensions);
+    /// not for a conditional write (no ETag). The rules over it stay exact in time: the closing date is in the year, and
+    /// whether it has passed is decided by the caller's clock at each save (<see cref="CollectionYear.StateAt"/>).
+    /// </summary>
+    public Task<CollectionYear?> GetRecentAsync(int year, CancellationToken ct = default) =>
+        _recent.GetOrReadAsync(year, async ct => (await GetAsync(year, ct))?.Year, found => found is not null, ct);
 
     public async Task<(CollectionYear Year, string ETag)?> GetAsync(int year, CancellationToken ct = default)
     {
@@ -45,6 +61,7 @@ public sealed class CollectionYearStore(PpsStorage storage)
         };
         try
         {
+            _recent.Remove(year.Year);
             var response = etag is null
                 ? await storage.Years.AddEntityAsync(entity, ct)
                 : await storage.Years.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace, ct);
@@ -58,6 +75,10 @@ public sealed class CollectionYearStore(PpsStorage storage)
                     ? $"Collection year {year.Year} exists already."
                     : $"Collection year {year.Year} was changed by someone else; reload it and try again.",
                 current?.Year, e);
+        }
+        finally
+        {
+            _recent.Remove(year.Year);
         }
     }
 

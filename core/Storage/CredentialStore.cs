@@ -25,11 +25,21 @@ public sealed record IssuedCredential(Credential Credential, string Token);
 /// credential id). A token reads "pps_{id}_{secret}": the id is public and finds the row with one point
 /// read; the row holds only the SHA-256 of the whole token, which is compared in constant time. Each
 /// credential is scoped to one service and one collection year, and can be revoked.
+/// <para>
+/// A live credential found by its token is kept in this process for <see cref="CacheTimeToLive"/> (keyed by the token's
+/// SHA-256, never the token), since every request of a service reads it. Revoking it here forgets it at once; a token
+/// revoked through another instance still works on this one for at most <see cref="CacheTimeToLive"/>.
+/// </para>
 /// </summary>
-public sealed class CredentialStore(PpsStorage storage)
+public sealed class CredentialStore(PpsStorage storage, TimeProvider? clock = null)
 {
     private const string Partition = "credential";
     private const string TokenPrefix = "pps_";
+
+    /// <summary>How long a credential found by its token is trusted without reading it again: the longest a revocation made on another instance takes to reach this one.</summary>
+    public static readonly TimeSpan CacheTimeToLive = TimeSpan.FromSeconds(30);
+
+    private readonly RecentCache<string, Credential?> _byTokenHash = new(CacheTimeToLive, clock ?? TimeProvider.System);
 
     public async Task<IssuedCredential> IssueAsync(int serviceId, int year, string issuedBy, DateTimeOffset now, string? label = null, CancellationToken ct = default)
     {
@@ -49,17 +59,24 @@ public sealed class CredentialStore(PpsStorage storage)
         return new IssuedCredential(credential, token);
     }
 
-    /// <summary>The live credential the token belongs to; null for an unknown, malformed or revoked token.</summary>
+    /// <summary>
+    /// The live credential the token belongs to; null for an unknown, malformed or revoked token. A live one is kept for
+    /// <see cref="CacheTimeToLive"/> (see the class remarks); an unknown or revoked one is read again every time.
+    /// </summary>
     public async Task<Credential?> FindByTokenAsync(string token, CancellationToken ct = default)
     {
         var id = IdOf(token);
         if (id is null) return null;
-        var response = await storage.Credentials.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct);
-        if (!response.HasValue) return null;
-        var entity = response.Value!;
-        if (!HashesEqual(Sha256Hex(token), entity.GetString("TokenSha256") ?? "")) return null;
-        var credential = FromEntity(entity);
-        return credential.IsRevoked ? null : credential;
+        var hash = Sha256Hex(token);
+        return await _byTokenHash.GetOrReadAsync(hash, async ct =>
+        {
+            var response = await storage.Credentials.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct);
+            if (!response.HasValue) return null;
+            var entity = response.Value!;
+            if (!HashesEqual(hash, entity.GetString("TokenSha256") ?? "")) return null;
+            var credential = FromEntity(entity);
+            return credential.IsRevoked ? null : credential;
+        }, credential => credential is not null, ct);
     }
 
     public async Task<Credential?> GetAsync(string id, CancellationToken ct = default)
@@ -72,10 +89,14 @@ public sealed class CredentialStore(PpsStorage storage)
     /// <summary>Revokes the credential (it stays in the table for the record); null when there is no such id.</summary>
     public async Task<Credential?> RevokeAsync(string id, DateTimeOffset now, CancellationToken ct = default)
     {
+        // Forgotten before and after the write: no request of this process is let in on it once the revocation is stored
+        // (nor when it was revoked through another instance already).
+        _byTokenHash.RemoveWhere(c => c?.Id == id);
         var existing = await GetAsync(id, ct);
         if (existing is null) return null;
         if (existing.IsRevoked) return existing;
         await storage.Credentials.UpdateEntityAsync(new TableEntity(Partition, id) { ["RevokedAt"] = now }, Azure.ETag.All, TableUpdateMode.Merge, ct);
+        _byTokenHash.RemoveWhere(c => c?.Id == id);
         return existing with { RevokedAt = now };
     }
 

@@ -41,10 +41,18 @@ public sealed record AuditEntry(
 /// return writes it before replacing the return, and reading the history writes it too.
 /// </para>
 /// </summary>
-public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
+public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, TimeProvider? clock = null)
 {
     private const string FieldPrefix = "f_";
     private readonly WriteFaults _faults = faults ?? WriteFaults.None;
+
+    /// <summary>
+    /// How long <see cref="GetRecentAsync"/> keeps a return: the longest a change made through another instance takes to
+    /// reach this one. Meant for last year's return beside a save (its year-on-year checks), which changes rarely.
+    /// </summary>
+    public static readonly TimeSpan CacheTimeToLive = TimeSpan.FromSeconds(30);
+
+    private readonly RecentCache<(int Year, int ServiceId), ServiceReturn?> _recent = new(CacheTimeToLive, clock ?? TimeProvider.System);
 
     /// <summary>
     /// The latest revision of each return whose audit row this process has seen written (by itself, or found there),
@@ -53,11 +61,38 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _audited = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The revision of each return this process stored last, with its ETag (see <see cref="GetForWriteAsync"/>). Bounded:
+    /// past 10,000 returns it starts again empty.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Year, int ServiceId), ServiceReturn> _written = new();
+
+    /// <summary>
+    /// The return a writer is about to replace, for a write conditional on <paramref name="ifMatch"/>: when that is the ETag of
+    /// the revision this process stored last, that revision as it stored it (<c>Remembered</c>), without reading it again;
+    /// otherwise as read from storage. Safe because the write that follows is conditional on the same ETag: if anyone has
+    /// written the return since (through another instance, say), it fails with a conflict and the caller reads it then.
+    /// A caller that refuses the change for what the remembered revision says should read again before it answers
+    /// (<see cref="GetAsync"/>): the return may have changed since.
+    /// </summary>
+    public async Task<(ServiceReturn? Return, bool Remembered)> GetForWriteAsync(int year, int serviceId, string? ifMatch, CancellationToken ct = default)
+    {
+        if (ifMatch is not null && _written.TryGetValue((year, serviceId), out var known) && known.ETag == ifMatch) return (known, true);
+        return (await GetAsync(year, serviceId, ct), false);
+    }
+
     public async Task<ServiceReturn?> GetAsync(int year, int serviceId, CancellationToken ct = default)
     {
         var response = await storage.Returns.GetEntityIfExistsAsync<TableEntity>(Keys.Year(year), Keys.Service(serviceId), cancellationToken: ct);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
+
+    /// <summary>
+    /// The return as read at most <see cref="CacheTimeToLive"/> ago (none found is kept too); a write through this store
+    /// forgets it at once. For last year's return beside a save, never for a return about to be written (its ETag may be old).
+    /// </summary>
+    public Task<ServiceReturn?> GetRecentAsync(int year, int serviceId, CancellationToken ct = default) =>
+        _recent.GetOrReadAsync((year, serviceId), ct => GetAsync(year, serviceId, ct), _ => true, ct);
 
     public async Task<IReadOnlyList<ServiceReturn>> ListYearAsync(int year, CancellationToken ct = default)
     {
@@ -128,6 +163,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
         };
         var entity = ToEntity(stored);
         Response response;
+        _recent.Remove((updated.Year, updated.ServiceId));
         try
         {
             response = previous?.ETag is null
@@ -136,12 +172,19 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
         }
         catch (RequestFailedException e) when (PpsStorage.IsConflict(e))
         {
+            _written.TryRemove((updated.Year, updated.ServiceId), out _);
             var current = await GetAsync(updated.Year, updated.ServiceId, ct);
             throw new ConcurrencyConflictException(
                 $"The return of service {updated.ServiceId} for {updated.Year} was changed by someone else (now at revision {current?.Revision ?? 0}). Reload it and apply your change again.",
                 current, e);
         }
+        finally
+        {
+            _recent.Remove((updated.Year, updated.ServiceId));
+        }
         stored = stored with { ETag = response.Headers.ETag?.ToString() };
+        if (_written.Count >= 10_000) _written.Clear();
+        _written[(stored.Year, stored.ServiceId)] = stored;
 
         _faults.At(WriteFaults.ReturnWritten);
         try
@@ -156,22 +199,44 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
     }
 
     /// <summary>
-    /// Every revision of a return, oldest first. The revision the return is at is always included: if its row
-    /// is missing (see the class remarks) it is written now, from the return.
+    /// Every revision of a return, oldest first, each with its values. The revision the return is at is always included:
+    /// if its row is missing (see the class remarks) it is written now, from the return.
+    /// <para>
+    /// An audit row holds the revision's field changes, not its values: they are rebuilt here by replaying the changes in
+    /// revision order from an empty return (revision 1's changes are every answer it gave). Rows written before this
+    /// format hold the whole values as well ("Values"); where a row has them they are taken as they are and the replay
+    /// goes on from them, so a trail begun in the old format and continued in the new reads whole.
+    /// </para>
     /// </summary>
     public async Task<IReadOnlyList<AuditEntry>> HistoryAsync(int year, int serviceId, CancellationToken ct = default)
     {
         var readCurrent = GetAsync(year, serviceId, ct);
-        var list = new List<AuditEntry>();
+        var rows = new List<TableEntity>();
         var partition = Keys.ServiceYear(year, serviceId);
         await foreach (var e in storage.ReturnHistory.QueryAsync<TableEntity>(x => x.PartitionKey == partition, cancellationToken: ct))
         {
+            rows.Add(e);
+        }
+        var list = new List<AuditEntry>(rows.Count + 1);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
+        {
+            var changes = StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "Changes")!);
+            if (StoredJson.ReadLong(e, "Values") is { } whole)
+            {
+                values = StoredJson.Deserialize<Dictionary<string, string>>(whole);
+            }
+            else
+            {
+                foreach (var change in changes)
+                {
+                    if (change.To is null) values.Remove(change.FieldId);
+                    else values[change.FieldId] = change.To;
+                }
+            }
             list.Add(new AuditEntry(
                 serviceId, year, Keys.Parse(e.RowKey), e.GetDateTimeOffset("At")!.Value, e.GetString("By"), e.GetString("Action"),
-                e.GetString("Reason"), Enum.Parse<ReturnStatus>(e.GetString("Status")),
-                StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "Changes")!),
-                new ReturnValues(StoredJson.Deserialize<Dictionary<string, string>>(StoredJson.ReadLong(e, "Values")!)),
-                e.GetString("Source")));
+                e.GetString("Reason"), Enum.Parse<ReturnStatus>(e.GetString("Status")), changes, new ReturnValues(values), e.GetString("Source")));
         }
         if (await readCurrent is { } current && list.All(a => a.Revision != current.Revision) && AuditEntry.Of(current) is { } missing)
         {
@@ -181,7 +246,11 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
         return list.OrderBy(a => a.Revision).ToList();
     }
 
-    /// <summary>Writes the audit row of the revision a stored return is at, unless it exists already (it is never replaced).</summary>
+    /// <summary>
+    /// Writes the audit row of the revision a stored return is at, unless it exists already (it is never replaced): who,
+    /// when, the action, reason, source, status and the field changes; not the values, which <see cref="HistoryAsync"/>
+    /// rebuilds from the changes (a save that changes one field writes a row of one change, not of every answer again).
+    /// </summary>
     private async Task WriteAuditRowAsync(ServiceReturn stored, CancellationToken ct)
     {
         if (AuditEntry.Of(stored) is not { } audit) return;
@@ -197,7 +266,6 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null)
             ["Status"] = audit.Status.ToString(),
         };
         StoredJson.WriteLong(row, "Changes", StoredJson.Serialize(audit.Changes));
-        StoredJson.WriteLong(row, "Values", StoredJson.Serialize(audit.Values.AsDictionary()));
         try
         {
             await storage.ReturnHistory.AddEntityAsync(row, ct);

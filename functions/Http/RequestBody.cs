@@ -75,6 +75,14 @@ public static class RequestBody
     /// <summary>The path of the first property name or string that cannot be read as text, or null.</summary>
     private static string? InvalidTextAt(JsonElement element, string path)
     {
+        // The path is put together only when something is found (every body is checked; almost none has a problem).
+        var segments = new List<string>();
+        return HasInvalidText(element, segments) ? path + string.Concat(Enumerable.Reverse(segments)) : null;
+    }
+
+    /// <summary>Whether the element holds a name or string that is not valid text; if so, <paramref name="path"/> gets its segments, innermost first.</summary>
+    private static bool HasInvalidText(JsonElement element, List<string> path)
+    {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
@@ -87,30 +95,40 @@ public static class RequestBody
                     }
                     catch (InvalidOperationException)
                     {
-                        return path + " (a property name)";
+                        path.Add(" (a property name)");
+                        return true;
                     }
-                    if (InvalidTextAt(property.Value, $"{path}.{name}") is { } inner) return inner;
+                    if (HasInvalidText(property.Value, path))
+                    {
+                        path.Add("." + name);
+                        return true;
+                    }
                 }
-                return null;
+                return false;
             case JsonValueKind.Array:
                 var i = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (InvalidTextAt(item, $"{path}[{i++}]") is { } inner) return inner;
+                    if (HasInvalidText(item, path))
+                    {
+                        path.Add($"[{i}]");
+                        return true;
+                    }
+                    i++;
                 }
-                return null;
+                return false;
             case JsonValueKind.String:
                 try
                 {
                     _ = element.GetString();
-                    return null;
+                    return false;
                 }
                 catch (InvalidOperationException)
                 {
-                    return path;
+                    return true;
                 }
             default:
-                return null;
+                return false;
         }
     }
 
