@@ -45,6 +45,34 @@ public class StorageTests
     }
 
     [Fact]
+    public async Task The_answers_are_one_property_and_returns_stored_with_a_property_per_field_still_read()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var store = new ReturnStore(storage);
+        var values = Values((FieldIds.Rating("1a"), "N"), (FieldIds.CoreBudget, "123456"), (FieldIds.FormatKinds, "audio;braille"));
+        await store.SaveAsync(NewReturn(42, values) with { Status = ReturnStatus.Submitted, SubmittedAt = new DateTimeOffset(2013, 10, 2, 9, 0, 0, TimeSpan.Zero) },
+            null, "service:42", "submit");
+        var entity = (await storage.Returns.GetEntityAsync<Azure.Data.Tables.TableEntity>("2013", "042")).Value;
+        Assert.DoesNotContain(entity.Keys, k => k.StartsWith("f_", StringComparison.Ordinal));
+        Assert.Equal("""{"access.formatKinds":"audio;braille","budget.core":"123456","rating.1a":"N"}""", entity.GetString("Values"));
+
+        // A return as stored before issue 14: one property per field, no Values.
+        await storage.Returns.AddEntityAsync(new Azure.Data.Tables.TableEntity("2013", "043")
+        {
+            ["Status"] = "Submitted", ["Revision"] = 1, ["UpdatedAt"] = DateTimeOffset.UnixEpoch, ["UpdatedBy"] = "service:43",
+            ["SubmittedAt"] = DateTimeOffset.UnixEpoch, ["ConfirmedWarnings"] = "", ["f_budget_core"] = "5000", ["f_rating_1a"] = "B",
+        });
+        var old = await store.GetAsync(2013, 43);
+        Assert.Equal(5000m, old!.Values.Number(FieldIds.CoreBudget));
+        Assert.Equal("B", old.Values.Text(FieldIds.Rating("1a")));
+
+        var forClose = await store.ListForAggregationAsync(2013);
+        Assert.Equal(2, forClose.Stored);
+        Assert.Equal(values.AsDictionary().OrderBy(kv => kv.Key), forClose.Returned.Single(r => r.ServiceId == 42).Values.AsDictionary().OrderBy(kv => kv.Key));
+        Assert.Equal(old.Values.AsDictionary().OrderBy(kv => kv.Key), forClose.Returned.Single(r => r.ServiceId == 43).Values.AsDictionary().OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
     public async Task A_stale_write_gets_a_conflict_carrying_the_current_version()
     {
         var store = new ReturnStore(await Azurite.NewStorageAsync());
