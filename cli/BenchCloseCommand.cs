@@ -104,7 +104,7 @@ public static class BenchCloseCommand
         int Scale, int Returns, double CloseMs, double CloseSpread, double FloorMs, double FloorSpread, double Ratio, double MaxRatio, int Files,
         double UnchangedMs, int UnchangedWritten, double? PeakMiB, double? ChildAllocatedMiB);
 
-    private sealed record RunResult(double CloseMs, double FloorMs, int Files, long AllocatedBytes, Dictionary<string, double> Phases, double UnchangedMs, int UnchangedWritten);
+    private sealed record RunResult(double CloseMs, double FloorMs, double FloorReadMs, int Files, long AllocatedBytes, Dictionary<string, double> Phases, double UnchangedMs, int UnchangedWritten);
 
     private static async Task<ScaleSummary> RunScaleAsync(int k, SyntheticData data, int runs, int warmups, bool memory)
     {
@@ -124,6 +124,8 @@ public static class BenchCloseCommand
                 results.Add(r);
                 Console.WriteLine($"{run,3} {r.CloseMs,9:0} {r.FloorMs,9:0} {r.CloseMs / r.FloorMs,6:0.00} {r.Files,6} {r.AllocatedBytes / 1e6,9:0.0} {r.UnchangedMs,12:0} {r.UnchangedWritten,7}");
             }
+            var floorRead = results.Select(r => r.FloorReadMs).ToList();
+            Console.WriteLine($"  the floor's read of every return: median {Median(floorRead):0} ms (min {floorRead.Min():0}, max {floorRead.Max():0}); its writes the rest");
             Console.WriteLine("  where the close's time goes (its own pps.phase.* spans; median ms over the runs):");
             foreach (var name in results[0].Phases.Keys)
             {
@@ -138,7 +140,7 @@ public static class BenchCloseCommand
                 peak = child.PeakMiB;
                 childAllocated = child.AllocatedMiB;
                 Console.WriteLine($"  child process close: {child.CloseMs:0} ms (cold: first call in its process), peak resident {child.PeakMiB:0} MiB " +
-                                  $"(at start {child.StartMiB:0} MiB), allocated {child.AllocatedMiB:0} MiB, GC heap after {child.HeapAfterMiB:0} MiB");
+                                  $"(at start {child.StartMiB:0} MiB), allocated {child.AllocatedMiB:0} MiB, GC heap after {child.HeapAfterMiB:0} MiB; peak after each phase (MiB): {child.PeakAfterPhases}");
             }
             var close = results.Select(r => r.CloseMs).ToList();
             var floor = results.Select(r => r.FloorMs).ToList();
@@ -226,9 +228,9 @@ public static class BenchCloseCommand
             await ResetYearAsync(storage);
             var store = new BlobPublishedStore(storage.Published);
             var closer = CloserFor(storage, store);
-            double floorMs = 0;
+            double floorMs = 0, floorReadMs = 0;
             Manifest? manifest = null;
-            async Task FloorAfterCloseAsync() => floorMs = await FloorAsync(storage, store, new BlobPublishedStore(floorStorage.Published), manifest!);
+            async Task FloorAfterCloseAsync() => (floorMs, floorReadMs) = await FloorAsync(storage, store, new BlobPublishedStore(floorStorage.Published), manifest!);
 
             // The floor writes what the close wrote, so a floor-first run closes once untimed first to learn the files.
             if (!closeFirst)
@@ -237,7 +239,7 @@ public static class BenchCloseCommand
                 await learn.Published.CreateAsync();
                 await ResetYearAsync(storage);
                 manifest = (await CloserFor(learn, new BlobPublishedStore(learn.Published)).CloseAndPublishAsync(Year)).Manifest;
-                floorMs = await FloorAsync(learn, new BlobPublishedStore(learn.Published), new BlobPublishedStore(floorStorage.Published), manifest!);
+                (floorMs, floorReadMs) = await FloorAsync(learn, new BlobPublishedStore(learn.Published), new BlobPublishedStore(floorStorage.Published), manifest!);
                 await learn.Published.DeleteAsync();
                 await ResetYearAsync(storage);
             }
@@ -262,7 +264,7 @@ public static class BenchCloseCommand
             await closer.RepublishAsync(Year);
             unchanged.Stop();
             var written = await CountBlobsAsync(storage) - before;
-            return new RunResult(watch.Elapsed.TotalMilliseconds, floorMs, outcome.Manifest.Files.Count, allocated, closePhases, unchanged.Elapsed.TotalMilliseconds, written);
+            return new RunResult(watch.Elapsed.TotalMilliseconds, floorMs, floorReadMs, outcome.Manifest.Files.Count, allocated, closePhases, unchanged.Elapsed.TotalMilliseconds, written);
         }
         finally
         {
@@ -284,7 +286,7 @@ public static class BenchCloseCommand
     /// <paramref name="manifest"/> lists (their bytes read from <paramref name="source"/> before the clock starts)
     /// into <paramref name="target"/> with the publisher's parallelism, then the version manifest, the pointer and the index.
     /// </summary>
-    private static async Task<double> FloorAsync(PpsStorage storage, IPublishedStore source, IPublishedStore target, Manifest manifest)
+    private static async Task<(double Total, double Read)> FloorAsync(PpsStorage storage, IPublishedStore source, IPublishedStore target, Manifest manifest)
     {
         var files = new List<(ManifestFile File, byte[] Bytes)>();
         // Each object once, as the close writes it (files with the same bytes share one object).
@@ -303,15 +305,16 @@ public static class BenchCloseCommand
             return count;
         }));
         if (all.Sum() == 0) throw new InvalidOperationException("The floor read no returns.");
+        var readMs = watch.Elapsed.TotalMilliseconds;
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
             async (f, token) => await target.WriteOnceAsync(f.File.Path, f.Bytes, f.File.ContentType, token));
         await target.WriteOnceAsync(PublishedPaths.VersionManifest(Year, manifest.Version), manifestBytes, "application/json", CancellationToken.None);
         await target.ReplaceAsync(PublishedPaths.Manifest(Year, Manifest.Final), manifestBytes, "application/json", null, CancellationToken.None);
         await target.ReplaceAsync(PublishedPaths.Index, indexBytes, "application/json", null, CancellationToken.None);
-        return watch.Elapsed.TotalMilliseconds;
+        return (watch.Elapsed.TotalMilliseconds, readMs);
     }
 
-    private sealed record ChildResult(double CloseMs, double PeakMiB, double StartMiB, double AllocatedMiB, double HeapAfterMiB);
+    private sealed record ChildResult(double CloseMs, double PeakMiB, double StartMiB, double AllocatedMiB, double HeapAfterMiB, string PeakAfterPhases);
 
     /// <summary>Runs <c>pps bench-close-child</c>: a fresh process that closes the year once and reports its memory.</summary>
     private static async Task<ChildResult> MeasureInChildAsync(string tables, Seeded seeded)
@@ -347,6 +350,21 @@ public static class BenchCloseCommand
         var storage = StorageFor(options.Required("tables"), options.Required("run"));
         var expected = options.Int("expect", -1);
         var startMiB = ResidentMiB("VmHWM");
+        // The peak so far at the end of each phase of the close: which phase makes the peak.
+        var peaks = new List<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == PpsTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName.StartsWith("pps.phase.", StringComparison.Ordinal))
+                {
+                    lock (peaks) peaks.Add($"{activity.OperationName["pps.phase.".Length..]} {ResidentMiB("VmHWM"):0}");
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         var outcome = await CloserFor(storage, new BlobPublishedStore(storage.Published)).CloseAndPublishAsync(Year);
@@ -358,7 +376,7 @@ public static class BenchCloseCommand
         }
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Console.WriteLine(JsonSerializer.Serialize(new ChildResult(watch.Elapsed.TotalMilliseconds, ResidentMiB("VmHWM"), startMiB, allocated / 1048576.0,
-            GC.GetTotalMemory(false) / 1048576.0), PublishedSetBuilder.Json));
+            GC.GetTotalMemory(false) / 1048576.0, string.Join(", ", peaks)), PublishedSetBuilder.Json));
         return 0;
     }
 
