@@ -44,18 +44,7 @@ public static class WorkbookBenchmark
             return 2;
         }
         var id = Guid.NewGuid().ToString("N")[..8];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [StorageSetup.ConnectionName] = connection,
-            ["Pps:TablePrefix"] = "bench" + id,
-            ["Pps:UploadsContainer"] = "bench-up-" + id,
-            ["Pps:ReportsContainer"] = "bench-rep-" + id,
-            ["Pps:PublishedContainer"] = "bench-pub-" + id,
-            ["Pps:ReferenceContainer"] = "bench-ref-" + id,
-            ["Pps:ProvisionalContainer"] = "bench-prov-" + id,
-            ["Pps:BackupsContainer"] = "bench-bak-" + id,
-            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex("bench-admin-" + id),
-        }).Build();
+        var configuration = BenchConfiguration.ForRun(connection, id);
         var services = new ServiceCollection();
         services.AddPpsApp(configuration);
         services.AddSingleton<WorkbookFunctions>();

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Pps.Core.Storage;
+using Pps.Functions.Setup;
+
+namespace Pps.Bench;
+
+/// <summary>The app's configuration for one benchmark run: the Azurite in PPS_STORAGE, with tables and containers of the run's own.</summary>
+public static class BenchConfiguration
+{
+    public static IConfiguration ForRun(string connection, string id) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        [StorageSetup.ConnectionName] = connection,
+        ["Pps:TablePrefix"] = "bench" + id,
+        ["Pps:UploadsContainer"] = "bench-up-" + id,
+        ["Pps:ReportsContainer"] = "bench-rep-" + id,
+        ["Pps:PublishedContainer"] = "bench-pub-" + id,
+        ["Pps:ReferenceContainer"] = "bench-ref-" + id,
+        ["Pps:ProvisionalContainer"] = "bench-prov-" + id,
+        ["Pps:BackupsContainer"] = "bench-bak-" + id,
+        ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex("bench-admin-" + id),
+    }).Build();
+}
