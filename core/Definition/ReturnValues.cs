@@ -34,6 +34,61 @@ public sealed class ReturnValues
         _slots = used == slots.Length ? slots : slots[..used];
     }
 
+    private ReturnValues(string?[] slots, int count)
+    {
+        _slots = slots;
+        Count = count;
+    }
+
+    /// <summary>
+    /// The values of a JSON object of field id to text (how a stored return keeps its answers), read straight into
+    /// the slots: no dictionary and no field-id strings on the way (the close reads 68,000 of these at 100x).
+    /// A field given twice keeps its last value; a null value is no value.
+    /// </summary>
+    /// <exception cref="System.Text.Json.JsonException">The text is not a JSON object of strings.</exception>
+    public static ReturnValues FromJson(string json)
+    {
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(json, rented);
+            var reader = new System.Text.Json.Utf8JsonReader(rented.AsSpan(0, length));
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+            {
+                throw new System.Text.Json.JsonException("A return's values must be a JSON object.");
+            }
+            var slots = new string?[FieldSlots.Count];
+            var used = 0;
+            Span<char> text = stackalloc char[64];
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var slot = reader.ValueIsEscaped || reader.ValueSpan.Length > text.Length
+                    ? FieldSlots.Of(reader.GetString()!)
+                    : FieldSlots.Of(text[..reader.CopyString(text)]);
+                reader.Read();
+                if (reader.TokenType == System.Text.Json.JsonTokenType.Null) continue;
+                if (reader.TokenType != System.Text.Json.JsonTokenType.String)
+                {
+                    throw new System.Text.Json.JsonException($"The value of {FieldSlots.IdOf(slot)} must be text.");
+                }
+                var value = reader.ValueIsEscaped || reader.ValueSpan.Length > text.Length
+                    ? FieldSlots.Share(reader.GetString()!)
+                    : FieldSlots.Share(text[..reader.CopyString(text)]);
+                if (slot >= slots.Length) Array.Resize(ref slots, Math.Max(slot + 1, slots.Length * 2));
+                slots[slot] = value;
+                used = Math.Max(used, slot + 1);
+            }
+            if (reader.TokenType != System.Text.Json.JsonTokenType.EndObject) throw new System.Text.Json.JsonException("A return's values must be a JSON object of texts.");
+            var count = 0;
+            foreach (var v in slots) if (v is not null) count++;
+            return new ReturnValues(used == slots.Length ? slots : slots[..used], count);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     public static ReturnValues Empty { get; } = new([]);
 
     /// <summary>Field id to value, in the order field ids were first seen by the process (not a meaningful order).</summary>
@@ -98,6 +153,13 @@ public sealed class ReturnValues
         public static int Find(string fieldId) => _slotOf.TryGetValue(fieldId, out var slot) ? slot : -1;
 
         public static string IdOf(int slot) => _ids[slot];
+
+        /// <summary>The slot of a field id given as characters (a new id is added).</summary>
+        public static int Of(ReadOnlySpan<char> fieldId) =>
+            _slotOf.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(fieldId, out var slot) ? slot : Of(new string(fieldId));
+
+        public static string Share(ReadOnlySpan<char> value) =>
+            value.Length <= ShareUpToLength && Shared.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(value, out var shared) ? shared : Share(new string(value));
 
         public static int Of(string fieldId)
         {

@@ -332,7 +332,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
     /// <summary>The answers of a stored return: from <see cref="ValuesProperty"/>, or, for a return stored before it, one property per field.</summary>
     private static ReturnValues ValuesOf(TableEntity e)
     {
-        if (StoredJson.ReadLong(e, ValuesProperty) is { } json) return new ReturnValues(StoredJson.Deserialize<Dictionary<string, string>>(json));
+        if (StoredJson.ReadLong(e, ValuesProperty) is { } json) return ReturnValues.FromJson(json);
         return new ReturnValues(e
             .Where(p => p.Key.StartsWith(FieldPrefix, StringComparison.Ordinal) && p.Value is string)
             .Select(p => KeyValuePair.Create(FieldIdOf(p.Key), (string)p.Value)));
