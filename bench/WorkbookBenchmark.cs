@@ -37,12 +37,7 @@ public static class WorkbookBenchmark
 
     public static async Task<int> RunAsync(int runs)
     {
-        var connection = Environment.GetEnvironmentVariable("PPS_STORAGE");
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            Console.Error.WriteLine("PPS_STORAGE is not set: start Azurite with scripts/azurite.sh (source it, then azurite_start) and run again.");
-            return 2;
-        }
+        if (BenchConfiguration.Connection() is not { } connection) return 2;
         var id = Guid.NewGuid().ToString("N")[..8];
         var configuration = BenchConfiguration.ForRun(connection, id);
         var services = new ServiceCollection();

@@ -39,6 +39,15 @@ public class AuditTrailTests
 
     private static ServiceReturn Stored(ReturnOutcome outcome) => Assert.IsType<ReturnOutcome.Done>(outcome).Return;
 
+    /// <summary>Saves revision 1 (100 casework users), then a process dies after storing revision 2 (110), before its audit row.</summary>
+    private static async Task SaveThenCrashBeforeTheAuditRowAsync(TestApp app)
+    {
+        var v1 = Stored(await app.Get<ReturnService>().SaveDraftAsync(Service42, Change(null, null, (FieldIds.CaseworkUsers, "100"))));
+        using var crashing = await OpenAsync(app.Options, new CrashAt(WriteFaults.ReturnWritten));
+        await Assert.ThrowsAsync<IOException>(() =>
+            crashing.Get<ReturnService>().SaveDraftAsync(Service42, Change(v1.ETag, null, (FieldIds.CaseworkUsers, "110"))));
+    }
+
     [Fact]
     public async Task A_4000_character_arabic_comment_replaced_by_another_is_stored_with_its_audit_row()
     {
@@ -109,14 +118,7 @@ public class AuditTrailTests
     public async Task A_crash_between_the_return_write_and_its_audit_row_leaves_no_committed_change_without_its_audit()
     {
         using var app = await OpenAsync();
-        var v1 = Stored(await app.Get<ReturnService>().SaveDraftAsync(Service42, Change(null, null, (FieldIds.CaseworkUsers, "100"))));
-
-        // The process dies after storing revision 2, before its audit row.
-        using (var crashing = await OpenAsync(app.Options, new CrashAt(WriteFaults.ReturnWritten)))
-        {
-            await Assert.ThrowsAsync<IOException>(() =>
-                crashing.Get<ReturnService>().SaveDraftAsync(Service42, Change(v1.ETag, null, (FieldIds.CaseworkUsers, "110"))));
-        }
+        await SaveThenCrashBeforeTheAuditRowAsync(app);
 
         // A fresh process sees the committed change, and its audit.
         using var fresh = await OpenAsync(app.Options);
@@ -132,12 +134,7 @@ public class AuditTrailTests
     public async Task After_a_crash_the_next_write_writes_the_missing_row_before_replacing_the_return()
     {
         using var app = await OpenAsync();
-        var v1 = Stored(await app.Get<ReturnService>().SaveDraftAsync(Service42, Change(null, null, (FieldIds.CaseworkUsers, "100"))));
-        using (var crashing = await OpenAsync(app.Options, new CrashAt(WriteFaults.ReturnWritten)))
-        {
-            await Assert.ThrowsAsync<IOException>(() =>
-                crashing.Get<ReturnService>().SaveDraftAsync(Service42, Change(v1.ETag, null, (FieldIds.CaseworkUsers, "110"))));
-        }
+        await SaveThenCrashBeforeTheAuditRowAsync(app);
 
         using var fresh = await OpenAsync(app.Options);
         var v2 = await fresh.Get<ReturnStore>().GetAsync(2013, 42);
