@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pps.Bench;
 using Pps.Core.Aggregation;
 using Pps.Core.Catalogue;
 using Pps.Core.Publishing;
@@ -54,6 +55,7 @@ public static class BenchCloseCommand
                           $"({string.Join(", ", data.Returns.GroupBy(r => r.Year).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"))}) copied k times for k in {string.Join(", ", scales)}.");
         Console.WriteLine($"{Environment.ProcessorCount} CPUs; publisher parallelism {new Publisher(new BlobPublishedStore(CommandLine.Storage().Published), TimeProvider.System).Parallelism}; " +
                           $"{runs} timed runs per scale after {warmups} discarded warm-up(s).");
+        if (!CpuMark.AzuriteKnown) Console.WriteLine("Azurite's CPU is not measured: set PPS_AZURITE_PID to its process id (PPS_AZURITE_PID=$AZURITE_PID).");
         Console.WriteLine("floor = read every return of the 5 years (the close's query, one per year, in parallel; not mapped) + write the files the close wrote, " +
                           "then the version manifest, the year's pointer and the index (same parallelism).");
 
@@ -92,6 +94,8 @@ public static class BenchCloseCommand
         return verdicts.All(v => v) ? 0 : 1;
     }
 
+    private static string Cpu(TimeSpan azurite) => CpuMark.AzuriteKnown ? azurite.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) : "-";
+
     private static string Show(double? value) => value is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "-";
 
     private static bool Verdict(string target, bool met, string measured)
@@ -104,7 +108,9 @@ public static class BenchCloseCommand
         int Scale, int Returns, double CloseMs, double CloseSpread, double FloorMs, double FloorSpread, double Ratio, double MaxRatio, int Files,
         double UnchangedMs, int UnchangedWritten, double? PeakMiB, double? ChildAllocatedMiB);
 
-    private sealed record RunResult(double CloseMs, double FloorMs, double FloorReadMs, int Files, long AllocatedBytes, Dictionary<string, double> Phases, double UnchangedMs, int UnchangedWritten);
+    private sealed record RunResult(
+        double CloseMs, double FloorMs, double FloorReadMs, int Files, long AllocatedBytes, Dictionary<string, (double Ms, CpuMark Cpu)> Phases, double UnchangedMs, int UnchangedWritten,
+        CpuMark CloseCpu, CpuMark FloorCpu);
 
     private static async Task<ScaleSummary> RunScaleAsync(int k, SyntheticData data, int runs, int warmups, bool memory)
     {
@@ -117,20 +123,24 @@ public static class BenchCloseCommand
         {
             for (var w = 1; w <= warmups; w++) await RunOnceAsync(tables, seeded, closeFirst: true); // JIT, connection pools
             var results = new List<RunResult>();
-            Console.WriteLine($"{"run",3} {"close ms",9} {"floor ms",9} {"ratio",6} {"files",6} {"alloc MB",9} {"unchanged ms",12} {"written",7}");
+            Console.WriteLine($"{"run",3} {"close ms",9} {"floor ms",9} {"ratio",6} {"files",6} {"alloc MB",9} {"unchanged ms",12} {"written",7} " +
+                              $"{"close CPU ms: .NET",19} {"Azurite",8} {"floor CPU ms: .NET",19} {"Azurite",8}");
             for (var run = 1; run <= runs; run++)
             {
                 var r = await RunOnceAsync(tables, seeded, closeFirst: run % 2 == 1);
                 results.Add(r);
-                Console.WriteLine($"{run,3} {r.CloseMs,9:0} {r.FloorMs,9:0} {r.CloseMs / r.FloorMs,6:0.00} {r.Files,6} {r.AllocatedBytes / 1e6,9:0.0} {r.UnchangedMs,12:0} {r.UnchangedWritten,7}");
+                Console.WriteLine($"{run,3} {r.CloseMs,9:0} {r.FloorMs,9:0} {r.CloseMs / r.FloorMs,6:0.00} {r.Files,6} {r.AllocatedBytes / 1e6,9:0.0} {r.UnchangedMs,12:0} {r.UnchangedWritten,7} " +
+                                  $"{r.CloseCpu.Dotnet.TotalMilliseconds,19:0} {Cpu(r.CloseCpu.Azurite),8} {r.FloorCpu.Dotnet.TotalMilliseconds,19:0} {Cpu(r.FloorCpu.Azurite),8}");
             }
             var floorRead = results.Select(r => r.FloorReadMs).ToList();
             Console.WriteLine($"  the floor's read of every return: median {Median(floorRead):0} ms (min {floorRead.Min():0}, max {floorRead.Max():0}); its writes the rest");
-            Console.WriteLine("  where the close's time goes (its own pps.phase.* spans; median ms over the runs):");
+            Console.WriteLine("  where the close's time goes (its own pps.phase.* spans; medians over the runs; CPU in ms of CPU time):");
             foreach (var name in results[0].Phases.Keys)
             {
-                var values = results.Select(r => r.Phases.GetValueOrDefault(name)).ToList();
-                Console.WriteLine($"    {name,-28} median {Median(values),8:0}  min {values.Min(),8:0}  max {values.Max(),8:0}");
+                var values = results.Select(r => r.Phases.GetValueOrDefault(name).Ms).ToList();
+                var dotnet = Median(results.Select(r => r.Phases.GetValueOrDefault(name).Cpu?.Dotnet.TotalMilliseconds ?? 0).ToList());
+                var azurite = Median(results.Select(r => r.Phases.GetValueOrDefault(name).Cpu?.Azurite.TotalMilliseconds ?? 0).ToList());
+                Console.WriteLine($"    {name,-16} median {Median(values),8:0} ms  min {values.Min(),8:0}  max {values.Max(),8:0}   CPU: .NET {dotnet,7:0}  Azurite {Cpu(TimeSpan.FromMilliseconds(azurite)),7}");
             }
 
             double? peak = null, childAllocated = null;
@@ -229,8 +239,9 @@ public static class BenchCloseCommand
             var store = new BlobPublishedStore(storage.Published);
             var closer = CloserFor(storage, store);
             double floorMs = 0, floorReadMs = 0;
+            var floorCpu = new CpuMark(TimeSpan.Zero, TimeSpan.Zero);
             Manifest? manifest = null;
-            async Task FloorAfterCloseAsync() => (floorMs, floorReadMs) = await FloorAsync(storage, store, new BlobPublishedStore(floorStorage.Published), manifest!);
+            async Task FloorAfterCloseAsync() => (floorMs, floorReadMs, floorCpu) = await FloorAsync(storage, store, new BlobPublishedStore(floorStorage.Published), manifest!);
 
             // The floor writes what the close wrote, so a floor-first run closes once untimed first to learn the files.
             if (!closeFirst)
@@ -239,16 +250,18 @@ public static class BenchCloseCommand
                 await learn.Published.CreateAsync();
                 await ResetYearAsync(storage);
                 manifest = (await CloserFor(learn, new BlobPublishedStore(learn.Published)).CloseAndPublishAsync(Year)).Manifest;
-                (floorMs, floorReadMs) = await FloorAsync(learn, new BlobPublishedStore(learn.Published), new BlobPublishedStore(floorStorage.Published), manifest!);
+                (floorMs, floorReadMs, floorCpu) = await FloorAsync(learn, new BlobPublishedStore(learn.Published), new BlobPublishedStore(floorStorage.Published), manifest!);
                 await learn.Published.DeleteAsync();
                 await ResetYearAsync(storage);
             }
 
             using var phases = new PhaseRecorder();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var cpuBefore = CpuMark.Now();
             var watch = Stopwatch.StartNew();
             var outcome = await closer.CloseAndPublishAsync(Year);
             watch.Stop();
+            var closeCpu = CpuMark.Now() - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             if (outcome.Result != CloseOutcome.Published || outcome.Manifest is null || outcome.ReturnsLocked != seeded.ThisYear)
             {
@@ -264,7 +277,8 @@ public static class BenchCloseCommand
             await closer.RepublishAsync(Year);
             unchanged.Stop();
             var written = await CountBlobsAsync(storage) - before;
-            return new RunResult(watch.Elapsed.TotalMilliseconds, floorMs, floorReadMs, outcome.Manifest.Files.Count, allocated, closePhases, unchanged.Elapsed.TotalMilliseconds, written);
+            return new RunResult(watch.Elapsed.TotalMilliseconds, floorMs, floorReadMs, outcome.Manifest.Files.Count, allocated, closePhases, unchanged.Elapsed.TotalMilliseconds, written,
+                closeCpu, floorCpu);
         }
         finally
         {
@@ -286,7 +300,7 @@ public static class BenchCloseCommand
     /// <paramref name="manifest"/> lists (their bytes read from <paramref name="source"/> before the clock starts)
     /// into <paramref name="target"/> with the publisher's parallelism, then the version manifest, the pointer and the index.
     /// </summary>
-    private static async Task<(double Total, double Read)> FloorAsync(PpsStorage storage, IPublishedStore source, IPublishedStore target, Manifest manifest)
+    private static async Task<(double Total, double Read, CpuMark Cpu)> FloorAsync(PpsStorage storage, IPublishedStore source, IPublishedStore target, Manifest manifest)
     {
         var files = new List<(ManifestFile File, byte[] Bytes)>();
         // Each object once, as the close writes it (files with the same bytes share one object).
@@ -297,6 +311,7 @@ public static class BenchCloseCommand
         var returns = new ReturnStore(storage);
         var parallelism = new Publisher(target, TimeProvider.System).Parallelism;
 
+        var cpuBefore = CpuMark.Now();
         var watch = Stopwatch.StartNew();
         var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(async y =>
         {
@@ -311,7 +326,7 @@ public static class BenchCloseCommand
         await target.WriteOnceAsync(PublishedPaths.VersionManifest(Year, manifest.Version), manifestBytes, "application/json", CancellationToken.None);
         await target.ReplaceAsync(PublishedPaths.Manifest(Year, Manifest.Final), manifestBytes, "application/json", null, CancellationToken.None);
         await target.ReplaceAsync(PublishedPaths.Index, indexBytes, "application/json", null, CancellationToken.None);
-        return (watch.Elapsed.TotalMilliseconds, readMs);
+        return (watch.Elapsed.TotalMilliseconds, readMs, CpuMark.Now() - cpuBefore);
     }
 
     private sealed record ChildResult(double CloseMs, double PeakMiB, double StartMiB, double AllocatedMiB, double HeapAfterMiB, string PeakAfterPhases);
@@ -387,11 +402,15 @@ public static class BenchCloseCommand
         return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    /// <summary>Adds up the durations of the close's own phase spans (pps.phase.*) while it is alive.</summary>
+    /// <summary>
+    /// Adds up the durations of the close's own phase spans (pps.phase.*) while it is alive, and the CPU that this process
+    /// and Azurite used in each (the phases run one after another, so each one's CPU is its own).
+    /// </summary>
     private sealed class PhaseRecorder : IDisposable
     {
         private readonly ActivityListener _listener;
-        private readonly Dictionary<string, double> _totals = [];
+        private readonly Dictionary<string, (double Ms, CpuMark Cpu)> _totals = [];
+        private readonly Dictionary<Activity, CpuMark> _started = [];
 
         public PhaseRecorder()
         {
@@ -399,18 +418,32 @@ public static class BenchCloseCommand
             {
                 ShouldListenTo = source => source.Name == PpsTelemetry.Name,
                 Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+                ActivityStarted = activity =>
+                {
+                    if (PhaseOf(activity) is null) return;
+                    lock (_totals) _started[activity] = CpuMark.Now();
+                },
                 ActivityStopped = activity =>
                 {
-                    if (!activity.OperationName.StartsWith("pps.phase.", StringComparison.Ordinal)) return;
-                    lock (_totals) _totals[activity.OperationName["pps.phase.".Length..]] = _totals.GetValueOrDefault(activity.OperationName["pps.phase.".Length..]) + activity.Duration.TotalMilliseconds;
+                    if (PhaseOf(activity) is not { } phase) return;
+                    var end = CpuMark.Now();
+                    lock (_totals)
+                    {
+                        var cpu = _started.Remove(activity, out var start) ? end - start : new CpuMark(TimeSpan.Zero, TimeSpan.Zero);
+                        var (ms, sum) = _totals.GetValueOrDefault(phase, (0, new CpuMark(TimeSpan.Zero, TimeSpan.Zero)));
+                        _totals[phase] = (ms + activity.Duration.TotalMilliseconds, new CpuMark(sum.Dotnet + cpu.Dotnet, sum.Azurite + cpu.Azurite));
+                    }
                 },
             };
             ActivitySource.AddActivityListener(_listener);
         }
 
-        public Dictionary<string, double> Totals()
+        private static string? PhaseOf(Activity activity) =>
+            activity.OperationName.StartsWith("pps.phase.", StringComparison.Ordinal) ? activity.OperationName["pps.phase.".Length..] : null;
+
+        public Dictionary<string, (double Ms, CpuMark Cpu)> Totals()
         {
-            lock (_totals) return new Dictionary<string, double>(_totals);
+            lock (_totals) return new Dictionary<string, (double Ms, CpuMark Cpu)>(_totals);
         }
 
         public void Dispose() => _listener.Dispose();
