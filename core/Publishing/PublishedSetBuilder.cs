@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -43,10 +44,15 @@ public static class PublishedSetBuilder
     /// </summary>
     public const int MaxShardBytes = 150 * 1024;
 
-    public static IEnumerable<PublishedFile> Build(NationalResult result)
+    /// <summary>Every file of the set, in the order the manifest lists them.</summary>
+    public static IEnumerable<PublishedFile> Build(NationalResult result) =>
+        BeforeServices(result).Concat(ServiceShards(result)).Concat(AfterServices(result));
+
+    /// <summary>The figures (JSON and CSV each) and all of them in one file: the files the manifest lists before the services' shards.</summary>
+    public static IEnumerable<PublishedFile> BeforeServices(NationalResult result)
     {
         var year = result.Year;
-        var returns = result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns);
+        var returns = Returns(result);
         foreach (var figure in result.Figures)
         {
             yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(figure, Json), "application/json", "figure", figure.Id, figure.Title, figure.Returns);
@@ -54,10 +60,15 @@ public static class PublishedSetBuilder
         }
         yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(result.Figures, Json),
             "application/json", "figures", "figures", $"Every figure of {year}", returns);
-        foreach (var shard in ServiceShards(result)) yield return shard;
+    }
+
+    /// <summary>The highlights, the key to the services and the reconciliation with the printed report: the files the manifest lists after the shards.</summary>
+    public static IEnumerable<PublishedFile> AfterServices(NationalResult result)
+    {
+        var year = result.Year;
         var highlights = result.Highlights.Select(h => new { h.Id, h.Section, h.FigureId, h.Template, h.Values, h.Text, h.Synthetic }).ToList();
         yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(highlights, Json),
-            "application/json", "highlights", "highlights", $"Highlights of the {year} report", returns);
+            "application/json", "highlights", "highlights", $"Highlights of the {year} report", Returns(result));
 
         var key = ServiceKey.For(result);
         var keyTable = key.AsTable();
@@ -73,34 +84,52 @@ public static class PublishedSetBuilder
         }
     }
 
+    private static int Returns(NationalResult result) => result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns);
+
     /// <summary>
     /// The services' pages (docs/schema/service.schema.json) in shards of consecutive service ids, each as large as
     /// fits in <see cref="MaxShardBytes"/>: <c>{"year", "first", "last", "services": [...]}</c>
     /// (docs/schema/services.schema.json). The manifest lists each shard with its id range, never each service.
     /// </summary>
-    public static IEnumerable<PublishedFile> ServiceShards(NationalResult result)
+    public static IEnumerable<PublishedFile> ServiceShards(NationalResult result) => ServiceShards(result.Year, result.Benchmarks);
+
+    /// <inheritdoc cref="ServiceShards(NationalResult)"/>
+    public static IEnumerable<PublishedFile> ServiceShards(int year, ServiceBenchmarks pages)
     {
-        var pending = new List<(ServiceBenchmark Service, byte[] Json)>();
-        var pendingBytes = 0;
-        foreach (var benchmark in result.Benchmarks.OrderBy(b => b.ServiceId))
+        // Each page is made, written into one reused buffer and copied into the shard's, so that the only arrays made
+        // per shard are its own bytes (at 100x today's services, per-page arrays were 300 MB of garbage).
+        var json = new ServicePageJson();
+        var page = new ArrayBufferWriter<byte>(32 * 1024);
+        using var pageWriter = new Utf8JsonWriter(page);
+        var services = new ArrayBufferWriter<byte>(MaxShardBytes);
+        var ends = new List<int>();
+        int first = 0, last = 0, returns = 0;
+        foreach (var benchmark in Enumerable.Range(0, pages.Count).OrderBy(i => pages.ServiceIds[i]).Select(i => pages[i]))
         {
-            var json = JsonSerializer.SerializeToUtf8Bytes(benchmark, Json);
-            if (pending.Count > 0 && pendingBytes + json.Length + 64 > MaxShardBytes)
+            page.ResetWrittenCount();
+            pageWriter.Reset(page);
+            json.Write(pageWriter, benchmark);
+            pageWriter.Flush();
+            if (ends.Count > 0 && services.WrittenCount + ends.Count + page.WrittenCount + 64 > MaxShardBytes)
             {
-                yield return Shard(result.Year, pending);
-                pending.Clear();
-                pendingBytes = 0;
+                yield return Shard(year, first, last, returns, services.WrittenSpan, ends);
+                services.ResetWrittenCount();
+                ends.Clear();
+                returns = 0;
             }
-            pending.Add((benchmark, json));
-            pendingBytes += json.Length + 1;
+            if (ends.Count == 0) first = benchmark.ServiceId;
+            last = benchmark.ServiceId;
+            returns = Math.Max(returns, benchmark.Lines.Count == 0 ? 0 : benchmark.Lines.Max(l => l.National.Returns));
+            services.Write(page.WrittenSpan);
+            ends.Add(services.WrittenCount);
         }
-        if (pending.Count > 0) yield return Shard(result.Year, pending);
+        if (ends.Count > 0) yield return Shard(year, first, last, returns, services.WrittenSpan, ends);
     }
 
-    private static PublishedFile Shard(int year, List<(ServiceBenchmark Service, byte[] Json)> services)
+    /// <summary>A shard of the pages in <paramref name="services"/>, one after another, each ending at its place in <paramref name="ends"/>.</summary>
+    private static PublishedFile Shard(int year, int first, int last, int returns, ReadOnlySpan<byte> services, List<int> ends)
     {
-        var (first, last) = (services[0].Service.ServiceId, services[^1].Service.ServiceId);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(services.Sum(s => s.Json.Length + 1) + 64);
+        var buffer = new ArrayBufferWriter<byte>(services.Length + ends.Count + 64);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -108,13 +137,16 @@ public static class PublishedSetBuilder
             writer.WriteNumber("first", first);
             writer.WriteNumber("last", last);
             writer.WriteStartArray("services");
-            foreach (var (_, json) in services) writer.WriteRawValue(json, skipInputValidation: true);
+            var start = 0;
+            foreach (var end in ends)
+            {
+                writer.WriteRawValue(services[start..end], skipInputValidation: true);
+                start = end;
+            }
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        var returns = services.Max(s => s.Service.Lines.Count == 0 ? 0 : s.Service.Lines.Max(l => l.National.Returns));
-        var range = $"{first}-{last}";
-        return new PublishedFile(buffer.WrittenSpan.ToArray(), "application/json", ManifestFile.Services, range,
+        return new PublishedFile(buffer.WrittenSpan.ToArray(), "application/json", ManifestFile.Services, $"{first}-{last}",
             $"Services {first} to {last}", returns, first, last);
     }
 

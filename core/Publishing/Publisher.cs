@@ -28,41 +28,68 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
     /// <summary>How many files are written at once.</summary>
     public int Parallelism { get; init; } = 16;
 
-    public async Task<Manifest> PublishAsync(NationalResult result, string status, CancellationToken ct = default)
+    public Task<Manifest> PublishAsync(NationalResult result, string status, CancellationToken ct = default) =>
+        PublishAsync(NationalComputation.Done(result), status, ct);
+
+    /// <inheritdoc cref="WriteVersionAsync(NationalComputation, string, CancellationToken)"/>
+    public async Task<Manifest> PublishAsync(NationalComputation computing, string status, CancellationToken ct = default)
     {
-        var manifest = await WriteVersionAsync(result, status, ct);
+        var manifest = await WriteVersionAsync(computing, status, ct);
         await MakeCurrentAsync(manifest, ct);
         return manifest;
     }
 
+    /// <inheritdoc cref="WriteVersionAsync(NationalComputation, string, CancellationToken)"/>
+    public Task<Manifest> WriteVersionAsync(NationalResult result, string status, CancellationToken ct = default) =>
+        WriteVersionAsync(NationalComputation.Done(result), status, ct);
+
     /// <summary>
     /// Writes a new version's files that its store does not hold yet, and its own manifest, and nothing a reader
-    /// follows: until <see cref="MakeCurrentAsync"/> the version is invisible.
+    /// follows: until <see cref="MakeCurrentAsync"/> the version is invisible. The services' shards are written as soon
+    /// as their pages can be made, while the figures are still being computed; the manifest lists the files in the
+    /// order of <see cref="PublishedSetBuilder.Build"/> whatever order they were written in.
     /// </summary>
-    public async Task<Manifest> WriteVersionAsync(NationalResult result, string status, CancellationToken ct = default)
+    public async Task<Manifest> WriteVersionAsync(NationalComputation computing, string status, CancellationToken ct = default)
     {
         var target = StoreFor(status);
         var now = clock.GetUtcNow();
         var version = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         // What the store holds already: every object the year's current manifests in this store list (each was
         // written before its manifest). Claimed by the first file that has it, so equal files are written once.
-        var held = await HeldObjectsAsync(target, result.Year, ct);
-        var entries = new ConcurrentDictionary<int, ManifestFile>();
-        await Parallel.ForEachAsync(PublishedSetBuilder.Build(result).Select((file, i) => (file, i)),
+        var held = await HeldObjectsAsync(target, computing.Year, ct);
+        var entries = new ConcurrentDictionary<(int Part, int Index), ManifestFile>();
+        await Parallel.ForEachAsync(FilesAsync(computing),
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
             async (item, token) =>
             {
-                var entry = item.file.ToManifestEntry(result.Year);
-                entries[item.i] = entry;
-                if (held.TryAdd(entry.Path, 0)) await WriteObjectAsync(target, entry.Path, item.file, token);
+                var entry = item.File.ToManifestEntry(computing.Year);
+                entries[item.Place] = entry;
+                if (held.TryAdd(entry.Path, 0)) await WriteObjectAsync(target, entry.Path, item.File, token);
             });
 
+        var result = await computing.Result;
         var returns = result.Figures.FirstOrDefault(f => f.Id == "table-a")?.Returns
             ?? (result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns));
         var manifest = new Manifest(result.Year, version, status, now, returns, entries.OrderBy(e => e.Key).Select(e => e.Value).ToList());
         await target.WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
             JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
         return manifest;
+    }
+
+    /// <summary>
+    /// The set's files, each with its place in the manifest: the shards first, as soon as the pages are ready; then
+    /// the files made from the figures, once they are.
+    /// </summary>
+    private static async IAsyncEnumerable<(PublishedFile File, (int Part, int Index) Place)> FilesAsync(NationalComputation computing)
+    {
+        const int before = 0, services = 1, after = 2;
+        var index = 0;
+        foreach (var shard in PublishedSetBuilder.ServiceShards(computing.Year, await computing.Benchmarks)) yield return (shard, (services, index++));
+        var result = await computing.Result;
+        index = 0;
+        foreach (var file in PublishedSetBuilder.BeforeServices(result)) yield return (file, (before, index++));
+        index = 0;
+        foreach (var file in PublishedSetBuilder.AfterServices(result)) yield return (file, (after, index++));
     }
 
     /// <summary>The objects of <paramref name="year"/> that <paramref name="target"/> holds for certain: those its final and provisional manifests list.</summary>

@@ -121,12 +121,12 @@ public sealed class YearCloser(
                     etag = await years.SaveAsync(closed, etag, ct);
                 }
                 await _faults.AtAsync(WriteFaults.YearClosed, ct);
-                var (result, stored) = await LoadAndComputeAsync(year, ct);
+                var (computing, stored) = await LoadAndStartComputingAsync(year, ct);
                 var locked = collection.ClosedAt is null ? stored : 0;
                 Manifest manifest;
                 using (Phase("write"))
                 {
-                    manifest = await publisher.WriteVersionAsync(result, Manifest.Final, ct);
+                    manifest = await publisher.WriteVersionAsync(computing, Manifest.Final, ct);
                 }
                 using (Phase("make-current"))
                 {
@@ -208,11 +208,11 @@ public sealed class YearCloser(
         activity?.SetTag("pps.status", status);
         try
         {
-            var (result, _) = await LoadAndComputeAsync(year, ct);
+            var (computing, _) = await LoadAndStartComputingAsync(year, ct);
             Manifest manifest;
             using (Phase("publish"))
             {
-                manifest = await publisher.PublishAsync(result, status, ct);
+                manifest = await publisher.PublishAsync(computing, status, ct);
             }
             activity?.SetTag("pps.version", manifest.Version);
             activity?.SetTag("pps.returns", manifest.Returns);
@@ -228,9 +228,10 @@ public sealed class YearCloser(
 
     /// <summary>
     /// Reads the year and the four before it, and what NPPN loaded about the services' areas, all at once; then
-    /// computes every figure. Also says how many returns the year has stored (drafts too).
+    /// starts computing every figure (the compute phase runs on beside the writing that follows, which starts with the
+    /// services' pages as soon as they can be made). Also says how many returns the year has stored (drafts too).
     /// </summary>
-    private async Task<(NationalResult Result, int StoredThisYear)> LoadAndComputeAsync(int year, CancellationToken ct)
+    private async Task<(NationalComputation Computing, int StoredThisYear)> LoadAndStartComputingAsync(int year, CancellationToken ct)
     {
         YearOfReturns[] history;
         AreaFacts areas;
@@ -240,10 +241,22 @@ public sealed class YearCloser(
             var loadingAreas = LoadAreaFactsAsync(ct);
             (history, areas) = (await loading, await loadingAreas);
         }
-        using (Phase("compute"))
+        var computing = NationalAggregator.Start(Input(year, history.SelectMany(y => y.Returned).ToList(), areas.Reference, areas.Neighbours, areas.SyntheticParts));
+        _ = PhaseAsync("compute", computing.Result);
+        return (computing, history.Single(y => y.Year == year).Stored);
+    }
+
+    /// <summary>A phase that runs beside others: its span ends when <paramref name="work"/> does (its failure is the caller's to observe).</summary>
+    private static async Task PhaseAsync(string name, Task work)
+    {
+        using var phase = Phase(name);
+        try
         {
-            var result = NationalAggregator.Compute(Input(year, history.SelectMany(y => y.Returned).ToList(), areas.Reference, areas.Neighbours, areas.SyntheticParts));
-            return (result, history.Single(y => y.Year == year).Stored);
+            await work;
+        }
+        catch (Exception e)
+        {
+            phase.Fail(e);
         }
     }
 
