@@ -109,8 +109,8 @@ public static class BenchCloseCommand
         double UnchangedMs, int UnchangedWritten, double? PeakMiB, double? ChildAllocatedMiB);
 
     private sealed record RunResult(
-        double CloseMs, double FloorMs, double FloorReadMs, int Files, long AllocatedBytes, Dictionary<string, (double Ms, CpuMark Cpu)> Phases, double UnchangedMs, int UnchangedWritten,
-        CpuMark CloseCpu, CpuMark FloorCpu);
+        double CloseMs, double FloorMs, double FloorReadMs, int Files, long AllocatedBytes, Dictionary<string, (double Ms, CpuMark Cpu, TimeSpan GcPause)> Phases, double UnchangedMs, int UnchangedWritten,
+        CpuMark CloseCpu, CpuMark FloorCpu, CpuMark FloorReadCpu);
 
     private static async Task<ScaleSummary> RunScaleAsync(int k, SyntheticData data, int runs, int warmups, bool memory)
     {
@@ -133,14 +133,16 @@ public static class BenchCloseCommand
                                   $"{r.CloseCpu.Dotnet.TotalMilliseconds,19:0} {Cpu(r.CloseCpu.Azurite),8} {r.FloorCpu.Dotnet.TotalMilliseconds,19:0} {Cpu(r.FloorCpu.Azurite),8}");
             }
             var floorRead = results.Select(r => r.FloorReadMs).ToList();
-            Console.WriteLine($"  the floor's read of every return: median {Median(floorRead):0} ms (min {floorRead.Min():0}, max {floorRead.Max():0}); its writes the rest");
-            Console.WriteLine("  where the close's time goes (its own pps.phase.* spans; medians over the runs; CPU in ms of CPU time):");
+            Console.WriteLine($"  the floor's read of every return: median {Median(floorRead):0} ms (min {floorRead.Min():0}, max {floorRead.Max():0}), CPU: .NET " +
+                              $"{Median(results.Select(r => r.FloorReadCpu.Dotnet.TotalMilliseconds).ToList()):0}  Azurite {Cpu(TimeSpan.FromMilliseconds(Median(results.Select(r => r.FloorReadCpu.Azurite.TotalMilliseconds).ToList())))}; its writes the rest");
+            Console.WriteLine("  where the close's time goes (its own pps.phase.* spans; medians over the runs; CPU in ms of CPU time; compute and write overlap):");
             foreach (var name in results[0].Phases.Keys)
             {
                 var values = results.Select(r => r.Phases.GetValueOrDefault(name).Ms).ToList();
                 var dotnet = Median(results.Select(r => r.Phases.GetValueOrDefault(name).Cpu?.Dotnet.TotalMilliseconds ?? 0).ToList());
                 var azurite = Median(results.Select(r => r.Phases.GetValueOrDefault(name).Cpu?.Azurite.TotalMilliseconds ?? 0).ToList());
-                Console.WriteLine($"    {name,-16} median {Median(values),8:0} ms  min {values.Min(),8:0}  max {values.Max(),8:0}   CPU: .NET {dotnet,7:0}  Azurite {Cpu(TimeSpan.FromMilliseconds(azurite)),7}");
+                var pause = Median(results.Select(r => r.Phases.GetValueOrDefault(name).GcPause.TotalMilliseconds).ToList());
+                Console.WriteLine($"    {name,-16} median {Median(values),8:0} ms  min {values.Min(),8:0}  max {values.Max(),8:0}   CPU: .NET {dotnet,7:0}  Azurite {Cpu(TimeSpan.FromMilliseconds(azurite)),7}  GC pauses {pause,6:0}");
             }
 
             double? peak = null, childAllocated = null;
@@ -239,9 +241,9 @@ public static class BenchCloseCommand
             var store = new BlobPublishedStore(storage.Published);
             var closer = CloserFor(storage, store);
             double floorMs = 0, floorReadMs = 0;
-            var floorCpu = new CpuMark(TimeSpan.Zero, TimeSpan.Zero);
+            CpuMark floorCpu = new(TimeSpan.Zero, TimeSpan.Zero), floorReadCpu = floorCpu;
             Manifest? manifest = null;
-            async Task FloorAfterCloseAsync() => (floorMs, floorReadMs, floorCpu) = await FloorAsync(storage, store, new BlobPublishedStore(floorStorage.Published), manifest!);
+            async Task FloorAfterCloseAsync() => (floorMs, floorReadMs, floorCpu, floorReadCpu) = await FloorAsync(storage, store, new BlobPublishedStore(floorStorage.Published), manifest!);
 
             // The floor writes what the close wrote, so a floor-first run closes once untimed first to learn the files.
             if (!closeFirst)
@@ -250,7 +252,7 @@ public static class BenchCloseCommand
                 await learn.Published.CreateAsync();
                 await ResetYearAsync(storage);
                 manifest = (await CloserFor(learn, new BlobPublishedStore(learn.Published)).CloseAndPublishAsync(Year)).Manifest;
-                (floorMs, floorReadMs, floorCpu) = await FloorAsync(learn, new BlobPublishedStore(learn.Published), new BlobPublishedStore(floorStorage.Published), manifest!);
+                (floorMs, floorReadMs, floorCpu, floorReadCpu) = await FloorAsync(learn, new BlobPublishedStore(learn.Published), new BlobPublishedStore(floorStorage.Published), manifest!);
                 await learn.Published.DeleteAsync();
                 await ResetYearAsync(storage);
             }
@@ -278,7 +280,7 @@ public static class BenchCloseCommand
             unchanged.Stop();
             var written = await CountBlobsAsync(storage) - before;
             return new RunResult(watch.Elapsed.TotalMilliseconds, floorMs, floorReadMs, outcome.Manifest.Files.Count, allocated, closePhases, unchanged.Elapsed.TotalMilliseconds, written,
-                closeCpu, floorCpu);
+                closeCpu, floorCpu, floorReadCpu);
         }
         finally
         {
@@ -300,7 +302,7 @@ public static class BenchCloseCommand
     /// <paramref name="manifest"/> lists (their bytes read from <paramref name="source"/> before the clock starts)
     /// into <paramref name="target"/> with the publisher's parallelism, then the version manifest, the pointer and the index.
     /// </summary>
-    private static async Task<(double Total, double Read, CpuMark Cpu)> FloorAsync(PpsStorage storage, IPublishedStore source, IPublishedStore target, Manifest manifest)
+    private static async Task<(double Total, double Read, CpuMark Cpu, CpuMark ReadCpu)> FloorAsync(PpsStorage storage, IPublishedStore source, IPublishedStore target, Manifest manifest)
     {
         var files = new List<(ManifestFile File, byte[] Bytes)>();
         // Each object once, as the close writes it (files with the same bytes share one object).
@@ -321,12 +323,13 @@ public static class BenchCloseCommand
         }));
         if (all.Sum() == 0) throw new InvalidOperationException("The floor read no returns.");
         var readMs = watch.Elapsed.TotalMilliseconds;
+        var readCpu = CpuMark.Now() - cpuBefore;
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
             async (f, token) => await target.WriteOnceAsync(f.File.Path, f.Bytes, f.File.ContentType, token));
         await target.WriteOnceAsync(PublishedPaths.VersionManifest(Year, manifest.Version), manifestBytes, "application/json", CancellationToken.None);
         await target.ReplaceAsync(PublishedPaths.Manifest(Year, Manifest.Final), manifestBytes, "application/json", null, CancellationToken.None);
         await target.ReplaceAsync(PublishedPaths.Index, indexBytes, "application/json", null, CancellationToken.None);
-        return (watch.Elapsed.TotalMilliseconds, readMs, CpuMark.Now() - cpuBefore);
+        return (watch.Elapsed.TotalMilliseconds, readMs, CpuMark.Now() - cpuBefore, readCpu);
     }
 
     private sealed record ChildResult(double CloseMs, double PeakMiB, double StartMiB, double AllocatedMiB, double HeapAfterMiB, string PeakAfterPhases);
@@ -409,8 +412,8 @@ public static class BenchCloseCommand
     private sealed class PhaseRecorder : IDisposable
     {
         private readonly ActivityListener _listener;
-        private readonly Dictionary<string, (double Ms, CpuMark Cpu)> _totals = [];
-        private readonly Dictionary<Activity, CpuMark> _started = [];
+        private readonly Dictionary<string, (double Ms, CpuMark Cpu, TimeSpan GcPause)> _totals = [];
+        private readonly Dictionary<Activity, (CpuMark Cpu, TimeSpan GcPause)> _started = [];
 
         public PhaseRecorder()
         {
@@ -421,17 +424,17 @@ public static class BenchCloseCommand
                 ActivityStarted = activity =>
                 {
                     if (PhaseOf(activity) is null) return;
-                    lock (_totals) _started[activity] = CpuMark.Now();
+                    lock (_totals) _started[activity] = (CpuMark.Now(), GC.GetTotalPauseDuration());
                 },
                 ActivityStopped = activity =>
                 {
                     if (PhaseOf(activity) is not { } phase) return;
-                    var end = CpuMark.Now();
+                    var (end, endPause) = (CpuMark.Now(), GC.GetTotalPauseDuration());
                     lock (_totals)
                     {
-                        var cpu = _started.Remove(activity, out var start) ? end - start : new CpuMark(TimeSpan.Zero, TimeSpan.Zero);
-                        var (ms, sum) = _totals.GetValueOrDefault(phase, (0, new CpuMark(TimeSpan.Zero, TimeSpan.Zero)));
-                        _totals[phase] = (ms + activity.Duration.TotalMilliseconds, new CpuMark(sum.Dotnet + cpu.Dotnet, sum.Azurite + cpu.Azurite));
+                        var (cpu, pause) = _started.Remove(activity, out var start) ? (end - start.Cpu, endPause - start.GcPause) : (new CpuMark(TimeSpan.Zero, TimeSpan.Zero), TimeSpan.Zero);
+                        var (ms, sum, pauses) = _totals.GetValueOrDefault(phase, (0, new CpuMark(TimeSpan.Zero, TimeSpan.Zero), TimeSpan.Zero));
+                        _totals[phase] = (ms + activity.Duration.TotalMilliseconds, new CpuMark(sum.Dotnet + cpu.Dotnet, sum.Azurite + cpu.Azurite), pauses + pause);
                     }
                 },
             };
@@ -441,9 +444,9 @@ public static class BenchCloseCommand
         private static string? PhaseOf(Activity activity) =>
             activity.OperationName.StartsWith("pps.phase.", StringComparison.Ordinal) ? activity.OperationName["pps.phase.".Length..] : null;
 
-        public Dictionary<string, (double Ms, CpuMark Cpu)> Totals()
+        public Dictionary<string, (double Ms, CpuMark Cpu, TimeSpan GcPause)> Totals()
         {
-            lock (_totals) return new Dictionary<string, (double Ms, CpuMark Cpu)>(_totals);
+            lock (_totals) return new Dictionary<string, (double Ms, CpuMark Cpu, TimeSpan GcPause)>(_totals);
         }
 
         public void Dispose() => _listener.Dispose();
