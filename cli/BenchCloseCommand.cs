@@ -42,7 +42,7 @@ public static class BenchCloseCommand
     {
         var runs = options.Int("runs", 5);
         var seed = options.Int("seed", 2013);
-        var warmups = options.Int("warmups", 1);
+        var warmups = options.Int("warmups", 3); // tiered JIT: the close's CPU settles only after ~3 runs in a process
         var memory = options.Optional("memory", "true") != "false";
         var scales = options.Optional("scale", "1,10,100").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= 200
@@ -258,6 +258,7 @@ public static class BenchCloseCommand
             }
 
             using var phases = new PhaseRecorder();
+            SettleMemory();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var cpuBefore = CpuMark.Now();
             var watch = Stopwatch.StartNew();
@@ -313,6 +314,7 @@ public static class BenchCloseCommand
         var returns = new ReturnStore(storage);
         var parallelism = new Publisher(target, TimeProvider.System).Parallelism;
 
+        SettleMemory();
         var cpuBefore = CpuMark.Now();
         var watch = Stopwatch.StartNew();
         var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(async y =>
@@ -456,6 +458,17 @@ public static class BenchCloseCommand
     {
         foreach (var table in storage.Tables) await table.DeleteAsync();
         foreach (var container in new[] { storage.Uploads, storage.Reports, storage.Reference, storage.Backups }) await container.DeleteIfExistsAsync();
+    }
+
+    /// <summary>
+    /// A full collection before each timed part, so that neither the close nor the floor pays for garbage the other (or
+    /// the setting up) left behind.
+    /// </summary>
+    private static void SettleMemory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     private static double Spread(IReadOnlyList<double> values) => (values.Max() - values.Min()) / Median(values);
