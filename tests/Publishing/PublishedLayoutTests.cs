@@ -184,6 +184,15 @@ public class PublishedLayoutTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_figure_in_one_file_is_the_list_of_figures_as_the_serializer_writes_it()
+    {
+        var result = Synthetic2013();
+        var all = PublishedSetBuilder.Build(result).Single(f => f.Kind == "figures");
+
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(result.Figures, PublishedSetBuilder.Json), all.Content);
+    }
+
+    [Fact]
     public void The_manifest_lists_shards_not_services_and_stays_bounded_at_100_times_the_services()
     {
         var result = Synthetic2013();
