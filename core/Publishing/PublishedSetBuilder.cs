@@ -35,6 +35,7 @@ public static class PublishedSetBuilder
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         WriteIndented = false,
+        Converters = { new FigureRowsJson() },
     };
 
     /// <summary>

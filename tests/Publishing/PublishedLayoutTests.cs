@@ -193,6 +193,20 @@ public class PublishedLayoutTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_figure_is_written_as_the_general_serializer_writes_it()
+    {
+        var result = Synthetic2013();
+        var general = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };
+
+        Assert.All(result.Figures, figure =>
+            Assert.Equal(JsonSerializer.Serialize(figure, general), JsonSerializer.Serialize(figure, PublishedSetBuilder.Json)));
+        // Read back, a figure's cells are what the general serializer reads.
+        var table = result.Figure("table-c");
+        Assert.Equal(JsonSerializer.Serialize(JsonSerializer.Deserialize<Figure>(JsonSerializer.Serialize(table, general), general), general),
+            JsonSerializer.Serialize(JsonSerializer.Deserialize<Figure>(JsonSerializer.Serialize(table, PublishedSetBuilder.Json), PublishedSetBuilder.Json), general));
+    }
+
+    [Fact]
     public void The_manifest_lists_shards_not_services_and_stays_bounded_at_100_times_the_services()
     {
         var result = Synthetic2013();
