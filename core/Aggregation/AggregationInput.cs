@@ -43,6 +43,18 @@ public sealed record AggregationInput
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Delegate, Lazy<object>> _derived = new();
 
+    /// <summary>A copy (<c>input with { Returns = ... }</c>) derives its own: what was derived from the original need not hold for it.</summary>
+    private AggregationInput(AggregationInput original)
+    {
+        Year = original.Year;
+        _returns = original._returns;
+        Reference = original.Reference;
+        NationalServiceCount = original.NationalServiceCount;
+        StatisticalNeighbours = original.StatisticalNeighbours;
+        SyntheticParts = original.SyntheticParts;
+        _derived = new(); // a record's copy constructor runs no field initializer
+    }
+
     /// <summary>
     /// What <paramref name="make"/> derives from this input, made once however many parts of the report ask
     /// (and from however many threads); the input never changes, so neither does what is derived from it.
