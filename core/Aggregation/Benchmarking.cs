@@ -28,31 +28,35 @@ public static class Benchmarking
         var context = new Part2Context(input);
         var services = context.Current.Select(r => r.ServiceId).ToList();
         var regions = services.ToDictionary(id => id, id => RegionOf(input, id));
-        var values = Measures.Benchmarked.ToDictionary(m => m, m => context.Values(m).ToDictionary(v => v.ServiceId, v => v.Value));
+        // By the measure's place in Measures.Benchmarked: every page looks each of them up several times.
+        var measures = Measures.Benchmarked;
+        var values = measures.Select(m => context.Values(m).ToDictionary(v => v.ServiceId, v => v.Value)).ToArray();
 
-        var national = Measures.Benchmarked.ToDictionary(m => m, m => Compare("national", values[m].Values, m.Decimals));
+        var national = measures.Select((m, i) => Compare("national", values[i].Values, m.Decimals)).ToArray();
         // Ranks by binary search in each measure's sorted values: a count per service would be quadratic in the services.
-        var sorted = Measures.Benchmarked.ToDictionary(m => m, m => values[m].Values.Order().ToArray());
-        var regional = Measures.Benchmarked.ToDictionary(m => m, m => values[m]
+        var sorted = values.Select(v => v.Values.Order().ToArray()).ToArray();
+        var regional = measures.Select((m, i) => values[i]
             .Where(kv => regions.GetValueOrDefault(kv.Key) is not null)
             .GroupBy(kv => regions[kv.Key]!)
-            .ToDictionary(g => g.Key, g => Compare(g.Key, g.Select(kv => kv.Value), m.Decimals)));
+            .ToDictionary(g => g.Key, g => Compare(g.Key, g.Select(kv => kv.Value), m.Decimals))).ToArray();
         var ratings = Part1.ServiceRatings.Compute(input, id => RegionOf(input, id));
 
         return new ServiceBenchmarks(services, id =>
         {
             var region = regions[id];
             var neighbours = input.StatisticalNeighbours.GetValueOrDefault(id);
-            var lines = new List<BenchmarkLine>();
-            foreach (var m in Measures.Benchmarked)
+            var lines = new List<BenchmarkLine>(measures.Count);
+            for (var i = 0; i < measures.Count; i++)
             {
-                var own = values[m].TryGetValue(id, out var v) ? Part2Context.Round(v, m.Decimals) : null;
+                var (m, byService) = (measures[i], values[i]);
+                var found = byService.TryGetValue(id, out var v);
+                var own = found ? Part2Context.Round(v, m.Decimals) : null;
                 var regionComparison = region is null ? null
-                    : regional[m].GetValueOrDefault(region) ?? new Comparison(region, 0, null, null);
+                    : regional[i].GetValueOrDefault(region) ?? new Comparison(region, 0, null, null);
                 var neighbourComparison = neighbours is null ? null
-                    : Compare("statistical neighbours", neighbours.Where(n => n != id).Distinct().Where(values[m].ContainsKey).Select(n => values[m][n]), m.Decimals);
-                var rank = values[m].TryGetValue(id, out var exact) ? 1 + CountAbove(sorted[m], exact) : (int?)null;
-                lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[m], regionComparison, neighbourComparison, rank));
+                    : Compare("statistical neighbours", neighbours.Where(n => n != id).Distinct().Where(byService.ContainsKey).Select(n => byService[n]), m.Decimals);
+                var rank = found ? 1 + CountAbove(sorted[i], v) : (int?)null;
+                lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[i], regionComparison, neighbourComparison, rank));
             }
             var assessment = ratings(id);
             return new ServiceBenchmark(id, ServiceRegistry.Find(id)?.Name ?? $"Service {id}", region, input.Year, lines)

@@ -23,4 +23,10 @@ public static class Exemplifications
         .ToList();
 
     public static Exemplification? Find(string code) => All.FirstOrDefault(e => e.Code == code);
+
+    private static readonly Lazy<Dictionary<string, int>> Indexes = new(() =>
+        All.Select((e, i) => (e.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal));
+
+    /// <summary>The place of the exemplification in <see cref="All"/>; -1 for a code that is none.</summary>
+    public static int IndexOf(string code) => Indexes.Value.TryGetValue(code, out var index) ? index : -1;
 }

@@ -77,8 +77,12 @@ public static class Measures
 
     public static decimal? FteTotal(ReturnValues v)
     {
-        var given = FieldIds.StaffFte.Select(v.Number).Where(x => x is not null).ToList();
-        return given.Count == 0 ? null : given.Sum();
+        decimal? total = null;
+        foreach (var role in FieldIds.StaffFte)
+        {
+            if (v.Number(role) is { } fte) total = (total ?? 0m) + fte;
+        }
+        return total;
     }
 
     public static decimal? StaffAndVolunteers(ReturnValues v) =>

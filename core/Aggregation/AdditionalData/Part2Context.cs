@@ -13,15 +13,12 @@ public readonly record struct ServiceValue(int ServiceId, decimal Value);
 /// </summary>
 internal sealed class Part2Context
 {
-    private readonly Dictionary<int, IReadOnlyList<ReturnRecord>> _byYear;
+    private readonly Shared _shared;
 
     public Part2Context(AggregationInput input)
     {
         Input = input;
-        _byYear = input.Returns
-            .Where(r => r.Year <= input.Year)
-            .GroupBy(r => r.Year)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnRecord>)g.OrderBy(r => r.ServiceId).ToList());
+        _shared = input.Derived(static i => new Shared(i));
         Current = ReturnsIn(input.Year);
     }
 
@@ -31,17 +28,49 @@ internal sealed class Part2Context
     public IReadOnlyList<int> FiveYears => Input.LastYears(5);
     public IReadOnlyList<int> ThisYear => [Year];
 
-    public IReadOnlyList<ReturnRecord> ReturnsIn(int year) => _byYear.GetValueOrDefault(year) ?? [];
+    public IReadOnlyList<ReturnRecord> ReturnsIn(int year) => _shared.ByYear.GetValueOrDefault(year) ?? [];
 
     /// <summary>The services that gave the measure in the year, with their values, by service id.</summary>
-    public IReadOnlyList<ServiceValue> Values(Measure measure, int year) =>
-        ReturnsIn(year)
-            .Select(r => (r.ServiceId, Value: measure.Of(r, Input.Reference)))
-            .Where(x => x.Value is not null)
-            .Select(x => new ServiceValue(x.ServiceId, x.Value!.Value))
-            .ToList();
+    public IReadOnlyList<ServiceValue> Values(Measure measure, int year) => _shared.Values(measure, year, this);
 
     public IReadOnlyList<ServiceValue> Values(Measure measure) => Values(measure, Year);
+
+    /// <summary>
+    /// What Part 2 and the services' pages both read, made once per input (they run side by side): the returns by
+    /// year in service id order, and each measure's values in each year (a figure asks for the same measure and
+    /// year several times over, and every value is parsed from text).
+    /// </summary>
+    private sealed class Shared(AggregationInput input)
+    {
+        public Dictionary<int, IReadOnlyList<ReturnRecord>> ByYear { get; } = input.Returns
+            .Where(r => r.Year <= input.Year)
+            .GroupBy(r => r.Year)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnRecord>)g.OrderBy(r => r.ServiceId).ToList());
+
+        // Measures are singletons (Measures.*): compared by reference, not by the record's value equality.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(Measure, int), Lazy<ServiceValue[]>> _values =
+            new(new MeasureYearComparer());
+
+        public IReadOnlyList<ServiceValue> Values(Measure measure, int year, Part2Context context) =>
+            _values.GetOrAdd((measure, year), key => new Lazy<ServiceValue[]>(() => Compute(key.Item1, key.Item2, context))).Value;
+
+        private static ServiceValue[] Compute(Measure measure, int year, Part2Context context)
+        {
+            var values = new List<ServiceValue>();
+            foreach (var r in context.ReturnsIn(year))
+            {
+                if (measure.Of(r, context.Input.Reference) is { } value) values.Add(new ServiceValue(r.ServiceId, value));
+            }
+            return [.. values];
+        }
+
+        private sealed class MeasureYearComparer : IEqualityComparer<(Measure Measure, int Year)>
+        {
+            public bool Equals((Measure Measure, int Year) x, (Measure Measure, int Year) y) => ReferenceEquals(x.Measure, y.Measure) && x.Year == y.Year;
+
+            public int GetHashCode((Measure Measure, int Year) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Measure), key.Year);
+        }
+    }
 
     /// <summary>Returns of this year that gave the field.</summary>
     public IReadOnlyList<ReturnRecord> Giving(string fieldId) => Current.Where(r => r.Values.Has(fieldId)).ToList();

@@ -7,8 +7,16 @@ internal sealed record LevelCounts(int Rated, IReadOnlyDictionary<RatingLevel, i
 {
     public static LevelCounts Of(Exemplification e, IEnumerable<SelfAssessment> returns)
     {
-        var levels = returns.Select(a => a.Rating(e.Code)).OfType<RatingLevel>().ToList();
-        return new LevelCounts(levels.Count, RatingLevels.ChartOrder.ToDictionary(l => l, l => levels.Count(x => x == l)));
+        var index = Exemplifications.IndexOf(e.Code);
+        var counts = new int[Enum.GetValues<RatingLevel>().Length];
+        var rated = 0;
+        foreach (var assessment in returns)
+        {
+            if (assessment.Rating(index) is not { } level) continue;
+            counts[(int)level]++;
+            rated++;
+        }
+        return new LevelCounts(rated, RatingLevels.ChartOrder.ToDictionary(l => l, l => counts[(int)l]));
     }
 
     public int BestOrGood => ByLevel[RatingLevel.Best] + ByLevel[RatingLevel.Good];

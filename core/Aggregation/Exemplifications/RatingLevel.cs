@@ -42,6 +42,18 @@ public static class RatingLevels
     public static string Code(FieldDefinition field, RatingLevel level) =>
         field.Options.First(o => o.Level is { } name && Of(name) == level).Value;
 
+    /// <summary>
+    /// <see cref="Code(FieldDefinition, RatingLevel)"/> of the <paramref name="index"/>th exemplification's rating field
+    /// in a year's definition, each looked up once per definition: Table C and every service's page print 34 a service.
+    /// </summary>
+    public static string Code(ReturnDefinition definition, int index, RatingLevel level)
+    {
+        var codes = CodesByDefinition.GetValue(definition, _ => new string?[Catalogue.Exemplifications.All.Count, Enum.GetValues<RatingLevel>().Length]);
+        return codes[index, (int)level] ??= Code(definition.Field(FieldIds.Rating(Catalogue.Exemplifications.All[index].Code)), level);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ReturnDefinition, string?[,]> CodesByDefinition = new();
+
     /// <summary>Machine name used in column and row ids.</summary>
     public static string Key(RatingLevel level) => level switch
     {

@@ -9,9 +9,7 @@ namespace Pps.Core.Aggregation.Part1;
 /// </summary>
 internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, RatingLevel?[] Levels)
 {
-    // One level per exemplification, in Exemplifications.All's order: a close holds five years of these at once.
-    private static readonly Dictionary<string, int> IndexOf =
-        Exemplifications.All.Select((e, i) => (e.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
+    // Levels: one per exemplification, in Exemplifications.All's order (a close holds five years of these at once).
 
     /// <summary>The completion methods the year's return offers, in Chart 1's order (the options of its completion field; none if it has none).</summary>
     public static IReadOnlyList<Option> Methods(int year) =>
@@ -70,7 +68,10 @@ internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, R
     private static string? MethodOf(int year, ReturnValues values) =>
         values.Text(FieldIds.CompletedBy) is { } method && Methods(year).Any(o => o.Value == method) ? method : null;
 
-    public RatingLevel? Rating(string code) => IndexOf.TryGetValue(code, out var i) ? Levels[i] : null;
+    public RatingLevel? Rating(string code) => Exemplifications.IndexOf(code) is var i and >= 0 ? Levels[i] : null;
+
+    /// <summary>The rating of the <paramref name="index"/>th exemplification of Exemplifications.All (what Part 1 counts 34 times per assessment).</summary>
+    public RatingLevel? Rating(int index) => Levels[index];
 
     public int NonCompliantCount(IEnumerable<Exemplification> among) =>
         among.Count(e => Rating(e.Code) == RatingLevel.NonCompliant);

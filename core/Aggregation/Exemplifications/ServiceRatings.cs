@@ -31,26 +31,26 @@ internal static class ServiceRatings
             if (data.Find(serviceId, input.Year) is not { } assessment) return null;
             var before = data.Find(serviceId, input.Year - 1);
             var regional = regionOf(serviceId) is { } region ? byRegion.GetValueOrDefault(region) : null;
-            var ratings = Exemplifications.All.Select(e =>
+            var ratings = new List<ServiceRating>(Exemplifications.All.Count);
+            for (var i = 0; i < Exemplifications.All.Count; i++)
             {
-                var now = assessment.Rating(e.Code);
-                var then = before?.Rating(e.Code);
-                return new ServiceRating(e.Code, e.Title, e.AreaNumber,
-                    now is { } n ? RatingLevels.Code(definition.Field(FieldIds.Rating(e.Code)), n) : null, now is { } nl ? RatingLevels.Label(nl) : null,
-                    then is { } t ? RatingLevels.Code(lastYear!.Field(FieldIds.Rating(e.Code)), t) : null, then is { } tl ? RatingLevels.Label(tl) : null,
-                    ServiceRatingsFigure.Change(then, now), national[e.Code], regional?[e.Code]);
-            }).ToList();
+                var e = Exemplifications.All[i];
+                var now = assessment.Rating(i);
+                var then = before?.Rating(i);
+                ratings.Add(new ServiceRating(e.Code, e.Title, e.AreaNumber,
+                    now is { } n ? RatingLevels.Code(definition, i, n) : null, now is { } nl ? RatingLevels.Label(nl) : null,
+                    then is { } t ? RatingLevels.Code(lastYear!, i, t) : null, then is { } tl ? RatingLevels.Label(tl) : null,
+                    ServiceRatingsFigure.Change(then, now), national[e.Code], regional?[e.Code]));
+            }
             return (MethodFigure.LabelOf(input.Year, assessment.Method), ratings);
         };
     }
 
     private static RatingShares Shares(string group, IReadOnlyList<SelfAssessment> among, string code)
     {
-        var rated = among.Select(a => a.Rating(code)).OfType<RatingLevel>().ToList();
-        var n = rated.Count;
-        int? Pct(Func<RatingLevel, bool> which) => Percent.Rounded(rated.Count(which), n);
-        return new RatingShares(group, n,
-            Pct(l => l == RatingLevel.Best), Pct(l => l == RatingLevel.Good), Pct(l => l == RatingLevel.NotCompleted),
-            Pct(l => l == RatingLevel.NonCompliant), Pct(RatingLevels.IsBestOrGood));
+        var counts = LevelCounts.Of(Exemplifications.All[Exemplifications.IndexOf(code)], among);
+        return new RatingShares(group, counts.Rated,
+            counts.Pct(RatingLevel.Best), counts.Pct(RatingLevel.Good), counts.Pct(RatingLevel.NotCompleted),
+            counts.Pct(RatingLevel.NonCompliant), counts.PctBestOrGood);
     }
 }

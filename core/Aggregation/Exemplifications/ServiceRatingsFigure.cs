@@ -45,16 +45,19 @@ internal static class ServiceRatingsFigure
         }),
     ];
 
-    private static IReadOnlyList<object?> Row(SelfAssessment now, SelfAssessment? before) =>
-    [
-        now.ServiceId,
-        now.Method,
-        .. Exemplifications.All.SelectMany(e => new object?[]
+    private static IReadOnlyList<object?> Row(SelfAssessment now, SelfAssessment? before)
+    {
+        var definition = ReturnDefinitions.For(now.Year);
+        var row = new object?[2 + 2 * Exemplifications.All.Count];
+        row[0] = now.ServiceId;
+        row[1] = now.Method;
+        for (var i = 0; i < Exemplifications.All.Count; i++)
         {
-            now.Rating(e.Code) is { } level ? RatingLevels.Code(ReturnDefinitions.For(now.Year).Field(FieldIds.Rating(e.Code)), level) : null,
-            Change(before?.Rating(e.Code), now.Rating(e.Code)),
-        }),
-    ];
+            row[2 + 2 * i] = now.Rating(i) is { } level ? RatingLevels.Code(definition, i, level) : null;
+            row[3 + 2 * i] = Change(before?.Rating(i), now.Rating(i));
+        }
+        return row;
+    }
 
     public static string? Change(RatingLevel? before, RatingLevel? now) =>
         before is { } b && now is { } n ? RatingLevels.Change(b, n) : null;
