@@ -46,7 +46,49 @@ public sealed class ReturnValues
     /// A field given twice keeps its last value; a null value is no value.
     /// </summary>
     /// <exception cref="System.Text.Json.JsonException">The text is not a JSON object of strings.</exception>
-    public static ReturnValues FromJson(string json)
+    public static ReturnValues FromJson(string json) => FromPlainJson(json) ?? FromAnyJson(json);
+
+    /// <summary>
+    /// The answers as the store writes them, <c>{"id":"text",...}</c> with no whitespace and nothing escaped in any
+    /// text, read straight from the string's characters (no UTF-8 copy, no reader); null for anything else (an escape,
+    /// a null, a space), which <see cref="FromAnyJson"/> reads or refuses.
+    /// </summary>
+    private static ReturnValues? FromPlainJson(string json)
+    {
+        var text = json.AsSpan();
+        if (text.Length < 2 || text[0] != '{' || text[^1] != '}') return null;
+        var slots = new string?[FieldSlots.Count];
+        int used = 0, count = 0, at = 1;
+        while (text.Length > 2)
+        {
+            if (!PlainString(text, ref at, out var id) || at >= text.Length || text[at++] != ':' || !PlainString(text, ref at, out var value)) return null;
+            var slot = FieldSlots.Of(id);
+            if (slot >= slots.Length) Array.Resize(ref slots, Math.Max(slot + 1, slots.Length * 2));
+            if (slots[slot] is null) count++; // a field given twice keeps its last value
+            slots[slot] = FieldSlots.Share(value);
+            used = Math.Max(used, slot + 1);
+            if (at >= text.Length) return null;
+            var next = text[at++];
+            if (next == '}') break;
+            if (next != ',') return null;
+        }
+        return text.Length == 2 || at == text.Length ? new ReturnValues(used == slots.Length ? slots : slots[..used], count) : null;
+    }
+
+    /// <summary>A quoted text at <paramref name="at"/> with no escape and no control character in it; moves past its closing quote.</summary>
+    private static bool PlainString(ReadOnlySpan<char> text, ref int at, out ReadOnlySpan<char> value)
+    {
+        value = default;
+        if (at >= text.Length || text[at] != '"') return false;
+        var rest = text[(at + 1)..];
+        var end = rest.IndexOfAny('"', '\\');
+        if (end < 0 || rest[end] == '\\' || rest[..end].IndexOfAnyInRange('\0', '\u001f') >= 0) return false;
+        value = rest[..end];
+        at += end + 2;
+        return true;
+    }
+
+    private static ReturnValues FromAnyJson(string json)
     {
         var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
         try
@@ -79,6 +121,7 @@ public sealed class ReturnValues
                 used = Math.Max(used, slot + 1);
             }
             if (reader.TokenType != System.Text.Json.JsonTokenType.EndObject) throw new System.Text.Json.JsonException("A return's values must be a JSON object of texts.");
+            if (reader.Read()) throw new System.Text.Json.JsonException("A return's values must be one JSON object, with nothing after it.");
             var count = 0;
             foreach (var v in slots) if (v is not null) count++;
             return new ReturnValues(used == slots.Length ? slots : slots[..used], count);
