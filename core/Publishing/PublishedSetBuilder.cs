@@ -111,6 +111,7 @@ public static class PublishedSetBuilder
         var page = new ArrayBufferWriter<byte>(32 * 1024);
         using var pageWriter = new Utf8JsonWriter(page);
         var services = new ArrayBufferWriter<byte>(MaxShardBytes);
+        var shard = new ArrayBufferWriter<byte>(MaxShardBytes + 1024);
         var ends = new List<int>();
         int first = 0, last = 0, returns = 0;
         foreach (var benchmark in Enumerable.Range(0, pages.Count).OrderBy(i => pages.ServiceIds[i]).Select(i => pages[i]))
@@ -121,7 +122,7 @@ public static class PublishedSetBuilder
             pageWriter.Flush();
             if (ends.Count > 0 && services.WrittenCount + ends.Count + page.WrittenCount + 64 > MaxShardBytes)
             {
-                yield return Shard(year, first, last, returns, services.WrittenSpan, ends);
+                yield return Shard(year, first, last, returns, services.WrittenSpan, ends, shard);
                 services.ResetWrittenCount();
                 ends.Clear();
                 returns = 0;
@@ -132,13 +133,16 @@ public static class PublishedSetBuilder
             services.Write(page.WrittenSpan);
             ends.Add(services.WrittenCount);
         }
-        if (ends.Count > 0) yield return Shard(year, first, last, returns, services.WrittenSpan, ends);
+        if (ends.Count > 0) yield return Shard(year, first, last, returns, services.WrittenSpan, ends, shard);
     }
 
-    /// <summary>A shard of the pages in <paramref name="services"/>, one after another, each ending at its place in <paramref name="ends"/>.</summary>
-    private static PublishedFile Shard(int year, int first, int last, int returns, ReadOnlySpan<byte> services, List<int> ends)
+    /// <summary>
+    /// A shard of the pages in <paramref name="services"/>, one after another, each ending at its place in
+    /// <paramref name="ends"/>; written in <paramref name="buffer"/> (reused from shard to shard), then copied out.
+    /// </summary>
+    private static PublishedFile Shard(int year, int first, int last, int returns, ReadOnlySpan<byte> services, List<int> ends, ArrayBufferWriter<byte> buffer)
     {
-        var buffer = new ArrayBufferWriter<byte>(services.Length + ends.Count + 64);
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
