@@ -124,13 +124,13 @@ public static class BenchCloseCommand
             for (var w = 1; w <= warmups; w++) await RunOnceAsync(tables, seeded, closeFirst: true); // JIT, connection pools
             var results = new List<RunResult>();
             Console.WriteLine($"{"run",3} {"close ms",9} {"floor ms",9} {"ratio",6} {"files",6} {"alloc MB",9} {"unchanged ms",12} {"written",7} " +
-                              $"{"close CPU ms: .NET",19} {"Azurite",8} {"floor CPU ms: .NET",19} {"Azurite",8}");
+                              $"{"close CPU ms: .NET",19} {"Azurite",8} {"JIT",5} {"floor CPU ms: .NET",19} {"Azurite",8} {"JIT",5}");
             for (var run = 1; run <= runs; run++)
             {
                 var r = await RunOnceAsync(tables, seeded, closeFirst: run % 2 == 1);
                 results.Add(r);
                 Console.WriteLine($"{run,3} {r.CloseMs,9:0} {r.FloorMs,9:0} {r.CloseMs / r.FloorMs,6:0.00} {r.Files,6} {r.AllocatedBytes / 1e6,9:0.0} {r.UnchangedMs,12:0} {r.UnchangedWritten,7} " +
-                                  $"{r.CloseCpu.Dotnet.TotalMilliseconds,19:0} {Cpu(r.CloseCpu.Azurite),8} {r.FloorCpu.Dotnet.TotalMilliseconds,19:0} {Cpu(r.FloorCpu.Azurite),8}");
+                                  $"{r.CloseCpu.Dotnet.TotalMilliseconds,19:0} {Cpu(r.CloseCpu.Azurite),8} {r.CloseCpu.Jit.TotalMilliseconds,5:0}/{r.CloseCpu.JitMethods,-4} {r.FloorCpu.Dotnet.TotalMilliseconds,19:0} {Cpu(r.FloorCpu.Azurite),8} {r.FloorCpu.Jit.TotalMilliseconds,5:0}/{r.FloorCpu.JitMethods,-4}");
             }
             var floorRead = results.Select(r => r.FloorReadMs).ToList();
             Console.WriteLine($"  the floor's read of every return: median {Median(floorRead):0} ms (min {floorRead.Min():0}, max {floorRead.Max():0}), CPU: .NET " +
@@ -142,7 +142,8 @@ public static class BenchCloseCommand
                 var dotnet = Median(results.Select(r => r.Phases.GetValueOrDefault(name).Cpu?.Dotnet.TotalMilliseconds ?? 0).ToList());
                 var azurite = Median(results.Select(r => r.Phases.GetValueOrDefault(name).Cpu?.Azurite.TotalMilliseconds ?? 0).ToList());
                 var pause = Median(results.Select(r => r.Phases.GetValueOrDefault(name).GcPause.TotalMilliseconds).ToList());
-                Console.WriteLine($"    {name,-16} median {Median(values),8:0} ms  min {values.Min(),8:0}  max {values.Max(),8:0}   CPU: .NET {dotnet,7:0}  Azurite {Cpu(TimeSpan.FromMilliseconds(azurite)),7}  GC pauses {pause,6:0}");
+                var jit = Median(results.Select(r => r.Phases.GetValueOrDefault(name).Cpu?.Jit.TotalMilliseconds ?? 0).ToList());
+                Console.WriteLine($"    {name,-16} median {Median(values),8:0} ms  min {values.Min(),8:0}  max {values.Max(),8:0}   CPU: .NET {dotnet,7:0}  Azurite {Cpu(TimeSpan.FromMilliseconds(azurite)),7}  GC pauses {pause,6:0}  JIT {jit,5:0}");
             }
 
             double? peak = null, childAllocated = null;
@@ -258,12 +259,14 @@ public static class BenchCloseCommand
             }
 
             using var phases = new PhaseRecorder();
-            SettleMemory();
+            await SettleAsync();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var cpuBefore = CpuMark.Now();
             var watch = Stopwatch.StartNew();
+            var markStart = Stopwatch.GetTimestamp();
             var outcome = await closer.CloseAndPublishAsync(Year);
             watch.Stop();
+            Mark("close", markStart);
             var closeCpu = CpuMark.Now() - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             if (outcome.Result != CloseOutcome.Published || outcome.Manifest is null || outcome.ReturnsLocked != seeded.ThisYear)
@@ -314,9 +317,10 @@ public static class BenchCloseCommand
         var returns = new ReturnStore(storage);
         var parallelism = new Publisher(target, TimeProvider.System).Parallelism;
 
-        SettleMemory();
+        await SettleAsync();
         var cpuBefore = CpuMark.Now();
         var watch = Stopwatch.StartNew();
+        var markStart = Stopwatch.GetTimestamp();
         var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(async y =>
         {
             var count = 0;
@@ -331,6 +335,7 @@ public static class BenchCloseCommand
         await target.WriteOnceAsync(PublishedPaths.VersionManifest(Year, manifest.Version), manifestBytes, "application/json", CancellationToken.None);
         await target.ReplaceAsync(PublishedPaths.Manifest(Year, Manifest.Final), manifestBytes, "application/json", null, CancellationToken.None);
         await target.ReplaceAsync(PublishedPaths.Index, indexBytes, "application/json", null, CancellationToken.None);
+        Mark("floor", markStart);
         return (watch.Elapsed.TotalMilliseconds, readMs, CpuMark.Now() - cpuBefore, readCpu);
     }
 
@@ -436,7 +441,7 @@ public static class BenchCloseCommand
                     {
                         var (cpu, pause) = _started.Remove(activity, out var start) ? (end - start.Cpu, endPause - start.GcPause) : (new CpuMark(TimeSpan.Zero, TimeSpan.Zero), TimeSpan.Zero);
                         var (ms, sum, pauses) = _totals.GetValueOrDefault(phase, (0, new CpuMark(TimeSpan.Zero, TimeSpan.Zero), TimeSpan.Zero));
-                        _totals[phase] = (ms + activity.Duration.TotalMilliseconds, new CpuMark(sum.Dotnet + cpu.Dotnet, sum.Azurite + cpu.Azurite), pauses + pause);
+                        _totals[phase] = (ms + activity.Duration.TotalMilliseconds, sum + cpu, pauses + pause);
                     }
                 },
             };
@@ -461,15 +466,43 @@ public static class BenchCloseCommand
     }
 
     /// <summary>
-    /// A full collection before each timed part, so that neither the close nor the floor pays for garbage the other (or
-    /// the setting up) left behind.
+    /// Before each timed part, so that neither the close nor the floor pays for what the other (or the setting up) left
+    /// running: a full collection, then a wait until this process has compiled no method and Azurite has used no CPU
+    /// for <see cref="QuietFor"/> (at most <see cref="QuietAtMost"/>). Without the wait, the tier-1 compilations that
+    /// one part's calls set off (queued 100 ms after them, on a background thread) and Azurite's clean-up of the
+    /// previous run's deleted containers ran during whichever part came next: at 1x, 80-500 ms of compiling landed
+    /// in the floor of the same run.
     /// </summary>
-    private static void SettleMemory()
+    private static async Task SettleAsync()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        var waited = Stopwatch.StartNew();
+        var last = CpuMark.Now();
+        while (waited.Elapsed < QuietAtMost)
+        {
+            await Task.Delay(QuietFor);
+            var now = CpuMark.Now();
+            if (now.JitMethods == last.JitMethods && now.Azurite == last.Azurite) return;
+            last = now;
+        }
     }
+
+    /// <summary>
+    /// With PPS_BENCH_MARKS set, each timed part's start and end on the monotonic clock (Stopwatch ticks, ns on Linux) on
+    /// standard error ("MARK close|floor start end"), to attribute a <c>perf record -k CLOCK_MONOTONIC</c> profile's
+    /// samples to the close or to the floor (docs/performance.md).
+    /// </summary>
+    private static void Mark(string part, long start)
+    {
+        if (PrintMarks) Console.Error.WriteLine($"MARK {part} {start} {Stopwatch.GetTimestamp()}");
+    }
+
+    private static readonly bool PrintMarks = Environment.GetEnvironmentVariable("PPS_BENCH_MARKS") is not null;
+
+    private static readonly TimeSpan QuietFor = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan QuietAtMost = TimeSpan.FromSeconds(5);
 
     private static double Spread(IReadOnlyList<double> values) => (values.Max() - values.Min()) / Median(values);
 
