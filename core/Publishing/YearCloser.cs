@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 using Pps.Core.Aggregation;
@@ -306,18 +307,19 @@ public sealed class YearCloser(
     private async Task<CloseOutcome> UnderYearLeaseAsync(int year, Func<CancellationToken, Task<CloseOutcome>> work, CancellationToken ct)
     {
         var lockBlob = storage.Reference.GetBlobClient($"locks/close-{year}.lock");
-        try
-        {
-            await lockBlob.UploadAsync(BinaryData.FromString(""), overwrite: false, ct);
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            // The lock blob exists already: that is the normal case after the first run.
-        }
         var lease = lockBlob.GetBlobLeaseClient();
         try
         {
-            await lease.AcquireAsync(LeaseDuration, cancellationToken: ct);
+            try
+            {
+                await lease.AcquireAsync(LeaseDuration, cancellationToken: ct);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // The year's first run: the lock blob is made once, then leased by every run (made first, every run paid a refused upload).
+                await CreateLockBlobAsync(lockBlob, ct);
+                await lease.AcquireAsync(LeaseDuration, cancellationToken: ct);
+            }
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
@@ -348,6 +350,18 @@ public sealed class YearCloser(
             {
                 log.LogWarning(e, "Could not release the lease on {Year} ({Status}); it expires on its own", year, e.Status);
             }
+        }
+    }
+
+    private static async Task CreateLockBlobAsync(BlobClient lockBlob, CancellationToken ct)
+    {
+        try
+        {
+            await lockBlob.UploadAsync(BinaryData.FromString(""), overwrite: false, ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Another run made it in between: it is there, which is all that is needed.
         }
     }
 
