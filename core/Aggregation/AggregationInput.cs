@@ -26,10 +26,15 @@ public sealed record AggregationInput
         get => _returns;
         init
         {
-            var duplicate = value.GroupBy(r => (r.ServiceId, r.Year)).FirstOrDefault(g => g.Count() > 1);
-            _returns = duplicate is null
-                ? value
-                : throw new ArgumentException($"Service {duplicate.Key.ServiceId} has more than one return in {duplicate.Key.Year}.", nameof(Returns));
+            var seen = new HashSet<(int ServiceId, int Year)>(value.Count);
+            foreach (var r in value)
+            {
+                if (!seen.Add((r.ServiceId, r.Year)))
+                {
+                    throw new ArgumentException($"Service {r.ServiceId} has more than one return in {r.Year}.", nameof(Returns));
+                }
+            }
+            _returns = value;
         }
     }
     public ReferenceData Reference { get; init; } = ReferenceData.Empty;
