@@ -31,7 +31,7 @@ internal sealed class Part2Context
     public IReadOnlyList<ReturnRecord> ReturnsIn(int year) => _shared.ByYear.GetValueOrDefault(year) ?? [];
 
     /// <summary>The services that gave the measure in the year, with their values, by service id.</summary>
-    public IReadOnlyList<ServiceValue> Values(Measure measure, int year) => _shared.Values(measure, year, this);
+    public IReadOnlyList<ServiceValue> Values(Measure measure, int year) => _shared.Values(measure, year);
 
     public IReadOnlyList<ServiceValue> Values(Measure measure) => Values(measure, Year);
 
@@ -51,15 +51,15 @@ internal sealed class Part2Context
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(Measure, int), Lazy<ServiceValue[]>> _values =
             new(new MeasureYearComparer());
 
-        public IReadOnlyList<ServiceValue> Values(Measure measure, int year, Part2Context context) =>
-            _values.GetOrAdd((measure, year), key => new Lazy<ServiceValue[]>(() => Compute(key.Item1, key.Item2, context))).Value;
+        public IReadOnlyList<ServiceValue> Values(Measure measure, int year) =>
+            _values.GetOrAdd((measure, year), key => new Lazy<ServiceValue[]>(() => Compute(key.Item1, key.Item2))).Value;
 
-        private static ServiceValue[] Compute(Measure measure, int year, Part2Context context)
+        private ServiceValue[] Compute(Measure measure, int year)
         {
             var values = new List<ServiceValue>();
-            foreach (var r in context.ReturnsIn(year))
+            foreach (var r in ByYear.GetValueOrDefault(year) ?? [])
             {
-                if (measure.Of(r, context.Input.Reference) is { } value) values.Add(new ServiceValue(r.ServiceId, value));
+                if (measure.Of(r, input.Reference) is { } value) values.Add(new ServiceValue(r.ServiceId, value));
             }
             return [.. values];
         }
