@@ -188,6 +188,30 @@ public class StorageTests
     }
 
     [Fact]
+    public async Task Reference_data_and_neighbours_keep_the_json_the_general_serializer_wrote_and_reads()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var store = new ReferenceDataStore(storage);
+        // As stored before the store read and wrote them through generated code.
+        List<StoredReferenceRow> before = [new(1, 2013, "Yorkshire and The Humber", 121000, null, 7, "ONS mid-2012"), new(2, 2013, "London", 60000, 4000, 7000, null)];
+        await storage.Reference.GetBlobClient("reference-data.json").UploadAsync(BinaryData.FromObjectAsJson(before));
+        await storage.Reference.GetBlobClient("statistical-neighbours.json").UploadAsync(BinaryData.FromObjectAsJson(new Dictionary<int, List<int>> { [1] = [3, 2] }));
+
+        var data = await store.LoadAsync();
+        Assert.Equal((121000L, (long?)null, "ONS mid-2012"), (data.For(2013, 1)!.Population0To19!.Value, data.For(2013, 1)!.SenPupils, data.For(2013, 1)!.Source));
+        Assert.Equal([3, 2], (await store.LoadNeighboursAsync())[1]);
+
+        Assert.True((await store.ImportCsvAsync(new StringReader(Header + "3,2012,Yorkshire and The Humber,5000,1,1\n"))).Succeeded);
+        Assert.True((await store.ImportNeighboursCsvAsync(new StringReader("service_id,neighbour_id\n2,1\n"))).Succeeded);
+        // What is written now, read by the general serializer.
+        var written = (await storage.Reference.GetBlobClient("reference-data.json").DownloadContentAsync()).Value.Content.ToObjectFromJson<List<StoredReferenceRow>>()!;
+        Assert.All(before, row => Assert.Contains(row, written));
+        Assert.Equal(5000, Assert.Single(written, r => (r.ServiceId, r.Year) == (3, 2012)).Population0To19);
+        var neighbours = (await storage.Reference.GetBlobClient("statistical-neighbours.json").DownloadContentAsync()).Value.Content.ToObjectFromJson<Dictionary<int, List<int>>>()!;
+        Assert.Equal([1], neighbours[2]);
+    }
+
+    [Fact]
     public async Task Statistical_neighbours_import_whole_or_not_at_all()
     {
         var store = new ReferenceDataStore(await Azurite.NewStorageAsync());
