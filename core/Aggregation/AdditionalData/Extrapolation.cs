@@ -30,18 +30,28 @@ public static class Extrapolation
         var returns = reportingServiceIds.Count;
         if (returns == 0) return new ExtrapolatedTotal(null, ServiceCountMethod, $"{year}: no returns, nothing to extrapolate.");
 
-        var all = ServiceRegistry.ExistingIn(year).Select(s => s.Id).Union(reportingServiceIds).ToList();
-        var population = all.ToDictionary(id => id, id => input.Reference.For(year, id)?.Population0To19);
-        if (population.Values.All(p => p is > 0))
+        // One pass over the services, one reference lookup each: this runs for every measure of every year.
+        var all = ServiceRegistry.ExistingIn(year).Select(s => s.Id).ToHashSet();
+        long allPopulation = 0, reportingPopulation = 0;
+        var missing = 0;
+        foreach (var id in all)
         {
-            decimal allPopulation = population.Values.Sum(p => p!.Value);
-            decimal reportingPopulation = reportingServiceIds.Sum(id => population[id]!.Value);
+            if (input.Reference.For(year, id)?.Population0To19 is long population and > 0) allPopulation += population; else missing++;
+        }
+        foreach (var id in reportingServiceIds)
+        {
+            var population = input.Reference.For(year, id)?.Population0To19;
+            if (population is > 0) reportingPopulation += population.Value;
+            if (!all.Add(id)) continue;
+            if (population is > 0) allPopulation += population.Value; else missing++;
+        }
+        if (missing == 0)
+        {
             return new ExtrapolatedTotal(total * allPopulation / reportingPopulation, PopulationMethod,
                 $"{year}: extrapolated by population: total × 0-19 population of all {all.Count} services ({allPopulation:#,0}) / 0-19 population of the {returns} services that gave it ({reportingPopulation:#,0}).");
         }
 
         var national = input.NationalServiceCount(year);
-        var missing = population.Count(p => p.Value is not > 0);
         return new ExtrapolatedTotal(total * national / returns, ServiceCountMethod,
             $"{year}: extrapolated by service count: total × {national} services nationally / {returns} returns (the reference data has no 0-19 population for {missing} of the services that year).");
     }
