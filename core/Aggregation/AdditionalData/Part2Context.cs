@@ -36,6 +36,15 @@ internal sealed class Part2Context
     public IReadOnlyList<ServiceValue> Values(Measure measure) => Values(measure, Year);
 
     /// <summary>
+    /// <see cref="Values(Measure, int)"/> smallest first, equal values in service id order: the order a stable sort
+    /// of the values gives, so statistics of these agree with <see cref="Descriptive.Summarise"/> of the values.
+    /// </summary>
+    public IReadOnlyList<ServiceValue> Ascending(Measure measure, int year) => _shared.Of(measure, year).Ascending;
+
+    /// <summary>The numbers of <see cref="Ascending"/>.</summary>
+    public IReadOnlyList<decimal> SortedNumbers(Measure measure, int year) => _shared.Of(measure, year).SortedNumbers;
+
+    /// <summary>
     /// What Part 2 and the services' pages both read, made once per input (they run side by side): the returns by
     /// year in service id order, and each measure's values in each year (a figure asks for the same measure and
     /// year several times over, and every value is parsed from text).
@@ -48,20 +57,22 @@ internal sealed class Part2Context
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnRecord>)g.OrderBy(r => r.ServiceId).ToList());
 
         // Measures are singletons (Measures.*): compared by reference, not by the record's value equality.
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(Measure, int), Lazy<ServiceValue[]>> _values =
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(Measure, int), Lazy<MeasureValues>> _values =
             new(new MeasureYearComparer());
 
-        public IReadOnlyList<ServiceValue> Values(Measure measure, int year) =>
-            _values.GetOrAdd((measure, year), key => new Lazy<ServiceValue[]>(() => Compute(key.Item1, key.Item2))).Value;
+        public IReadOnlyList<ServiceValue> Values(Measure measure, int year) => Of(measure, year).ByService;
 
-        private ServiceValue[] Compute(Measure measure, int year)
+        public MeasureValues Of(Measure measure, int year) =>
+            _values.GetOrAdd((measure, year), key => new Lazy<MeasureValues>(() => Compute(key.Item1, key.Item2))).Value;
+
+        private MeasureValues Compute(Measure measure, int year)
         {
             var values = new List<ServiceValue>();
             foreach (var r in ByYear.GetValueOrDefault(year) ?? [])
             {
                 if (measure.Of(r, input.Reference) is { } value) values.Add(new ServiceValue(r.ServiceId, value));
             }
-            return [.. values];
+            return new MeasureValues([.. values]);
         }
 
         private sealed class MeasureYearComparer : IEqualityComparer<(Measure Measure, int Year)>
@@ -69,6 +80,27 @@ internal sealed class Part2Context
             public bool Equals((Measure Measure, int Year) x, (Measure Measure, int Year) y) => ReferenceEquals(x.Measure, y.Measure) && x.Year == y.Year;
 
             public int GetHashCode((Measure Measure, int Year) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Measure), key.Year);
+        }
+    }
+
+    /// <summary>One measure's values in one year, by service and sorted (each sorted once, when first asked for).</summary>
+    private sealed class MeasureValues(ServiceValue[] byService)
+    {
+        private ServiceValue[]? _ascending;
+        private decimal[]? _sortedNumbers;
+
+        public ServiceValue[] ByService => byService;
+
+        // Two threads may both sort: they get equal arrays, and the values never change.
+        public ServiceValue[] Ascending => _ascending ??= Sort(byService);
+
+        public decimal[] SortedNumbers => _sortedNumbers ??= Array.ConvertAll(Ascending, v => v.Value);
+
+        private static ServiceValue[] Sort(ServiceValue[] values)
+        {
+            var sorted = values.ToArray();
+            Array.Sort(sorted, static (a, b) => a.Value != b.Value ? a.Value.CompareTo(b.Value) : a.ServiceId.CompareTo(b.ServiceId));
+            return sorted;
         }
     }
 
@@ -93,16 +125,24 @@ internal sealed class Part2Context
             "fsm" => ("Pupils eligible for and claiming free school meals", r => r.FsmPupils),
             _ => throw new ArgumentOutOfRangeException(nameof(uses), uses, "A measure divides by population, sen or fsm."),
         };
-        var loaded = Input.Reference.ForYear(year).Where(r => figure(r) is not null).ToList();
-        var used = serviceIds.Select(id => Input.Reference.For(year, id)).OfType<ReferenceRow>().Where(r => figure(r) is not null).ToList();
-        var sources = (used.Count > 0 ? used : loaded)
-            .Select(r => r.Source ?? "reference data loaded by NPPN (no source given)")
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        var list = loaded.Count == 0
+        const string NoSource = "reference data loaded by NPPN (no source given)";
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in serviceIds)
+        {
+            if (Input.Reference.For(year, id) is { } row && figure(row) is not null) used.Add(row.Source ?? NoSource);
+        }
+        var loaded = 0;
+        var loadedSources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in Input.Reference.ForYear(year))
+        {
+            if (figure(row) is null) continue;
+            loaded++;
+            if (used.Count == 0) loadedSources.Add(row.Source ?? NoSource);
+        }
+        var sources = (used.Count > 0 ? used : loadedSources).Order(StringComparer.Ordinal).ToList();
+        var list = loaded == 0
             ? $"no reference data loaded for {year}"
-            : $"{string.Join("; ", sources)}, for {year} (loaded for {loaded.Count} services)";
+            : $"{string.Join("; ", sources)}, for {year} (loaded for {loaded} services)";
         return [$"{what}: {list}. Services without that reference figure for the year are left out (N drops)."];
     }
 
@@ -138,9 +178,8 @@ internal sealed class Part2Context
         var stats = new Dictionary<string, decimal?>();
         foreach (var year in FiveYears)
         {
-            var values = Values(measure, year);
-            var s = Descriptive.Summarise(values.Select(v => v.Value));
-            var extrapolated = Extrapolation.Total(s.Total, values.Select(v => v.ServiceId).ToList(), year, Input);
+            var s = Descriptive.SummariseSorted(SortedNumbers(measure, year));
+            var extrapolated = Extrapolation.Total(s.Total, Values(measure, year).Select(v => v.ServiceId).ToList(), year, Input);
             byYear[year] = s.Count;
             if (s.Count > 0) notes.Add(extrapolated.Note);
             rows.Add([year, s.Count, Round(s.Count == 0 ? null : s.Total, measure.Decimals), Round(extrapolated.Value, measure.Decimals),
@@ -172,10 +211,10 @@ internal sealed class Part2Context
     public Figure Ranked(string id, string reportRef, string title, string section, Measure measure, IEnumerable<string>? extraNotes = null,
         Func<IReadOnlyList<decimal>, IReadOnlyDictionary<string, decimal?>>? extraStatistics = null)
     {
-        var values = Values(measure).OrderBy(v => v.Value).ThenBy(v => v.ServiceId).ToList();
-        var numbers = values.Select(v => v.Value).ToList();
-        var s = Descriptive.Summarise(numbers);
-        var (low, high) = Descriptive.MiddleBand(numbers);
+        var values = Ascending(measure, Year);
+        var numbers = SortedNumbers(measure, Year);
+        var s = Descriptive.SummariseSorted(numbers);
+        var (low, high) = Descriptive.MiddleBandOfSorted(numbers);
         var d = measure.Decimals;
         var stats = new Dictionary<string, decimal?>
         {
@@ -209,9 +248,10 @@ internal sealed class Part2Context
         var rows = new List<IReadOnlyList<object?>>();
         var stats = new Dictionary<string, decimal?>();
         var running = 0;
+        var chosen = given.CountBy(r => r.Values.Text(fieldId)).ToDictionary(c => c.Key ?? "", c => c.Value);
         foreach (var option in field.Options)
         {
-            var count = given.Count(r => r.Values.Text(fieldId) == option.Value);
+            var count = chosen.GetValueOrDefault(option.Value);
             running += count;
             stats["pct_" + option.Value] = Percent.Rounded(count, n);
             rows.Add(cumulative
@@ -228,13 +268,14 @@ internal sealed class Part2Context
     public Figure Ticks(string id, string reportRef, string title, string section, string fieldId, IEnumerable<ReturnRecord>? among = null)
     {
         var field = NotCollected.FieldFor(Year, fieldId);
-        var given = (among ?? Current).Where(r => r.Values.Choices(fieldId).Count > 0).ToList();
+        var given = (among ?? Current).Select(r => r.Values.Choices(fieldId)).Where(choices => choices.Count > 0).ToList();
         var n = given.Count;
         var rows = new List<IReadOnlyList<object?>>();
         var stats = new Dictionary<string, decimal?>();
+        var ticked = given.SelectMany(choices => choices.Distinct()).CountBy(choice => choice).ToDictionary();
         foreach (var option in field.Options)
         {
-            var count = given.Count(r => r.Values.Choices(fieldId).Contains(option.Value));
+            var count = ticked.GetValueOrDefault(option.Value);
             stats["count_" + option.Value] = count;
             rows.Add([option.Value, option.Label, count, Percent.Rounded(count, n)]);
         }

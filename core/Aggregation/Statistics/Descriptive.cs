@@ -46,6 +46,17 @@ public static class Descriptive
         return new Summary(sorted.Length, total, sorted[0], sorted[^1], total / sorted.Length, MedianOfSorted(sorted));
     }
 
+    /// <summary><see cref="Summarise"/> of values already in ascending order (the same result, without sorting them again).</summary>
+    public static Summary SummariseSorted(IReadOnlyList<decimal> sorted)
+    {
+        if (sorted.Count == 0) return Summary.Empty;
+        var total = 0m;
+        for (var i = 0; i < sorted.Count; i++) total += sorted[i]; // in ascending order, as Summarise adds them
+        var n = sorted.Count;
+        var median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2m;
+        return new Summary(n, total, sorted[0], sorted[^1], total / n, median);
+    }
+
     public static decimal? Mean(IEnumerable<decimal> values)
     {
         var list = values.ToList();
@@ -71,6 +82,38 @@ public static class Descriptive
         if (data.Length == 0) return null;
         var q = MathStatistics.QuantileCustom(data, (double)p, QuantileDefinition.Excel);
         return Math.Round((decimal)q, 10, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>
+    /// <see cref="Quantile"/> of values already in ascending order: MathNet's R7 arithmetic on the two values it
+    /// selects (the same doubles, so the same result), without copying and selecting from all of them.
+    /// </summary>
+    public static decimal? QuantileOfSorted(IReadOnlyList<decimal> sorted, decimal p)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(p, 0m);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(p, 1m);
+        var n = sorted.Count;
+        if (n == 0) return null;
+        var tau = (double)p;
+        double q;
+        if (tau == 0d || n == 1) q = (double)sorted[0];
+        else if (tau == 1d) q = (double)sorted[n - 1];
+        else
+        {
+            var h = (n - 1) * tau + 1d;
+            var hf = (int)h;
+            var lower = (double)sorted[Math.Clamp(hf - 1, 0, n - 1)];
+            var upper = (double)sorted[Math.Clamp(hf, 0, n - 1)];
+            q = lower + (h - hf) * (upper - lower);
+        }
+        return Math.Round((decimal)q, 10, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary><see cref="MiddleBand"/> of values already in ascending order.</summary>
+    public static (decimal? Low, decimal? High) MiddleBandOfSorted(IReadOnlyList<decimal> sorted, decimal coverage = MiddleBandCoverage)
+    {
+        var tail = (1m - coverage) / 2m;
+        return (QuantileOfSorted(sorted, tail), QuantileOfSorted(sorted, 1m - tail));
     }
 
     /// <summary>

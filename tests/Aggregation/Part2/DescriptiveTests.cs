@@ -75,6 +75,30 @@ public class DescriptiveTests
         Assert.Equal(Descriptive.Median(values), Descriptive.Quantile(values, 0.5m));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Statistics_of_sorted_values_equal_those_of_the_same_values_unsorted(int seed)
+    {
+        // Sorted copies are what the recompute summarises; the unsorted path (LINQ sort, MathNet's selection) is the reference.
+        var random = new Random(seed);
+        for (var round = 0; round < 300; round++)
+        {
+            var n = random.Next(0, 40);
+            // Few distinct values, so ties are common; scales 0-4, and some long divisions' results.
+            var values = Enumerable.Range(0, n).Select(_ => random.Next(4) == 0 ? random.Next(1, 1000) / 7m : random.Next(-50, 200) / (decimal)Math.Pow(10, random.Next(5))).ToArray();
+            var sorted = values.Order().ToArray();
+
+            Assert.Equal(Descriptive.Summarise(values), Descriptive.SummariseSorted(sorted));
+            foreach (var p in new[] { 0m, 0.125m, 0.25m, 0.5m, 0.75m, 0.875m, 1m, 0.3m })
+            {
+                Assert.Equal(Descriptive.Quantile(values, p), Descriptive.QuantileOfSorted(sorted, p));
+            }
+            Assert.Equal(Descriptive.MiddleBand(values), Descriptive.MiddleBandOfSorted(sorted));
+        }
+    }
+
     [Fact]
     public void Pearson_of_hand_worked_pairs()
     {
