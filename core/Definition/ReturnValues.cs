@@ -143,8 +143,42 @@ public sealed class ReturnValues
 
     public string? Text(string fieldId) => FieldSlots.Find(fieldId) is var slot && slot >= 0 && slot < _slots.Length ? _slots[slot] : null;
 
-    public decimal? Number(string fieldId) =>
-        Text(fieldId) is { } s ? decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture) : null;
+    public decimal? Number(string fieldId) => Text(fieldId) is { } s ? ParseNumber(s) : null;
+
+    /// <summary>
+    /// A number as <see cref="decimal.Parse(string, NumberStyles, IFormatProvider)"/> reads it (invariant, <see
+    /// cref="NumberStyles.Number"/>), the scale kept ("1.50" has two places). The canonical form the store keeps,
+    /// an optional minus and at most 18 digits with an optional point among them, is read digit by digit: the
+    /// recompute reads every number of five years' returns several times over.
+    /// </summary>
+    private static decimal ParseNumber(string text)
+    {
+        if (text.Length is > 0 and <= 20)
+        {
+            var negative = text[0] == '-';
+            ulong digits = 0;
+            int count = 0, scale = -1;
+            var i = negative ? 1 : 0;
+            for (; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (char.IsAsciiDigit(c))
+                {
+                    digits = digits * 10 + (uint)(c - '0');
+                    count++;
+                    if (scale >= 0) scale++;
+                }
+                else if (c == '.' && scale < 0) scale = 0;
+                else break;
+            }
+            // Anything else (a sign alone, "5.", "-0", a group separator, spaces) is left to the general parser.
+            if (i == text.Length && count is > 0 and <= 18 && scale != 0 && !(negative && digits == 0))
+            {
+                return new decimal((int)(uint)digits, (int)(uint)(digits >> 32), 0, negative, (byte)Math.Max(scale, 0));
+            }
+        }
+        return decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
+    }
 
     public bool? Flag(string fieldId) => Text(fieldId) is { } s ? s == "true" : null;
 

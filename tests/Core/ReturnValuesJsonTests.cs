@@ -60,4 +60,36 @@ public class ReturnValuesJsonTests
         Assert.ThrowsAny<JsonException>(() => ReturnValues.FromJson("""{"budget.core":"1",}"""));
         Assert.ThrowsAny<JsonException>(() => ReturnValues.FromJson("""{"budget.core""1"}"""));
     }
+
+    [Fact]
+    public void Numbers_read_from_the_canonical_text_equal_what_decimal_parse_reads_scale_included()
+    {
+        string[] texts =
+        [
+            "0", "7", "-7", "123456", "12.5", "-12.5", "0.50", "1.500", ".5", "-.5", "007", "00.010", "999999999999999999",
+            "-999999999999999999", "99999999999.9999999", "1000000000000000000", "12345678901234567890.5", "0.000000000000000001",
+            "5.", "-0", "-0.0", "-", ".", "", " 5", "5 ", "1,000", "1e5", "+5", "1.2.3", "--1", "12a", "0x10",
+        ];
+        var random = new Random(11);
+        var generated = Enumerable.Range(0, 2000).Select(_ =>
+        {
+            var digits = new string(Enumerable.Range(0, random.Next(1, 22)).Select(_ => (char)('0' + random.Next(10))).ToArray());
+            var point = random.Next(3) == 0 ? -1 : random.Next(digits.Length + 1);
+            var number = point < 0 ? digits : digits[..point] + "." + digits[point..];
+            return random.Next(4) == 0 ? "-" + number : number;
+        });
+
+        foreach (var text in texts.Concat(generated))
+        {
+            var values = new ReturnValues([KeyValuePair.Create(FieldIds.CoreBudget, text)]);
+            object expected, actual;
+            try { expected = decimal.Parse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture); }
+            catch (Exception e) { expected = e.GetType(); }
+            try { actual = values.Number(FieldIds.CoreBudget)!.Value; }
+            catch (Exception e) { actual = e.GetType(); }
+
+            Assert.Equal(expected, actual);
+            if (expected is decimal d) Assert.Equal(d.ToString(System.Globalization.CultureInfo.InvariantCulture), ((decimal)actual).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
 }
