@@ -109,7 +109,6 @@ public static class PublishedSetBuilder
         // per shard are its own bytes (at 100x today's services, per-page arrays were 300 MB of garbage).
         var json = new ServicePageJson();
         var page = new ArrayBufferWriter<byte>(32 * 1024);
-        using var pageWriter = new Utf8JsonWriter(page);
         var services = new ArrayBufferWriter<byte>(MaxShardBytes);
         var shard = new ArrayBufferWriter<byte>(MaxShardBytes + 1024);
         var ends = new List<int>();
@@ -117,9 +116,7 @@ public static class PublishedSetBuilder
         foreach (var benchmark in Enumerable.Range(0, pages.Count).OrderBy(i => pages.ServiceIds[i]).Select(i => pages[i]))
         {
             page.ResetWrittenCount();
-            pageWriter.Reset(page);
-            json.Write(pageWriter, benchmark);
-            pageWriter.Flush();
+            json.Write(page, benchmark);
             if (ends.Count > 0 && services.WrittenCount + ends.Count + page.WrittenCount + 64 > MaxShardBytes)
             {
                 yield return Shard(year, first, last, returns, services.WrittenSpan, ends, shard);

@@ -184,6 +184,30 @@ public class PublishedLayoutTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Pages_with_nothing_to_compare_neighbours_and_texts_to_escape_are_written_as_the_serializer_writes_them()
+    {
+        var real = Synthetic2013().Benchmarks.Take(2).ToList();
+        var neighbours = new Comparison("statistical neighbours", 3, 1.5m, 2.10m, 1.25m, null);
+        var bare = real[0] with
+        {
+            ServiceId = 9001, ServiceName = "St Helen's & <Knowsley> – Ynys Môn \"quoted\" 👍", Region = null, Method = null, Ratings = [],
+            Lines = [.. real[0].Lines.Select((l, i) => l with { Value = i % 2 == 0 ? null : -0.125m, Rank = i % 3 == 0 ? null : l.Rank, Regional = null, Neighbours = i % 2 == 0 ? neighbours : l.National with { Group = "statistical neighbours" } })],
+        };
+        var unrated = real[1] with
+        {
+            ServiceId = 9002, Method = "Not stated",
+            Ratings = [.. real[1].Ratings.Select((r, i) => i % 2 == 0 ? r with { Rating = null, RatingLabel = null, Previous = null, PreviousLabel = null, Change = null, Regional = null } : r)],
+        };
+        ServiceBenchmarks pages = [bare, unrated, real[0], real[1]];
+
+        var written = PublishedSetBuilder.ServiceShards(2013, pages)
+            .SelectMany(s => JsonDocument.Parse(s.Content).RootElement.GetProperty("services").EnumerateArray().Select(p => p.GetRawText()))
+            .ToList();
+
+        Assert.Equal(pages.OrderBy(p => p.ServiceId).Select(p => JsonSerializer.Serialize(p, PublishedSetBuilder.Json)), written);
+    }
+
+    [Fact]
     public void Every_figure_in_one_file_is_the_list_of_figures_as_the_serializer_writes_it()
     {
         var result = Synthetic2013();
