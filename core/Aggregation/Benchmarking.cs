@@ -28,22 +28,28 @@ public static class Benchmarking
         var context = new Part2Context(input);
         var services = context.Current.Select(r => r.ServiceId).ToList();
         var regions = services.ToDictionary(id => id, id => RegionOf(input, id));
-        // By the measure's place in Measures.Benchmarked: every page looks each of them up several times.
         var measures = Measures.Benchmarked;
+        // By the measure's place in Measures.Benchmarked: every page looks each of them up.
         var values = measures.Select(m => context.Values(m).ToDictionary(v => v.ServiceId, v => v.Value)).ToArray();
-
-        var national = measures.Select((m, i) => Compare("national", values[i].Values, m.Decimals)).ToArray();
+        var national = measures.Select((m, i) => CompareSorted("national", context.SortedNumbers(m, input.Year), m.Decimals)).ToArray();
         // Ranks by binary search in each measure's sorted values: a count per service would be quadratic in the services.
-        var sorted = values.Select(v => v.Values.Order().ToArray()).ToArray();
-        var regional = measures.Select((m, i) => values[i]
-            .Where(kv => regions.GetValueOrDefault(kv.Key) is not null)
-            .GroupBy(kv => regions[kv.Key]!)
-            .ToDictionary(g => g.Key, g => Compare(g.Key, g.Select(kv => kv.Value), m.Decimals))).ToArray();
+        var sorted = measures.Select(m => context.SortedNumbers(m, input.Year)).ToArray();
+        // Per region, its comparison of each measure (by the measure's place): one lookup per page, not per measure.
+        var regional = regions.Values.OfType<string>().Distinct()
+            .ToDictionary(region => region, region => measures.Select(m => CompareSorted(region, [], m.Decimals)).ToArray());
+        for (var i = 0; i < measures.Count; i++)
+        {
+            foreach (var group in context.Values(measures[i]).Where(v => regions[v.ServiceId] is not null).GroupBy(v => regions[v.ServiceId]!))
+            {
+                regional[group.Key][i] = CompareSorted(group.Key, group.Select(v => v.Value).Order().ToList(), measures[i].Decimals);
+            }
+        }
         var ratings = Part1.ServiceRatings.Compute(input, id => RegionOf(input, id));
 
         return new ServiceBenchmarks(services, id =>
         {
             var region = regions[id];
+            var regionComparisons = region is null ? null : regional[region];
             var neighbours = input.StatisticalNeighbours.GetValueOrDefault(id);
             var lines = new List<BenchmarkLine>(measures.Count);
             for (var i = 0; i < measures.Count; i++)
@@ -51,12 +57,10 @@ public static class Benchmarking
                 var (m, byService) = (measures[i], values[i]);
                 var found = byService.TryGetValue(id, out var v);
                 var own = found ? Part2Context.Round(v, m.Decimals) : null;
-                var regionComparison = region is null ? null
-                    : regional[i].GetValueOrDefault(region) ?? new Comparison(region, 0, null, null);
                 var neighbourComparison = neighbours is null ? null
                     : Compare("statistical neighbours", neighbours.Where(n => n != id).Distinct().Where(byService.ContainsKey).Select(n => byService[n]), m.Decimals);
                 var rank = found ? 1 + CountAbove(sorted[i], v) : (int?)null;
-                lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[i], regionComparison, neighbourComparison, rank));
+                lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[i], regionComparisons?[i], neighbourComparison, rank));
             }
             var assessment = ratings(id);
             return new ServiceBenchmark(id, ServiceRegistry.Find(id)?.Name ?? $"Service {id}", region, input.Year, lines)
@@ -68,26 +72,28 @@ public static class Benchmarking
     }
 
     /// <summary>How many of the ascending <paramref name="sorted"/> values are greater than <paramref name="value"/>.</summary>
-    private static int CountAbove(decimal[] sorted, decimal value)
+    private static int CountAbove(IReadOnlyList<decimal> sorted, decimal value)
     {
-        int low = 0, high = sorted.Length; // first index whose value is greater than value
+        int low = 0, high = sorted.Count; // first index whose value is greater than value
         while (low < high)
         {
             var mid = (low + high) / 2;
             if (sorted[mid] > value) high = mid; else low = mid + 1;
         }
-        return sorted.Length - low;
+        return sorted.Count - low;
     }
 
     private static string? RegionOf(AggregationInput input, int serviceId) =>
         input.Reference.For(input.Year, serviceId)?.Region ?? ServiceRegistry.Find(serviceId)?.Region;
 
-    private static Comparison Compare(string group, IEnumerable<decimal> values, int decimals)
+    private static Comparison Compare(string group, IEnumerable<decimal> values, int decimals) =>
+        CompareSorted(group, values.Order().ToList(), decimals);
+
+    private static Comparison CompareSorted(string group, IReadOnlyList<decimal> sorted, int decimals)
     {
-        var list = values.ToList();
-        var s = Descriptive.Summarise(list);
+        var s = Descriptive.SummariseSorted(sorted);
         return new Comparison(group, s.Count, Part2Context.Round(s.Mean, decimals), Part2Context.Round(s.Median, decimals),
-            Part2Context.Round(Descriptive.Quantile(list, 0.25m), decimals), Part2Context.Round(Descriptive.Quantile(list, 0.75m), decimals));
+            Part2Context.Round(Descriptive.QuantileOfSorted(sorted, 0.25m), decimals), Part2Context.Round(Descriptive.QuantileOfSorted(sorted, 0.75m), decimals));
     }
 }
 
