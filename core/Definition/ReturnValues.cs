@@ -11,33 +11,60 @@ public sealed class ReturnValues
 {
     public const char ChoiceSeparator = ';';
 
-    // A close holds every return of five years at once (68,000 at 100x today's services): each return keeps an
-    // array of its values indexed by a process-wide number per field id, not a dictionary of its own, and short
-    // values (ratings, flags, options, small counts) are shared between returns rather than held once per return.
-    private readonly string?[] _slots;
+    // A close holds every return of five years at once (69,000 at 100x today's services): each return keeps a
+    // number per field, indexed by a process-wide number per field id, not a dictionary of its own. Short values
+    // (ratings, flags, options, small counts) are numbered process-wide and shared between returns; a return holds
+    // only its longer texts itself. Numbers, not references, so the collector has nothing to trace in them.
+    private readonly ushort[] _codes;
+    private readonly string[]? _own;
+
+    /// <summary>A code: 0 no value, below this a shared value's number, from this up the place of one of the return's own values.</summary>
+    private const ushort Own = 0x8000;
 
     public ReturnValues(IEnumerable<KeyValuePair<string, string>> values)
     {
         var pairs = values as ICollection<KeyValuePair<string, string>> ?? values.ToList();
-        var slots = new string?[FieldSlots.Count + pairs.Count];
-        var used = 0;
+        var packing = new Packing(FieldSlots.Count + pairs.Count);
         foreach (var (fieldId, value) in pairs)
         {
             if (value is null) continue; // absent: a field with no value was not given
             var slot = FieldSlots.Of(fieldId);
-            if (slot >= slots.Length) Array.Resize(ref slots, Math.Max(slot + 1, slots.Length * 2));
-            if (slots[slot] is not null) throw new ArgumentException($"The field {fieldId} is given twice.", nameof(values));
-            slots[slot] = FieldSlots.Share(value);
-            used = Math.Max(used, slot + 1);
-            Count++;
+            if (packing.Has(slot)) throw new ArgumentException($"The field {fieldId} is given twice.", nameof(values));
+            packing.Set(slot, value);
         }
-        _slots = used == slots.Length ? slots : slots[..used];
+        (_codes, _own, Count) = packing.Done();
     }
 
-    private ReturnValues(string?[] slots, int count)
+    private ReturnValues((ushort[] Codes, string[]? Own, int Count) packed) => (_codes, _own, Count) = packed;
+
+    /// <summary>The codes and own values of a return being read, slot by slot.</summary>
+    private struct Packing(int slots)
     {
-        _slots = slots;
-        Count = count;
+        private ushort[] _codes = new ushort[slots];
+        private List<string>? _own;
+        private int _used, _count;
+
+        public readonly bool Has(int slot) => slot < _codes.Length && _codes[slot] != 0;
+
+        /// <summary>The slot's value (a field given twice keeps its last value).</summary>
+        public void Set(int slot, ReadOnlySpan<char> value, string? asString = null)
+        {
+            if (slot >= _codes.Length) Array.Resize(ref _codes, Math.Max(slot + 1, _codes.Length * 2));
+            if (_codes[slot] == 0) _count++;
+            var code = asString is null ? FieldSlots.Code(value) : FieldSlots.Code(asString);
+            if (code == 0)
+            {
+                _own ??= [];
+                code = (ushort)(Own | _own.Count);
+                _own.Add(asString ?? new string(value));
+            }
+            _codes[slot] = code;
+            _used = Math.Max(_used, slot + 1);
+        }
+
+        public void Set(int slot, string value) => Set(slot, value, value);
+
+        public readonly (ushort[], string[]?, int) Done() => (_used == _codes.Length ? _codes : _codes[.._used], _own?.ToArray(), _count);
     }
 
     /// <summary>
@@ -57,22 +84,21 @@ public sealed class ReturnValues
     {
         var text = json.AsSpan();
         if (text.Length < 2 || text[0] != '{' || text[^1] != '}') return null;
-        var slots = new string?[FieldSlots.Count];
-        int used = 0, count = 0, at = 1;
+        var packing = new Packing(FieldSlots.Count);
+        int at = 1, slot = -1;
         while (text.Length > 2)
         {
             if (!PlainString(text, ref at, out var id) || at >= text.Length || text[at++] != ':' || !PlainString(text, ref at, out var value)) return null;
-            var slot = FieldSlots.Of(id);
-            if (slot >= slots.Length) Array.Resize(ref slots, Math.Max(slot + 1, slots.Length * 2));
-            if (slots[slot] is null) count++; // a field given twice keeps its last value
-            slots[slot] = FieldSlots.Share(value);
-            used = Math.Max(used, slot + 1);
+            // Every return is written in the same order of fields, the order this process numbered them in when it
+            // first read one: the next field is nearly always the next slot.
+            slot = FieldSlots.Of(id, slot + 1);
+            packing.Set(slot, value);
             if (at >= text.Length) return null;
             var next = text[at++];
             if (next == '}') break;
             if (next != ',') return null;
         }
-        return text.Length == 2 || at == text.Length ? new ReturnValues(used == slots.Length ? slots : slots[..used], count) : null;
+        return text.Length == 2 || at == text.Length ? new ReturnValues(packing.Done()) : null;
     }
 
     /// <summary>A quoted text at <paramref name="at"/> with no escape and no control character in it; moves past its closing quote.</summary>
@@ -99,8 +125,7 @@ public sealed class ReturnValues
             {
                 throw new System.Text.Json.JsonException("A return's values must be a JSON object.");
             }
-            var slots = new string?[FieldSlots.Count];
-            var used = 0;
+            var packing = new Packing(FieldSlots.Count);
             Span<char> text = stackalloc char[64];
             while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
             {
@@ -113,18 +138,12 @@ public sealed class ReturnValues
                 {
                     throw new System.Text.Json.JsonException($"The value of {FieldSlots.IdOf(slot)} must be text.");
                 }
-                var value = reader.ValueIsEscaped || reader.ValueSpan.Length > text.Length
-                    ? FieldSlots.Share(reader.GetString()!)
-                    : FieldSlots.Share(text[..reader.CopyString(text)]);
-                if (slot >= slots.Length) Array.Resize(ref slots, Math.Max(slot + 1, slots.Length * 2));
-                slots[slot] = value;
-                used = Math.Max(used, slot + 1);
+                if (reader.ValueIsEscaped || reader.ValueSpan.Length > text.Length) packing.Set(slot, reader.GetString()!);
+                else packing.Set(slot, text[..reader.CopyString(text)]);
             }
             if (reader.TokenType != System.Text.Json.JsonTokenType.EndObject) throw new System.Text.Json.JsonException("A return's values must be a JSON object of texts.");
             if (reader.Read()) throw new System.Text.Json.JsonException("A return's values must be one JSON object, with nothing after it.");
-            var count = 0;
-            foreach (var v in slots) if (v is not null) count++;
-            return new ReturnValues(used == slots.Length ? slots : slots[..used], count);
+            return new ReturnValues(packing.Done());
         }
         finally
         {
@@ -141,7 +160,9 @@ public sealed class ReturnValues
 
     public bool Has(string fieldId) => Text(fieldId) is not null;
 
-    public string? Text(string fieldId) => FieldSlots.Find(fieldId) is var slot && slot >= 0 && slot < _slots.Length ? _slots[slot] : null;
+    public string? Text(string fieldId) => FieldSlots.Find(fieldId) is var slot && slot >= 0 && slot < _codes.Length ? ValueOf(_codes[slot]) : null;
+
+    private string? ValueOf(ushort code) => code == 0 ? null : code >= Own ? _own![code - Own] : FieldSlots.Shared(code);
 
     public decimal? Number(string fieldId) => Text(fieldId) is { } s ? ParseNumber(s) : null;
 
@@ -187,9 +208,9 @@ public sealed class ReturnValues
 
     private IEnumerable<KeyValuePair<string, string>> Pairs()
     {
-        for (var slot = 0; slot < _slots.Length; slot++)
+        for (var slot = 0; slot < _codes.Length; slot++)
         {
-            if (_slots[slot] is { } value) yield return KeyValuePair.Create(FieldSlots.IdOf(slot), value);
+            if (ValueOf(_codes[slot]) is { } value) yield return KeyValuePair.Create(FieldSlots.IdOf(slot), value);
         }
     }
 
@@ -213,17 +234,21 @@ public sealed class ReturnValues
     }
 
     /// <summary>
-    /// The process-wide numbering of field ids (a few hundred at most: ids come from the years' definitions) and the
-    /// pool of short values returns share. Reads take a snapshot without locking; a new id is added under a lock.
+    /// The process-wide numbering of field ids (a few hundred at most: ids come from the years' definitions) and of the
+    /// short values returns share (up to 32,639 of them; any more are held by each return). Reads take a snapshot
+    /// without locking; a new id or value is added under a lock.
     /// </summary>
     private static class FieldSlots
     {
         private const int ShareUpToLength = 12;
-        private const int MaxShared = 1 << 16;
+        private const int MaxShared = Own; // codes from Own up are a return's own values
+        private const int OneCharacter = 128; // codes 1-128: the ASCII characters, numbered before anything else
         private static readonly Lock Adding = new();
         private static volatile Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
         private static volatile string[] _ids = [];
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Shared = new(StringComparer.Ordinal);
+        private static volatile string[] _shared = [null!, .. Enumerable.Range(0, OneCharacter).Select(c => ((char)c).ToString()), .. new string[1024]];
+        private static int _sharedCount = 1 + OneCharacter;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ushort> CodeOf = new(StringComparer.Ordinal);
 
         public static int Count => _ids.Length;
 
@@ -235,8 +260,40 @@ public sealed class ReturnValues
         public static int Of(ReadOnlySpan<char> fieldId) =>
             _slotOf.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(fieldId, out var slot) ? slot : Of(new string(fieldId));
 
-        public static string Share(ReadOnlySpan<char> value) =>
-            value.Length <= ShareUpToLength && Shared.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(value, out var shared) ? shared : Share(new string(value));
+        /// <summary><see cref="Of(ReadOnlySpan{char})"/>, comparing with the id of the slot <paramref name="likely"/> before looking it up.</summary>
+        public static int Of(ReadOnlySpan<char> fieldId, int likely) =>
+            _ids is var ids && (uint)likely < (uint)ids.Length && fieldId.SequenceEqual(ids[likely]) ? likely : Of(fieldId);
+
+        /// <summary>The code of a short value, numbered the first time it is met; 0 for a value not shared (long, or too many).</summary>
+        public static ushort Code(ReadOnlySpan<char> value) =>
+            value.Length == 1 && value[0] < OneCharacter ? (ushort)(1 + value[0]) // ratings, flags, most options: no lookup
+            : value.Length > ShareUpToLength ? (ushort)0
+            : CodeOf.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(value, out var code) ? code
+            : Add(new string(value));
+
+        public static ushort Code(string value) =>
+            value.Length == 1 && value[0] < OneCharacter ? (ushort)(1 + value[0])
+            : value.Length > ShareUpToLength ? (ushort)0
+            : CodeOf.TryGetValue(value, out var code) ? code
+            : Add(value);
+
+        public static string Shared(ushort code) => _shared[code];
+
+        private static ushort Add(string value)
+        {
+            lock (Adding)
+            {
+                if (CodeOf.TryGetValue(value, out var code)) return code;
+                if (_sharedCount >= MaxShared) return 0;
+                var table = _shared;
+                if (_sharedCount == table.Length) table = [.. table, .. new string[table.Length]];
+                table[_sharedCount] = value;
+                _shared = table; // the value is in the table before anyone can read its code
+                code = (ushort)_sharedCount++;
+                CodeOf[value] = code;
+                return code;
+            }
+        }
 
         public static int Of(string fieldId)
         {
@@ -251,10 +308,6 @@ public sealed class ReturnValues
             }
         }
 
-        public static string Share(string value) =>
-            value.Length > ShareUpToLength ? value
-            : Shared.TryGetValue(value, out var shared) ? shared
-            : Shared.Count < MaxShared ? Shared.GetOrAdd(value, value) : value;
     }
 
     /// <summary>Field ids whose canonical values differ between two versions (added, removed or changed).</summary>
