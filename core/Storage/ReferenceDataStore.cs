@@ -59,9 +59,14 @@ public sealed class ReferenceDataStore(PpsStorage storage)
         return parsed;
     }
 
-    private static ReferenceData ToReferenceData(List<StoredReferenceRow>? rows) => rows is null
-        ? ReferenceData.Empty
-        : new ReferenceData(rows.Select(r => new ReferenceRow(r.ServiceId, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils) { Source = r.Source }));
+    private static ReferenceData ToReferenceData(List<StoredReferenceRow>? rows)
+    {
+        if (rows is null) return ReferenceData.Empty;
+        // A handful of regions and sources, each read once per row (76,000 rows at 100x): one string of each is kept.
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Once(string? text) => text is null ? null : texts.TryGetValue(text, out var kept) ? kept : texts[text] = text;
+        return new ReferenceData(rows.Select(r => new ReferenceRow(r.ServiceId, r.Year, Once(r.Region), r.Population0To19, r.SenPupils, r.FsmPupils) { Source = Once(r.Source) }));
+    }
 
     private async Task<(T? Value, ETag? ETag)> ReadAsync<T>(string blobName, JsonTypeInfo<T> type, CancellationToken ct) where T : class
     {
