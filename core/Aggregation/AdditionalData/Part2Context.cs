@@ -4,8 +4,11 @@ using Pps.Core.Reference;
 
 namespace Pps.Core.Aggregation.AdditionalData;
 
-/// <summary>A service's value of a measure in a year.</summary>
-public readonly record struct ServiceValue(int ServiceId, decimal Value);
+/// <summary>A service's value of a measure in a year; in order, smallest value first, equal values by service id.</summary>
+public readonly record struct ServiceValue(int ServiceId, decimal Value) : IComparable<ServiceValue>
+{
+    public int CompareTo(ServiceValue other) => Value != other.Value ? Value.CompareTo(other.Value) : ServiceId.CompareTo(other.ServiceId);
+}
 
 /// <summary>
 /// The returns of Part 2 and the small builders every table and chart shares. One return per service and year
@@ -99,7 +102,7 @@ internal sealed class Part2Context
         private static ServiceValue[] Sort(ServiceValue[] values)
         {
             var sorted = values.ToArray();
-            Array.Sort(sorted, static (a, b) => a.Value != b.Value ? a.Value.CompareTo(b.Value) : a.ServiceId.CompareTo(b.ServiceId));
+            Array.Sort(sorted); // ServiceValue's own order, compared without a delegate
             return sorted;
         }
     }
