@@ -31,9 +31,9 @@ public static class Benchmarking
         var measures = Measures.Benchmarked;
         // By the measure's place in Measures.Benchmarked: every page looks each of them up.
         var values = measures.Select(m => context.Values(m).ToDictionary(v => v.ServiceId, v => v.Value)).ToArray();
-        var national = measures.Select((m, i) => CompareSorted("national", context.SortedNumbers(m, input.Year), m.Decimals)).ToArray();
         // Ranks by binary search in each measure's sorted values: a count per service would be quadratic in the services.
         var sorted = measures.Select(m => context.SortedNumbers(m, input.Year)).ToArray();
+        var national = measures.Select((m, i) => CompareSorted("national", sorted[i], m.Decimals)).ToArray();
         // Per region, its comparison of each measure (by the measure's place): one lookup per page, not per measure.
         var regional = regions.Values.OfType<string>().Distinct()
             .ToDictionary(region => region, region => measures.Select(m => CompareSorted(region, [], m.Decimals)).ToArray());
