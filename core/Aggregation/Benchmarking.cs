@@ -23,6 +23,13 @@ namespace Pps.Core.Aggregation;
 /// </summary>
 public static class Benchmarking
 {
+    /// <summary>
+    /// The years the pages read, ending with <see cref="AggregationInput.Year"/>: the year, and the one before for last
+    /// year's ratings. Pages from an input with only these years are the pages from one with every year (a test holds
+    /// them to the same bytes), so a close makes them before it has read the earlier years.
+    /// </summary>
+    public const int YearsRead = 2;
+
     public static ServiceBenchmarks Compute(AggregationInput input)
     {
         var context = new Part2Context(input);

@@ -52,23 +52,39 @@ public static class PublishedSetBuilder
     /// <summary>The figures (JSON and CSV each) and all of them in one file: the files the manifest lists before the services' shards.</summary>
     public static IEnumerable<PublishedFile> BeforeServices(NationalResult result)
     {
-        var year = result.Year;
-        var returns = Returns(result);
-        // All the figures in one file are the figures' own files in an array (what serializing the list writes): joined,
-        // not serialized a second time.
-        var all = new ArrayBufferWriter<byte>();
-        using var allWriter = new Utf8JsonWriter(all);
-        allWriter.WriteStartArray();
-        foreach (var figure in result.Figures)
+        var figureJson = new List<byte[]>(result.Figures.Count);
+        foreach (var file in result.Figures.SelectMany(FigureFiles))
         {
-            var json = JsonSerializer.SerializeToUtf8Bytes(figure, Json);
-            allWriter.WriteRawValue(json, skipInputValidation: true);
-            yield return new PublishedFile(json, "application/json", "figure", figure.Id, figure.Title, figure.Returns);
-            yield return new PublishedFile(Csv(figure), "text/csv; charset=utf-8", "table", figure.Id, figure.Title, figure.Returns);
+            if (file.Kind == FigureKind) figureJson.Add(file.Content);
+            yield return file;
         }
-        allWriter.WriteEndArray();
-        allWriter.Flush();
-        yield return new PublishedFile(all.WrittenSpan.ToArray(), "application/json", "figures", "figures", $"Every figure of {year}", returns);
+        yield return AllFigures(result, figureJson);
+    }
+
+    private const string FigureKind = "figure";
+
+    /// <summary>One figure's files: its JSON, then its table as CSV.</summary>
+    public static IEnumerable<PublishedFile> FigureFiles(Figure figure)
+    {
+        yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(figure, Json), "application/json", FigureKind, figure.Id, figure.Title, figure.Returns);
+        yield return new PublishedFile(Csv(figure), "text/csv; charset=utf-8", "table", figure.Id, figure.Title, figure.Returns);
+    }
+
+    /// <summary>
+    /// Every figure in one file, from the JSON files of <see cref="FigureFiles"/> (in <paramref name="result"/>'s order):
+    /// an array of them, which is what serializing the list writes, joined rather than serialized a second time.
+    /// </summary>
+    public static PublishedFile AllFigures(NationalResult result, IReadOnlyList<byte[]> figureJson)
+    {
+        if (figureJson.Count != result.Figures.Count) throw new ArgumentException($"{figureJson.Count} figures' JSON for {result.Figures.Count} figures.", nameof(figureJson));
+        var all = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(all))
+        {
+            writer.WriteStartArray();
+            foreach (var json in figureJson) writer.WriteRawValue(json, skipInputValidation: true);
+            writer.WriteEndArray();
+        }
+        return new PublishedFile(all.WrittenSpan.ToArray(), "application/json", "figures", "figures", $"Every figure of {result.Year}", Returns(result));
     }
 
     /// <summary>The highlights, the key to the services and the reconciliation with the printed report: the files the manifest lists after the shards.</summary>

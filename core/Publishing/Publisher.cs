@@ -78,18 +78,28 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
 
     /// <summary>
     /// The set's files, each with its place in the manifest: the shards first, as soon as the pages are ready; then
-    /// the files made from the figures, once they are.
+    /// the files of Part 1's figures once they are ready (while Part 2's are computed), then the rest.
     /// </summary>
     private static async IAsyncEnumerable<(PublishedFile File, (int Part, int Index) Place)> FilesAsync(NationalComputation computing)
     {
         const int before = 0, services = 1, after = 2;
         var index = 0;
         foreach (var shard in PublishedSetBuilder.ServiceShards(computing.Year, await computing.Benchmarks)) yield return (shard, (services, index++));
-        var result = await computing.Result;
         index = 0;
-        foreach (var file in PublishedSetBuilder.BeforeServices(result)) yield return (file, (before, index++));
+        var figureJson = new List<byte[]>();
+        var first = await computing.FirstFigures;
+        foreach (var file in first.SelectMany(PublishedSetBuilder.FigureFiles)) yield return (Kept(file), (before, index++));
+        var result = await computing.Result;
+        foreach (var file in result.Figures.Skip(first.Count).SelectMany(PublishedSetBuilder.FigureFiles)) yield return (Kept(file), (before, index++));
+        yield return (PublishedSetBuilder.AllFigures(result, figureJson), (before, index));
         index = 0;
         foreach (var file in PublishedSetBuilder.AfterServices(result)) yield return (file, (after, index++));
+
+        PublishedFile Kept(PublishedFile file)
+        {
+            if (file.Kind == "figure") figureJson.Add(file.Content);
+            return file;
+        }
     }
 
     /// <summary>The objects of <paramref name="year"/> that <paramref name="target"/> holds for certain: those its final and provisional manifests list.</summary>

@@ -228,24 +228,35 @@ public sealed class YearCloser(
     }
 
     /// <summary>
-    /// Reads the year and the four before it, and what NPPN loaded about the services' areas, all at once; then
-    /// starts computing every figure (the compute phase runs on beside the writing that follows, which starts with the
-    /// services' pages as soon as they can be made). Also says how many returns the year has stored (drafts too).
+    /// Reads the year and the one before it, and what NPPN loaded about the services' areas; then starts the services'
+    /// pages (all they read) and reads the three earlier years while the pages are made and written: storage, which
+    /// answers one call at a time, never waits for the pages to be computed. Parts 1 and 2 start once every year is
+    /// read (the compute phase runs on beside the writing). Also says how many returns the year has stored (drafts too).
     /// </summary>
     private async Task<(NationalComputation Computing, int StoredThisYear)> LoadAndStartComputingAsync(int year, CancellationToken ct)
     {
-        YearOfReturns[] history;
+        YearOfReturns[] recent;
         AreaFacts areas;
         using (Phase("load"))
         {
-            var loading = Task.WhenAll(Enumerable.Range(year - HistoryYears + 1, HistoryYears).Select(y => returns.ListForAggregationAsync(y, ct)));
             var loadingAreas = LoadAreaFactsAsync(ct);
-            (history, areas) = (await loading, await loadingAreas);
+            recent = await Task.WhenAll(Enumerable.Range(year - Benchmarking.YearsRead + 1, Benchmarking.YearsRead).Select(y => returns.ListForAggregationAsync(y, ct)));
+            areas = await loadingAreas;
         }
-        var computing = NationalAggregator.Start(Input(year, history.SelectMany(y => y.Returned).ToList(), areas.Reference, areas.Neighbours, areas.SyntheticParts));
+        var earlier = Task.WhenAll(Enumerable.Range(year - HistoryYears + 1, HistoryYears - Benchmarking.YearsRead).Select(y => returns.ListForAggregationAsync(y, ct)));
+        _ = PhaseAsync("load-earlier", earlier);
+        var computing = NationalAggregator.Start(Input(year, Returned(recent), areas), WholeInputAsync(year, earlier, recent, areas));
         _ = PhaseAsync("compute", computing.Result);
-        return (computing, history.Single(y => y.Year == year).Stored);
+        return (computing, recent.Single(y => y.Year == year).Stored);
     }
+
+    private static async Task<AggregationInput> WholeInputAsync(int year, Task<YearOfReturns[]> earlier, YearOfReturns[] recent, AreaFacts areas) =>
+        Input(year, Returned([.. await earlier, .. recent]), areas);
+
+    private static List<ReturnRecord> Returned(IEnumerable<YearOfReturns> years) => years.SelectMany(y => y.Returned).ToList();
+
+    private static AggregationInput Input(int year, IReadOnlyList<ReturnRecord> returned, AreaFacts areas) =>
+        Input(year, returned, areas.Reference, areas.Neighbours, areas.SyntheticParts);
 
     /// <summary>A phase that runs beside others: its span ends when <paramref name="work"/> does (its failure is the caller's to observe).</summary>
     private static async Task PhaseAsync(string name, Task work)

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Pps.Core.Aggregation;
 using Pps.Core.Publishing;
+using Pps.Synthetic;
 using Pps.Tests.Support;
 using static Pps.Tests.Publishing.PublishingFixtures;
 
@@ -40,6 +42,31 @@ public class PublisherTests
         Assert.Equal(manifest.Version, pointer.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Version);
         var index = (await new BlobPublishedStore(storage.Published).ReadAsync("index.json", CancellationToken.None))!.Value.Content.ToObjectFromJson<PublishedIndex>(PublishedSetBuilder.Json)!;
         Assert.Equal(manifest.Version, Assert.Single(index.Years).Version);
+    }
+
+    [Fact]
+    public async Task A_set_written_while_the_earlier_years_are_read_lists_what_the_whole_result_makes_in_the_same_order()
+    {
+        // As a close does: the pages from 2012-2013 first, the figures once every year is read.
+        var storage = await Azurite.NewStorageAsync();
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+        var input = SyntheticReturns.Generate(2013, 2009, 2013).Input(2013);
+        var recent = input with { Returns = [.. input.Returns.Where(r => r.Year > 2013 - Benchmarking.YearsRead)] };
+        var everyYear = new TaskCompletionSource<AggregationInput>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var computing = NationalAggregator.Start(recent, everyYear.Task);
+        var writing = publisher.WriteVersionAsync(computing, Manifest.Final);
+        await computing.Benchmarks.WaitAsync(TimeSpan.FromSeconds(30)); // the pages need no earlier year
+        Assert.False(computing.FirstFigures.IsCompleted);
+        everyYear.SetResult(input);
+        var manifest = await writing;
+
+        var expected = PublishedSetBuilder.Build(NationalAggregator.Compute(input)).Select(f => f.ToManifestEntry(2013)).ToList();
+        Assert.Equal(expected.Count, manifest.Files.Count);
+        Assert.Equal(expected, manifest.Files);
+        var (first, all) = (await computing.FirstFigures, (await computing.Result).Figures);
+        Assert.InRange(first.Count, 1, all.Count - 1);
+        Assert.Equal(first, all.Take(first.Count)); // Part 1's, written while Part 2's were computed
     }
 
     [Fact]

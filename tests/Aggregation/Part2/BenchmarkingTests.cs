@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Pps.Core.Aggregation;
+using Pps.Core.Publishing;
+using Pps.Synthetic;
 using Pps.Core.Definition;
 using static Pps.Tests.Aggregation.Part2.Part2Builders;
 
@@ -89,4 +92,26 @@ public class BenchmarkingTests
         Assert.Equal("Sheffield", b.ServiceName);
         Assert.Equal(1, b.Lines.Single(l => l.MeasureId == "budget").Regional!.Returns);
     }
+
+    [Fact]
+    public void Pages_made_from_the_year_and_the_one_before_are_the_pages_made_from_every_year()
+    {
+        // What a close does: it makes the pages before it has read the three earlier years.
+        var every = SyntheticReturns.Generate(2013, 2009, 2013).Input(2013) with
+        {
+            StatisticalNeighbours = new Dictionary<int, IReadOnlyList<int>> { [1] = [2, 3, 4, 5], [2] = [1, 7, 9] },
+        };
+        var recent = every with { Returns = [.. every.Returns.Where(r => r.Year > every.Year - Benchmarking.YearsRead)] };
+        Assert.Equal([2012, 2013], recent.Returns.Select(r => r.Year).Distinct().Order());
+        Assert.Contains(every.Returns, r => r.Year < 2012);
+
+        var fromEvery = Benchmarking.Compute(every).Select(p => JsonSerializer.Serialize(p, PublishedSetBuilder.Json)).ToList();
+        var fromRecent = Benchmarking.Compute(recent).Select(p => JsonSerializer.Serialize(p, PublishedSetBuilder.Json)).ToList();
+
+        Assert.Equal(fromEvery.Count, fromRecent.Count);
+        Assert.Equal(fromEvery, fromRecent);
+        // Last year's ratings are on the pages: a page made without 2012 would lack them.
+        Assert.Contains(Benchmarking.Compute(recent), p => p.Ratings.Any(r => r.Previous is not null));
+    }
 }
+
