@@ -61,7 +61,8 @@ public static class PublishedSetBuilder
         yield return AllFigures(result, figureJson);
     }
 
-    private const string FigureKind = "figure";
+    /// <summary>The kind of a figure's JSON file (its CSV is a "table").</summary>
+    public const string FigureKind = "figure";
 
     /// <summary>One figure's files: its JSON, then its table as CSV.</summary>
     public static IEnumerable<PublishedFile> FigureFiles(Figure figure)

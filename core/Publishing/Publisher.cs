@@ -78,29 +78,37 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
 
     /// <summary>
     /// The set's files, each with its place in the manifest: the shards first, as soon as the pages are ready; then
-    /// the files of Part 1's figures once they are ready (while Part 2's are computed), then the rest.
+    /// the files of Part 1's figures, then the rest. The figures' files are made on threads of their own as soon as
+    /// their figures are computed (Part 1's while Part 2's are), so that they are ready when the last shard is written.
     /// </summary>
     private static async IAsyncEnumerable<(PublishedFile File, (int Part, int Index) Place)> FilesAsync(NationalComputation computing)
     {
         const int before = 0, services = 1, after = 2;
+        var firstFiles = MakeWhenReady(() => FigureFiles(computing.FirstFigures.GetAwaiter().GetResult()));
+        var otherFiles = MakeWhenReady(() =>
+        {
+            var result = computing.Result.GetAwaiter().GetResult();
+            var others = FigureFiles(result.Figures.Skip(computing.FirstFigures.Result.Count));
+            var figureJson = firstFiles.GetAwaiter().GetResult().Concat(others).Where(f => f.Kind == PublishedSetBuilder.FigureKind).Select(f => f.Content).ToList();
+            others.Add(PublishedSetBuilder.AllFigures(result, figureJson));
+            return (Before: others, After: PublishedSetBuilder.AfterServices(result).ToList());
+        });
+
         var index = 0;
         foreach (var shard in PublishedSetBuilder.ServiceShards(computing.Year, await computing.Benchmarks)) yield return (shard, (services, index++));
         index = 0;
-        var figureJson = new List<byte[]>();
-        var first = await computing.FirstFigures;
-        foreach (var file in first.SelectMany(PublishedSetBuilder.FigureFiles)) yield return (Kept(file), (before, index++));
-        var result = await computing.Result;
-        foreach (var file in result.Figures.Skip(first.Count).SelectMany(PublishedSetBuilder.FigureFiles)) yield return (Kept(file), (before, index++));
-        yield return (PublishedSetBuilder.AllFigures(result, figureJson), (before, index));
+        foreach (var file in await firstFiles) yield return (file, (before, index++));
+        var (beforeServices, afterServices) = await otherFiles;
+        foreach (var file in beforeServices) yield return (file, (before, index++));
         index = 0;
-        foreach (var file in PublishedSetBuilder.AfterServices(result)) yield return (file, (after, index++));
-
-        PublishedFile Kept(PublishedFile file)
-        {
-            if (file.Kind == "figure") figureJson.Add(file.Content);
-            return file;
-        }
+        foreach (var file in afterServices) yield return (file, (after, index++));
     }
+
+    private static List<PublishedFile> FigureFiles(IEnumerable<Figure> figures) => [.. figures.SelectMany(PublishedSetBuilder.FigureFiles)];
+
+    /// <summary>Runs <paramref name="make"/> on a thread of its own, which may wait there for what it needs: never a pool thread, which the writing needs.</summary>
+    private static Task<T> MakeWhenReady<T>(Func<T> make) =>
+        Task.Factory.StartNew(make, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>The objects of <paramref name="year"/> that <paramref name="target"/> holds for certain: those its final and provisional manifests list.</summary>
     private static async Task<ConcurrentDictionary<string, byte>> HeldObjectsAsync(IPublishedStore target, int year, CancellationToken ct)
