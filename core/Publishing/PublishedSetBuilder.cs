@@ -52,17 +52,11 @@ public static class PublishedSetBuilder
     /// <summary>The figures (JSON and CSV each) and all of them in one file: the files the manifest lists before the services' shards.</summary>
     public static IEnumerable<PublishedFile> BeforeServices(NationalResult result)
     {
-        var figureJson = new List<byte[]>(result.Figures.Count);
-        foreach (var file in result.Figures.SelectMany(FigureFiles))
-        {
-            if (file.Kind == FigureKind) figureJson.Add(file.Content);
-            yield return file;
-        }
-        yield return AllFigures(result, figureJson);
+        var files = result.Figures.SelectMany(FigureFiles).ToList();
+        return [.. files, AllFigures(result, files)];
     }
 
-    /// <summary>The kind of a figure's JSON file (its CSV is a "table").</summary>
-    public const string FigureKind = "figure";
+    private const string FigureKind = "figure";
 
     /// <summary>One figure's files: its JSON, then its table as CSV.</summary>
     public static IEnumerable<PublishedFile> FigureFiles(Figure figure)
@@ -72,12 +66,13 @@ public static class PublishedSetBuilder
     }
 
     /// <summary>
-    /// Every figure in one file, from the JSON files of <see cref="FigureFiles"/> (in <paramref name="result"/>'s order):
-    /// an array of them, which is what serializing the list writes, joined rather than serialized a second time.
+    /// Every figure in one file, from the figures' files of <see cref="FigureFiles"/> (in <paramref name="result"/>'s
+    /// order): an array of their JSON, which is what serializing the list writes, joined rather than serialized again.
     /// </summary>
-    public static PublishedFile AllFigures(NationalResult result, IReadOnlyList<byte[]> figureJson)
+    public static PublishedFile AllFigures(NationalResult result, IEnumerable<PublishedFile> figuresFiles)
     {
-        if (figureJson.Count != result.Figures.Count) throw new ArgumentException($"{figureJson.Count} figures' JSON for {result.Figures.Count} figures.", nameof(figureJson));
+        var figureJson = figuresFiles.Where(f => f.Kind == FigureKind).Select(f => f.Content).ToList();
+        if (figureJson.Count != result.Figures.Count) throw new ArgumentException($"{figureJson.Count} figures' JSON for {result.Figures.Count} figures.", nameof(figuresFiles));
         var all = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(all))
         {

@@ -89,8 +89,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
         {
             var result = computing.Result.GetAwaiter().GetResult();
             var others = FigureFiles(result.Figures.Skip(computing.FirstFigures.Result.Count));
-            var figureJson = firstFiles.GetAwaiter().GetResult().Concat(others).Where(f => f.Kind == PublishedSetBuilder.FigureKind).Select(f => f.Content).ToList();
-            others.Add(PublishedSetBuilder.AllFigures(result, figureJson));
+            others.Add(PublishedSetBuilder.AllFigures(result, [.. firstFiles.GetAwaiter().GetResult(), .. others]));
             return (Before: others, After: PublishedSetBuilder.AfterServices(result).ToList());
         });
 
