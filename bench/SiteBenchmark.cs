@@ -6,10 +6,11 @@ namespace Pps.Bench;
 
 /// <summary>
 /// The site's speed against a running host (the devhost, or any static server of site/dist with the published
-/// set under data/): dashboard first load with every chart drawn, cold cache each run, and the report rendered
-/// to an A4 PDF. The floor, measured in the same runs, is the time to load and run the page shell (DOMContentLoaded
-/// of the same page). Times are the page's own: navigation start to the "pps-ready" mark the page sets once every
-/// chart is drawn. Headless /usr/bin/chromium with the tests' arguments.
+/// set under data/): dashboard first load with every chart of the first screen drawn (the others draw as they come
+/// into view), cold cache each run, and the report rendered to an A4 PDF. The floor, measured in the same runs, is
+/// the time to load and run the page shell (DOMContentLoaded of the same page). Times are the page's own: navigation
+/// start to the "pps-ready" mark the page sets once the first screen's charts are drawn. Headless /usr/bin/chromium
+/// with the tests' arguments.
 /// </summary>
 public static class SiteBenchmark
 {
@@ -28,6 +29,7 @@ public static class SiteBenchmark
         var ready = new List<double>();
         var shell = new List<double>();
         var charts = 0;
+        var firstScreen = 0;
         for (var run = 0; run <= runs; run++)
         {
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
@@ -37,16 +39,18 @@ public static class SiteBenchmark
             var marks = await page.EvaluateAsync<double[]>("""
                 [performance.getEntriesByName('pps-ready')[0].startTime,
                  performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-                 document.querySelectorAll('[data-chart]').length,
-                 document.querySelectorAll('[data-chart][data-drawn=true]').length]
+                 [...document.querySelectorAll('[data-chart]')].filter(c => c.getBoundingClientRect().top < window.innerHeight).length,
+                 [...document.querySelectorAll('[data-chart][data-drawn=true]')].filter(c => c.getBoundingClientRect().top < window.innerHeight).length,
+                 document.querySelectorAll('[data-chart]').length]
                 """);
-            if (marks[2] != marks[3]) throw new InvalidOperationException($"{marks[3]} of {marks[2]} charts drawn at ready.");
-            charts = (int)marks[2];
+            if (marks[2] != marks[3]) throw new InvalidOperationException($"{marks[3]} of the first screen's {marks[2]} charts drawn at ready.");
+            charts = (int)marks[4];
+            firstScreen = (int)marks[2];
             if (run == 0) continue;
             ready.Add(marks[0]);
             shell.Add(marks[1]);
         }
-        Console.WriteLine($"dashboard ready, every chart drawn ({charts} charts): {Summary(ready)}");
+        Console.WriteLine($"dashboard ready, the first screen's {firstScreen} of {charts} charts drawn: {Summary(ready)}");
         Console.WriteLine($"floor: page shell (DOMContentLoaded):                 {Summary(shell)}");
 
         var pdf = new List<double>();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the site on loopback: publishes the real 2013 data (the pipeline) on a fresh Azurite, starts the
-# devhost on a free port, then times the dashboard's first load with every chart drawn and the report to PDF
+# devhost on a free port, then times the dashboard's first load with the first screen's charts drawn and the report to PDF
 # (bench "site": median, min, max over cold-cache runs, with the page-shell floor), and scripts/report-pdf.sh.
 #   scripts/site-speed.sh [runs]
 set -euo pipefail

@@ -28,17 +28,47 @@ export async function dashboard(target) {
         for (const item of group.items) {
           const { element, drawChart } = renderFigure(item, { headingLevel: part.part > 0 ? "h4" : "h3", lazyLongTables: true });
           section.append(element);
-          if (drawChart) draws.push(drawChart);
+          if (drawChart) draws.push({ element, drawChart });
         }
         sections.push(section);
       }
     }
     body.replaceChildren(summary, contents, ...sections);
-    for (const drawChart of draws) drawChart();
+    drawAsSeen(draws);
     document.title = `National dashboard ${entry.year} – Parent Partnership Services national benchmarking`;
     ready();
   }
 
+}
+
+/**
+ * Draws the charts of the first screen at once and every other chart as it comes near the screen (or when the
+ * page is printed): drawing all of the year's charts before the reader sees anything took seconds.
+ */
+function drawAsSeen(draws) {
+  const pending = new Map(draws.map((d) => [d.element, d.drawChart]));
+  const drawOne = (element) => {
+    const drawChart = pending.get(element);
+    if (!drawChart) return;
+    pending.delete(element);
+    drawChart();
+  };
+  const drawAll = () => { for (const element of [...pending.keys()]) drawOne(element); };
+  const near = window.innerHeight * 1.5;
+  for (const { element } of draws) {
+    if (element.getBoundingClientRect().top < near) drawOne(element);
+  }
+  if (pending.size === 0) return;
+  if (!("IntersectionObserver" in window)) { drawAll(); return; }
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer.unobserve(entry.target);
+      drawOne(entry.target);
+    }
+  }, { rootMargin: "100% 0px" });
+  for (const element of pending.keys()) observer.observe(element);
+  window.addEventListener("beforeprint", () => { observer.disconnect(); drawAll(); }, { once: true });
 }
 
 export { figureAnchor, heading };
