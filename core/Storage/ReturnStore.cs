@@ -43,8 +43,6 @@ public sealed record AuditEntry(
 /// </summary>
 public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, TimeProvider? clock = null)
 {
-    /// <summary>Returns stored before the answers moved into <see cref="ValuesProperty"/> had one property per field, named f_{id}.</summary>
-    private const string FieldPrefix = "f_";
     private readonly WriteFaults _faults = faults ?? WriteFaults.None;
 
     /// <summary>
@@ -126,11 +124,9 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
     /// <summary>The query <see cref="ListForAggregationAsync"/> makes (the benchmark's floor makes it too).</summary>
     internal IAsyncEnumerable<TableEntity> QueryForAggregationAsync(int year, CancellationToken ct)
     {
-        // The answers, however long (ValuesProperty and its continuations), and, for returns stored before the answers
-        // moved into one property, their field properties: a property an entity lacks simply does not come back.
+        // The answers, however long (ValuesProperty and its continuations): a property an entity lacks simply does not come back.
         var select = new List<string> { "RowKey", "Status", "SubmittedAt", ValuesProperty };
         select.AddRange(Enumerable.Range(1, MaxValuesContinuations).Select(i => $"{ValuesProperty}_{i}"));
-        if (ReturnDefinitions.Find(year) is { } definition) select.AddRange(definition.Fields.Select(f => PropertyOf(f.Id)));
         return storage.Returns.QueryAsync<TableEntity>(e => e.PartitionKey == Keys.Year(year), select: select, cancellationToken: ct);
     }
 
@@ -329,24 +325,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
     /// <summary>An entity holds at most 1 MiB, so at most 34 parts of 30,000 characters; the answers of a return stay far below 4.</summary>
     private const int MaxValuesContinuations = 3;
 
-    /// <summary>The answers of a stored return: from <see cref="ValuesProperty"/>, or, for a return stored before it, one property per field.</summary>
-    private static ReturnValues ValuesOf(TableEntity e)
-    {
-        if (StoredJson.ReadLong(e, ValuesProperty) is { } json) return ReturnValues.FromJson(json);
-        return new ReturnValues(e
-            .Where(p => p.Key.StartsWith(FieldPrefix, StringComparison.Ordinal) && p.Value is string)
-            .Select(p => KeyValuePair.Create(FieldIdOf(p.Key), (string)p.Value)));
-    }
-
-    private static string PropertyOf(string fieldId) => FieldPrefix + fieldId.Replace('.', '_');
-
-    // Property name to field id, shared: every entity read names the same few dozen fields.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> FieldIdsByProperty = new(StringComparer.Ordinal);
-
-    private static string FieldIdOf(string propertyName) => FieldIdsByProperty.GetOrAdd(propertyName, static name =>
-    {
-        name = name[FieldPrefix.Length..];
-        var dot = name.IndexOf('_', StringComparison.Ordinal);
-        return dot < 0 ? name : string.Concat(name.AsSpan(0, dot), ".", name.AsSpan(dot + 1));
-    });
+    /// <summary>The answers of a stored return (none when it has no <see cref="ValuesProperty"/>).</summary>
+    private static ReturnValues ValuesOf(TableEntity e) =>
+        StoredJson.ReadLong(e, ValuesProperty) is { } json ? ReturnValues.FromJson(json) : ReturnValues.Empty;
 }
