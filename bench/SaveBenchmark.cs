@@ -136,7 +136,7 @@ public static class SaveBenchmark
             w.Token = (await credentials.IssueAsync(w.ServiceId, Year, "bench", now)).Token;
             await SeedLastYearAsync(returns, w.ServiceId);
         }
-        var fieldCount = ReturnDefinitions.For(Year).Fields.Count();
+        var fieldCount = BuiltInDefinitions.For(Year).Fields.Count();
         Console.WriteLine($"Saving a full return ({fieldCount} fields, {Body(0).Length} bytes of JSON) through SaveReturnDraft on Azurite; " +
                           $"{Environment.ProcessorCount} CPUs (shared with Azurite).");
         Console.WriteLine($"Target: at least {TargetPerSecond:0} saves per second with {o.Writers} concurrent writers, p95 under {TargetP95Ms:0} ms.");
@@ -479,7 +479,7 @@ public static class SaveBenchmark
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             var v => v.ToString(),
         }));
-        var parsed = ReturnValidator.Validate(ReturnDefinitions.For(Year - 1), raw);
+        var parsed = ReturnValidator.Validate(BuiltInDefinitions.For(Year - 1), raw);
         if (!parsed.IsValid) throw new InvalidOperationException(string.Join("; ", parsed.Errors.Select(e => e.Message)));
         await returns.SaveAsync(new ServiceReturn { ServiceId = serviceId, Year = Year - 1, Status = ReturnStatus.Locked, Values = parsed.Values }, null, "bench", "import");
     }

@@ -69,7 +69,7 @@ public static class WorkbookBenchmark
         var token = (await provider.GetRequiredService<CredentialStore>().IssueAsync(Service, Year, "bench", now)).Token;
         var upload = provider.GetRequiredService<WorkbookFunctions>();
         var trigger = provider.GetRequiredService<ValidateUploadedWorkbook>();
-        var definition = ReturnDefinitions.For(Year);
+        var definition = BuiltInDefinitions.For(Year);
         var ok = true;
 
         // 1. Read and validate a filled template (every field answered), in process.

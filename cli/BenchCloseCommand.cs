@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Pps.Bench;
 using Pps.Core.Aggregation;
 using Pps.Core.Catalogue;
@@ -238,9 +238,9 @@ public static class BenchCloseCommand
         await years.SaveAsync(year with { ClosedAt = null, PublishedAt = null, PublishedVersion = null, Closes = DateTimeOffset.UtcNow.AddMinutes(-1) }, etag);
     }
 
-    private static YearCloser CloserFor(PpsStorage storage, IPublishedStore store) => new(
-        storage, new ReturnStore(storage), new CollectionYearStore(storage), new ReferenceDataStore(storage),
-        new Publisher(store, TimeProvider.System), TimeProvider.System, NullLogger<YearCloser>.Instance);
+    /// <summary>The app's close (its object graph on the run's storage), publishing to <paramref name="store"/>; the graph lives as long as the benchmark.</summary>
+    private static YearCloser CloserFor(PpsStorage storage, IPublishedStore store) =>
+        ActivatorUtilities.CreateInstance<YearCloser>(CliApp.Build(storage.Options), new Publisher(store, TimeProvider.System));
 
     private static async Task<RunResult> RunOnceAsync(string tables, Seeded seeded, bool closeFirst)
     {

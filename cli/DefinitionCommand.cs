@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
@@ -11,10 +12,10 @@ public static class DefinitionCommand
     public static async Task<int> ExportAsync(CommandLine options)
     {
         var year = options.Int("year", 0);
-        var storage = CommandLine.Storage();
-        await storage.EnsureCreatedAsync();
-        var definition = await Store(storage).FindAsync(year)
-            ?? throw new CommandLineException($"There is no return definition for {year}. Definitions exist for {string.Join(", ", ReturnDefinitions.Years)}.");
+        await using var app = await CliApp.StartAsync();
+        var catalog = app.GetRequiredService<IDefinitionCatalog>();
+        var definition = await catalog.FindAsync(year)
+            ?? throw new CommandLineException($"There is no return definition for {year}. Definitions exist for {string.Join(", ", await catalog.YearsAsync())}.");
         var json = DefinitionJson.Write(definition) + Environment.NewLine;
         if (options.Optional("file", "") is { Length: > 0 } file) await File.WriteAllTextAsync(file, json);
         else Console.Write(json);
@@ -27,9 +28,8 @@ public static class DefinitionCommand
         var year = options.Int("year", 0);
         var file = options.Required("file");
         if (!File.Exists(file)) throw new CommandLineException($"{file} does not exist.");
-        var storage = CommandLine.Storage();
-        await storage.EnsureCreatedAsync();
-        var outcome = await Store(storage).PublishAsync(Actor.Nppn, year, await File.ReadAllTextAsync(file));
+        await using var app = await CliApp.StartAsync();
+        var outcome = await app.GetRequiredService<DefinitionStore>().PublishAsync(Actor.Nppn, year, await File.ReadAllTextAsync(file));
         switch (outcome)
         {
             case DefinitionOutcome.Published p:
@@ -50,6 +50,4 @@ public static class DefinitionCommand
                 return 1;
         }
     }
-
-    private static DefinitionStore Store(PpsStorage storage) => new(storage, new CollectionYearStore(storage), TimeProvider.System);
 }

@@ -279,7 +279,7 @@ public static class DemoCommand
         public async Task<int> UploadWorkbookAsync(string token, ReturnRecord r, TimeSpan timeout)
         {
             var path = $"api/workbooks/{r.Year}/{r.ServiceId}";
-            var layout = WorkbookLayout.For(ReturnDefinitions.For(r.Year));
+            var layout = WorkbookLayout.For(BuiltInDefinitions.For(r.Year));
             using var get = WithToken(HttpMethod.Get, path, token);
             using var download = await http.SendAsync(get);
             if (!download.IsSuccessStatusCode)
@@ -430,7 +430,7 @@ public static class DemoCommand
         /// <summary>The values typed as a form sends them: numbers, yes/no, lists of options, text.</summary>
         private static Dictionary<string, object> Typed(ReturnRecord r)
         {
-            var definition = ReturnDefinitions.For(r.Year);
+            var definition = BuiltInDefinitions.For(r.Year);
             return r.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => !definition.Defines(kv.Key) ? kv.Value : definition.Field(kv.Key).Type switch
             {
                 FieldType.Integer or FieldType.Decimal => (object)r.Values.Number(kv.Key)!.Value,

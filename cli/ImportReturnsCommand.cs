@@ -1,6 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Intake;
-using Pps.Core.Returns;
-using Pps.Core.Storage;
 
 namespace Pps.Cli;
 
@@ -13,12 +12,8 @@ public static class ImportReturnsCommand
         var year = options.Int("year", 0);
         if (year == 0) throw new CommandLineException("--year is required.");
         if (!File.Exists(file)) throw new CommandLineException($"{file} does not exist.");
-        var storage = CommandLine.Storage();
-        await storage.EnsureCreatedAsync();
-        var clock = TimeProvider.System;
-        var returns = new ReturnStore(storage);
-        var years = new CollectionYearStore(storage);
-        var import = new ReturnsImport(new ReturnService(returns, years, clock), returns, years, clock);
+        await using var app = await CliApp.StartAsync();
+        var import = app.GetRequiredService<ReturnsImport>();
         using var reader = new StreamReader(file);
         var result = await import.ImportAsync(year, reader, Path.GetFileName(file));
         if (!result.Succeeded)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Catalogue;
 using Pps.Core.Intake;
 using Pps.Core.Publishing;
@@ -28,15 +28,13 @@ public static class PipelineCommand
         var ratingsFile = Path.Combine(dataFolder, "nppn-2013-exemplification-ratings.csv");
         if (!File.Exists(ratingsFile)) throw new CommandLineException($"{ratingsFile} does not exist: pass --data <shared/data folder>.");
 
-        var storage = CommandLine.Storage();
-        await storage.EnsureCreatedAsync();
-        var clock = TimeProvider.System;
-        var returns = new ReturnStore(storage);
-        var years = new CollectionYearStore(storage);
-        var reference = new ReferenceDataStore(storage);
-        var service = new ReturnService(returns, years, clock);
-        var publisher = new Publisher(BlobPublishedStore.For(storage), clock);
-        var closer = new YearCloser(storage, returns, years, reference, publisher, clock, NullLogger<YearCloser>.Instance);
+        await using var app = await CliApp.StartAsync();
+        var storage = app.GetRequiredService<PpsStorage>();
+        var clock = app.GetRequiredService<TimeProvider>();
+        var years = app.GetRequiredService<CollectionYearStore>();
+        var reference = app.GetRequiredService<ReferenceDataStore>();
+        var service = app.GetRequiredService<ReturnService>();
+        var closer = app.GetRequiredService<YearCloser>();
 
         var now = clock.GetUtcNow();
         var etag = await years.SaveAsync(new CollectionYear

@@ -27,7 +27,7 @@ public static class DemoData
         {
             Returners = new Dictionary<int, IReadOnlySet<int>> { [Year] = real.Keys.ToHashSet() },
         });
-        var sectionA = ReturnDefinitions.For(Year).Sections.First(s => s.Id == "A").Fields.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var sectionA = BuiltInDefinitions.For(Year).Sections.First(s => s.Id == "A").Fields.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         var returns = data.Returns
             .Select(r => r.Year != Year ? r : new ReturnRecord(r.ServiceId, r.Year, new ReturnValues(
                 r.Values.AsDictionary().Where(kv => !sectionA.Contains(kv.Key))

@@ -11,7 +11,7 @@ public static class ExampleReturn
     public static Dictionary<string, object> Full(int year, int caseworkUsers = 400, string comment = "A full return.")
     {
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var field in ReturnDefinitions.For(year).Fields)
+        foreach (var field in BuiltInDefinitions.For(year).Fields)
         {
             values[field.Id] = field.Type switch
             {

@@ -38,6 +38,11 @@ public sealed record AggregationInput
         }
     }
     public ReferenceData Reference { get; init; } = ReferenceData.Empty;
+    /// <summary>
+    /// The definitions of the years read (and any earlier): what each year asked, its rating codes and completion methods.
+    /// Defaults to the built-in ones; a close gives the catalog's (<see cref="IDefinitionCatalog.UpToAsync"/>).
+    /// </summary>
+    public DefinitionSet Definitions { get; init; } = BuiltInDefinitions.All;
     /// <summary>Services existing nationally per year (Tables A and B); defaults to the registry's count.</summary>
     public Func<int, int> NationalServiceCount { get; init; } = ServiceRegistry.NationalCount;
     /// <summary>Statistical neighbours NPPN has loaded: service id to its neighbours' ids. Empty when none.</summary>
@@ -54,6 +59,7 @@ public sealed record AggregationInput
         Year = original.Year;
         _returns = original._returns;
         Reference = original.Reference;
+        Definitions = original.Definitions;
         NationalServiceCount = original.NationalServiceCount;
         StatisticalNeighbours = original.StatisticalNeighbours;
         SyntheticParts = original.SyntheticParts;

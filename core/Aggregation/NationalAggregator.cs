@@ -1,3 +1,4 @@
+using Pps.Core.Definition;
 namespace Pps.Core.Aggregation;
 
 /// <summary>Computes every figure of the national report for one collection year.</summary>
@@ -24,7 +25,7 @@ public static class NationalAggregator
         var benchmarks = Run(() => Benchmarking.Compute(recent));
         var part1 = RunWhenRead(whole, input => SyntheticLabel.Apply(ExemplificationFigures.Compute(input), SyntheticLabel.SelfAssessment, input));
         var part2 = RunWhenRead(Then(part1, whole), input => SyntheticLabel.Apply(AdditionalDataFigures.Compute(input), SyntheticLabel.AdditionalData, input));
-        var (first, second) = (FinishedAsync(part1), FinishedAsync(part2));
+        var (first, second) = (FinishedAsync(part1, recent.Definitions), FinishedAsync(part2, recent.Definitions));
         var result = Assemble(recent.Year, first, second, part1, part2, benchmarks);
         return new NationalComputation(recent.Year, benchmarks, result) { FirstFigures = first };
     }
@@ -46,8 +47,8 @@ public static class NationalAggregator
         Task.Factory.StartNew(part, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>A part's figures as the result holds them: each annotated where its fields were not collected, and saying when it is empty.</summary>
-    private static async Task<IReadOnlyList<Figure>> FinishedAsync(Task<PartResult> part) =>
-        [.. NotCollected.Annotate((await part.ConfigureAwait(false)).Figures).Select(SayWhenEmpty)];
+    private static async Task<IReadOnlyList<Figure>> FinishedAsync(Task<PartResult> part, DefinitionSet definitions) =>
+        [.. NotCollected.Annotate((await part.ConfigureAwait(false)).Figures, definitions).Select(SayWhenEmpty)];
 
     private static async Task<NationalResult> Assemble(
         int year, Task<IReadOnlyList<Figure>> firstFigures, Task<IReadOnlyList<Figure>> secondFigures,

@@ -56,10 +56,9 @@ public static partial class NotCollected
     /// Adds to each figure a note for every year it shows whose definition lacks a field the figure rests on
     /// (a field some known definition links to the figure). Those years have no values for it, so their N is 0.
     /// </summary>
-    public static IReadOnlyList<Figure> Annotate(IReadOnlyList<Figure> figures)
+    public static IReadOnlyList<Figure> Annotate(IReadOnlyList<Figure> figures, DefinitionSet definitions)
     {
-        var known = ReturnDefinitions.Years.Select(ReturnDefinitions.For).ToList();
-        var fieldsOf = known.SelectMany(d => d.Fields)
+        var fieldsOf = definitions.All.SelectMany(d => d.Fields)
             .SelectMany(f => FigureIds(f.ReportRef).Select(id => (Figure: id, Field: f)))
             .GroupBy(x => x.Figure)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Field).DistinctBy(f => f.Id).ToList());
@@ -69,7 +68,7 @@ public static partial class NotCollected
             var notes = new List<string>();
             foreach (var year in figure.Years)
             {
-                if (ReturnDefinitions.Find(year) is not { } definition) continue;
+                if (definitions.Find(year) is not { } definition) continue;
                 var missing = fields.Where(f => !definition.Defines(f.Id)).ToList();
                 if (missing.Count == 0) continue;
                 notes.Add($"Not collected in {year}: the {year} return does not ask for {string.Join(", ", missing.Select(f => $"\"{f.Label}\""))}, so N = 0 for {year}.");
@@ -77,11 +76,4 @@ public static partial class NotCollected
             return notes.Count == 0 ? figure : figure with { Notes = [.. figure.Notes, .. notes] };
         }).ToList();
     }
-
-    /// <summary>A field as the year asks it, or as the latest other year that asks it (for its labels and options: no return of the year has a value for it).</summary>
-    public static FieldDefinition FieldFor(int year, string fieldId) =>
-        ReturnDefinitions.Find(year) is { } d && d.Defines(fieldId)
-            ? d.Field(fieldId)
-            : ReturnDefinitions.Years.Select(ReturnDefinitions.For).LastOrDefault(d => d.Defines(fieldId))?.Field(fieldId)
-              ?? throw new KeyNotFoundException($"No return definition has the field {fieldId}.");
 }

@@ -23,11 +23,14 @@ public sealed record ReturnsImportResult(int Imported, string? Batch, IReadOnlyL
 /// if someone changes one of the returns during the load; that row and the rows after it are then listed as
 /// not loaded, and the load can be run again (a row whose submitted return already holds its values is skipped).
 /// </remarks>
-public sealed class ReturnsImport(ReturnService returns, ReturnStore store, CollectionYearStore years, TimeProvider clock)
+public sealed class ReturnsImport(ReturnService returns, ReturnStore store, CollectionYearStore years, IDefinitionCatalog definitions, TimeProvider clock)
 {
     public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, CancellationToken ct = default)
     {
-        var definition = ReturnDefinitions.For(year);
+        if (await definitions.FindAsync(year, ct) is not { } definition)
+        {
+            return new(0, null, [new ImportProblem(1, "", $"There is no return definition for {year}: NPPN publishes it (PUT /api/definitions/{year}) before the year opens.")]);
+        }
         var parsed = ReturnsCsv.Read(csv, definition, year);
         if (await years.GetAsync(year, ct) is null)
         {

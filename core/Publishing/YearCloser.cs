@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 using Pps.Core.Aggregation;
+using Pps.Core.Definition;
 using Pps.Core.Catalogue;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
@@ -29,6 +30,7 @@ public sealed class YearCloser(
     ReturnStore returns,
     CollectionYearStore years,
     ReferenceDataStore reference,
+    IDefinitionCatalog definitions,
     Publisher publisher,
     TimeProvider clock,
     ILogger<YearCloser> log,
@@ -239,7 +241,7 @@ public sealed class YearCloser(
         AreaFacts areas;
         using (Phase("load"))
         {
-            var loadingAreas = LoadAreaFactsAsync(ct);
+            var loadingAreas = LoadAreaFactsAsync(year, ct);
             recent = await Task.WhenAll(Enumerable.Range(year - Benchmarking.YearsRead + 1, Benchmarking.YearsRead).Select(y => returns.ListForAggregationAsync(y, ct)));
             areas = await loadingAreas;
         }
@@ -256,7 +258,7 @@ public sealed class YearCloser(
     private static List<ReturnRecord> Returned(IEnumerable<YearOfReturns> years) => years.SelectMany(y => y.Returned).ToList();
 
     private static AggregationInput Input(int year, IReadOnlyList<ReturnRecord> returned, AreaFacts areas) =>
-        Input(year, returned, areas.Reference, areas.Neighbours, areas.SyntheticParts);
+        Input(year, returned, areas.Reference, areas.Neighbours, areas.SyntheticParts, areas.Definitions);
 
     /// <summary>A phase that runs beside others: its span ends when <paramref name="work"/> does (its failure is the caller's to observe).</summary>
     private static async Task PhaseAsync(string name, Task work)
@@ -277,31 +279,38 @@ public sealed class YearCloser(
     /// of which years it marked synthetic.
     /// </summary>
     private sealed record AreaFacts(
-        Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours, IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts);
+        Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours, IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts,
+        DefinitionSet Definitions);
 
-    private async Task<AreaFacts> LoadAreaFactsAsync(CancellationToken ct)
+    /// <summary>As <see cref="AreaFacts"/> says, and the definitions of the year and those before it (fixed for the whole close).</summary>
+    private async Task<AreaFacts> LoadAreaFactsAsync(int year, CancellationToken ct)
     {
         var data = reference.LoadAsync(ct);
         var neighbours = reference.LoadNeighboursAsync(ct);
+        var forms = definitions.UpToAsync(year, ct);
         var all = years.ListAsync(ct);
         var synthetic = (await all).Where(y => y.SyntheticParts.Count > 0).ToDictionary(y => y.Year, y => y.SyntheticParts);
-        return new AreaFacts(await data, await neighbours, synthetic);
+        return new AreaFacts(await data, await neighbours, synthetic, await forms);
     }
 
-    /// <summary>Every figure for the year from the submitted returns among those given (drafts never count).</summary>
+    /// <summary>
+    /// Every figure for the year from the submitted returns among those given (drafts never count), read with
+    /// <paramref name="definitions"/> (the built-in ones when null).
+    /// </summary>
     public static NationalResult Compute(
         int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null,
-        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts = null) =>
+        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts = null, DefinitionSet? definitions = null) =>
         NationalAggregator.Compute(Input(year, stored.Where(r => r.IsReturned).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
-            referenceData, neighbours, syntheticParts));
+            referenceData, neighbours, syntheticParts, definitions ?? BuiltInDefinitions.All));
 
     private static AggregationInput Input(
         int year, IReadOnlyList<ReturnRecord> returned, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours,
-        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts) => new()
+        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts, DefinitionSet definitions) => new()
         {
             Year = year,
             Returns = returned,
             Reference = referenceData,
+            Definitions = definitions,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
             NationalServiceCount = ServiceRegistry.NationalCount,
             SyntheticParts = syntheticParts ?? new Dictionary<int, IReadOnlyList<string>>(),

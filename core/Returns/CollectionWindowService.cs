@@ -27,7 +27,7 @@ public abstract record YearOutcome
 public sealed record WindowChange(DateTimeOffset Opens, DateTimeOffset Closes, int? NationalServiceCount, IReadOnlyList<string>? SyntheticParts = null);
 
 /// <summary>NPPN's control of a collection year: opening the window, moving its closing date, granting late returns.</summary>
-public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, DefinitionStore? definitions = null)
+public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions)
 {
     /// <summary>
     /// Opens a year's window (<paramref name="ifMatch"/> null: the year must not exist yet) or moves its dates
@@ -54,7 +54,7 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
         }
         if (year is < 2000 or > 2100) issues.Add(ValidationIssue.Error("year", "range", $"{year} is not a collection year."));
         if (issues.Count > 0) return new YearOutcome.Invalid(issues, "The collection dates need correcting; nothing was saved.");
-        var definition = definitions is null ? ReturnDefinitions.Find(year) : await definitions.FindAsync(year, ct);
+        var definition = await definitions.FindAsync(year, ct);
         if (definition is null)
         {
             return new YearOutcome.Invalid([ValidationIssue.Error("year", "no-definition", $"There is no return definition for {year}: publish it (PUT /api/definitions/{year}) before opening the year.")],
@@ -86,6 +86,13 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
             {
                 return new YearOutcome.Refused(
                     $"The {year} collection was closed on {Day(current.ClosedAt.Value)} and its returns locked; grant a service an extension to let it return late.");
+            }
+            if (clock.GetUtcNow() >= current.Opens && opens > clock.GetUtcNow())
+            {
+                // Its definition became final when it opened (DefinitionStore refuses changes from then on, and every
+                // instance keeps it for good): a year that looked unopened again would let a new version be published.
+                return new YearOutcome.Refused(
+                    $"The {year} collection opened on {Day(current.Opens)}: its opening date cannot move into the future (answers were given under its definition).");
             }
             updated = current with
             {

@@ -41,11 +41,10 @@ public sealed record ReturnChange(
 /// The rules of saving a return, shared by every intake path: who may write, when, what is valid, and
 /// that no write is silently lost.
 /// </summary>
-public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock, DefinitionStore? definitions = null)
+public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions)
 {
     /// <summary>The year's definition (built in, or published by NPPN); null when the year has none.</summary>
-    private async Task<ReturnDefinition?> DefinitionAsync(int year, CancellationToken ct) =>
-        definitions is null ? ReturnDefinitions.Find(year) : await definitions.FindAsync(year, ct);
+    private ValueTask<ReturnDefinition?> DefinitionAsync(int year, CancellationToken ct) => definitions.FindAsync(year, ct);
 
     private static ReturnOutcome.NotFound NoDefinition(int year) =>
         new($"There is no return definition for {year}: NPPN publishes it before the year opens.");
@@ -275,7 +274,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
         if (found is null) return null;
         var current = returns.ListYearAsync(year, ct);
         var previous = returns.ListYearAsync(year - 1, ct);
-        var definition = await DefinitionAsync(year, ct) ?? throw new UnknownDefinitionException(year, ReturnDefinitions.Years);
+        var definition = await definitions.GetAsync(year, ct);
         return Completeness.Build(found.Value.Year, await current, await previous, definition, clock.GetUtcNow());
     }
 
@@ -307,7 +306,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
     {
         var previousYear = await returns.GetAsync(stored.Year - 1, stored.ServiceId, ct);
         if (previousYear is null) return [];
-        return ReturnValidator.YearOnYearWarnings(await DefinitionAsync(stored.Year, ct) ?? ReturnDefinitions.For(stored.Year), stored.Values, previousYear.Values)
+        return ReturnValidator.YearOnYearWarnings(await definitions.GetAsync(stored.Year, ct), stored.Values, previousYear.Values)
             .Where(w => !stored.ConfirmedWarnings.Contains(w.Code)).ToList();
     }
 

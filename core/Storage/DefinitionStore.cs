@@ -22,47 +22,71 @@ public abstract record DefinitionOutcome
     public sealed record Conflict(string Message) : DefinitionOutcome;
 }
 
+/// <summary>What a read of a year's published definition found.</summary>
+public abstract record DefinitionRead
+{
+    public sealed record Found(ReturnDefinition Definition, ETag ETag) : DefinitionRead;
+
+    /// <summary>The document is still the one with the ETag the reader gave.</summary>
+    public sealed record Unchanged : DefinitionRead;
+
+    public sealed record Missing : DefinitionRead;
+}
+
 /// <summary>
 /// The return definitions NPPN publishes for the years after the built-in ones: one JSON document per year in the
 /// reference container (<c>definitions/return-{year}.json</c>), checked against the schema and the model before
 /// it is stored, and refused once the year's collection has opened (a form that changes under a service's
-/// feet would make its answers mean something else). Each process registers what it reads with
-/// <see cref="ReturnDefinitions"/>, so code that asks <see cref="ReturnDefinitions.For"/> sees it.
+/// feet would make its answers mean something else). It only reads and writes storage: what the app answers
+/// from is the <see cref="IDefinitionCatalog"/> over it.
 /// </summary>
 public sealed class DefinitionStore(PpsStorage storage, CollectionYearStore years, TimeProvider clock)
 {
-    private static string BlobName(int year) => $"definitions/return-{year.ToString(CultureInfo.InvariantCulture)}.json";
+    private const string Folder = "definitions/";
 
-    /// <summary>The year's definition: built in, known to this process, or published (read from storage); null when there is none.</summary>
-    public async Task<ReturnDefinition?> FindAsync(int year, CancellationToken ct = default)
+    private static string BlobName(int year) => $"{Folder}return-{year.ToString(CultureInfo.InvariantCulture)}.json";
+
+    /// <summary>
+    /// The year's published document; with <paramref name="ifNoneMatch"/>, only if it is no longer that version
+    /// (a conditional read: no body comes back when it is unchanged).
+    /// </summary>
+    public async Task<DefinitionRead> ReadAsync(int year, ETag? ifNoneMatch = null, CancellationToken ct = default)
     {
-        if (ReturnDefinitions.Find(year) is { } known) return known;
         var blob = storage.Reference.GetBlobClient(BlobName(year));
         try
         {
-            var content = await blob.DownloadContentAsync(ct);
-            var definition = DefinitionJson.Parse(content.Value.Content.ToString());
-            ReturnDefinitions.Register(definition);
-            return ReturnDefinitions.Find(year);
+            var options = new BlobDownloadOptions { Conditions = ifNoneMatch is { } e ? new BlobRequestConditions { IfNoneMatch = e } : null };
+            var response = await blob.DownloadStreamingAsync(options, ct);
+            // A 304 comes back as a response without a body (the SDK does not throw for it).
+            if (response.GetRawResponse().Status == 304) return new DefinitionRead.Unchanged();
+            using var download = response.Value;
+            using var reader = new StreamReader(download.Content);
+            return new DefinitionRead.Found(DefinitionJson.Parse(await reader.ReadToEndAsync(ct)), download.Details.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == 304)
+        {
+            return new DefinitionRead.Unchanged();
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            return null;
+            return new DefinitionRead.Missing();
         }
     }
 
-    /// <summary>Every published definition in storage, registered with <see cref="ReturnDefinitions"/> (at start).</summary>
-    public async Task<IReadOnlyList<int>> LoadAllAsync(CancellationToken ct = default)
+    /// <summary>The years NPPN has published a definition for.</summary>
+    public async Task<IReadOnlyList<int>> PublishedYearsAsync(CancellationToken ct = default)
     {
-        var loaded = new List<int>();
-        await foreach (var item in storage.Reference.GetBlobsAsync(BlobTraits.None, BlobStates.None, "definitions/", ct))
+        var found = new List<int>();
+        await foreach (var item in storage.Reference.GetBlobsAsync(BlobTraits.None, BlobStates.None, Folder, ct))
         {
-            var content = await storage.Reference.GetBlobClient(item.Name).DownloadContentAsync(ct);
-            var definition = DefinitionJson.Parse(content.Value.Content.ToString());
-            ReturnDefinitions.Register(definition);
-            loaded.Add(definition.Year);
+            var name = item.Name[Folder.Length..];
+            if (name.StartsWith("return-", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal)
+                && int.TryParse(name["return-".Length..^".json".Length], NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+            {
+                found.Add(year);
+            }
         }
-        return loaded;
+        return found.Order().ToList();
     }
 
     /// <summary>
@@ -79,7 +103,7 @@ public sealed class DefinitionStore(PpsStorage storage, CollectionYearStore year
             return new DefinitionOutcome.Invalid([ValidationIssue.Error("/year", "year", $"The document is for {definition.Year}, not {year}.")],
                 "The definition is for another year; nothing was published.");
         }
-        if (ReturnDefinitions.BuiltInYears.Contains(year))
+        if (BuiltInDefinitions.Find(year) is not null)
         {
             return new DefinitionOutcome.Refused($"The {year} definition is built in (its returns were collected with it); it cannot be replaced.");
         }
@@ -92,7 +116,7 @@ public sealed class DefinitionStore(PpsStorage storage, CollectionYearStore year
         }
 
         var blob = storage.Reference.GetBlobClient(BlobName(year));
-        var existing = await FindStoredAsync(year, ct);
+        var existing = await ReadAsync(year, null, ct) as DefinitionRead.Found;
         if (existing is { } stored && definition.Version <= stored.Definition.Version)
         {
             return new DefinitionOutcome.Invalid([ValidationIssue.Error("/version", "version",
@@ -112,20 +136,6 @@ public sealed class DefinitionStore(PpsStorage storage, CollectionYearStore year
         {
             return new DefinitionOutcome.Conflict($"Someone else published the {year} definition at the same time; read it and publish again.");
         }
-        ReturnDefinitions.Register(definition);
         return new DefinitionOutcome.Published(definition, existing is null);
-    }
-
-    private async Task<(ReturnDefinition Definition, ETag ETag)?> FindStoredAsync(int year, CancellationToken ct)
-    {
-        try
-        {
-            var content = await storage.Reference.GetBlobClient(BlobName(year)).DownloadContentAsync(ct);
-            return (DefinitionJson.Parse(content.Value.Content.ToString()), content.Value.Details.ETag);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
     }
 }

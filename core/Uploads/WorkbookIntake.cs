@@ -26,7 +26,8 @@ public abstract record WorkbookOutcome
 /// The workbook intake path: a service downloads its template, uploads it filled in, and the upload is
 /// checked and, only if clean, changes the return through <see cref="ReturnService"/> like the form does.
 /// </summary>
-public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, ReturnStore store, TimeProvider clock, ILogger<WorkbookIntake> log)
+public sealed class WorkbookIntake(
+    UploadStore uploads, ReturnService returns, ReturnStore store, IDefinitionCatalog definitions, TimeProvider clock, ILogger<WorkbookIntake> log)
 {
     /// <summary>Runs of the check before an upload that keeps failing gets a "failed" report.</summary>
     public const int MaxAttempts = 3;
@@ -36,7 +37,8 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
     {
         var read = await returns.ReadAsync(actor, year, serviceId, ct);
         if (read is not ReturnOutcome.Viewed { View: var view }) return new WorkbookOutcome.Denied(read);
-        var definition = ReturnDefinitions.For(year);
+        // The read above found the year's definition; this is the same catalog's answer.
+        var definition = await definitions.GetAsync(year, ct);
         var origin = new WorkbookOrigin(serviceId, year, definition.Version, view.Current?.Revision ?? 0, clock.GetUtcNow());
         using var output = new MemoryStream();
         WorkbookTemplate.Write(output, definition, origin, ServiceRegistry.Find(serviceId)?.Name ?? $"Service {serviceId}", view.Current?.Values, view.LastYear?.Values);
@@ -138,7 +140,10 @@ public sealed class WorkbookIntake(UploadStore uploads, ReturnService returns, R
         {
             return Rejected(name, null, [new ReportProblem(null, null, null, "too-large", $"The file is larger than {WorkbookLimits.MaxUploadBytes / 1024 / 1024} MiB; a return workbook is about 40 KiB.")]);
         }
-        var definition = ReturnDefinitions.For(name.Year);
+        if (await definitions.FindAsync(name.Year, ct) is not { } definition)
+        {
+            return Rejected(name, null, [General("no-definition", $"There is no return definition for {name.Year}: NPPN publishes it before the year opens.")]);
+        }
         var read = WorkbookReader.Read(file.ToMemory(), name.Year, name.ServiceId, definition);
         if (read.Refused is { } refused) return Rejected(name, null, [new ReportProblem(null, null, null, refused.Code, refused.Message)]);
         var answers = read.Answers!;

@@ -8,28 +8,28 @@ using Pps.Functions.Http;
 namespace Pps.Functions.Definitions;
 
 /// <summary>The year's return definition, which the web form is drawn from. Public: it holds no data.</summary>
-public sealed class GetReturnDefinition(DefinitionStore definitions)
+public sealed class GetReturnDefinition(IDefinitionCatalog definitions)
 {
     [Function(nameof(GetReturnDefinition))]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "definitions/{year:int}")] HttpRequest request, int year, CancellationToken ct = default) =>
         await definitions.FindAsync(year, ct) is { } definition
             ? new JsonResponse(StatusCodes.Status200OK, DefinitionDocument.From(definition))
-            : DefinitionResults.NotFound(year);
+            : await DefinitionResults.NotFoundAsync(definitions, year, ct);
 }
 
 /// <summary>
 /// NPPN's side of the definitions: the document itself (the JSON that is published, to copy into next year's),
 /// and publishing a year's document before the year opens.
 /// </summary>
-public sealed class DefinitionFunctions(DefinitionStore definitions, PpsAuthenticator auth)
+public sealed class DefinitionFunctions(IDefinitionCatalog definitions, DefinitionStore store, PpsAuthenticator auth)
 {
     /// <summary>The year's definition as its JSON document (docs/schema/return-definition.schema.json): copy it to make next year's.</summary>
     [Function("GetReturnDefinitionDocument")]
     public async Task<IActionResult> Document(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "definitions/{year:int}/document")] HttpRequest request, int year, CancellationToken ct)
     {
-        if (await definitions.FindAsync(year, ct) is not { } definition) return DefinitionResults.NotFound(year);
+        if (await definitions.FindAsync(year, ct) is not { } definition) return await DefinitionResults.NotFoundAsync(definitions, year, ct);
         return new ContentResult { StatusCode = StatusCodes.Status200OK, ContentType = "application/json; charset=utf-8", Content = DefinitionJson.Write(definition) };
     }
 
@@ -42,7 +42,7 @@ public sealed class DefinitionFunctions(DefinitionStore definitions, PpsAuthenti
         if (access.Caller is not { } caller) return access.Denied!;
         var body = await RequestBody.ReadJsonTextAsync(request, ct);
         if (body.Value is not { } json) return body.Failure!;
-        return await definitions.PublishAsync(caller.Actor, year, json, ct) switch
+        return await store.PublishAsync(caller.Actor, year, json, ct) switch
         {
             DefinitionOutcome.Published p => new JsonResponse(p.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, DefinitionDocument.From(p.Definition))
                 .WithHeader("Location", $"/api/definitions/{year}"),
@@ -57,6 +57,6 @@ public sealed class DefinitionFunctions(DefinitionStore definitions, PpsAuthenti
 
 internal static class DefinitionResults
 {
-    public static JsonResponse NotFound(int year) =>
-        Problems.NotFound($"No return is defined for {year}. Return definitions exist for {string.Join(", ", ReturnDefinitions.Years)}.");
+    public static async Task<JsonResponse> NotFoundAsync(IDefinitionCatalog definitions, int year, CancellationToken ct) =>
+        Problems.NotFound($"No return is defined for {year}. Return definitions exist for {string.Join(", ", await definitions.YearsAsync(ct))}.");
 }

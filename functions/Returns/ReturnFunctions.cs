@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Functions.Http;
 
@@ -10,7 +11,7 @@ namespace Pps.Functions.Returns;
 /// A service's return over HTTP: read it (with last year's beside it), save a draft, submit it; NPPN may also
 /// reopen it. Anonymous at the host: <see cref="PpsAuthenticator"/> checks the bearer token (see there why).
 /// </summary>
-public sealed class ReturnFunctions(ReturnService returns, PpsAuthenticator auth)
+public sealed class ReturnFunctions(ReturnService returns, IDefinitionCatalog definitions, PpsAuthenticator auth)
 {
     private const string ReturnRoute = "returns/{year:int}/{serviceId:int}";
 
@@ -20,7 +21,7 @@ public sealed class ReturnFunctions(ReturnService returns, PpsAuthenticator auth
     {
         var access = await auth.ForServiceAsync(request, year, serviceId, ct);
         if (access.Caller is not { } caller) return access.Denied!;
-        return ReturnResults.From(await returns.ReadAsync(caller.Actor, year, serviceId, ct), null);
+        return await ReturnResults.FromAsync(await returns.ReadAsync(caller.Actor, year, serviceId, ct), null, definitions, ct);
     }
 
     /// <summary>Saves a draft: the whole set of answers as they should be now; a partial return is fine.</summary>
@@ -33,11 +34,11 @@ public sealed class ReturnFunctions(ReturnService returns, PpsAuthenticator auth
         var body = await RequestBody.ReadJsonAsync<SaveReturnRequest>(request, ct: ct);
         if (body.Value is not { } save) return body.Failure!;
         if (save.Values is null) return Problems.BadRequest("The body needs \"values\": an object of field id to answer.");
-        var (raw, problems) = ReturnJson.ToRaw(year, save.Values);
+        var (raw, problems) = ReturnJson.ToRaw(await definitions.FindAsync(year, ct), save.Values);
         if (problems.Count > 0) return Problems.Invalid($"{problems.Count} field(s) need correcting; nothing was saved.", problems);
         var ifMatch = ReturnResults.IfMatch(request);
         var change = new ReturnChange(year, serviceId, raw, save.ConfirmedWarnings ?? [], ifMatch, save.Reason, save.SourceOf(caller.Actor));
-        return ReturnResults.From(await returns.SaveDraftAsync(caller.Actor, change, ct), ifMatch);
+        return await ReturnResults.FromAsync(await returns.SaveDraftAsync(caller.Actor, change, ct), ifMatch, definitions, ct);
     }
 
     /// <summary>Submits the return as final: with a body, those answers; without one, the stored draft as it is.</summary>
@@ -53,13 +54,14 @@ public sealed class ReturnFunctions(ReturnService returns, PpsAuthenticator auth
         var submit = body.Value ?? new SaveReturnRequest();
         if (submit.Values is null)
         {
-            return ReturnResults.From(
-                await returns.SubmitStoredAsync(caller.Actor, year, serviceId, ifMatch, submit.ConfirmedWarnings ?? [], submit.Reason, submit.SourceOf(caller.Actor), ct), ifMatch);
+            return await ReturnResults.FromAsync(
+                await returns.SubmitStoredAsync(caller.Actor, year, serviceId, ifMatch, submit.ConfirmedWarnings ?? [], submit.Reason, submit.SourceOf(caller.Actor), ct),
+                ifMatch, definitions, ct);
         }
-        var (raw, problems) = ReturnJson.ToRaw(year, submit.Values);
+        var (raw, problems) = ReturnJson.ToRaw(await definitions.FindAsync(year, ct), submit.Values);
         if (problems.Count > 0) return Problems.Invalid($"{problems.Count} field(s) need correcting; nothing was saved.", problems);
         var change = new ReturnChange(year, serviceId, raw, submit.ConfirmedWarnings ?? [], ifMatch, submit.Reason, submit.SourceOf(caller.Actor));
-        return ReturnResults.From(await returns.SubmitAsync(caller.Actor, change, ct), ifMatch);
+        return await ReturnResults.FromAsync(await returns.SubmitAsync(caller.Actor, change, ct), ifMatch, definitions, ct);
     }
 
     /// <summary>NPPN turns a submitted or locked return back into a draft, giving a reason.</summary>
@@ -72,6 +74,6 @@ public sealed class ReturnFunctions(ReturnService returns, PpsAuthenticator auth
         var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, optional: true, ct);
         if (body.Failure is not null) return body.Failure;
         var ifMatch = ReturnResults.IfMatch(request);
-        return ReturnResults.From(await returns.ReopenAsync(caller.Actor, year, serviceId, ifMatch, body.Value?.Reason, ct), ifMatch);
+        return await ReturnResults.FromAsync(await returns.ReopenAsync(caller.Actor, year, serviceId, ifMatch, body.Value?.Reason, ct), ifMatch, definitions, ct);
     }
 }

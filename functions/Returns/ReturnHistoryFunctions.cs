@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Functions.Http;
@@ -17,10 +18,11 @@ public sealed record RevisionDocument(
     /// <summary>What made the change (a workbook upload, a CSV batch), as the intake path named it; NPPN's reason is <see cref="Reason"/>.</summary>
     public string? Source { get; init; }
 
-    public static RevisionDocument From(AuditEntry e, bool withValues) => new(
+    /// <param name="form">The year's definition, which types the values (<paramref name="withValues"/>).</param>
+    public static RevisionDocument From(AuditEntry e, ReturnDefinition? form = null, bool withValues = false) => new(
         e.Revision, e.At, e.By, e.Action, e.Reason, Completeness.StateOf(e.Status),
         e.Changes.Select(c => new ChangeDocument(c.FieldId, c.From, c.To)).ToList(),
-        withValues ? ReturnJson.ToJson(e.Year, e.Values) : null)
+        withValues ? ReturnJson.ToJson(form, e.Values) : null)
     {
         Source = e.Source,
     };
@@ -29,7 +31,7 @@ public sealed record RevisionDocument(
 public sealed record HistoryDocument(int Year, int ServiceId, IReadOnlyList<RevisionDocument> Revisions);
 
 /// <summary>The audit trail of a return, and any earlier version of it. The service itself or NPPN.</summary>
-public sealed class ReturnHistoryFunctions(ReturnStore store, PpsAuthenticator auth)
+public sealed class ReturnHistoryFunctions(ReturnStore store, IDefinitionCatalog definitions, PpsAuthenticator auth)
 {
     private const string HistoryRoute = "returns/{year:int}/{serviceId:int}/history";
 
@@ -41,7 +43,7 @@ public sealed class ReturnHistoryFunctions(ReturnStore store, PpsAuthenticator a
         if (access.Caller is null) return access.Denied!;
         var history = await store.HistoryAsync(year, serviceId, ct);
         return new JsonResponse(StatusCodes.Status200OK,
-            new HistoryDocument(year, serviceId, history.Select(e => RevisionDocument.From(e, withValues: false)).ToList()));
+            new HistoryDocument(year, serviceId, history.Select(e => RevisionDocument.From(e)).ToList()));
     }
 
     [Function("GetReturnRevision")]
@@ -54,6 +56,6 @@ public sealed class ReturnHistoryFunctions(ReturnStore store, PpsAuthenticator a
         var entry = (await store.HistoryAsync(year, serviceId, ct)).FirstOrDefault(e => e.Revision == revision);
         return entry is null
             ? Problems.NotFound($"Service {serviceId}'s {year} return has no revision {revision}.")
-            : new JsonResponse(StatusCodes.Status200OK, RevisionDocument.From(entry, withValues: true));
+            : new JsonResponse(StatusCodes.Status200OK, RevisionDocument.From(entry, await definitions.FindAsync(year, ct), withValues: true));
     }
 }

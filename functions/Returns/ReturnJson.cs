@@ -23,24 +23,27 @@ public sealed record ReturnDocument(
     IReadOnlyList<IssueDocument> Warnings,
     LastYearDocument? LastYear)
 {
-    public static ReturnDocument From(ServiceReturn r, IReadOnlyList<ValidationIssue> warnings, ServiceReturn? lastYear = null, DateTimeOffset? closesFor = null) => new(
+    /// <param name="forms">The definition of each year shown (<see cref="ReturnResults.FromAsync"/> finds them).</param>
+    public static ReturnDocument From(
+        ServiceReturn r, IReadOnlyList<ValidationIssue> warnings, Func<int, ReturnDefinition?> forms, ServiceReturn? lastYear = null, DateTimeOffset? closesFor = null) => new(
         r.Year, r.ServiceId, ServiceRegistry.Find(r.ServiceId)?.Name ?? "", Completeness.StateOf(r), r.Revision, r.ETag, r.UpdatedAt, r.UpdatedBy, r.SubmittedAt,
-        closesFor, ReturnJson.ToJson(r.Year, r.Values), r.ConfirmedWarnings.Order(StringComparer.Ordinal).ToList(),
-        warnings.Select(IssueDocument.From).ToList(), LastYearDocument.From(lastYear));
+        closesFor, ReturnJson.ToJson(forms(r.Year), r.Values), r.ConfirmedWarnings.Order(StringComparer.Ordinal).ToList(),
+        warnings.Select(IssueDocument.From).ToList(), LastYearDocument.From(lastYear, forms));
 
-    public static ReturnDocument From(ReturnView view)
+    public static ReturnDocument From(ReturnView view, Func<int, ReturnDefinition?> forms)
     {
         var closes = view.CollectionYear.ClosesFor(view.ServiceId);
         return view.Current is { } current
-            ? From(current, view.UnconfirmedWarnings, view.LastYear, closes)
+            ? From(current, view.UnconfirmedWarnings, forms, view.LastYear, closes)
             : new(view.Year, view.ServiceId, ServiceRegistry.Find(view.ServiceId)?.Name ?? "", ReturnState.NotStarted, 0, null, null, null, null,
-                closes, new Dictionary<string, object>(), [], [], LastYearDocument.From(view.LastYear));
+                closes, new Dictionary<string, object>(), [], [], LastYearDocument.From(view.LastYear, forms));
     }
 }
 
 public sealed record LastYearDocument(int Year, ReturnState Status, IReadOnlyDictionary<string, object> Values)
 {
-    public static LastYearDocument? From(ServiceReturn? r) => r is null ? null : new(r.Year, Completeness.StateOf(r), ReturnJson.ToJson(r.Year, r.Values));
+    public static LastYearDocument? From(ServiceReturn? r, Func<int, ReturnDefinition?> forms) =>
+        r is null ? null : new(r.Year, Completeness.StateOf(r), ReturnJson.ToJson(forms(r.Year), r.Values));
 }
 
 /// <summary>The body of a save or a submission.</summary>
@@ -78,10 +81,9 @@ public static class ReturnJson
     /// Numbers, strings and yes/no become the text the validator takes; a list becomes its items joined by ';'.
     /// An object, or a list holding anything but numbers and text, is an error naming the field.
     /// </summary>
-    public static (Dictionary<string, string?> Raw, List<ValidationIssue> Problems) ToRaw(int year, IReadOnlyDictionary<string, JsonElement> values)
+    /// <param name="definition">The year's, only for the labels in messages: a year without one is refused by the service, not here.</param>
+    public static (Dictionary<string, string?> Raw, List<ValidationIssue> Problems) ToRaw(ReturnDefinition? definition, IReadOnlyDictionary<string, JsonElement> values)
     {
-        // Only for the labels in messages: a year without a definition is refused by the service, not here.
-        var definition = ReturnDefinitions.Find(year);
         var raw = new Dictionary<string, string?>(StringComparer.Ordinal);
         var problems = new List<ValidationIssue>();
         foreach (var (id, element) in values)
@@ -118,10 +120,9 @@ public static class ReturnJson
         _ => null,
     };
 
-    /// <summary>Stored values typed for JSON by the year's definition.</summary>
-    public static IReadOnlyDictionary<string, object> ToJson(int year, ReturnValues values)
+    /// <summary>Stored values typed for JSON by their year's definition (as text where it has none).</summary>
+    public static IReadOnlyDictionary<string, object> ToJson(ReturnDefinition? definition, ReturnValues values)
     {
-        var definition = ReturnDefinitions.Find(year);
         var json = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var (id, text) in values.AsDictionary().OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Functions.Http;
 
@@ -7,16 +8,36 @@ namespace Pps.Functions.Returns;
 /// <summary>Maps what the core made of a request about a return to its HTTP response.</summary>
 public static class ReturnResults
 {
-    public static JsonResponse From(ReturnOutcome outcome, string? ifMatchSent) => outcome switch
+    /// <summary>The response, with each return it shows typed by its year's definition (from the catalog).</summary>
+    public static async Task<JsonResponse> FromAsync(ReturnOutcome outcome, string? ifMatchSent, IDefinitionCatalog definitions, CancellationToken ct)
     {
-        ReturnOutcome.Viewed v => Ok(ReturnDocument.From(v.View)),
-        ReturnOutcome.Done d => Ok(ReturnDocument.From(d.Return, d.UnconfirmedWarnings)),
+        var forms = new Dictionary<int, ReturnDefinition?>();
+        foreach (var year in YearsShown(outcome).Distinct()) forms[year] = await definitions.FindAsync(year, ct);
+        return From(outcome, ifMatchSent, year => forms.GetValueOrDefault(year));
+    }
+
+    /// <summary>The response to an outcome that shows no return (a refusal).</summary>
+    public static JsonResponse Refusal(ReturnOutcome outcome) =>
+        YearsShown(outcome).Any() ? throw new ArgumentException("The outcome shows a return: map it with FromAsync.", nameof(outcome)) : From(outcome, null, _ => null);
+
+    private static IEnumerable<int> YearsShown(ReturnOutcome outcome) => outcome switch
+    {
+        ReturnOutcome.Viewed v => new[] { v.View.Current?.Year, v.View.LastYear?.Year }.OfType<int>(),
+        ReturnOutcome.Done d => [d.Return.Year],
+        ReturnOutcome.Conflict { Current: { } current } => [current.Year],
+        _ => [],
+    };
+
+    private static JsonResponse From(ReturnOutcome outcome, string? ifMatchSent, Func<int, ReturnDefinition?> forms) => outcome switch
+    {
+        ReturnOutcome.Viewed v => Ok(ReturnDocument.From(v.View, forms)),
+        ReturnOutcome.Done d => Ok(ReturnDocument.From(d.Return, d.UnconfirmedWarnings, forms)),
         ReturnOutcome.Invalid i => Problems.Invalid(i.Summary, i.Issues),
         ReturnOutcome.Conflict c when ifMatchSent is null && c.Current is not null => Problems.Of(
             StatusCodes.Status428PreconditionRequired, "Send the version you read.",
             "This return exists already: send its ETag in an If-Match header, so that no one's change is lost. The current version is attached.",
-            Current(c.Current)),
-        ReturnOutcome.Conflict c => Problems.Of(StatusCodes.Status412PreconditionFailed, "The return was changed since you read it.", c.Message, Current(c.Current)),
+            Current(c.Current, forms)),
+        ReturnOutcome.Conflict c => Problems.Of(StatusCodes.Status412PreconditionFailed, "The return was changed since you read it.", c.Message, Current(c.Current, forms)),
         ReturnOutcome.Forbidden f => Problems.Forbidden(f.Message),
         ReturnOutcome.Refused r => Problems.Conflict(r.Message),
         ReturnOutcome.NotFound n => Problems.NotFound(n.Message),
@@ -33,8 +54,8 @@ public static class ReturnResults
     private static JsonResponse Ok(ReturnDocument document) =>
         new JsonResponse(StatusCodes.Status200OK, document).WithHeader("ETag", document.ETag);
 
-    private static Dictionary<string, object?> Current(ServiceReturn? current) => new()
+    private static Dictionary<string, object?> Current(ServiceReturn? current, Func<int, ReturnDefinition?> forms) => new()
     {
-        ["current"] = current is null ? null : ReturnDocument.From(current, []),
+        ["current"] = current is null ? null : ReturnDocument.From(current, [], forms),
     };
 }

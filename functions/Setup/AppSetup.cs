@@ -7,13 +7,14 @@ public static class AppSetup
 {
     /// <summary>
     /// The whole app: storage (with its options validated at start and its tables and containers created on
-    /// first start), the returns API, publishing, the table backup, and the workbook and CSV intake. The Functions
+    /// first start), the return definitions, the returns API, publishing, the table backup, and the workbook and CSV intake. The Functions
     /// worker (Program.cs) and the devhost both
     /// call this, so they run one object graph.
     /// </summary>
     public static IServiceCollection AddPpsApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPpsStorage(configuration);
+        services.AddPpsDefinitions();
         services.AddPpsReturns(configuration);
         services.AddPpsPublishing();
         services.AddPpsBackup();

@@ -21,8 +21,7 @@ public static class ReturnsSetup
         services.TryAddSingleton<ReturnStore>();
         services.TryAddSingleton<CollectionYearStore>();
         services.TryAddSingleton<CredentialStore>();
-        services.TryAddSingleton<DefinitionStore>();
-        services.AddHostedService<DefinitionLoader>();
+        services.AddPpsDefinitions();
         services.TryAddSingleton<ReturnService>();
         services.TryAddSingleton<CollectionWindowService>();
         services.TryAddSingleton<PpsAuthenticator>();

@@ -18,7 +18,7 @@ public static class WorkbookResults
         WorkbookOutcome.Report r => new JsonResponse(StatusCodes.Status200OK, r.Value).WithHeader("Cache-Control", "no-store"),
         WorkbookOutcome.TooLarge t => Problems.Of(StatusCodes.Status413PayloadTooLarge, "The file is too large.",
             $"A workbook may be at most {t.MaxBytes / 1024 / 1024} MiB; the return template filled in is about 40 KiB. Nothing was stored."),
-        WorkbookOutcome.Denied d => ReturnResults.From(d.Outcome, null),
+        WorkbookOutcome.Denied d => ReturnResults.Refusal(d.Outcome),
         _ => throw new InvalidOperationException($"Unhandled outcome {outcome.GetType().Name}."),
     };
 

@@ -90,7 +90,7 @@ public sealed class BrowserPages : IAsyncDisposable
     /// <summary>Stores last year's return for a service directly, as last year's collection left it.</summary>
     public async Task SeedLastYearAsync(int serviceId, params (string Id, string Value)[] values)
     {
-        var parsed = ReturnValidator.Validate(ReturnDefinitions.For(2012), values.ToDictionary(v => v.Id, v => (string?)v.Value));
+        var parsed = ReturnValidator.Validate(BuiltInDefinitions.For(2012), values.ToDictionary(v => v.Id, v => (string?)v.Value));
         Assert.True(parsed.IsValid);
         await Host.Services.GetRequiredService<ReturnStore>().SaveAsync(new ServiceReturn
         {

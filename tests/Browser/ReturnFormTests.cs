@@ -42,7 +42,7 @@ public class ReturnFormTests
     private static async Task FillWithKeyboardAsync(IPage page, IReadOnlyDictionary<string, object> values)
     {
         var first = true;
-        foreach (var field in ReturnDefinitions.For(2013).Fields)
+        foreach (var field in BuiltInDefinitions.For(2013).Fields)
         {
             await TabToFieldAsync(page, field.Id, first ? 60 : 8);
             first = false;
@@ -116,7 +116,7 @@ public class ReturnFormTests
         var stored = await pages.StoredAsync(42);
         Assert.Equal(ReturnStatus.Submitted, stored!.Status);
         Assert.Contains("yoy-casework-users", stored.ConfirmedWarnings);
-        Assert.Equal(ReturnDefinitions.For(2013).Fields.Count(), stored.Values.AsDictionary().Count);
+        Assert.Equal(BuiltInDefinitions.For(2013).Fields.Count(), stored.Values.AsDictionary().Count);
         Assert.Equal(400m, stored.Values.Number(CaseworkUsers));
         Assert.Equal(["other", "parent-participation"], stored.Values.Choices(OtherBudgetKinds).Order(StringComparer.Ordinal));
 
@@ -253,7 +253,7 @@ public class ReturnFormTests
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-workbook"));
         Assert.EndsWith(".xlsx", download.SuggestedFilename);
         var template = await File.ReadAllBytesAsync((await download.PathAsync())!);
-        var layout = Pps.Core.Uploads.Workbook.WorkbookLayout.For(ReturnDefinitions.For(2013));
+        var layout = Pps.Core.Uploads.Workbook.WorkbookLayout.For(BuiltInDefinitions.For(2013));
         var age = layout.CellsOf(UpperAge)[0];
         var users = layout.CellsOf(CaseworkUsers)[0];
         var bad = WorkbookFiller.SetCells(template, (age.Sheet, age.Reference, 40), (users.Sheet, users.Reference, 250));

@@ -70,7 +70,7 @@ public class CatalogueTests
 
 public class ReturnDefinitionTests
 {
-    private readonly ReturnDefinition _definition = ReturnDefinitions.For(2013);
+    private readonly ReturnDefinition _definition = BuiltInDefinitions.For(2013);
 
     [Fact]
     public void The_2013_definition_covers_every_section_of_the_spec()

@@ -6,7 +6,7 @@ namespace Pps.Tests.Core;
 
 public class ReturnValidatorTests
 {
-    private static readonly ReturnDefinition Definition = ReturnDefinitions.For(2013);
+    private static readonly ReturnDefinition Definition = BuiltInDefinitions.For(2013);
 
     private static ValidationResult Validate(params (string Id, string? Value)[] fields) =>
         ReturnValidator.Validate(Definition, fields.ToDictionary(f => f.Id, f => f.Value));

@@ -18,7 +18,7 @@ public class YearCloserTests
     private sealed record Setup(PpsStorage Storage, FakeClock Clock, ReturnStore Returns, CollectionYearStore Years, ReturnService Service)
     {
         public YearCloser Closer(IPublishedStore? store = null) => new(Storage, Returns, Years, new ReferenceDataStore(Storage),
-            new Publisher(store ?? new BlobPublishedStore(Storage.Published), Clock), Clock, NullLogger<YearCloser>.Instance);
+            new DefinitionCatalog(new DefinitionStore(Storage, Years, Clock), Years, Clock), new Publisher(store ?? new BlobPublishedStore(Storage.Published), Clock), Clock, NullLogger<YearCloser>.Instance);
     }
 
     /// <summary>The 2013 window with the real self-ratings of the report's Table C submitted by each service.</summary>
@@ -28,7 +28,7 @@ public class YearCloserTests
         var clock = new FakeClock(Opens.AddDays(1));
         var returns = new ReturnStore(storage);
         var years = new CollectionYearStore(storage);
-        var service = new ReturnService(returns, years, clock);
+        var service = new ReturnService(returns, years, clock, new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock));
         await years.SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
         using var csv = new StreamReader(RepoFiles.At("..", "shared", "data", "nppn-2013-exemplification-ratings.csv"));
         var rows = SelfRatingsCsv.Read(csv).Take(take ?? int.MaxValue).ToList();

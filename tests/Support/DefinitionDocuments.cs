@@ -8,7 +8,7 @@ public static class DefinitionDocuments
 {
     public static JsonObject CopyOf(int fromYear, int toYear, int version = 1)
     {
-        var document = JsonNode.Parse(DefinitionJson.Write(ReturnDefinitions.For(fromYear)))!.AsObject();
+        var document = JsonNode.Parse(DefinitionJson.Write(BuiltInDefinitions.For(fromYear)))!.AsObject();
         document["year"] = toYear;
         document["version"] = version;
         document["notes"] = $"{fromYear}'s definition, copied for {toYear}.";

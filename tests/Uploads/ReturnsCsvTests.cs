@@ -102,7 +102,7 @@ public class ReturnsCsvTests
     public void A_service_is_checked_against_the_year_loaded_not_the_year_of_the_definition()
     {
         // Service 26 ended in 2009: a 2009 file may hold it (the 2013 definition serves 2009 too); a 2013 file may not.
-        var definition = Pps.Core.Definition.ReturnDefinitions.For(2013);
+        var definition = Pps.Core.Definition.BuiltInDefinitions.For(2013);
         var csv = $"service_id,{CoreBudget}\n26,50000\n";
         Assert.Empty(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, 2009).Problems);
         Assert.Contains("did not exist in 2013", Assert.Single(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, 2013).Problems).Message, StringComparison.Ordinal);

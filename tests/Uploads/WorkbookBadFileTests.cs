@@ -17,7 +17,7 @@ namespace Pps.Tests.Uploads;
 public class WorkbookBadFileTests
 {
     private const int Service = 42;
-    private static readonly ReturnDefinition Definition = ReturnDefinitions.For(2013);
+    private static readonly ReturnDefinition Definition = BuiltInDefinitions.For(2013);
     private static readonly WorkbookLayout Layout = WorkbookLayout.For(Definition);
 
     private static byte[] Template(int serviceId = Service, int year = 2013, int version = 1)

@@ -30,7 +30,7 @@ public class WorkbookDevHostTests
         var template = await host.Client.GetAsync("api/workbooks/2013/24");
         Assert.Equal(HttpStatusCode.OK, template.StatusCode);
         Assert.Equal(WorkbookTemplate.ContentType, template.Content.Headers.ContentType?.MediaType);
-        var layout = WorkbookLayout.For(ReturnDefinitions.For(2013));
+        var layout = WorkbookLayout.For(BuiltInDefinitions.For(2013));
         var ratings = WorkbookEdits.Ratings2013(24);
         var filled = WorkbookFiller.SetCells(await template.Content.ReadAsByteArrayAsync(), WorkbookFiller.Answers(layout, ratings.Select(r => KeyValuePair.Create(r.Key, r.Value!))));
 

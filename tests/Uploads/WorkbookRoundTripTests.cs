@@ -13,7 +13,7 @@ namespace Pps.Tests.Uploads;
 
 public class WorkbookRoundTripTests
 {
-    private static readonly ReturnDefinition Definition = ReturnDefinitions.For(2013);
+    private static readonly ReturnDefinition Definition = BuiltInDefinitions.For(2013);
     private static readonly WorkbookLayout Layout = WorkbookLayout.For(Definition);
 
     /// <summary>Types a field's answer into its cell as a person picking from the drop-down would: the option's label.</summary>
@@ -81,7 +81,7 @@ public class WorkbookRoundTripTests
     {
         var app = await UploadHarness.StartAsync();
         var token = await app.TokenForAsync(42);
-        var lastYear = ReturnValidator.Validate(ReturnDefinitions.For(2012), new Dictionary<string, string?> { [CaseworkUsers] = "300", [ServiceType] = "mixed" });
+        var lastYear = ReturnValidator.Validate(BuiltInDefinitions.For(2012), new Dictionary<string, string?> { [CaseworkUsers] = "300", [ServiceType] = "mixed" });
         await app.Store.SaveAsync(new ServiceReturn { ServiceId = 42, Year = 2012, Status = ReturnStatus.Locked, Values = lastYear.Values }, null, "import", "import");
         var bytes = await app.DownloadTemplateAsync(token, 42);
 
@@ -138,7 +138,7 @@ public class WorkbookRoundTripTests
     {
         var app = await UploadHarness.StartAsync();
         var token = await app.TokenForAsync(42);
-        var lastYear = ReturnValidator.Validate(ReturnDefinitions.For(2012), new Dictionary<string, string?> { [CaseworkUsers] = "100" });
+        var lastYear = ReturnValidator.Validate(BuiltInDefinitions.For(2012), new Dictionary<string, string?> { [CaseworkUsers] = "100" });
         await app.Store.SaveAsync(new ServiceReturn { ServiceId = 42, Year = 2012, Status = ReturnStatus.Locked, Values = lastYear.Values }, null, "import", "import");
         var template = await app.DownloadTemplateAsync(token, 42);
         var check = Layout.Checks.Single(c => c.Rule.Id == "yoy-casework-users");

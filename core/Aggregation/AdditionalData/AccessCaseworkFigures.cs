@@ -95,7 +95,7 @@ internal static class AccessCaseworkFigures
             var summary = Descriptive.Summarise(values);
             stats["pct_" + category] = Part2Context.Round(mean, 0);
             stats["mean_" + category] = Part2Context.Round(mean, 1);
-            rows.Add([category, NotCollected.FieldFor(c.Year, id).Label, Part2Context.Round(mean, 1), Part2Context.Round(mean, 0), summary.Min, summary.Max]);
+            rows.Add([category, c.Input.Definitions.FieldFor(c.Year, id).Label, Part2Context.Round(mean, 1), Part2Context.Round(mean, 0), summary.Min, summary.Max]);
         }
         var direct = n == 0 ? (decimal?)null : Percent.Round(splits.Average(s => s.Values[0] + s.Values[1]), 0);
         stats["pct_direct_work"] = direct;
@@ -115,7 +115,7 @@ internal static class AccessCaseworkFigures
             "{pct}% of participating services use actual service time allocation records to provide this information",
             ("pct", Stat(chart31a, "pct_time_records")));
 
-        List<Column> splitColumns = [new("service_id", "Service", "text"), .. FieldIds.TimeCategories.Select(id => new Column(id[(id.IndexOf('.') + 1)..], NotCollected.FieldFor(c.Year, id).Label, "pct"))];
+        List<Column> splitColumns = [new("service_id", "Service", "text"), .. FieldIds.TimeCategories.Select(id => new Column(id[(id.IndexOf('.') + 1)..], c.Input.Definitions.FieldFor(c.Year, id).Label, "pct"))];
         foreach (var (id, reportRef, from, to) in new[] { ("chart-31b", "Chart 31b", 1, 70), ("chart-31c", "Chart 31c", 71, int.MaxValue) })
         {
             var part = splits.Where(s => s.ServiceId >= from && s.ServiceId <= to).ToList();

@@ -245,7 +245,7 @@ internal sealed class Part2Context
     /// <summary>How many returns chose each option of a choice field, and the whole-number percentage of those that answered.</summary>
     public Figure Shares(string id, string reportRef, string title, string section, string kind, string fieldId, bool cumulative = false)
     {
-        var field = NotCollected.FieldFor(Year, fieldId);
+        var field = Input.Definitions.FieldFor(Year, fieldId);
         var given = Giving(fieldId);
         var n = given.Count;
         var rows = new List<IReadOnlyList<object?>>();
@@ -270,7 +270,7 @@ internal sealed class Part2Context
     /// <summary>How many returns ticked each option of a multi-choice field, of the returns that ticked any.</summary>
     public Figure Ticks(string id, string reportRef, string title, string section, string fieldId, IEnumerable<ReturnRecord>? among = null)
     {
-        var field = NotCollected.FieldFor(Year, fieldId);
+        var field = Input.Definitions.FieldFor(Year, fieldId);
         var given = (among ?? Current).Select(r => r.Values.Choices(fieldId)).Where(choices => choices.Count > 0).ToList();
         var n = given.Count;
         var rows = new List<IReadOnlyList<object?>>();

@@ -119,7 +119,7 @@ internal static class StaffingFigures
             var role = id[(id.IndexOf('.') + 1)..];
             var pct = all == 0 ? (decimal?)null : Percent.Round(100m * values.Sum() / all, 0);
             stats["pct_" + role] = pct;
-            rows.Add([role, NotCollected.FieldFor(c.Year, id).Label, values.Count, Percent.Round(values.Sum(), 2), pct, Part2Context.Round(Statistics.Descriptive.Mean(values), 2)]);
+            rows.Add([role, c.Input.Definitions.FieldFor(c.Year, id).Label, values.Count, Percent.Round(values.Sum(), 2), pct, Part2Context.Round(Statistics.Descriptive.Mean(values), 2)]);
         }
         return c.Figure("chart-16", "Chart 16", "Analysis of full time equivalent staffing", "staffing", "pie", giving.Count,
             [new("role", "Role", "text"), new("label", "Role", "text"), new("returns", "Returns", "count"), new("total", "Total FTE", "fte"), new("pct", "Share of FTE", "pct"), new("mean", "Mean FTE", "fte")],

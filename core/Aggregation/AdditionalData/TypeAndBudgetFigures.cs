@@ -14,7 +14,7 @@ internal static class TypeAndBudgetFigures
     }
 
     /// <summary>A return counts for Table B by the year's definition (<see cref="ReturnDefinition.GivesAdditionalData"/>), as the completeness view counts it.</summary>
-    public static bool HasAdditionalData(ReturnRecord r) => ReturnDefinitions.For(r.Year).GivesAdditionalData(r.Values);
+    public static bool HasAdditionalData(DefinitionSet definitions, ReturnRecord r) => definitions.For(r.Year).GivesAdditionalData(r.Values);
 
     private static Figure TableB(Part2Context c, HighlightList highlights)
     {
@@ -22,7 +22,7 @@ internal static class TypeAndBudgetFigures
         var byYear = new Dictionary<int, int>();
         foreach (var year in c.FiveYears)
         {
-            var n = c.ReturnsIn(year).Count(HasAdditionalData);
+            var n = c.ReturnsIn(year).Count(r => HasAdditionalData(c.Input.Definitions, r));
             var national = c.Input.NationalServiceCount(year);
             byYear[year] = n;
             // One rule with Table A: a year with no returns giving additional data shows no data, never 0 or 0%.
@@ -169,7 +169,7 @@ internal static class TypeAndBudgetFigures
             ["count_2"] = two,
             ["count_3_or_more"] = three,
         };
-        var kinds = NotCollected.FieldFor(c.Year, FieldIds.OtherBudgetKinds).Options;
+        var kinds = c.Input.Definitions.FieldFor(c.Year, FieldIds.OtherBudgetKinds).Options;
         foreach (var kind in kinds)
         {
             stats["kind_" + kind.Value] = c.Current.Count(r => r.Values.Choices(FieldIds.OtherBudgetKinds).Contains(kind.Value));

@@ -1,3 +1,5 @@
+using Pps.Core.Definition;
+
 namespace Pps.Core.Aggregation.Part1;
 
 /// <summary>Chart 1: returns by who completed the self-assessment.</summary>
@@ -6,8 +8,8 @@ internal static class MethodFigure
     public const string NotStated = "not-stated";
 
     /// <summary>Chart 1's label for a completion method: the option's label in the year's definition; "Not stated" for none.</summary>
-    public static string LabelOf(int year, string? method) =>
-        method is null ? NotStatedLabel : SelfAssessment.Methods(year).FirstOrDefault(o => o.Value == method)?.Label ?? NotStatedLabel;
+    public static string LabelOf(ReturnDefinition definition, string? method) =>
+        method is null ? NotStatedLabel : SelfAssessment.Methods(definition).FirstOrDefault(o => o.Value == method)?.Label ?? NotStatedLabel;
 
     private const string NotStatedLabel = "Not stated";
 
@@ -17,7 +19,7 @@ internal static class MethodFigure
         var n = returns.Count;
         int CountOf(string? method) => returns.Count(a => a.Method == method);
         // The methods and their labels are the options of the year's completion field, in its order.
-        var methods = SelfAssessment.Methods(input.Year);
+        var methods = SelfAssessment.Methods(input.Definitions.For(input.Year));
         var rows = methods
             .Select(m => (Key: m.Value, Label: m.Label, Count: CountOf(m.Value)))
             .Append((Key: NotStated, Label: NotStatedLabel, Count: CountOf(null)))

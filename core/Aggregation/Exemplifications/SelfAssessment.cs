@@ -12,13 +12,12 @@ internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, R
     // Levels: one per exemplification, in Exemplifications.All's order (a close holds five years of these at once).
 
     /// <summary>The completion methods the year's return offers, in Chart 1's order (the options of its completion field; none if it has none).</summary>
-    public static IReadOnlyList<Option> Methods(int year) =>
-        ReturnDefinitions.For(year) is var d && d.Defines(FieldIds.CompletedBy) ? d.Field(FieldIds.CompletedBy).Options : [];
+    public static IReadOnlyList<Option> Methods(ReturnDefinition definition) =>
+        definition.Defines(FieldIds.CompletedBy) ? definition.Field(FieldIds.CompletedBy).Options : [];
 
     /// <summary>The self-assessment in a return, or null when the return rates no exemplification (it does not count for Part 1).</summary>
-    public static SelfAssessment? From(ReturnRecord record)
+    public static SelfAssessment? From(ReturnDefinition definition, ReturnRecord record)
     {
-        var definition = ReturnDefinitions.For(record.Year);
         if (!definition.RatesAnyExemplification(record.Values)) return null;
         var reader = RatingReader.For(definition);
         var levels = new RatingLevel?[Exemplifications.All.Count];
@@ -31,7 +30,7 @@ internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, R
                 rated++;
             }
         }
-        return rated == 0 ? null : new SelfAssessment(record.ServiceId, record.Year, MethodOf(record.Year, record.Values), levels);
+        return rated == 0 ? null : new SelfAssessment(record.ServiceId, record.Year, MethodOf(definition, record.Values), levels);
     }
 
     /// <summary>
@@ -65,8 +64,8 @@ internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, R
     }
 
     /// <summary>The completion method, or null when it is blank or not one of the year's <see cref="Methods"/>.</summary>
-    private static string? MethodOf(int year, ReturnValues values) =>
-        values.Text(FieldIds.CompletedBy) is { } method && Methods(year).Any(o => o.Value == method) ? method : null;
+    private static string? MethodOf(ReturnDefinition definition, ReturnValues values) =>
+        values.Text(FieldIds.CompletedBy) is { } method && Methods(definition).Any(o => o.Value == method) ? method : null;
 
     public RatingLevel? Rating(string code) => Exemplifications.IndexOf(code) is var i and >= 0 ? Levels[i] : null;
 
@@ -105,7 +104,7 @@ internal sealed class SelfAssessments
     {
         var byYear = input.Returns
             .Where(r => r.Year <= input.Year)
-            .Select(SelfAssessment.From)
+            .Select(r => SelfAssessment.From(input.Definitions.For(r.Year), r))
             .OfType<SelfAssessment>()
             .GroupBy(a => a.Year)
             .ToDictionary(g => g.Key, g => g.OrderBy(a => a.ServiceId).ToList());

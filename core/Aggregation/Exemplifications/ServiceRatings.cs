@@ -23,8 +23,8 @@ internal static class ServiceRatings
         var byRegion = current.GroupBy(a => regionOf(a.ServiceId) ?? "")
             .Where(g => g.Key.Length > 0)
             .ToDictionary(g => g.Key, g => Exemplifications.All.ToDictionary(e => e.Code, e => Shares(g.Key, g.ToList(), e.Code)));
-        var definition = ReturnDefinitions.For(input.Year);
-        var lastYear = ReturnDefinitions.Find(input.Year - 1);
+        var definition = input.Definitions.For(input.Year);
+        var lastYear = input.Definitions.Find(input.Year - 1);
 
         return serviceId =>
         {
@@ -42,7 +42,7 @@ internal static class ServiceRatings
                     then is { } t ? RatingLevels.Code(lastYear!, i, t) : null, then is { } tl ? RatingLevels.Label(tl) : null,
                     ServiceRatingsFigure.Change(then, now), national[e.Code], regional?[e.Code]));
             }
-            return (MethodFigure.LabelOf(input.Year, assessment.Method), ratings);
+            return (MethodFigure.LabelOf(definition, assessment.Method), ratings);
         };
     }
 

@@ -25,7 +25,7 @@ internal static class ServiceRatingsFigure
             Returns = returns.Count,
             ReturnsByYear = new Dictionary<int, int> { [previousYear] = data.In(previousYear).Count, [input.Year] = returns.Count },
             Columns = Columns(),
-            Rows = returns.Select(a => Row(a, data.Find(a.ServiceId, previousYear))).ToList(),
+            Rows = returns.Select(a => Row(input.Definitions.For(input.Year), a, data.Find(a.ServiceId, previousYear))).ToList(),
             Notes =
             [
                 "Ratings: B Best Practice, G Good Practice, x Not completed, N Non-compliant; blank when not rated. Method null when not stated.",
@@ -45,9 +45,8 @@ internal static class ServiceRatingsFigure
         }),
     ];
 
-    private static IReadOnlyList<object?> Row(SelfAssessment now, SelfAssessment? before)
+    private static IReadOnlyList<object?> Row(ReturnDefinition definition, SelfAssessment now, SelfAssessment? before)
     {
-        var definition = ReturnDefinitions.For(now.Year);
         var row = new object?[2 + 2 * Exemplifications.All.Count];
         row[0] = now.ServiceId;
         row[1] = now.Method;

@@ -126,7 +126,7 @@ public class SyntheticPropertyTests
     public void Synthetic_returns_pass_the_validator_and_drift_mostly_under_20_percent(int seed)
     {
         var data = Data(seed);
-        var definition = ReturnDefinitions.For(2013);
+        var definition = BuiltInDefinitions.For(2013);
         foreach (var r in data.Returns)
         {
             var raw = r.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value);

@@ -79,7 +79,7 @@ public class AuditTrailTests
         var invalid = Assert.IsType<ReturnOutcome.Invalid>(outcome);
         var issue = Assert.Single(invalid.Issues);
         Assert.Equal("reason", issue.FieldId);
-        Assert.Contains($"at most {ReturnDefinitions.For(2013).ReasonMaxLength} characters", issue.Message);
+        Assert.Contains($"at most {BuiltInDefinitions.For(2013).ReasonMaxLength} characters", issue.Message);
         Assert.Equal(1, (await app.Get<ReturnStore>().GetAsync(2013, 42))!.Revision);
         Assert.Single(await app.Get<ReturnStore>().HistoryAsync(2013, 42));
     }

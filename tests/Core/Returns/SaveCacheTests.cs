@@ -135,7 +135,7 @@ public class SaveCacheTests
         using var app = await OpenAsync();
         var service = app.Get<ReturnService>();
         var store = app.Get<ReturnStore>();
-        var definition2012 = ReturnDefinitions.For(2012);
+        var definition2012 = BuiltInDefinitions.For(2012);
         var lastYear = await store.SaveAsync(new ServiceReturn
         {
             ServiceId = 42, Year = 2012, Status = ReturnStatus.Locked,
@@ -158,7 +158,7 @@ public class SaveCacheTests
         using var here = await OpenAsync();
         using var there = await OpenAsync(here.Options);
         var service = here.Get<ReturnService>();
-        var definition2012 = ReturnDefinitions.For(2012);
+        var definition2012 = BuiltInDefinitions.For(2012);
         var v1 = Assert.IsType<ReturnOutcome.Done>(await service.SaveDraftAsync(Service42, Change(null, (FieldIds.CaseworkUsers, "1000"))));
         Assert.Empty(v1.UnconfirmedWarnings); // no return last year: nothing to compare with, and that is kept too
 

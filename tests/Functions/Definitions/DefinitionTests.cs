@@ -25,7 +25,7 @@ public class DefinitionTests
         Assert.True(problems.Count == 0, string.Join("; ", problems.Select(p => p.Message)));
         Assert.NotNull(checkedDefinition);
 
-        var definition = ReturnDefinitions.For(year);
+        var definition = BuiltInDefinitions.For(year);
         Assert.Equal(year, definition.Year);
         Assert.Equal($"Budget (financial year {year}-{(year + 1) % 100:00})", definition.Sections.Single(s => s.Id == "C").Title);
         Assert.False(string.IsNullOrWhiteSpace(definition.Notes));
@@ -34,7 +34,7 @@ public class DefinitionTests
     [Fact]
     public void The_2013_document_is_the_2013_form_as_collected()
     {
-        var d = ReturnDefinitions.For(2013);
+        var d = BuiltInDefinitions.For(2013);
         Assert.Equal(["A", "B", "C", "D", "E", "F", "G", "H"], d.Sections.Select(s => s.Id));
         Assert.Equal(34, d.Fields.Count(f => f.Type == FieldType.Rating));
         Assert.Equal(66, d.Fields.Count());
@@ -49,7 +49,7 @@ public class DefinitionTests
     [Fact]
     public async Task A_year_without_a_definition_is_an_error_never_another_years_form()
     {
-        Assert.Throws<UnknownDefinitionException>(() => ReturnDefinitions.For(2097));
+        Assert.Throws<UnknownDefinitionException>(() => BuiltInDefinitions.For(2097));
         var api = await StartAsync();
         var response = await Run(api.App.Function<GetReturnDefinition>().Run(Request("GET", null), 2097));
         Assert.Equal(404, response.Status);
@@ -97,7 +97,7 @@ public class DefinitionTests
         var late = await Run(functions.Publish(Request("PUT", AdminToken, document.ToJsonString()), 2015, default));
         Assert.Equal(409, late.Status);
         Assert.Contains("can no longer change", late.Detail);
-        Assert.Equal(1, ReturnDefinitions.For(2015).Version);
+        Assert.Equal(1, (await api.App.Get<IDefinitionCatalog>().GetAsync(2015)).Version);
     }
 
     [Fact]
@@ -128,8 +128,8 @@ public class DefinitionTests
         Assert.Contains("at most 40000", Assert.Single(limit.Issues).Message);
 
         Assert.IsType<DefinitionOutcome.Refused>(await store.PublishAsync(Actor.Nppn, 2013, DefinitionDocuments.CopyOf(2013, 2013, version: 2).ToJsonString()));
-        Assert.Null(ReturnDefinitions.Find(2096));
-        Assert.Null(await store.FindAsync(2096));
+        Assert.Null(await api.App.Get<IDefinitionCatalog>().FindAsync(2096));
+        Assert.IsType<DefinitionRead.Missing>(await store.ReadAsync(2096));
     }
 
     [Fact]
@@ -144,6 +144,7 @@ public class DefinitionTests
         var result = Pps.Core.Aggregation.NationalAggregator.Compute(new Pps.Core.Aggregation.AggregationInput
         {
             Year = 2016,
+            Definitions = await api.App.Get<IDefinitionCatalog>().UpToAsync(2016),
             Returns =
             [
                 new(1, 2016, new ReturnValues([KeyValuePair.Create(FieldIds.CoreBudget, "50000")])),

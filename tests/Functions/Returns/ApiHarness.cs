@@ -78,7 +78,7 @@ public sealed class ApiHarness
     /// <summary>Stores a return for the year before directly, as last year's collection left it.</summary>
     public async Task SeedLastYearAsync(int serviceId, params (string Id, string Value)[] values)
     {
-        var parsed = Pps.Core.Validation.ReturnValidator.Validate(ReturnDefinitions.For(2012), values.ToDictionary(v => v.Id, v => (string?)v.Value));
+        var parsed = Pps.Core.Validation.ReturnValidator.Validate(BuiltInDefinitions.For(2012), values.ToDictionary(v => v.Id, v => (string?)v.Value));
         Assert.True(parsed.IsValid);
         await Store.SaveAsync(new ServiceReturn
         {

@@ -330,7 +330,7 @@ public class ReturnsApiTests
         var token = await api.TokenForAsync(42);
         var v1 = await api.PutReturn(token, 42, Save(FullReturn(400)));
         Assert.Equal(200, v1.Status);
-        Assert.Equal(ReturnDefinitions.For(2013).Fields.Count(), v1.Values.EnumerateObject().Count());
+        Assert.Equal(BuiltInDefinitions.For(2013).Fields.Count(), v1.Values.EnumerateObject().Count());
         var v2 = await api.PutReturn(token, 42, Save(FullReturn(410)), v1.ETag);
         await api.Submit(token, 42, null, v2.ETag);
 
