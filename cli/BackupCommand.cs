@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Backup;
 using Pps.Core.Storage;
 
@@ -46,12 +46,12 @@ public static class BackupCommand
     /// <summary>The tables under --prefix (default pps) and the container --container (default backups).</summary>
     private static TableBackup Backups(CommandLine options)
     {
-        var storage = CommandLine.Storage(new StorageOptions
+        var app = CliApp.Build(new StorageOptions
         {
             TablePrefix = options.Optional("prefix", new StorageOptions().TablePrefix),
             BackupsContainer = options.Optional("container", new StorageOptions().BackupsContainer),
         });
-        storage.Backups.CreateIfNotExists();
-        return new TableBackup(storage, TimeProvider.System, NullLogger<TableBackup>.Instance);
+        app.GetRequiredService<PpsStorage>().Backups.CreateIfNotExists();
+        return app.GetRequiredService<TableBackup>();
     }
 }

@@ -8,10 +8,12 @@ namespace Pps.Cli;
 /// <summary>
 /// The app's object graph for a command: the same <c>AddPpsApp</c> the Functions worker and the devhost build, on
 /// the storage account in PPS_STORAGE, so a command sees what the app sees (the definitions NPPN published among it).
+/// The tables and containers are the app's defaults, or the app's own settings from the environment
+/// (<c>Pps__TablePrefix</c>, <c>Pps__ReferenceContainer</c>…, as in local.settings.sample.json).
 /// </summary>
 public static class CliApp
 {
-    /// <param name="options">The tables and containers; the app's defaults when null.</param>
+    /// <param name="options">The tables and containers; when null, the app's defaults and the environment's <c>Pps__…</c> settings.</param>
     /// <param name="configure">Registrations made before the app's own (they win over its TryAdd… defaults).</param>
     public static async Task<ServiceProvider> StartAsync(StorageOptions? options = null, Action<IServiceCollection>? configure = null)
     {
@@ -25,8 +27,9 @@ public static class CliApp
     {
         var connection = Environment.GetEnvironmentVariable("PPS_STORAGE")
             ?? throw new CommandLineException("PPS_STORAGE is not set: run through scripts/run-pipeline.sh, which starts Azurite and sets it.");
+        var fromEnvironment = options is null;
         options ??= new StorageOptions();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [StorageSetup.ConnectionName] = connection,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.TablePrefix)}"] = options.TablePrefix,
@@ -37,12 +40,29 @@ public static class CliApp
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.ProvisionalContainer)}"] = options.ProvisionalContainer,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.BackupsContainer)}"] = options.BackupsContainer,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.PublishedPrefix)}"] = options.PublishedPrefix,
-        }).Build();
+        });
+        if (fromEnvironment) builder.AddInMemoryCollection(AppSettingsInEnvironment());
+        var configuration = builder.Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         configure?.Invoke(services);
         services.AddPpsApp(configuration);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>The environment's "Pps__Name" settings as the app's "Pps:Name" (the storage connection stays PPS_STORAGE).</summary>
+    private static Dictionary<string, string?> AppSettingsInEnvironment()
+    {
+        var prefix = StorageOptions.SectionName + "__";
+        var settings = new Dictionary<string, string?>();
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string key && key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                settings[$"{StorageOptions.SectionName}:{key[prefix.Length..].Replace("__", ":", StringComparison.Ordinal)}"] = variable.Value as string;
+            }
+        }
+        return settings;
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Pps.Cli;
 
 /// <summary>
@@ -9,7 +11,8 @@ public static class ExportCommand
     public static async Task<int> PublishedAsync(CommandLine options)
     {
         var target = Path.GetFullPath(options.Required("out"));
-        var storage = CommandLine.Storage();
+        await using var app = CliApp.Build();
+        var storage = app.GetRequiredService<Pps.Core.Storage.PpsStorage>();
         var store = new Pps.Core.Publishing.BlobPublishedStore(storage.Published);
         var count = 0;
         await foreach (var blob in storage.Published.GetBlobsAsync())

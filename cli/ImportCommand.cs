@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Reference;
 using Pps.Core.Storage;
 
@@ -19,10 +20,9 @@ public static class ImportCommand
     {
         var file = options.Required("file");
         if (!File.Exists(file)) throw new CommandLineException($"{file} does not exist.");
-        var storage = CommandLine.Storage();
-        await storage.EnsureCreatedAsync();
+        await using var app = await CliApp.StartAsync();
         using var reader = new StreamReader(file);
-        var (problems, imported) = describe(await import(new ReferenceDataStore(storage), reader));
+        var (problems, imported) = describe(await import(app.GetRequiredService<ReferenceDataStore>(), reader));
         if (problems.Count > 0)
         {
             Console.Error.WriteLine($"{Path.GetFileName(file)} was not imported; nothing was stored. {problems.Count} problem(s):");

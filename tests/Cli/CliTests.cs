@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Pps.Core.Definition;
+using Pps.Core.Storage;
+using Pps.Functions.Admin;
+using Pps.Functions.Definitions;
+using Pps.Tests.Support;
+using static Pps.Tests.Functions.Returns.ApiHarness;
+
+namespace Pps.Tests.Cli;
+
+/// <summary>
+/// The cli as NPPN runs it: a process of its own (another instance of the app) on the app's storage, building the
+/// app's object graph (AddPpsApp) and so seeing what the app sees.
+/// </summary>
+public class CliTests
+{
+    [Fact]
+    public async Task Import_returns_loads_a_year_whose_definition_NPPN_published_through_the_app()
+    {
+        const int year = 2014;
+        var opens = new DateTimeOffset(year, 9, 1, 0, 0, 0, TimeSpan.Zero);
+        using var app = await TestApp.StartAsync(opens.AddDays(-20));
+        var document = DefinitionDocuments.CopyOf(2013, year);
+        DefinitionDocuments.Section(document, "E")["fields"]!.AsArray().Add(new JsonObject
+        {
+            ["id"] = "access.website", ["label"] = "Web address", ["type"] = "text", ["maxLength"] = 300,
+        });
+        Assert.Equal(201, (await Run(app.Function<DefinitionFunctions>().Publish(Request("PUT", AdminToken, document.ToJsonString()), year, default))).Status);
+        Assert.Equal(201, (await Run(app.Function<YearFunctions>().SetWindow(
+            Request("PUT", AdminToken, new { opens, closes = opens.AddDays(60) }), year, default))).Status);
+
+        var csv = Path.Combine(Path.GetTempPath(), $"returns-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(csv, $"service_id,access.website,{FieldIds.CaseworkUsers}\n24,https://24.example,80\n");
+        try
+        {
+            var (exit, output) = await RunCliAsync(app.Options, "import-returns", "--year", $"{year}", "--file", csv);
+            Assert.True(exit == 0, output);
+            Assert.Contains("Loaded 1 return(s) for 2014", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+        var stored = await app.Get<ReturnStore>().GetAsync(year, 24);
+        Assert.Equal("https://24.example", stored!.Values.Text("access.website"));
+        Assert.Equal(80m, stored.Values.Number(FieldIds.CaseworkUsers));
+    }
+
+    /// <summary>Runs the built cli (cli/bin/{configuration}) on the test's tables and containers; its exit code and output.</summary>
+    private static async Task<(int Exit, string Output)> RunCliAsync(StorageOptions options, params string[] args)
+    {
+        var configuration = typeof(CliTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var cli = RepoFiles.At("cli", "bin", configuration, "net10.0", "pps.dll");
+        Assert.True(File.Exists(cli), $"{cli} is not built.");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(cli);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["PPS_STORAGE"] = Azurite.ConnectionString;
+        start.Environment["Pps__TablePrefix"] = options.TablePrefix;
+        start.Environment["Pps__UploadsContainer"] = options.UploadsContainer;
+        start.Environment["Pps__ReportsContainer"] = options.ReportsContainer;
+        start.Environment["Pps__PublishedContainer"] = options.PublishedContainer;
+        start.Environment["Pps__ReferenceContainer"] = options.ReferenceContainer;
+        start.Environment["Pps__ProvisionalContainer"] = options.ProvisionalContainer;
+        start.Environment["Pps__BackupsContainer"] = options.BackupsContainer;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+}
