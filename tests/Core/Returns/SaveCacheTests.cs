@@ -88,12 +88,13 @@ public class SaveCacheTests
     [Fact]
     public async Task A_save_after_the_closing_date_is_refused_though_the_year_was_read_just_before()
     {
-        using var app = await OpenAsync(closes: Now.AddSeconds(5));
+        // Closing halfway through the year's time-to-live, so the save below comes while the year is still cached.
+        var closes = Now + CollectionYearStore.CacheTimeToLive / 2;
+        using var app = await OpenAsync(closes: closes);
         var service = app.Get<ReturnService>();
         var v1 = Stored(await service.SaveDraftAsync(Service42, Change(null, (FieldIds.CaseworkUsers, "100")))); // the year is cached now
 
-        app.Clock.Now = Now.AddSeconds(6); // past the closing date, well within the year's time-to-live
-        Assert.True(CollectionYearStore.CacheTimeToLive > TimeSpan.FromSeconds(6));
+        app.Clock.Now = closes.AddTicks(1); // past the closing date, within the year's time-to-live
 
         var refused = Assert.IsType<ReturnOutcome.Refused>(await service.SaveDraftAsync(Service42, Change(v1.ETag, (FieldIds.CaseworkUsers, "110"))));
         Assert.Contains("closed on", refused.Message);
@@ -120,11 +121,10 @@ public class SaveCacheTests
         var service = here.Get<ReturnService>();
         var v1 = Stored(await service.SaveDraftAsync(Service42, Change(null, (FieldIds.CaseworkUsers, "100"))));
 
-        // NPPN closes the window early, through the other instance, a minute from now.
-        await MoveClosingDateAsync(there, Now.AddMinutes(1));
-        here.Clock.Now = Now.AddMinutes(1) + TimeSpan.FromSeconds(1);
+        // NPPN closes the window early, through the other instance, as soon as this instance's copy of the year expires.
+        await MoveClosingDateAsync(there, Now + CollectionYearStore.CacheTimeToLive);
         // Here the year was read more than the time-to-live ago: the new date is seen.
-        Assert.True(CollectionYearStore.CacheTimeToLive < TimeSpan.FromMinutes(1));
+        here.Clock.Now = Now + CollectionYearStore.CacheTimeToLive + TimeSpan.FromSeconds(1);
 
         Assert.IsType<ReturnOutcome.Refused>(await service.SaveDraftAsync(Service42, Change(v1.ETag, (FieldIds.CaseworkUsers, "110"))));
     }

@@ -147,10 +147,12 @@ public class StrictValuesTests
     }
 
     [Fact]
-    public async Task A_wellformed_admin_hash_starts()
+    public async Task A_wellformed_admin_hash_starts_and_lets_NPPN_in()
     {
         using var app = await TestApp.StartAsync(Opens);
-        app.Get<IStartupValidator>().Validate();
-        _ = app.Get<PpsAuthenticator>();
+        Assert.Null(Record.Exception(() => app.Get<IStartupValidator>().Validate()));
+        var nppn = await app.Get<PpsAuthenticator>().AuthenticateAsync(Request("GET", TestApp.AdminToken));
+        Assert.True(nppn.Caller?.Actor.IsNppn, "the admin token is NPPN's");
+        Assert.Null((await app.Get<PpsAuthenticator>().AuthenticateAsync(Request("GET", TestApp.AdminToken + "x"))).Caller);
     }
 }
