@@ -14,9 +14,6 @@ public static class ExemplificationFigures
     public const string Headlines = "headlines";
     public const string TableC = "table-c";
 
-    /// <summary>The id of one exemplification's own chart: "chart-4-1a".</summary>
-    public static string Chart4For(string code) => LevelFigures.SingleId(code);
-
     /// <summary>
     /// Every Part 1 figure for <see cref="AggregationInput.Year"/>, with earlier years where a figure spans
     /// them. A return counts when it rates at least one exemplification; every percentage is of the

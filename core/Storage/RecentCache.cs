@@ -16,8 +16,6 @@ internal sealed class RecentCache<TKey, TValue>(TimeSpan ttl, TimeProvider clock
     private readonly ConcurrentDictionary<TKey, long> _removals = new();
     private long _generation;
 
-    public TimeSpan TimeToLive => ttl;
-
     /// <summary>The value kept for <paramref name="key"/> if it is younger than the time-to-live; otherwise read (and kept if <paramref name="keep"/> says so).</summary>
     public async Task<TValue> GetOrReadAsync(TKey key, Func<CancellationToken, Task<TValue>> read, Func<TValue, bool> keep, CancellationToken ct)
     {

@@ -6,11 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Pps.Functions.Http;
 
 /// <summary>A request body read as JSON, or the 4xx response that says why it could not be.</summary>
-public sealed record BodyResult<T>(T? Value, JsonResponse? Failure) where T : class
-{
-    /// <summary>No body was sent (allowed only where the body is optional).</summary>
-    public bool IsEmpty => Value is null && Failure is null;
-}
+public sealed record BodyResult<T>(T? Value, JsonResponse? Failure) where T : class;
 
 public static class RequestBody
 {

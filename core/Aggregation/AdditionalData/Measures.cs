@@ -64,9 +64,6 @@ public static class Measures
     public static readonly Measure UsersPerIps = new("casework_users_per_ips", "Casework service users per volunteer IPS", "ratio", 2,
         (v, _) => Divide(v.Number(FieldIds.CaseworkUsers), v.Number(FieldIds.VolunteerIps)));
 
-    /// <summary>The measures of Tables E-I and L: five years of returns, total, extrapolated total, range, mean, median.</summary>
-    public static IReadOnlyList<Measure> Tabled { get; } = [Budget, Fte, VolunteerIps, IpsTrained, OtherVolunteers, CaseworkUsers];
-
     /// <summary>Every measure a service is benchmarked on.</summary>
     public static IReadOnlyList<Measure> Benchmarked { get; } =
     [
