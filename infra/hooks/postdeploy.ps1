@@ -1,5 +1,6 @@
 # azd postdeploy hook for Windows (see azure.yaml and postdeploy.sh, which this mirrors):
-#  1. uploads site/ (except the published folder, PUBLISHED_PREFIX) to the static website ($web);
+#  1. builds site/ and uploads what site/package.mjs packages of site/dist (config.json included) to the static
+#     website ($web), each file with its headers; the published folder (PUBLISHED_PREFIX) is the app's;
 #  2. checks that the deployed app has every function the infrastructure points at (REFERENCED_FUNCTIONS);
 #  3. once the app has ValidateUploadedWorkbook and its host the blobs_extension key (not before: no loop),
 #     turns on the Event Grid subscription for uploads and provisions again.
@@ -29,28 +30,47 @@ function Invoke-WithRetry([int]$Attempts, [int]$DelaySeconds, [scriptblock]$Acti
     }
 }
 
-# --- 1. site/ -> $web (everything but data/, which the app writes) ---
-if (Test-Path site -PathType Container) {
-    $staging = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
-    New-Item -ItemType Directory -Path $staging | Out-Null
-    try {
-        $published = if ($env:PUBLISHED_PREFIX) { $env:PUBLISHED_PREFIX.TrimEnd('/') } else { 'data' }
-        Get-ChildItem site -Force | Where-Object { $_.Name -ne $published } |
-            Copy-Item -Destination $staging -Recurse -Force
-        Write-Host "Uploading site/ to the static website of $env:AZURE_STORAGE_ACCOUNT_NAME ..."
-        $ok = Invoke-WithRetry 10 30 {
-            az storage blob upload-batch --account-name $env:AZURE_STORAGE_ACCOUNT_NAME --auth-mode login `
-                --destination '$web' --source $staging --overwrite --only-show-errors --output none
-        }
-        if (-not $ok) { throw 'Uploading site/ failed.' }
-        Write-Host "Site: $env:SITE_URL"
-    }
-    finally {
-        Remove-Item -Recurse -Force $staging
-    }
+# --- 1. The built site -> $web (see postdeploy.sh: site/package.mjs decides what is uploaded, with which headers) ---
+if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
+    throw 'Node.js (node, npm) is needed to build site/: see docs/deploy.md (Prerequisites).'
 }
-else {
-    Write-Host 'No site/ folder: nothing to upload to the static website.'
+$staging = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
+New-Item -ItemType Directory -Path $staging | Out-Null
+try {
+    Write-Host 'Building site/ ...'
+    Push-Location site
+    try {
+        npm ci --no-audit --no-fund
+        if ($LASTEXITCODE -ne 0) { throw 'npm ci in site/ failed.' }
+        npm run build
+        if ($LASTEXITCODE -ne 0) { throw 'npm run build in site/ failed.' }
+    }
+    finally { Pop-Location }
+    $prefix = if ($env:PUBLISHED_PREFIX) { $env:PUBLISHED_PREFIX } else { 'data/' }
+    node site/package.mjs --dist site/dist --out (Join-Path $staging 'site') --plan (Join-Path $staging 'plan.tsv') `
+        --api-base ($env:API_BASE_URL.TrimEnd('/') + '/') --published-prefix $prefix
+    if ($LASTEXITCODE -ne 0) { throw 'Packaging the site failed (see the message above).' }
+    Write-Host "Uploading the site to the static website of $env:AZURE_STORAGE_ACCOUNT_NAME ..."
+    $first = $true
+    foreach ($line in (Get-Content (Join-Path $staging 'plan.tsv'))) {
+        if (-not $line) { continue }
+        $path, $type, $cache, $encoding = $line -split "`t"
+        $file = Join-Path (Join-Path $staging 'site') $path
+        $extra = if ($encoding) { @('--content-encoding', $encoding) } else { @() }
+        # The first upload is retried longer: the deployer's role on $web can take a few minutes to apply.
+        $attempts = if ($first) { 10 } else { 3 }
+        $ok = Invoke-WithRetry $attempts 30 {
+            az storage blob upload --account-name $env:AZURE_STORAGE_ACCOUNT_NAME --auth-mode login `
+                --container-name '$web' --name $path --file $file --content-type $type --content-cache-control $cache @extra `
+                --overwrite --only-show-errors --output none
+        }
+        if (-not $ok) { throw "Uploading $path failed." }
+        $first = $false
+    }
+    Write-Host "Site: $env:SITE_URL (API $env:API_BASE_URL)"
+}
+finally {
+    Remove-Item -Recurse -Force $staging
 }
 
 # --- 2. Every function the infrastructure points at is in the deployed app ---

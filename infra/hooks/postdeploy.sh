@@ -1,6 +1,7 @@
 #!/bin/sh
 # azd postdeploy hook (see azure.yaml): runs after `azd up` / `azd deploy` has deployed the function code.
-#  1. Uploads site/ to the static website ($web), leaving the published chart data ($web/$PUBLISHED_PREFIX) alone.
+#  1. Builds site/ and uploads the package site/package.mjs makes of site/dist (with config.json) to the static
+#     website ($web), each file with its headers, leaving the published chart data ($web/$PUBLISHED_PREFIX) alone.
 #  2. Checks that the deployed app has every function the infrastructure points at (REFERENCED_FUNCTIONS).
 #  3. Once only: turns on the Event Grid subscription that delivers BlobCreated events for the upload container
 #     to ValidateUploadedWorkbook, and provisions again. It can only exist once the deployed app has that
@@ -32,28 +33,39 @@ retry() { # retry ATTEMPTS DELAY_SECONDS COMMAND...
   done
 }
 
-# --- 1. site/ -> $web ------------------------------------------------------------------------------
-if [ -d site ]; then
-  staging=$(mktemp -d)
-  trap 'rm -rf "$staging"' EXIT
-  # Everything but the published folder: the chart data there is written by the app, never by a deployment.
-  published="${PUBLISHED_PREFIX:-data/}"
-  tar -C site --exclude="./${published%/}" -cf - . | tar -C "$staging" -xf -
-  echo "Uploading site/ to the static website of $AZURE_STORAGE_ACCOUNT_NAME ..."
-  # Retried: the deployer's Storage Blob Data Contributor role can take a few minutes to apply.
+# --- 1. The built site -> $web ------------------------------------------------------------------------
+# Builds site/ (npm ci, esbuild), then site/package.mjs writes exactly what is uploaded: site/dist's files with
+# config.json (the API's URL and the published prefix, read by every page at start) and each page's CSP widened to
+# the API's origin, plus a plan giving each file's Content-Type, Cache-Control and Content-Encoding. Nothing under
+# the published prefix is touched: the app writes the chart data there. tests/Site/SitePackageTests.cs runs the same
+# script and fails if index.html or a built asset is missing, or if a source file or node_modules would be uploaded.
+command -v node >/dev/null 2>&1 || { echo "Node.js (node, npm) is needed to build site/: see docs/deploy.md (Prerequisites)." >&2; exit 1; }
+staging=$(mktemp -d)
+trap 'rm -rf "$staging"' EXIT
+echo "Building site/ ..."
+(cd site && npm ci --no-audit --no-fund && npm run build)
+node site/package.mjs --dist site/dist --out "$staging/site" --plan "$staging/plan.tsv" \
+  --api-base "${API_BASE_URL%/}/" --published-prefix "${PUBLISHED_PREFIX:-data/}"
+upload() { # upload PATH CONTENT_TYPE CACHE_CONTROL CONTENT_ENCODING
   # shellcheck disable=SC2016 # '$web' is the container's literal name, not a variable.
-  retry 10 30 az storage blob upload-batch \
-    --account-name "$AZURE_STORAGE_ACCOUNT_NAME" \
-    --auth-mode login \
-    --destination '$web' \
-    --source "$staging" \
-    --overwrite \
-    --only-show-errors \
-    --output none
-  echo "Site: ${SITE_URL:-}"
-else
-  echo "No site/ folder: nothing to upload to the static website."
-fi
+  az storage blob upload --account-name "$AZURE_STORAGE_ACCOUNT_NAME" --auth-mode login \
+    --container-name '$web' --name "$1" --file "$staging/site/$1" \
+    --content-type "$2" --content-cache-control "$3" ${4:+--content-encoding "$4"} \
+    --overwrite --only-show-errors --output none
+}
+echo "Uploading the site to the static website of $AZURE_STORAGE_ACCOUNT_NAME ..."
+tab=$(printf '\t')
+first=true
+while IFS="$tab" read -r path type cache encoding; do
+  if [ "$first" = true ]; then
+    # Retried: the deployer's Storage Blob Data Contributor role on $web can take a few minutes to apply.
+    retry 10 30 upload "$path" "$type" "$cache" "$encoding" || { echo "Uploading $path failed." >&2; exit 1; }
+    first=false
+  else
+    retry 3 10 upload "$path" "$type" "$cache" "$encoding" || { echo "Uploading $path failed." >&2; exit 1; }
+  fi
+done < "$staging/plan.tsv"
+echo "Site: ${SITE_URL:-} (API ${API_BASE_URL})"
 
 # --- 2. Every function the infrastructure points at is in the deployed app ---------------------------
 : "${AZURE_RESOURCE_GROUP:?run azd provision first}"

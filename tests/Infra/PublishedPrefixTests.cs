@@ -7,7 +7,8 @@ namespace Pps.Tests.Infra;
 /// <summary>
 /// The published prefix (Pps__PublishedPrefix, "data/" by default) is one fact in four places: the app's
 /// default, the app setting the template sets, the lifecycle rule that keeps published versions, and the
-/// postdeploy upload of site/ that must leave that folder of $web alone. In the template all three come from
+/// site's config.json, which the postdeploy hooks write with it (site/package.mjs, which also refuses to upload
+/// anything under it: that folder of $web is the app's). In the template all three come from
 /// main.bicep's one parameter publishedPrefix; its default must be the app's.
 /// </summary>
 public class PublishedPrefixTests
@@ -33,11 +34,13 @@ public class PublishedPrefixTests
         var sample = JsonNode.Parse(File.ReadAllText(RepoFiles.At("local.settings.sample.json")))!;
         Assert.Equal(prefix, sample["Values"]!["Pps__PublishedPrefix"]!.GetValue<string>());
 
-        // postdeploy.sh excludes the folder azd passes it as PUBLISHED_PREFIX (main.bicep's output of the same
-        // parameter), falling back to the app's default.
+        // Both hooks package the site with the prefix azd passes them as PUBLISHED_PREFIX (main.bicep's output of the
+        // same parameter), falling back to the app's default.
         Assert.Equal("[parameters('publishedPrefix')]", main.Output("PUBLISHED_PREFIX"));
         var postdeploy = File.ReadAllText(RepoFiles.At("infra", "hooks", "postdeploy.sh"));
-        Assert.Contains($"published=\"${{PUBLISHED_PREFIX:-{prefix}}}\"", postdeploy, StringComparison.Ordinal);
-        Assert.Contains("--exclude=\"./${published%/}\"", postdeploy, StringComparison.Ordinal);
+        Assert.Contains($"--published-prefix \"${{PUBLISHED_PREFIX:-{prefix}}}\"", postdeploy, StringComparison.Ordinal);
+        var postdeployPs1 = File.ReadAllText(RepoFiles.At("infra", "hooks", "postdeploy.ps1"));
+        Assert.Contains($"$prefix = if ($env:PUBLISHED_PREFIX) {{ $env:PUBLISHED_PREFIX }} else {{ '{prefix}' }}", postdeployPs1, StringComparison.Ordinal);
+        Assert.Contains("--published-prefix $prefix", postdeployPs1, StringComparison.Ordinal);
     }
 }
