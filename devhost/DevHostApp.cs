@@ -45,7 +45,12 @@ public static class DevHostApp
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings(settingsFile) });
         }
         var port = int.Parse(builder.Configuration["port"] ?? builder.Configuration["DevHost:Port"] ?? "7071", System.Globalization.CultureInfo.InvariantCulture);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var topology = Topology(builder.Configuration, port);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, topology?.ApiPort ?? port);
+            if (topology is not null) k.Listen(IPAddress.Loopback, topology.SitePort);
+        });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         configureServices?.Invoke(builder.Services);
@@ -64,8 +69,29 @@ public static class DevHostApp
             poll, provider, provider.GetRequiredService<ILogger<UploadTriggerService>>()));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<UploadTriggerService>());
         builder.Services.AddSingleton<PublishedFiles>();
+        var siteFolder = SiteFolder(builder.Configuration, repoRoot);
+        if (topology is not null)
+        {
+            builder.Services.AddSingleton(topology);
+            builder.Services.AddSingleton<StaticWebsite>();
+            builder.Services.AddCors();
+            builder.Services.AddHostedService(provider => new SiteDeployment(topology, siteFolder, repoRoot, $"{topology.ApiOrigin}/{catalog.RoutePrefix}/",
+                provider.GetRequiredService<PpsStorage>(), provider.GetRequiredService<ILogger<SiteDeployment>>()));
+        }
 
         var app = builder.Build();
+        if (topology is not null)
+        {
+            // The site's origin: the published container as the static website serves it, nothing else.
+            var website = app.Services.GetRequiredService<StaticWebsite>();
+            app.MapWhen(context => context.Connection.LocalPort == topology.SitePort, site => site.Run(website.ServeAsync));
+            // The API's origin, with the CORS of the function app (infra/modules/function-app.bicep: the allowed origins,
+            // no credentials) as the Functions host applies it: any method and request header, no exposed response header.
+            app.UseCors(policy => policy.WithOrigins([.. topology.AllowedOrigins]).AllowAnyMethod().AllowAnyHeader());
+            app.UseRouting();
+            HttpFunctions.Map(app, catalog);
+            return app;
+        }
         app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>
@@ -76,7 +102,7 @@ public static class DevHostApp
             });
             await next();
         });
-        var site = SiteFolder(app.Configuration, repoRoot);
+        var site = siteFolder;
         if (Directory.Exists(site))
         {
             var files = new PhysicalFileProvider(site);
@@ -84,10 +110,43 @@ public static class DevHostApp
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
         app.UseRouting();
+        // What the deployment writes beside the pages (site/package.mjs): here the API is on the site's own origin.
+        var siteConfig = JsonSerializer.Serialize(new { apiBase = catalog.RoutePrefix + "/", publishedPrefix = app.Services.GetRequiredService<PpsStorage>().Options.PublishedPrefix });
+        app.MapGet("/config.json", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            return Results.Text(siteConfig, "application/json; charset=utf-8");
+        });
         HttpFunctions.Map(app, catalog);
         app.Services.GetRequiredService<PublishedFiles>().Map(app);
         return app;
     }
+
+    /// <summary>
+    /// The production topology when asked for (--topology production, or DevHost:Topology): the API on --port and the
+    /// site on DevHost:SitePort (each a free port when 0 or unset), CORS for Host:CORS (comma-separated origins, as in
+    /// local.settings.json; the site's origin by default). Null for the local topology (one origin).
+    /// </summary>
+    public static ProductionTopology? Topology(IConfiguration configuration, int port)
+    {
+        var name = configuration["topology"] ?? configuration["DevHost:Topology"] ?? "local";
+        if (name.Equals("local", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!name.Equals("production", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"--topology {name}: expected local (one origin) or production (site and API on two origins).");
+        }
+        var apiPort = port == 0 ? ProductionTopology.FreePort() : port;
+        var sitePort = int.Parse(configuration["DevHost:SitePort"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        if (sitePort == 0) sitePort = ProductionTopology.FreePort();
+        if (sitePort == apiPort) throw new InvalidOperationException($"DevHost:SitePort {sitePort} is the API's port: the production topology needs two origins.");
+        var site = $"http://127.0.0.1:{sitePort.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var origins = (configuration["Host:CORS"] ?? site).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new ProductionTopology(apiPort, sitePort, origins);
+    }
+
+    /// <summary>The site's base URL: its own origin in the production topology, else the host's.</summary>
+    public static string SiteUrl(WebApplication app) =>
+        app.Services.GetService<ProductionTopology>() is { } topology ? topology.SiteOrigin + "/" : BaseUrl(app);
 
     /// <summary>The site's folder: DevHost:Site, or site/dist of the repository.</summary>
     public static string SiteFolder(IConfiguration configuration, string repoRoot) =>
@@ -108,7 +167,9 @@ public static class DevHostApp
 
     /// <summary>The base URL Kestrel listens on (with the real port when 0 was asked for).</summary>
     public static string BaseUrl(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+        app.Services.GetService<ProductionTopology>() is { } topology
+            ? topology.ApiOrigin + "/"
+            : app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
 
     /// <summary>What the console shows at start: the URL, the functions mapped, timers and their next run, the upload trigger.</summary>
     public static string Describe(WebApplication app)
@@ -136,6 +197,12 @@ public static class DevHostApp
             text.AppendLine($"  {u.Function.Name,-24} blob   new blobs in {u.Container.Name}/{u.PathPattern} (polled; Event Grid in Azure)");
         }
         var site = SiteFolder(app.Configuration, RepoRoot());
+        if (app.Services.GetService<ProductionTopology>() is { } topology)
+        {
+            text.AppendLine($"Production topology: the site (packaged from {site} by site/package.mjs into container {app.Services.GetRequiredService<PpsStorage>().Options.PublishedContainer}) " +
+                $"as the static website serves it at {topology.SiteOrigin}/, the API at {url}{catalog.RoutePrefix}/ with CORS for {string.Join(", ", topology.AllowedOrigins)}");
+            return text.ToString();
+        }
         text.AppendLine(Directory.Exists(site) ? $"Site: {site} at {url}" : $"Site: {site} does not exist; nothing is served at {url}");
         var storage = app.Services.GetRequiredService<PpsStorage>();
         text.AppendLine($"Published files: {url}{storage.Options.PublishedPrefix}... from container {storage.Options.PublishedContainer}/{storage.Options.PublishedPrefix}");

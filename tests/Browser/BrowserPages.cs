@@ -12,8 +12,10 @@ using Pps.Tests.Support;
 namespace Pps.Tests.Browser;
 
 /// <summary>
-/// The devhost (the real app, in-process, on Azurite) with the built site, and Debian's Chromium driven by
-/// Playwright (never a downloaded browser). The 2013 window is open from 1 September to 31 October 2013 and
+/// The devhost (the real app, in-process, on Azurite) in the production topology, and Debian's Chromium driven by
+/// Playwright (never a downloaded browser): the site packaged as the deployment packages it (site/package.mjs) and
+/// served from one origin as the static website serves it, the API on another behind the app's CORS, so every
+/// page's call to the API is cross-origin, as in Azure. The 2013 window is open from 1 September to 31 October 2013 and
 /// the app's clock says 15 September. Screenshots go to tests/artifacts/browser/ (git-ignored).
 /// </summary>
 public sealed class BrowserPages : IAsyncDisposable
@@ -37,7 +39,7 @@ public sealed class BrowserPages : IAsyncDisposable
         var site = RepoFiles.At("site", "dist");
         Assert.True(File.Exists(Path.Combine(site, "form.html")), $"The site is not built: run `npm ci && npm run build` in site/ ({site} has no form.html).");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        var host = await DevHostFixture.StartAsync(new Dictionary<string, string> { ["DevHost:Site"] = site });
+        var host = await DevHostFixture.StartAsync(new Dictionary<string, string> { ["DevHost:Site"] = site, ["topology"] = "production" });
         if (openYear)
         {
             await host.Services.GetRequiredService<CollectionYearStore>()
@@ -58,7 +60,7 @@ public sealed class BrowserPages : IAsyncDisposable
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Host.BaseUrl.ToString(),
+            BaseURL = Host.SiteUrl.ToString(),
             TimezoneId = "Europe/London",
             Locale = "en-GB",
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },

@@ -126,7 +126,7 @@ public class ConsoleTests
         Assert.Contains("provisional", await page.InnerTextAsync("#version-title"));
         await AssertAccessibleAsync(page, "a provisional version in the console", "#publishing");
         await ScreenshotAsync(page, "console-provisional", page.Locator("#publishing"));
-        Assert.Equal(404, (int)(await pages.Host.Client.GetAsync("data/index.json")).StatusCode);
+        Assert.Equal(404, (int)(await pages.Host.Site.GetAsync("data/index.json")).StatusCode);
 
         // Close: the closing date moves before now; the extension still runs, so nothing final yet.
         await page.FillAsync("#window-closes", "2013-09-15T09:00");

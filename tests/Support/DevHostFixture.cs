@@ -18,6 +18,8 @@ namespace Pps.Tests.Support;
 /// </code>
 /// settings are extra configuration keys ("CloseYearSchedule", "DevHost:Site", "DevHost:BlobPollSeconds", ...);
 /// by default the close timer is set to a schedule that never comes round in a test run (1 January).
+/// With ["topology"] = "production" the site is packaged (site/package.mjs) into the published container and served
+/// from a second origin (SiteUrl) as the static website serves it, and the API (BaseUrl) answers with the app's CORS.
 /// From the command line the same host is: dotnet run --project devhost -- --port 7071 (see README.md).
 /// </summary>
 public sealed class DevHostFixture : IAsyncDisposable
@@ -30,7 +32,9 @@ public sealed class DevHostFixture : IAsyncDisposable
         Storage = storage;
         Clock = clock;
         BaseUrl = new Uri(DevHostApp.BaseUrl(app));
+        SiteUrl = new Uri(DevHostApp.SiteUrl(app));
         Client = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All }) { BaseAddress = BaseUrl };
+        Site = SiteUrl == BaseUrl ? Client : new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All }) { BaseAddress = SiteUrl };
     }
 
     public WebApplication App { get; }
@@ -38,7 +42,13 @@ public sealed class DevHostFixture : IAsyncDisposable
     public PpsStorage Storage { get; }
     public FakeClock Clock { get; }
     public Uri BaseUrl { get; }
+
+    /// <summary>Where the site is: BaseUrl, or its own origin in the production topology ("topology" = "production").</summary>
+    public Uri SiteUrl { get; }
     public HttpClient Client { get; }
+
+    /// <summary>A client of the site's origin (the same as Client unless the topology is production).</summary>
+    public HttpClient Site { get; }
 
     /// <summary>Starts the devhost; it is now 15 September 2013 on its clock unless <paramref name="now"/> says otherwise.</summary>
     public static async Task<DevHostFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null, DateTimeOffset? now = null)
@@ -76,6 +86,7 @@ public sealed class DevHostFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        if (Site != Client) Site.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
     }

@@ -1,12 +1,14 @@
 // The only reader of published data: data/index.json → the year's manifest → the files it lists.
 // Paths come from the index and the manifest, never built here: they are relative to the folder of
-// index.json (the publisher's prefix, data/, which the static website and the local host serve beside the
-// site), so every URL is data/ + the path as published. Relative URLs: the same files work at any root.
-const PREFIX = "data/";
+// index.json (the publisher's prefix, publishedPrefix in config.json, which the static website and the local host
+// serve beside the site), so every URL is that prefix + the path as published. Relative URLs: the same files work
+// at any root.
+import { config } from "./config.js";
+
 const cache = new Map();
 
 export function url(path) {
-  return PREFIX + path;
+  return config().publishedPrefix + path;
 }
 
 export function getJson(path) {

@@ -6,6 +6,7 @@ import { reconciliation } from "./pages/reconciliation.js";
 import { form } from "./pages/form.js";
 import { nppnConsole } from "./pages/console.js";
 import { failed } from "./page.js";
+import { loadConfig } from "./config.js";
 
 // GOV.UK Frontend's components run only where its JS is supported (set here: no inline script).
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
@@ -15,7 +16,7 @@ const pages = { index: dashboard, report, service, reconciliation, form, console
 const run = pages[document.body.dataset.page];
 const target = document.getElementById("app");
 if (run && target) {
-  run(target).catch((error) => {
+  loadConfig().then(() => run(target)).catch((error) => {
     console.error(error);
     failed(target, error);
   });

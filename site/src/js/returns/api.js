@@ -1,6 +1,11 @@
 // The returns API as the form and NPPN's console call it: bearer token from the browser session, ETags
 // sent and kept, problem details (RFC 7807) turned into one shape. Never builds HTML from what it reads.
-const API = "api/";
+// The API's base comes from config.json: in Azure the function app is another origin (its CORS allows the site's),
+// so only what the body carries is relied on, never a response header CORS does not expose (the ETag is also in
+// the body as eTag, a download's name falls back to a default).
+import { config } from "../config.js";
+
+const api = (path) => config().apiBase + path;
 
 /** A credential kept for this browser tab's session only: sessionStorage, never a URL or localStorage. */
 export class Session {
@@ -50,7 +55,7 @@ export async function call(session, method, path, { body, ifMatch, contentType }
   }
   let response;
   try {
-    response = await fetch(API + path, { method, headers, body: payload, credentials: "omit", cache: "no-store" });
+    response = await fetch(api(path), { method, headers, body: payload, credentials: "omit", cache: "no-store" });
   } catch {
     return new ApiResult(0, null, null);
   }
@@ -71,7 +76,7 @@ export const get = (session, path) => call(session, "GET", path);
 export async function download(session, path, fallbackName) {
   let response;
   try {
-    response = await fetch(API + path, { headers: { Authorization: `Bearer ${session.token}` }, credentials: "omit", cache: "no-store" });
+    response = await fetch(api(path), { headers: { Authorization: `Bearer ${session.token}` }, credentials: "omit", cache: "no-store" });
   } catch {
     return new ApiResult(0, null, null);
   }
