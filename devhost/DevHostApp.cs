@@ -18,7 +18,7 @@ namespace Pps.DevHost;
 
 /// <summary>
 /// A development stand-in for the Azure Functions host, on Kestrel at 127.0.0.1: the app's functions from
-/// functions.metadata (HTTP, timers, the upload blob trigger), built through the app's own DI registration
+/// functions.metadata (HTTP, timers, the upload blob trigger, the mail queue trigger), built through the app's own DI registration
 /// (<see cref="AppSetup.AddPpsApp"/>), plus the static site and the published files. Production and
 /// `func start` use the real host; nothing that matters (credentials, window rules, validation) lives here.
 /// </summary>
@@ -68,6 +68,17 @@ public static class DevHostApp
             catalog.OfType("blobTrigger").Select(f => UploadTrigger.For(f, builder.Configuration, Account(provider, f))).ToList(),
             poll, provider, provider.GetRequiredService<ILogger<UploadTriggerService>>()));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<UploadTriggerService>());
+        var queuePoll = TimeSpan.FromSeconds(double.Parse(builder.Configuration["DevHost:QueuePollSeconds"] ?? "1", System.Globalization.CultureInfo.InvariantCulture));
+        var queueSettings = QueueSettings.Read(catalog.MetadataPath);
+        // Tests retry sooner than host.json's visibility timeout; the number of deliveries stays host.json's.
+        if (builder.Configuration["DevHost:QueueRetrySeconds"] is { } retry)
+        {
+            queueSettings = queueSettings with { VisibilityTimeout = TimeSpan.FromSeconds(double.Parse(retry, System.Globalization.CultureInfo.InvariantCulture)) };
+        }
+        builder.Services.AddSingleton(provider => new QueueTriggerService(
+            catalog.OfType("queueTrigger").Select(f => QueueTrigger.For(f, builder.Configuration, QueueAccount(provider, f), queueSettings)).ToList(),
+            queuePoll, provider, provider.GetRequiredService<ILogger<QueueTriggerService>>()));
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<QueueTriggerService>());
         builder.Services.AddSingleton<PublishedFiles>();
         var siteFolder = SiteFolder(builder.Configuration, repoRoot);
         if (topology is not null)
@@ -196,6 +207,10 @@ public static class DevHostApp
         {
             text.AppendLine($"  {u.Function.Name,-24} blob   new blobs in {u.Container.Name}/{u.PathPattern} (polled; Event Grid in Azure)");
         }
+        foreach (var q in app.Services.GetRequiredService<QueueTriggerService>().Triggers)
+        {
+            text.AppendLine($"  {q.Function.Name,-24} queue  messages on {q.Queue.Name} (tried {q.Settings.MaxDequeueCount} times, then {q.Poison.Name})");
+        }
         var site = SiteFolder(app.Configuration, RepoRoot());
         if (app.Services.GetService<ProductionTopology>() is { } topology)
         {
@@ -217,6 +232,17 @@ public static class DevHostApp
             throw new NotSupportedException($"Blob trigger {function.Name} uses the connection {connection}; the devhost serves only {StorageSetup.ConnectionName}.");
         }
         return Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetParentBlobServiceClient(provider.GetRequiredService<PpsStorage>().Uploads);
+    }
+
+    private static Azure.Storage.Queues.QueueServiceClient QueueAccount(IServiceProvider provider, FunctionEntry function)
+    {
+        var connection = function.Property("connection") ?? StorageSetup.ConnectionName;
+        if (connection != StorageSetup.ConnectionName)
+        {
+            throw new NotSupportedException($"Queue trigger {function.Name} uses the connection {connection}; the devhost serves only {StorageSetup.ConnectionName}.");
+        }
+        // The app's own client (Base64 messages, as the Functions queue extension reads them).
+        return provider.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>();
     }
 
     /// <summary>"Values" of a local.settings.json, with "__" read as the section separator as the Functions host does.</summary>

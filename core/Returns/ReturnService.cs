@@ -41,7 +41,8 @@ public sealed record ReturnChange(
 /// The rules of saving a return, shared by every intake path: who may write, when, what is valid, and
 /// that no write is silently lost.
 /// </summary>
-public sealed class ReturnService(ReturnStore returns, CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions)
+public sealed class ReturnService(
+    ReturnStore returns, CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions, IReturnEvents? events = null)
 {
     /// <summary>The year's definition (built in, or published by NPPN); null when the year has none.</summary>
     private ValueTask<ReturnDefinition?> DefinitionAsync(int year, CancellationToken ct) => definitions.FindAsync(year, ct);
@@ -70,6 +71,7 @@ public sealed class ReturnService(ReturnStore returns, CollectionYearStore years
             {
                 PpsTelemetry.ReturnsSaved.Add(1, new KeyValuePair<string, object?>("pps.action", submit ? "submit" : actor.IsNppn ? "amend" : "save-draft"));
                 if (done.UnconfirmedWarnings.Count > 0) PpsTelemetry.Warnings.Add(done.UnconfirmedWarnings.Count);
+                if (submit && events is not null) await events.SubmittedAsync(done.Return, ct);
             }
             return outcome;
         }

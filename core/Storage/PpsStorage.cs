@@ -14,6 +14,8 @@ public sealed class PpsStorage
         ReturnHistory = tables.GetTableClient(options.ReturnHistoryTable);
         Years = tables.GetTableClient(options.YearsTable);
         Credentials = tables.GetTableClient(options.CredentialsTable);
+        Contacts = tables.GetTableClient(options.ContactsTable);
+        Mail = tables.GetTableClient(options.MailTable);
         Uploads = blobs.GetBlobContainerClient(options.UploadsContainer);
         Reports = blobs.GetBlobContainerClient(options.ReportsContainer);
         Published = blobs.GetBlobContainerClient(options.PublishedContainer);
@@ -31,6 +33,8 @@ public sealed class PpsStorage
     public TableClient ReturnHistory { get; }
     public TableClient Years { get; }
     public TableClient Credentials { get; }
+    public TableClient Contacts { get; }
+    public TableClient Mail { get; }
     public BlobContainerClient Uploads { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Published { get; }
@@ -39,7 +43,7 @@ public sealed class PpsStorage
     public BlobContainerClient Backups { get; }
 
     /// <summary>Every table of the app, in the order a backup writes and a restore reads them.</summary>
-    public IReadOnlyList<TableClient> Tables => [Years, Returns, ReturnHistory, Credentials];
+    public IReadOnlyList<TableClient> Tables => [Years, Returns, ReturnHistory, Credentials, Contacts, Mail];
 
     /// <summary>Creates every table and container that does not exist yet. Safe to call at every start.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)

@@ -29,4 +29,18 @@ public sealed class StorageOptions
     public string ReturnHistoryTable => TablePrefix + "ReturnHistory";
     public string YearsTable => TablePrefix + "Years";
     public string CredentialsTable => TablePrefix + "Credentials";
+    /// <summary>Each service's mail contacts (personal data: names and addresses, read only to send mail).</summary>
+    public string ContactsTable => TablePrefix + "Contacts";
+    /// <summary>The mail ledger: one row per mail event (its idempotency key), so that no event is mailed twice.</summary>
+    public string MailTable => TablePrefix + "Mail";
+
+    /// <summary>
+    /// The outbox queue ("Pps__MailQueue"); the queue trigger binds "%Pps:MailQueue%", so a host needs it set. Empty
+    /// means the table prefix's own queue ("pps-mail"), so that tests and environments sharing an account keep apart.
+    /// Failed messages end in "{queue}-poison", as the Functions host names it.
+    /// </summary>
+    public string? MailQueue { get; set; }
+
+    public string MailQueueName => string.IsNullOrWhiteSpace(MailQueue) ? TablePrefix.ToLowerInvariant() + "-mail" : MailQueue;
+    public string MailPoisonQueueName => MailQueueName + "-poison";
 }

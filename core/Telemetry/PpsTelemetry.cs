@@ -29,6 +29,15 @@ public static class PpsTelemetry
     /// <summary>Close-of-year runs that failed (the alert also watches the log line below).</summary>
     public static readonly Counter<long> ClosesFailed = Meter.CreateCounter<long>("pps.close.failed", "{run}", "Close-of-year runs that failed");
 
+    /// <summary>Mails the SMTP server accepted, by kind.</summary>
+    public static readonly Counter<long> MailSent = Meter.CreateCounter<long>("pps.mail.sent", "{mail}", "Mails sent, by kind");
+
+    /// <summary>Mails whose last delivery failed: their messages are in the poison queue (the alert watches the log line below).</summary>
+    public static readonly Counter<long> MailDeadLettered = Meter.CreateCounter<long>("pps.mail.dead_lettered", "{mail}", "Mails moved to the poison queue, by kind");
+
+    /// <summary>Mail events that could not be put on the outbox at all (the save they follow is stored regardless).</summary>
+    public static readonly Counter<long> MailNotQueued = Meter.CreateCounter<long>("pps.mail.not_queued", "{mail}", "Mail events the outbox queue did not take");
+
     // Log lines the alerts search for (AppTraces | where Message startswith ...). Keep in step with alerts.bicep.
     /// <summary>The close of a year threw: the year is not published.</summary>
     public const string CloseFailedEvent = "pps.close.failed";
@@ -36,6 +45,12 @@ public static class PpsTelemetry
     public const string CloseOverdueEvent = "pps.close.overdue";
     /// <summary>The close-of-year timer ran (its absence for more than a day raises an alert).</summary>
     public const string CloseCheckedEvent = "pps.close.checked";
+    /// <summary>A mail failed its last delivery and went to the poison queue.</summary>
+    public const string MailDeadLetteredEvent = "pps.mail.dead-lettered";
+    /// <summary>A mail event could not be put on the outbox (the queue was unreachable).</summary>
+    public const string MailNotQueuedEvent = "pps.mail.not-queued";
+    /// <summary>A message on the outbox was not a mail event and was dropped.</summary>
+    public const string MailUnreadableEvent = "pps.mail.unreadable";
     /// <summary>A table backup was written.</summary>
     public const string BackupWrittenEvent = "pps.backup.written";
 

@@ -27,7 +27,8 @@ public abstract record WorkbookOutcome
 /// checked and, only if clean, changes the return through <see cref="ReturnService"/> like the form does.
 /// </summary>
 public sealed class WorkbookIntake(
-    UploadStore uploads, ReturnService returns, ReturnStore store, IDefinitionCatalog definitions, TimeProvider clock, ILogger<WorkbookIntake> log)
+    UploadStore uploads, ReturnService returns, ReturnStore store, IDefinitionCatalog definitions, TimeProvider clock, ILogger<WorkbookIntake> log,
+    IUploadEvents? events = null)
 {
     /// <summary>Runs of the check before an upload that keeps failing gets a "failed" report.</summary>
     public const int MaxAttempts = 3;
@@ -124,6 +125,7 @@ public sealed class WorkbookIntake(
         }
         var status = final.Status.ToString().ToLowerInvariant();
         activity?.SetTag("pps.status", status);
+        if (events is not null) await events.CheckedAsync(final, ct);
         if (final.Status is UploadStatus.Rejected or UploadStatus.Failed)
         {
             // Codes only (a problem's message may quote an answer).

@@ -7,7 +7,7 @@ public static class AppSetup
 {
     /// <summary>
     /// The whole app: storage (with its options validated at start and its tables and containers created on
-    /// first start), the return definitions, the returns API, publishing, the table backup, and the workbook and CSV intake. The Functions
+    /// first start), the return definitions, the returns API, publishing, the table backup, the workbook and CSV intake, and mail (the outbox, contacts, reminders). The Functions
     /// worker (Program.cs) and the devhost both
     /// call this, so they run one object graph.
     /// </summary>
@@ -15,6 +15,8 @@ public static class AppSetup
     {
         services.AddPpsStorage(configuration);
         services.AddPpsDefinitions();
+        // Before the returns and uploads: their services take the mail events when these are registered.
+        services.AddPpsMail(configuration);
         services.AddPpsReturns(configuration);
         services.AddPpsPublishing();
         services.AddPpsBackup();

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,7 @@ public static class StorageSetup
     /// Binds <see cref="StorageOptions"/> from the "Pps" section and registers the storage account's clients
     /// through Microsoft.Extensions.Azure (<c>AddAzureClients</c>), reading the same "PpsStorage" connection the
     /// blob trigger reads: a connection string locally (Azurite), or identity-based in Azure
-    /// ("PpsStorage__tableServiceUri" and "PpsStorage__blobServiceUri", with the credential that
+    /// ("PpsStorage__tableServiceUri", "PpsStorage__blobServiceUri" and "PpsStorage__queueServiceUri", with the credential that
     /// <see cref="AzureComponentFactory.CreateTokenCredential"/> builds from "PpsStorage__credential" and
     /// "PpsStorage__clientId": the user-assigned managed identity the Bicep creates).
     /// </summary>
@@ -51,6 +52,14 @@ public static class StorageSetup
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) => Endpoint(connection, "blobServiceUri") is { } uri
                 ? new BlobServiceClient(uri, Credential(provider, connection), options)
                 : new BlobServiceClient(ConnectionString(connection), options));
+            // The mail outbox. Base64, as the Functions queue extension reads messages by default.
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
+            {
+                options.MessageEncoding = QueueMessageEncoding.Base64;
+                return Endpoint(connection, "queueServiceUri") is { } uri
+                    ? new QueueServiceClient(uri, Credential(provider, connection), options)
+                    : new QueueServiceClient(ConnectionString(connection), options);
+            });
         });
         services.AddSingleton(provider => new PpsStorage(
             provider.GetRequiredService<TableServiceClient>(),
@@ -104,6 +113,10 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         Required(nameof(StorageOptions.ReferenceContainer), options.ReferenceContainer);
         Required(nameof(StorageOptions.ProvisionalContainer), options.ProvisionalContainer);
         Required(nameof(StorageOptions.BackupsContainer), options.BackupsContainer);
+        if (!string.IsNullOrWhiteSpace(options.MailQueue) && !System.Text.RegularExpressions.Regex.IsMatch(options.MailQueue, "^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$"))
+        {
+            failures.Add($"Pps__MailQueue is \"{options.MailQueue}\"; a queue name is 3 to 56 lower-case letters, digits and single hyphens (the poison queue adds \"-poison\").");
+        }
         if (options.PublishedPrefix is { Length: > 0 } prefix && (!prefix.EndsWith('/') || prefix.StartsWith('/')))
         {
             failures.Add($"Pps__PublishedPrefix is \"{prefix}\"; it must be a folder such as \"data/\" (ending with '/', not starting with one), or empty.");

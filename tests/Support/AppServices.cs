@@ -12,7 +12,8 @@ namespace Pps.Tests.Support;
 /// </summary>
 public static class AppServices
 {
-    public static async Task<ServiceProvider> StartAsync(TimeProvider clock, string adminToken, Action<ILoggingBuilder>? logging = null)
+    public static async Task<ServiceProvider> StartAsync(TimeProvider clock, string adminToken, Action<ILoggingBuilder>? logging = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -26,7 +27,7 @@ public static class AppServices
             ["Pps:ProvisionalContainer"] = "provisional-" + id,
             ["Pps:BackupsContainer"] = "backups-" + id,
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(adminToken),
-        }).Build();
+        }.Concat((settings ?? new Dictionary<string, string>()).Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))).Build();
         var services = new ServiceCollection()
             .AddLogging(builder => logging?.Invoke(builder))
             .AddSingleton(clock);

@@ -68,6 +68,9 @@ public sealed class DevHostFixture : IAsyncDisposable
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(AdminToken),
             ["CloseYearSchedule"] = "0 0 0 1 1 *",
             ["BackupSchedule"] = "0 0 0 1 1 *",
+            ["ReminderSchedule"] = "0 0 0 1 1 *",
+            ["Pps:MailQueue"] = (names.TablePrefix + "d-mail").ToLowerInvariant(),
+            ["DevHost:QueuePollSeconds"] = "0.2",
             ["Pps:ProvisionalContainer"] = names.ProvisionalContainer + "-d",
             ["Pps:BackupsContainer"] = names.BackupsContainer + "-d",
         };

@@ -9,7 +9,9 @@ using Pps.Core.Publishing;
 using Pps.Core.Storage;
 using Pps.Synthetic;
 using Pps.Core.Telemetry;
+using Pps.Core.Mail;
 using Pps.Functions.Admin;
+using Pps.Functions.Mail;
 using Pps.Functions.Returns;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
@@ -20,8 +22,10 @@ namespace Pps.Tests.Telemetry;
 /// <summary>
 /// A whole collection through the app's own DI graph with every log line, span and measurement captured:
 /// NPPN issues credentials, services save and submit returns with free-text comments, NPPN reopens one with a
-/// reason, someone tries a forged token, and the year closes. Then nothing captured may contain a token (or its
-/// secret part), a token's hash, the admin token or its hash, a comment or the reason.
+/// reason, someone tries a forged token, and the year closes; mail goes out to the services' contacts through the
+/// outbox (receipts, a chase with NPPN's note, a sign-in link) to maildev, and one mail fails on a closed port. Then
+/// nothing captured may contain a token (or its secret part, the emailed one too), a token's hash, the admin token or
+/// its hash, a comment, the reason, a contact's name or address, or the chase's note.
 /// </summary>
 public class NoSecretsInTelemetryTests
 {
@@ -34,13 +38,22 @@ public class NoSecretsInTelemetryTests
         using var capture = new TelemetryCapture();
         var adminToken = "admin-" + Guid.NewGuid().ToString("N");
         var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
-        await using var provider = await AppServices.StartAsync(clock, adminToken, logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
+        await using var provider = await AppServices.StartAsync(clock, adminToken, logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(capture), Maildev.Settings());
         await provider.GetRequiredService<CollectionYearStore>().SaveAsync(
             new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
         var credentialsApi = ActivatorUtilities.CreateInstance<CredentialFunctions>(provider);
         var returnsApi = ActivatorUtilities.CreateInstance<ReturnFunctions>(provider);
 
         var secrets = new List<string> { adminToken, CredentialStore.Sha256Hex(adminToken) };
+        var mailApi = ActivatorUtilities.CreateInstance<MailFunctions>(provider);
+        var addresses = new Dictionary<int, string>();
+        foreach (var serviceId in new[] { 11, 12, 13 })
+        {
+            var (name, email) = ($"Officer {Guid.NewGuid():N}", Maildev.NewAddress());
+            secrets.AddRange([name, email, email.Split('@')[0]]);
+            addresses[serviceId] = email;
+            Assert.Equal(201, (await Run(mailApi.AddContact(Request("POST", adminToken, new { name, email }), serviceId, default))).Status);
+        }
         foreach (var serviceId in new[] { 11, 12, 13 })
         {
             var issued = await Run(credentialsApi.Issue(Request("POST", adminToken, new { serviceId, year = 2013, label = "officer" }), default));
@@ -63,6 +76,35 @@ public class NoSecretsInTelemetryTests
                 Assert.Equal(200, (await Run(returnsApi.Submit(Request("POST", token, null, reopened.ETag), 2013, serviceId, default))).Status);
             }
         }
+        var note = $"Note {Guid.NewGuid():N}: the budget looks wrong";
+        secrets.Add(note);
+        Assert.Equal(202, (await Run(mailApi.Chase(Request("POST", adminToken, new { serviceIds = new[] { 12 }, note }), 2013, default))).Status);
+        Assert.Equal(202, (await Run(mailApi.SignInLinks(Request("POST", adminToken, new { serviceIds = new[] { 13 } }), 2013, default))).Status);
+        var outbox = provider.GetRequiredService<MailOutbox>();
+        var sendMail = ActivatorUtilities.CreateInstance<SendMail>(provider);
+        var delivered = 0;
+        while ((await outbox.Queue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
+        {
+            foreach (var message in batch)
+            {
+                await sendMail.Run(message.Body.ToString(), message.DequeueCount, default);
+                await outbox.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                delivered++;
+            }
+        }
+        Assert.Equal(6, delivered); // four receipts, the chase, the sign-in link
+        var link = Assert.Single(await Maildev.MailsToAsync(addresses[13]), m => Maildev.Subject(m).Contains("sign-in link"));
+        var emailed = System.Text.RegularExpressions.Regex.Match(Maildev.Text(link), "#token=(pps_[A-Za-z0-9_-]+)").Groups[1].Value;
+        Assert.StartsWith("pps_", emailed);
+        secrets.AddRange([emailed, emailed.Split('_', 3)[2], CredentialStore.Sha256Hex(emailed)]);
+        // A failing send (nothing listens on the port) is logged by its key and the exception's type only.
+        var failing = ActivatorUtilities.CreateInstance<MailDispatcher>(provider,
+            new SmtpMailSender(Microsoft.Extensions.Options.Options.Create(new MailOptions { SmtpHost = "127.0.0.1", SmtpPort = Maildev.FreePort() })));
+        await Assert.ThrowsAnyAsync<Exception>(() => failing.DispatchAsync(
+            new OutboxMessage(MailKinds.SignIn, "sign-in-2013-011-failing", 2013, 11, clock.GetUtcNow()).ToJson(), 5, default));
+        // The link that never went out is revoked: its token existed only in the failed mail.
+        Assert.All(await provider.GetRequiredService<CredentialStore>().ListAsync(2013, 11), c => Assert.True(c.IsRevoked || c.Label == "officer"));
+
         var forged = $"pps_{Guid.NewGuid().ToString("N")[..16]}_forged{Guid.NewGuid():N}";
         secrets.Add(forged);
         Assert.Equal(401, (await Run(returnsApi.Get(Request("GET", forged), 2013, 11, default))).Status);
@@ -77,6 +119,8 @@ public class NoSecretsInTelemetryTests
         Assert.Contains(capture.Spans, s => s.StartsWith("pps.phase.compute", StringComparison.Ordinal));
         Assert.Contains(capture.Logs, l => l.Contains(PpsTelemetry.CloseCheckedEvent, StringComparison.Ordinal));
         Assert.Contains(capture.Measurements, m => m.StartsWith("pps.returns.saved", StringComparison.Ordinal));
+        Assert.Contains(capture.Measurements, m => m.StartsWith("pps.mail.sent", StringComparison.Ordinal));
+        Assert.Contains(capture.Logs, l => l.Contains(PpsTelemetry.MailDeadLetteredEvent, StringComparison.Ordinal));
         // ... and none of it holds a secret or an answer's text.
         var everything = string.Join("\n", capture.Logs.Concat(capture.Spans).Concat(capture.Measurements));
         foreach (var secret in secrets)
