@@ -44,6 +44,9 @@ public static class DemoCommand
         var check = options.Optional("check", "false") == "true";
         var seed = options.Int("seed", DemoData.DefaultSeed);
         var timeout = TimeSpan.FromSeconds(options.Int("timeout", 90));
+        // The development mail server's mailbox (scripts/demo.sh starts maildev): each service gets a made-up contact
+        // there, so the receipts and the workbooks' results can be read in it.
+        var mailbox = options.Optional("mailbox", "") is { Length: > 0 } box ? new Uri(box.TrimEnd('/') + "/") : null;
         var watch = Stopwatch.StartNew();
 
         using var ratingsText = new StreamReader(ratingsFile);
@@ -80,6 +83,11 @@ public static class DemoCommand
         // 2013: every service with its own credential, as the form does it: save a draft, then submit it.
         var tokens = new ConcurrentDictionary<(int Year, int ServiceId), string>();
         var thisYear = plan.Returns.Where(r => r.Year == DemoData.Year).ToList();
+        if (mailbox is not null)
+        {
+            await ForEachAsync(thisYear, r => client.AddContactAsync(r.ServiceId, "Demo officer", DemoContact(r.ServiceId)));
+            Step(watch, $"NPPN added a (made-up) contact for each of the {thisYear.Count} services (POST /api/services/{{id}}/contacts): their mail goes to {mailbox}");
+        }
         await ForEachAsync(thisYear, async r => tokens[(r.Year, r.ServiceId)] = await client.IssueCredentialAsync(r.ServiceId, r.Year));
         Step(watch, $"Issued {tokens.Count} credentials for {DemoData.Year} (one per service)");
         // Every 13th service (10 of 131) sends its return as a filled-in workbook instead, started first so that waiting
@@ -102,6 +110,15 @@ public static class DemoCommand
                 var status = await client.ReturnStatusAsync(tokens[(DemoData.Year, serviceId)], DemoData.Year, serviceId);
                 if (status != "submitted") workbookFailures.Add($"service {serviceId}'s {DemoData.Year} return, sent as a workbook, is {status ?? "missing"}, not submitted");
             }
+        }
+
+        var mailFailures = new List<string>();
+        if (mailbox is not null)
+        {
+            var (receipts, results) = await CountMailAsync(mailbox, thisYear.Count, client.Uploads, timeout);
+            Step(watch, $"The outbox mailed {receipts} receipts and {results} workbook results (read back from the mailbox's REST API)");
+            if (receipts != thisYear.Count) mailFailures.Add($"{receipts} receipts were mailed, not {thisYear.Count} (one per submitted return)");
+            if (results != client.Uploads) mailFailures.Add($"{results} workbook results were mailed, not {client.Uploads} (one per upload)");
         }
 
         // The close goes through the host's timer: NPPN only moves 2013's closing date to just after now. (The earlier
@@ -127,6 +144,7 @@ public static class DemoCommand
         Console.WriteLine($"Service {form.ServiceId}'s page:        {new Uri(api, $"/service.html?id={form.ServiceId}")}");
         Console.WriteLine($"A service's form:         {new Uri(api, "/form.html")}  sign in with token {tokens[(form.Year, form.ServiceId)]} (2013 is closed now: the form shows the submitted return read-only)");
         Console.WriteLine($"NPPN's console:           {new Uri(api, $"/console.html?year={DemoData.Year}")}  admin token {adminToken}");
+        if (mailbox is not null) Console.WriteLine($"The mailbox (maildev):    {mailbox}  every mail the demo sent (receipts, workbook results), as the services' contacts received them");
         Console.WriteLine($"Headline figures of {DemoData.Year} as published ({manifest.Files.Count} files, {manifest.Returns} returns; * = rests on synthetic data):");
         foreach (var h in highlights) Console.WriteLine($"  {(h.Synthetic ? "*" : " ")} {h.Text}");
         Step(watch, "Done");
@@ -142,6 +160,7 @@ public static class DemoCommand
         failures.AddRange(VerifySyntheticMarks(plan, manifest, highlights, await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-8").Path),
             await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-4").Path)));
         failures.AddRange(workbookFailures);
+        failures.AddRange(mailFailures);
         // The service page's one request: the shard of services whose id range holds the service, read back over HTTP.
         var shard = manifest.Files.SingleOrDefault(f => f.Kind == ManifestFile.Services && f.First <= form.ServiceId && form.ServiceId <= f.Last);
         if (shard is null) failures.Add($"no shard of services in the manifest holds service {form.ServiceId}");
@@ -169,6 +188,24 @@ public static class DemoCommand
         if (plan.IsHonest && published.Any(h => h.Synthetic)) failures.Add("a highlight is marked synthetic although nothing synthetic was sent");
         if (chart4.Synthetic) failures.Add("chart-4 (the real 2013 ratings) is labelled synthetic");
         return failures;
+    }
+
+    private static string DemoContact(int serviceId) => $"officer@service-{serviceId:000}.pps-demo.example.org";
+
+    /// <summary>Receipts and workbook results in the mailbox, waiting until the receipts are all there (or the timeout).</summary>
+    private static async Task<(int Receipts, int Results)> CountMailAsync(Uri mailbox, int expected, int uploads, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = mailbox };
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var mails = JsonDocument.Parse(await http.GetStringAsync("api/email"));
+            var subjects = mails.RootElement.EnumerateArray().Select(m => m.GetProperty("subject").GetString() ?? "").ToList();
+            var receipts = subjects.Count(s => s.StartsWith($"{DemoData.Year} PPS return received from ", StringComparison.Ordinal));
+            var results = subjects.Count(s => s.StartsWith($"{DemoData.Year} PPS return: your workbook was", StringComparison.Ordinal));
+            if ((receipts >= expected && results >= uploads) || DateTime.UtcNow > deadline) return (receipts, results);
+            await Task.Delay(250);
+        }
     }
 
     private static void Step(Stopwatch watch, string what) =>
@@ -252,6 +289,17 @@ public static class DemoCommand
             return (await SendAsync(request, $"POST {path}")).Body;
         }
 
+        private int _uploads;
+
+        /// <summary>Workbooks uploaded so far (a service whose first upload asks for a confirmation uploads twice).</summary>
+        public int Uploads => Volatile.Read(ref _uploads);
+
+        public async Task AddContactAsync(int serviceId, string name, string email)
+        {
+            using var request = Admin(HttpMethod.Post, $"api/services/{serviceId}/contacts", JsonContent.Create(new { name, email }, options: Json));
+            await SendAsync(request, $"add a contact to service {serviceId}");
+        }
+
         public async Task<string> IssueCredentialAsync(int serviceId, int year)
         {
             using var request = Admin(HttpMethod.Post, "api/credentials", JsonContent.Create(new { serviceId, year, label = "demo" }, options: Json));
@@ -295,6 +343,7 @@ public static class DemoCommand
                 using var post = WithToken(HttpMethod.Post, path + "/uploads", token,
                     new ByteArrayContent(file) { Headers = { ContentType = new MediaTypeHeaderValue(WorkbookTemplate.ContentType) } });
                 var (uploaded, _) = await SendAsync(post, $"upload service {r.ServiceId}'s {r.Year} workbook");
+                Interlocked.Increment(ref _uploads);
                 var report = await WaitForReportAsync(token, uploaded.GetProperty("report").GetString()!, timeout);
                 var status = report.GetProperty("status").GetString();
                 if (status == "accepted") return confirm.Count;

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The demo, end to end over HTTP: starts Azurite and the devhost on loopback, then `pps demo` opens the 2009-2013
+# The demo, end to end over HTTP: starts Azurite, maildev (the development mail server) and the devhost on loopback, then `pps demo` opens the 2009-2013
 # collections, loads the reference data, issues each service a credential and sends every return as the service
 # would (the 131 real 2013 self-ratings with synthetic Part 2 figures; synthetic 2009-2012, all labelled so; every
 # 13th 2013 service, 10 in all, uploads a filled-in workbook instead: template downloaded, .xlsx posted, report
 # polled), and lets the devhost's timer close and publish. Prints the dashboard, a service's form and NPPN's console
-# with their tokens, and the headline figures read back from the published files; keeps serving until Ctrl-C.
+# with their tokens, the mailbox (each service has a made-up contact: its receipts and workbook results are there),
+# and the headline figures read back from the published files; keeps serving until Ctrl-C.
 #   scripts/demo.sh           the demo, then serve
 #   scripts/demo.sh --check   the same, verify what it printed, stop everything; exit 0 only if all is well
 #   scripts/demo.sh --honest  the real 2013 self-ratings only (no synthetic returns, no SEN/FSM figures)
@@ -46,6 +47,9 @@ fi
 
 source scripts/azurite.sh
 azurite_start
+# The development mail server: the app's mail (receipts, workbook results, reminders, sign-in links) goes there.
+source scripts/maildev.sh
+maildev_start
 
 DEVHOST_PID=""
 DEVHOST_LOG="$(mktemp -t pps-devhost.XXXXXX)"
@@ -56,6 +60,7 @@ cleanup() {
     while kill -0 "$DEVHOST_PID" 2>/dev/null && [ $waited -lt 50 ]; do sleep 0.1; waited=$((waited + 1)); done
     kill -9 "$DEVHOST_PID" 2>/dev/null || true
   fi
+  maildev_stop
   azurite_stop
   rm -f "$DEVHOST_LOG"
 }
@@ -80,12 +85,14 @@ eval "$(node -e '
     if (k.startsWith("Pps__") && k !== "Pps__AdminTokenSha256") console.log(`export ${k}=${JSON.stringify(String(x))}`);')"
 # The close timer every 2 seconds (NCRONTAB with seconds) so that the close follows the closing date at once; the
 # backup timer at its usual time (the sample's), which a demo does not wait for.
+# Mail goes to this run's maildev, with links to this host's site; the reminder timer at the sample's time.
+export Pps__Mail__SmtpHost=127.0.0.1 Pps__Mail__SmtpPort="$MAILDEV_SMTP_PORT" Pps__Mail__SmtpSecurity=None Pps__Mail__SiteUrl="http://127.0.0.1:$port/"
 PpsStorage="$PPS_STORAGE" Pps__AdminTokenSha256="$admin_sha" CloseYearSchedule="*/2 * * * * *" BackupSchedule="${BackupSchedule:-0 30 3 * * *}" \
-  dotnet "$built_host" --port "$port" >"$DEVHOST_LOG" 2>&1 &
+  ReminderSchedule="${ReminderSchedule:-0 0 8 * * *}" dotnet "$built_host" --port "$port" >"$DEVHOST_LOG" 2>&1 &
 DEVHOST_PID=$!
 
 status=0
-dotnet "$built_cli" demo --api "http://127.0.0.1:$port" --admin-token "$admin_token" "${args[@]}" || status=$?
+dotnet "$built_cli" demo --api "http://127.0.0.1:$port" --admin-token "$admin_token" --mailbox "$MAILDEV_URL" "${args[@]}" || status=$?
 if [ $status -ne 0 ]; then
   echo "The demo failed (exit $status). The devhost's log:" >&2
   tail -n 40 "$DEVHOST_LOG" >&2 || true

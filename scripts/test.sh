@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test against a real Azurite that this script starts and stops.
+# Runs every test against a real Azurite and a real SMTP server (maildev) that this script starts and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The template-settings test reads the compiled Bicep; check.sh builds and lints it first.
@@ -13,6 +13,9 @@ fi
 (cd site && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 source scripts/azurite.sh
 azurite_start
+# The mail tests send to a real SMTP server and read the mail back through its REST API.
+source scripts/maildev.sh
+maildev_start
 log="$(mktemp -t pps-test.XXXXXX)"
 status=0
 dotnet test PPS.Serverless.sln --configuration Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
