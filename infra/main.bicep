@@ -40,6 +40,16 @@ param closeYearSchedule string = '0 0 2 * * *'
 @description('NCRONTAB schedule of the table backup timer function (BackupSchedule).')
 param backupSchedule string = '0 30 3 * * *'
 
+@description('NCRONTAB schedule of the reminder timer (ReminderSchedule): it queues the reminders each year\'s schedule makes due.')
+param reminderSchedule string = '0 0 8 * * *'
+
+@description('Application (client) id of the Entra application allowed to send through the Communication Services SMTP relay; empty: mail is queued but not sent (docs/deploy.md, "Mail").')
+param mailSmtpClientId string = ''
+
+@description('A client secret of that application.')
+@secure()
+param mailSmtpClientSecret string = ''
+
 @description('Days a table backup is immutable (cannot be changed or deleted, even by the app); deleted the day after.')
 @minValue(1)
 @maxValue(3650)
@@ -140,6 +150,11 @@ var closeEvents = {
   overdue: 'pps.close.overdue'
   checked: 'pps.close.checked'
 }
+// Log lines of the mail outbox that the alerts search for (PpsTelemetry; a test keeps them equal).
+var mailEvents = {
+  deadLettered: 'pps.mail.dead-lettered'
+  notQueued: 'pps.mail.not-queued'
+}
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 // Names are computed here (not taken from module outputs) so that what-if can predict every resource.
@@ -226,6 +241,16 @@ module roles 'modules/roles.bicep' = {
   ]
 }
 
+module email 'modules/email.bicep' = {
+  name: 'email'
+  scope: rg
+  params: {
+    emailServiceName: 'ecs-${resourceToken}'
+    communicationServiceName: 'acs-${resourceToken}'
+    tags: tags
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -250,6 +275,14 @@ module functionApp 'modules/function-app.bicep' = {
     adminTokenSha256: adminTokenSha256
     closeYearSchedule: closeYearSchedule
     backupSchedule: backupSchedule
+    reminderSchedule: reminderSchedule
+    mailQueueName: '${toLower(tablePrefix)}-mail'
+    mailSmtpHost: 'smtp.azurecomm.net'
+    mailSmtpPort: 587
+    mailFrom: email.outputs.fromAddress
+    mailSmtpUserName: empty(mailSmtpClientId) ? '' : '${email.outputs.communicationServiceName}|${mailSmtpClientId}|${tenant().tenantId}'
+    mailSmtpPassword: mailSmtpClientSecret
+    siteUrl: storage.outputs.webEndpoint
   }
   dependsOn: [
     roles
@@ -283,6 +316,7 @@ module alerts 'modules/alerts.bicep' = {
     alertEmail: alertEmail
     closeFunctionName: closeFunctionName
     closeEvents: closeEvents
+    mailEvents: mailEvents
   }
   dependsOn: [
     uploadEventsTopic

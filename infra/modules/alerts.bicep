@@ -3,6 +3,7 @@
 //                   (log lines the app writes: see PpsTelemetry in core/Telemetry)
 //   close-silent    the close-of-year timer has not reported for 26 hours (it runs daily: it is not running)
 //   dead-letters    Event Grid gave up delivering an upload event (metric of the system topic)
+//   mail-dead-lettered  a mail went to the outbox's poison queue, or could not be queued (log lines of the app)
 //   server-errors   more than serverErrorPercent of the API's requests failed with a 5xx in 15 minutes
 // The log alerts query the Log Analytics workspace the app's telemetry goes to (AppTraces, AppRequests). They are
 // evaluated every 15 minutes or hourly, not every minute: a log alert rule is billed by how often it runs
@@ -31,6 +32,9 @@ param closeFunctionName string
 
 @description('Log lines the close-of-year run writes (PpsTelemetry in core/Telemetry).')
 param closeEvents object
+
+@description('Log lines the mail outbox writes (PpsTelemetry in core/Telemetry).')
+param mailEvents object
 
 @description('Share of requests that may fail with a 5xx in 15 minutes before the alert fires, in percent.')
 @minValue(1)
@@ -80,6 +84,16 @@ var logAlerts = [
     query: 'AppTraces | where TimeGenerated > ago(26h) | where Message startswith "${closeEvents.checked}"'
     operator: 'LessThan'
     threshold: 1
+  }
+  {
+    name: 'mail-dead-lettered'
+    description: 'A mail failed every delivery and is in the outbox\'s poison queue, or a mail event could not be queued at all: the SMTP relay is refusing or unreachable. Mend it, then POST /api/mail/dead-letters/requeue (docs/deploy.md, "Mail").'
+    severity: 2
+    frequency: 'PT1H'
+    window: 'PT1H'
+    query: 'AppTraces | where Message startswith "${mailEvents.deadLettered}" or Message startswith "${mailEvents.notQueued}"'
+    operator: 'GreaterThan'
+    threshold: 0
   }
   {
     name: 'server-errors'

@@ -72,6 +72,31 @@ param adminTokenSha256 string
 @description('NCRONTAB schedule of the close-year timer function.')
 param closeYearSchedule string
 
+@description('NCRONTAB schedule of the reminder timer function (ReminderSchedule).')
+param reminderSchedule string
+
+@description('Name of the mail outbox queue (Pps__MailQueue); its poison queue is this name with "-poison".')
+param mailQueueName string
+
+@description('SMTP server the app sends mail through (Azure Communication Services\' relay).')
+param mailSmtpHost string
+
+@description('Its port (587 with STARTTLS for the relay).')
+param mailSmtpPort int
+
+@description('Sender address (an address of the Communication Services email domain).')
+param mailFrom string
+
+@description('SMTP user name: "<communication service>|<Entra app id>|<tenant id>"; empty until NPPN registers the application.')
+param mailSmtpUserName string
+
+@description('SMTP password: a client secret of that Entra application; empty until then.')
+@secure()
+param mailSmtpPassword string
+
+@description('The public site\'s address, for the links in mail (the static website).')
+param siteUrl string
+
 @description('Memory of each instance in MB (Flex Consumption: 512, 2048 or 4096).')
 @allowed([
   512
@@ -185,6 +210,16 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Pps__AdminTokenSha256: adminTokenSha256
     CloseYearSchedule: closeYearSchedule
     BackupSchedule: backupSchedule
+    // Mail: the outbox queue (same storage, PpsStorage__queueServiceUri) and the SMTP relay of Communication Services.
+    ReminderSchedule: reminderSchedule
+    Pps__MailQueue: mailQueueName
+    Pps__Mail__SmtpHost: mailSmtpHost
+    Pps__Mail__SmtpPort: string(mailSmtpPort)
+    Pps__Mail__SmtpSecurity: 'StartTls'
+    Pps__Mail__SmtpUserName: mailSmtpUserName
+    Pps__Mail__SmtpPassword: mailSmtpPassword
+    Pps__Mail__From: mailFrom
+    Pps__Mail__SiteUrl: siteUrl
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     // Telemetry is sent with the user-assigned identity (Monitoring Metrics Publisher), as local auth is off.
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${appIdentity.properties.clientId};Authorization=AAD'

@@ -98,6 +98,8 @@ var tableSuffixes = [
   'ReturnHistory'
   'Years'
   'Credentials'
+  'Contacts'
+  'Mail'
 ]
 
 var privateContainers = [
