@@ -125,10 +125,10 @@ public sealed class TableBackup(PpsStorage storage, TimeProvider clock, ILogger<
         {
             var entities = Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => FromStored(JsonSerializer.Deserialize<StoredEntity>(line, Json)!));
-            // A transaction holds up to 100 entities of one partition.
+            // A transaction holds up to 100 entities of one partition, and at most 4 MiB.
             foreach (var partition in entities.GroupBy(e => e.PartitionKey))
             {
-                foreach (var chunk in partition.Chunk(100))
+                foreach (var chunk in TableLimits.Batches(partition))
                 {
                     await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
                 }

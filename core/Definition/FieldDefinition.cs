@@ -51,6 +51,10 @@ public sealed record FieldDefinition
     /// <summary>Decimal places allowed for <see cref="FieldType.Decimal"/>.</summary>
     public int Decimals { get; init; }
     public IReadOnlyList<Option> Options { get; init; } = [];
+    /// <summary>
+    /// For <see cref="FieldType.Text"/>: the most bytes the answer may take as stored (UTF-8, JSON-escaped:
+    /// <see cref="FreeText.StoredBytes"/>): a plain letter 1, an accented letter 2, an emoji 12.
+    /// </summary>
     public int MaxLength { get; init; } = 200;
     /// <summary>The report figures that use this field, for the help text and the data dictionary.</summary>
     public string? ReportRef { get; init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 
 namespace Pps.Core.Definition;
 
@@ -31,10 +32,22 @@ public static class FreeText
     }
 
     /// <summary>
-    /// The problem with a text, or null: a lone surrogate (text that is not valid Unicode), a control character
-    /// other than a tab or line break, or more than <paramref name="maxLength"/> characters.
+    /// How text is escaped in the JSON the store keeps (a return's answers, its audit's changes): only what JSON
+    /// requires, and characters outside the Basic Multilingual Plane (an emoji becomes \uD83D\uDE00, 12 bytes).
+    /// Storage writes with this encoder, so a limit measured with it is a limit on what is stored.
     /// </summary>
-    public static string? Problem(string text, int maxLength)
+    public static JavaScriptEncoder StoredEncoder => JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    /// <summary>The bytes a text takes as stored: UTF-8 of its JSON-escaped form, quotes not counted.</summary>
+    public static int StoredBytes(string text) => Encoding.UTF8.GetByteCount(StoredEncoder.Encode(text));
+
+    /// <summary>
+    /// The problem with a text, or null: a lone surrogate (text that is not valid Unicode), a control character
+    /// other than a tab or line break, or more than <paramref name="maxBytes"/> bytes as stored (<see cref="StoredBytes"/>).
+    /// Limits are in bytes as stored, not characters, because an entity's room is in bytes: 4,000 characters of emoji
+    /// take 24,000 bytes escaped, 4,000 plain letters take 4,000.
+    /// </summary>
+    public static string? Problem(string text, int maxBytes)
     {
         for (var i = 0; i < text.Length; i++)
         {
@@ -47,6 +60,12 @@ public static class FreeText
             if (char.IsSurrogate(c)) return $"character {i + 1} is half of a character pair (not valid Unicode text)";
             if (char.IsControl(c) && c is not ('\t' or '\n' or '\r')) return $"character {i + 1} is a control character (U+{(int)c:X4})";
         }
-        return text.Length > maxLength ? $"at most {maxLength} characters ({text.Length} given)" : null;
+        // A UTF-16 unit takes at most 6 bytes as stored (\uXXXX): a short text needs no measuring.
+        if (text.Length <= maxBytes / 6) return null;
+        var bytes = StoredBytes(text);
+        return bytes > maxBytes ? $"at most {maxBytes} bytes as stored ({bytes} given: a plain letter takes 1, an accented letter 2, an emoji 12)" : null;
     }
+
+    /// <summary>Whether <paramref name="problem"/> from <see cref="Problem"/> is about length (not about the characters).</summary>
+    public static bool IsTooLong(string problem) => problem.StartsWith("at most", StringComparison.Ordinal);
 }

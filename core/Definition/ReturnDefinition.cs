@@ -34,10 +34,10 @@ public sealed class ReturnDefinition
             if (FieldProblem(field) is { } problem) throw new ArgumentException($"Field {field.Id} of the {year} return definition: {problem}.");
         }
         var text = _fields.Values.Where(f => f.Type == FieldType.Text).Sum(f => (long)f.MaxLength);
-        if (text > MaxTextCharacters)
+        if (text > MaxTextBytes)
         {
             throw new ArgumentException(
-                $"The text fields of the {year} return definition allow {text} characters in all; at most {MaxTextCharacters}, so that a return and its audit always fit in storage.");
+                $"The text fields of the {year} return definition allow {text} bytes in all; at most {MaxTextBytes} bytes as stored, so that a return and its audit always fit in storage.");
         }
         foreach (var id in rules.SelectMany(RuleFieldIds).Concat(yearOnYear.SelectMany(r => r.FieldIds)))
         {
@@ -58,11 +58,13 @@ public sealed class ReturnDefinition
     public string? Notes { get; init; }
 
     /// <summary>
-    /// The most characters all the text fields of a return may hold together, and the longest reason: with them a
-    /// return, the audit it carries and its audit row stay far inside Table storage's 1 MiB per entity, even with
-    /// every character escaped (docs/storage.md).
+    /// The most bytes all the text fields of a return may hold together, as stored (UTF-8, JSON-escaped as the store
+    /// writes them: <see cref="FreeText.StoredBytes"/>; a field's <see cref="FieldDefinition.MaxLength"/> is in the same
+    /// bytes), and the longest reason. With them a return, the audit it carries (every text's old and new value) and its
+    /// audit row stay inside Table storage's 1 MiB per entity, which counts two bytes per stored character
+    /// (docs/storage.md has the sum). Counting characters instead let 40,000 characters of emoji become 240,000 escaped.
     /// </summary>
-    public const int MaxTextCharacters = 40_000;
+    public const int MaxTextBytes = 40_000;
     public const int MaxReasonLength = 10_000;
 
     private readonly int _reasonMaxLength = 2000;
@@ -73,7 +75,7 @@ public sealed class ReturnDefinition
         get => _reasonMaxLength;
         init => _reasonMaxLength = value is >= 1 and <= MaxReasonLength
             ? value
-            : throw new ArgumentException($"The reason limit of the {Year} return definition must be between 1 and {MaxReasonLength} characters ({value} given).");
+            : throw new ArgumentException($"The reason limit of the {Year} return definition must be between 1 and {MaxReasonLength} bytes as stored ({value} given).");
     }
 
     private static string? FieldProblem(FieldDefinition f)

@@ -192,6 +192,13 @@ public sealed class ReturnService(
         {
             return new ReturnOutcome.Conflict(e.Current as ServiceReturn, e.Message);
         }
+        catch (StorageLimitException e)
+        {
+            // The definition's limits keep a valid return far inside an entity (ReturnDefinition.MaxTextBytes): this is a
+            // return whose every answer is valid yet whose whole would not fit, so it is refused as a whole, nothing written.
+            return new ReturnOutcome.Invalid([ValidationIssue.Error("values", "too-large", $"The return is too large to store: {e.Message}")],
+                "The return is too large to store; nothing was saved.");
+        }
     }
 
     private static ReturnOutcome? WindowRefusal(Actor actor, CollectionYear year, ServiceReturn? current, ReturnChange change, DateTimeOffset now)

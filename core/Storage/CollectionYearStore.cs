@@ -59,6 +59,7 @@ public sealed class CollectionYearStore(PpsStorage storage, TimeProvider? clock 
             ["Extensions"] = JsonSerializer.Serialize(year.Extensions.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value)),
             ["SyntheticParts"] = year.SyntheticParts.Count == 0 ? null : string.Join(",", year.SyntheticParts),
         };
+        TableLimits.EnsureFits(entity);
         try
         {
             _recent.Remove(year.Year);

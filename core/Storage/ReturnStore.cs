@@ -155,6 +155,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
             Revision = (previous?.Revision ?? 0) + 1, UpdatedBy = actor, ETag = null, Audit = new RevisionAudit(action, reason, changes) { Source = source },
         };
         var entity = ToEntity(stored);
+        TableLimits.EnsureFits(entity); // before anything is written: Azure would refuse it, Azurite would not
         Response response;
         _recent.Remove((updated.Year, updated.ServiceId));
         try
@@ -259,6 +260,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
             ["Status"] = audit.Status.ToString(),
         };
         StoredJson.WriteLong(row, "Changes", StoredJson.Serialize(audit.Changes));
+        TableLimits.EnsureFits(row);
         try
         {
             await storage.ReturnHistory.AddEntityAsync(row, ct);
@@ -322,8 +324,12 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
     /// </summary>
     private const string ValuesProperty = "Values";
 
-    /// <summary>An entity holds at most 1 MiB, so at most 34 parts of 30,000 characters; the answers of a return stay far below 4.</summary>
-    private const int MaxValuesContinuations = 3;
+    /// <summary>
+    /// As many parts after the first as an entity can hold: 1 MiB counts 60,000 bytes for a part of 30,000 characters, so
+    /// at most 17 parts in all. The close selects every one of them, so it reads whatever a save could store
+    /// (<see cref="TableLimits.EnsureFits(TableEntity)"/> refuses more); a part an entity lacks simply does not come back.
+    /// </summary>
+    internal const int MaxValuesContinuations = TableLimits.MaxEntityBytes / (2 * StoredJson.MaxPropertyChars) - 1;
 
     /// <summary>The answers of a stored return (none when it has no <see cref="ValuesProperty"/>).</summary>
     private static ReturnValues ValuesOf(TableEntity e) =>

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Azure.Data.Tables;
 
@@ -18,7 +17,7 @@ public static class StoredJson
     /// <summary>For JSON kept in storage: only what JSON itself requires is escaped.</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = Definition.FreeText.StoredEncoder, // the encoder limits are measured with (FreeText.StoredBytes)
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -77,7 +77,7 @@ public static class ReturnValidator
         FieldType.Integer or FieldType.Decimal => ParseNumber(field, text),
         FieldType.Boolean => ParseBoolean(field, text),
         FieldType.Text => FreeText.Problem(text, field.MaxLength) is { } problem
-            ? (null, ValidationIssue.Error(field.Id, text.Length > field.MaxLength ? "length" : "text", $"{field.Label}: {problem}."))
+            ? (null, ValidationIssue.Error(field.Id, FreeText.IsTooLong(problem) ? "length" : "text", $"{field.Label}: {problem}."))
             : (text, null),
         _ => throw new InvalidOperationException($"Unhandled field type {field.Type}."),
     };

@@ -239,7 +239,7 @@ public static class WorkbookTemplate
 
     private static string? LimitText(FieldDefinition field)
     {
-        if (!field.IsNumeric) return field.Type == FieldType.Text ? $"At most {field.MaxLength} characters." : null;
+        if (!field.IsNumeric) return field.Type == FieldType.Text ? $"At most {field.MaxLength} bytes as stored (a plain letter counts 1, an accented letter 2, an emoji 12)." : null;
         var kind = field.Type == FieldType.Integer ? "A whole number" : $"A number with at most {field.Decimals} decimal places";
         return $"{kind} from {ReturnValues.FormatNumber(field.Min ?? 0)} to {ReturnValues.FormatNumber(field.Max ?? decimal.MaxValue)}.";
     }
@@ -272,7 +272,7 @@ public static class WorkbookTemplate
         return new DataValidation
         {
             Type = DataValidationValues.TextLength, Operator = DataValidationOperatorValues.LessThanOrEqual, AllowBlank = true,
-            ShowErrorMessage = true, ErrorTitle = Short(field.Label), Error = $"At most {field.MaxLength} characters.",
+            ShowErrorMessage = true, ErrorTitle = Short(field.Label), Error = $"At most {field.MaxLength} bytes as stored (a plain letter counts 1, an accented letter 2, an emoji 12).",
             SequenceOfReferences = new ListValue<StringValue> { InnerText = cell.Reference },
             Formula1 = new Formula1(field.MaxLength.ToString(CultureInfo.InvariantCulture)),
         };

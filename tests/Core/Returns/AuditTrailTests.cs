@@ -49,12 +49,13 @@ public class AuditTrailTests
     }
 
     [Fact]
-    public async Task A_4000_character_arabic_comment_replaced_by_another_is_stored_with_its_audit_row()
+    public async Task An_arabic_comment_at_the_fields_limit_replaced_by_another_is_stored_with_its_audit_row()
     {
         using var app = await OpenAsync();
         var service = app.Get<ReturnService>();
-        var first = new string('\u0627', 4000);  // alif: "\u0627" when JSON escapes it, six characters each
-        var second = new string('\u0628', 4000); // ba
+        // The comment's limit is 4,000 bytes as stored: 2,000 Arabic letters of two bytes each (never "\u0627", six).
+        var first = new string('\u0627', 2000);  // alif
+        var second = new string('\u0628', 2000); // ba
         var v1 = Stored(await service.SaveDraftAsync(Service42, Change(null, null, (FieldIds.Comments, first))));
         var v2 = Stored(await service.SaveDraftAsync(Service42, Change(v1.ETag, null, (FieldIds.Comments, second))));
 
@@ -79,7 +80,7 @@ public class AuditTrailTests
         var invalid = Assert.IsType<ReturnOutcome.Invalid>(outcome);
         var issue = Assert.Single(invalid.Issues);
         Assert.Equal("reason", issue.FieldId);
-        Assert.Contains($"at most {BuiltInDefinitions.For(2013).ReasonMaxLength} characters", issue.Message);
+        Assert.Contains($"at most {BuiltInDefinitions.For(2013).ReasonMaxLength} bytes as stored", issue.Message);
         Assert.Equal(1, (await app.Get<ReturnStore>().GetAsync(2013, 42))!.Revision);
         Assert.Single(await app.Get<ReturnStore>().HistoryAsync(2013, 42));
     }

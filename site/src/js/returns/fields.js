@@ -22,7 +22,7 @@ export function limitsText(field) {
   else if (field.max != null) parts.push(`At most ${fmt(field.max)}`);
   if (field.type === "integer") parts.push("a whole number");
   if (field.type === "decimal" && field.decimals != null) parts.push(`up to ${field.decimals} decimal place${field.decimals === 1 ? "" : "s"}`);
-  if (field.type === "text" && field.maxLength) parts.push(`At most ${number.format(field.maxLength)} characters`);
+  if (field.type === "text" && field.maxLength) parts.push(`At most ${number.format(field.maxLength)} bytes as stored (a plain letter counts 1, an accented letter 2, an emoji 12)`);
   if (field.type === "multichoice") parts.push("Select all that apply");
   return parts.length ? parts.join(", ") + "." : "";
 }
