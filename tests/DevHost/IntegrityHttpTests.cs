@@ -15,7 +15,7 @@ namespace Pps.Tests.DevHost;
 /// </summary>
 public class IntegrityHttpTests
 {
-    private const int Year = 2091; // no other test publishes it: definitions are still process-wide
+    private const int Year = 2091;
     private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
