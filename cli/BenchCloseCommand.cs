@@ -212,7 +212,7 @@ public static class BenchCloseCommand
             await years.SaveAsync(new CollectionYear
             {
                 Year = year, Opens = new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero), Closes = new DateTimeOffset(year, 3, 31, 0, 0, 0, TimeSpan.Zero),
-                NationalServiceCount = ServiceRegistry.NationalCount(year) * k,
+                NationalServiceCount = ServicesNationally.BuiltIn.InYear(year) * k,
             }, null);
         }
         return new Seeded(data.Returns.Count * k, data.Returns.Count(r => r.Year == Year) * k, reference.Count);

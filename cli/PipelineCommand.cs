@@ -39,7 +39,7 @@ public static class PipelineCommand
         var now = clock.GetUtcNow();
         var etag = await years.SaveAsync(new CollectionYear
         {
-            Year = Year, Opens = now.AddDays(-30), Closes = now.AddDays(1), NationalServiceCount = ServiceRegistry.NationalCount(Year),
+            Year = Year, Opens = now.AddDays(-30), Closes = now.AddDays(1), NationalServiceCount = app.GetRequiredService<ServicesNationally>().InYear(Year),
         }, null);
         Console.WriteLine($"Opened the {Year} collection window.");
 

@@ -43,8 +43,8 @@ public sealed record AggregationInput
     /// Defaults to the built-in ones; a close gives the catalog's (<see cref="IDefinitionCatalog.UpToAsync"/>).
     /// </summary>
     public DefinitionSet Definitions { get; init; } = BuiltInDefinitions.All;
-    /// <summary>Services existing nationally per year (Tables A and B); defaults to the registry's count.</summary>
-    public Func<int, int> NationalServiceCount { get; init; } = ServiceRegistry.NationalCount;
+    /// <summary>Services existing nationally per year (Tables A and B, the extrapolation); defaults to the built-in catalogue's count (<see cref="ServicesNationally"/>).</summary>
+    public Func<int, int> NationalServiceCount { get; init; } = ServicesNationally.BuiltIn.InYear;
     /// <summary>Statistical neighbours NPPN has loaded: service id to its neighbours' ids. Empty when none.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<int>> StatisticalNeighbours { get; init; } = new Dictionary<int, IReadOnlyList<int>>();
 

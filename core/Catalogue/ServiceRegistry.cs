@@ -31,13 +31,6 @@ public static class ServiceRegistry
     public static IReadOnlyList<Service> ExistingIn(int collectionYear) =>
         All.Where(s => s.ExistsIn(collectionYear)).ToList();
 
-    /// <summary>
-    /// How many services existed nationally in a collection year: the denominator of Tables A and B.
-    /// The report: "up to 2009 there were 148 services, but from 2010 ... this increased to 150".
-    /// It is a fact of each year, not a count of the registry, because councils merge and split.
-    /// </summary>
-    public static int NationalCount(int collectionYear) => collectionYear <= 2009 ? 148 : 150;
-
     private static IReadOnlyDictionary<int, Service> Load() =>
         EmbeddedCsv.Read("service-la.csv", row =>
         {

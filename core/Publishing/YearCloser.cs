@@ -31,6 +31,7 @@ public sealed class YearCloser(
     CollectionYearStore years,
     ReferenceDataStore reference,
     IDefinitionCatalog definitions,
+    ServicesNationally servicesNationally,
     Publisher publisher,
     TimeProvider clock,
     ILogger<YearCloser> log,
@@ -258,7 +259,7 @@ public sealed class YearCloser(
     private static List<ReturnRecord> Returned(IEnumerable<YearOfReturns> years) => years.SelectMany(y => y.Returned).ToList();
 
     private static AggregationInput Input(int year, IReadOnlyList<ReturnRecord> returned, AreaFacts areas) =>
-        Input(year, returned, areas.Reference, areas.Neighbours, areas.SyntheticParts, areas.Definitions);
+        Input(year, returned, areas.Reference, areas.Neighbours, areas.SyntheticParts, areas.Definitions, areas.NationalServiceCount);
 
     /// <summary>A phase that runs beside others: its span ends when <paramref name="work"/> does (its failure is the caller's to observe).</summary>
     private static async Task PhaseAsync(string name, Task work)
@@ -280,7 +281,7 @@ public sealed class YearCloser(
     /// </summary>
     private sealed record AreaFacts(
         Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours, IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts,
-        DefinitionSet Definitions);
+        DefinitionSet Definitions, Func<int, int> NationalServiceCount);
 
     /// <summary>As <see cref="AreaFacts"/> says, and the definitions of the year and those before it (fixed for the whole close).</summary>
     private async Task<AreaFacts> LoadAreaFactsAsync(int year, CancellationToken ct)
@@ -290,7 +291,7 @@ public sealed class YearCloser(
         var forms = definitions.UpToAsync(year, ct);
         var all = years.ListAsync(ct);
         var synthetic = (await all).Where(y => y.SyntheticParts.Count > 0).ToDictionary(y => y.Year, y => y.SyntheticParts);
-        return new AreaFacts(await data, await neighbours, synthetic, await forms);
+        return new AreaFacts(await data, await neighbours, synthetic, await forms, servicesNationally.For(await all));
     }
 
     /// <summary>
@@ -301,18 +302,18 @@ public sealed class YearCloser(
         int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null,
         IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts = null, DefinitionSet? definitions = null) =>
         NationalAggregator.Compute(Input(year, stored.Where(r => r.IsReturned).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
-            referenceData, neighbours, syntheticParts, definitions ?? BuiltInDefinitions.All));
+            referenceData, neighbours, syntheticParts, definitions ?? BuiltInDefinitions.All, ServicesNationally.BuiltIn.InYear));
 
     private static AggregationInput Input(
         int year, IReadOnlyList<ReturnRecord> returned, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours,
-        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts, DefinitionSet definitions) => new()
+        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts, DefinitionSet definitions, Func<int, int> nationalServiceCount) => new()
         {
             Year = year,
             Returns = returned,
             Reference = referenceData,
             Definitions = definitions,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
-            NationalServiceCount = ServiceRegistry.NationalCount,
+            NationalServiceCount = nationalServiceCount,
             SyntheticParts = syntheticParts ?? new Dictionary<int, IReadOnlyList<string>>(),
         };
 

@@ -27,7 +27,7 @@ public abstract record YearOutcome
 public sealed record WindowChange(DateTimeOffset Opens, DateTimeOffset Closes, int? NationalServiceCount, IReadOnlyList<string>? SyntheticParts = null);
 
 /// <summary>NPPN's control of a collection year: opening the window, moving its closing date, granting late returns.</summary>
-public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions)
+public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions, ServicesNationally servicesNationally)
 {
     /// <summary>
     /// Opens a year's window (<paramref name="ifMatch"/> null: the year must not exist yet) or moves its dates
@@ -74,7 +74,7 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
             updated = new CollectionYear
             {
                 Year = year, Opens = opens, Closes = closes,
-                NationalServiceCount = nationalServiceCount ?? ServiceRegistry.NationalCount(year),
+                NationalServiceCount = nationalServiceCount ?? servicesNationally.InYear(year),
                 SyntheticParts = change.SyntheticParts?.Distinct().ToList() ?? [],
             };
         }

@@ -14,6 +14,7 @@ public static class AppSetup
     public static IServiceCollection AddPpsApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPpsStorage(configuration);
+        services.AddPpsCatalogue();
         services.AddPpsDefinitions();
         // Before the returns and uploads: their services take the mail events when these are registered.
         services.AddPpsMail(configuration);

@@ -14,6 +14,8 @@ public static class PublishingSetup
         services.TryAddSingleton(provider => new Publisher(
             BlobPublishedStore.For(provider.GetRequiredService<PpsStorage>()), provider.GetRequiredService<TimeProvider>(),
             new BlobPublishedStore(provider.GetRequiredService<PpsStorage>().Provisional)));
+        services.AddPpsCatalogue();
+        services.AddPpsDefinitions();
         services.TryAddSingleton<YearCloser>();
         return services;
     }

@@ -30,7 +30,7 @@ public class TableBackupTests
         var service = app.GetRequiredService<ReturnService>();
         var credentials = app.GetRequiredService<CredentialStore>();
         await app.GetRequiredService<CollectionYearStore>().SaveAsync(
-            new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = ServiceRegistry.NationalCount(2013) }, null);
+            new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = ServicesNationally.BuiltIn.InYear(2013) }, null);
 
         using var csv = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
         var ratings = SelfRatingsCsv.Read(csv).ToList();

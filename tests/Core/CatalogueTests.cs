@@ -42,11 +42,23 @@ public class CatalogueTests
     }
 
     [Theory]
+    [InlineData(2008, 148)]
     [InlineData(2009, 148)]
     [InlineData(2010, 150)]
     [InlineData(2013, 150)]
+    [InlineData(2020, 150)]
     public void National_count_follows_the_report(int year, int count) =>
-        Assert.Equal(count, ServiceRegistry.NationalCount(year));
+        Assert.Equal(count, ServicesNationally.BuiltIn.InYear(year));
+
+    [Fact]
+    public void Services_nationally_is_the_count_NPPN_set_for_a_years_collection_else_the_catalogues()
+    {
+        var opens = new DateTimeOffset(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
+        var rule = ServicesNationally.BuiltIn.For([new CollectionYear { Year = 2013, Opens = opens, Closes = opens.AddDays(60), NationalServiceCount = 140 }]);
+        Assert.Equal(140, rule(2013));
+        Assert.Equal(150, rule(2012));
+        Assert.Equal(148, rule(2009));
+    }
 
     [Fact]
     public void Collection_year_state_follows_the_window_and_extensions()

@@ -94,7 +94,7 @@ public sealed class PublishedSiteFixture : IAsyncLifetime
         {
             await years.SaveAsync(new CollectionYear
             {
-                Year = year, Opens = Start.AddDays(-30), Closes = Start.AddDays(1), NationalServiceCount = ServiceRegistry.NationalCount(year),
+                Year = year, Opens = Start.AddDays(-30), Closes = Start.AddDays(1), NationalServiceCount = ServicesNationally.BuiltIn.InYear(year),
             }, null);
         }
 

@@ -94,6 +94,27 @@ public class OneRuleTests
         Assert.True(tableB == Published(published, "table-b"), what);
     }
 
+    [Fact]
+    public async Task Services_nationally_is_the_number_NPPN_set_for_the_year_in_the_completeness_view_and_the_published_Table_A()
+    {
+        using var app = await TestApp.StartAsync(Opens.AddDays(-7));
+        Assert.IsType<YearOutcome.Done>(await app.Get<CollectionWindowService>().SetWindowAsync(Actor.Nppn, 2013, new WindowChange(Opens, Closes, 140), null));
+        app.Clock.Now = Opens.AddDays(1);
+        Assert.IsType<ReturnOutcome.Done>(await app.Get<ReturnService>().SubmitAsync(Actor.ForService(7), Change(7, null, (Rating("1a"), "G"))));
+
+        var total = (await app.Get<ReturnService>().CompletenessAsync(2013))!.Totals.Single(t => t.Table == "Table A");
+        Assert.Equal(140, total.NationalServiceCount);
+
+        app.Clock.Now = Closes.AddMinutes(1);
+        var manifest = (await app.Get<YearCloser>().CloseAndPublishAsync(2013)).Manifest!;
+        var file = manifest.Files.Single(f => f.FigureId == "table-a" && f.ContentType.StartsWith("application/json", StringComparison.Ordinal));
+        var json = (await BlobPublishedStore.For(app.Get<PpsStorage>()).ReadAsync(file.Path, CancellationToken.None))!.Value.Content.ToString();
+        var rows = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("rows").EnumerateArray().ToList();
+        var row2013 = rows.Single(r => r[0].GetInt32() == 2013);
+        Assert.Equal(140, row2013[2].GetInt32()); // the number NPPN set, not the catalogue's 150
+        Assert.Equal(1, row2013[1].GetInt32());
+    }
+
     [Theory]
     [InlineData("1a")]
     [InlineData(null)]
