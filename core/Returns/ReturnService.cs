@@ -214,10 +214,8 @@ public sealed class ReturnService(
                 ? new ReturnOutcome.Refused($"The {year.Year} collection opens on {Day(year.Opens)}; returns cannot be saved before then.")
                 : new ReturnOutcome.Refused($"The {year.Year} collection closed on {Day(year.ClosesFor(change.ServiceId))}; the return is locked. Contact NPPN to change it.");
         }
-        if (current is { Status: ReturnStatus.Locked } && year.Extensions.ContainsKey(change.ServiceId))
-        {
-            return null; // NPPN granted this service a late return: its window is open again.
-        }
+        // Under an extension the return reads as in the open window (ServiceReturn.AsOf), so one rule for both: a
+        // submitted return is changed only after NPPN reopens it.
         if (current is { Status: not ReturnStatus.Draft })
         {
             return new ReturnOutcome.Refused($"The return was submitted on {Day(current.SubmittedAt ?? current.UpdatedAt)}; ask NPPN to reopen it to make changes.");

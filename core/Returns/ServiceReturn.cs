@@ -57,10 +57,21 @@ public sealed record ServiceReturn
     /// the year is locked. The lock is a fact of the year (its closing date, and ClosedAt once the close-of-year
     /// run has passed), so closing a year is one write, not one per return.
     /// </summary>
-    public ServiceReturn AsOf(CollectionYear year, DateTimeOffset now) =>
-        Status != ReturnStatus.Locked && year.Year == Year && year.StateAt(now) >= CollectionState.Closed
-            ? this with { Status = ReturnStatus.Locked }
-            : this;
+    /// <remarks>
+    /// A service whose extension is running is in its own open window, whether it was granted before or after the close:
+    /// its return reads as it would in the open window (a draft, or submitted), never locked, so the same rules apply to
+    /// it (a submitted return is reopened only by NPPN). A return NPPN changed after the close is stored locked: under an
+    /// extension it reads as what it was, submitted or a draft.
+    /// </remarks>
+    public ServiceReturn AsOf(CollectionYear year, DateTimeOffset now)
+    {
+        if (year.Year != Year) return this;
+        if (year.Extensions.ContainsKey(ServiceId) && year.AcceptsServiceWritesAt(ServiceId, now))
+        {
+            return Status == ReturnStatus.Locked ? this with { Status = SubmittedAt is null ? ReturnStatus.Draft : ReturnStatus.Submitted } : this;
+        }
+        return Status != ReturnStatus.Locked && year.StateAt(now) >= CollectionState.Closed ? this with { Status = ReturnStatus.Locked } : this;
+    }
 }
 
 /// <summary>The change that made a revision: the action ("save-draft", "submit", "amend", "reopen"), NPPN's reason, and the field changes.</summary>

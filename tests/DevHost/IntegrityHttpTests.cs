@@ -74,6 +74,59 @@ public class IntegrityHttpTests
         Assert.NotNull(year["publishedAt"]);
     }
 
+    /// <summary>
+    /// NPPN grants two services an extension after the closing date: 42 left a draft, 43 submitted on time. Under the
+    /// extension 42's return is a draft it can save and submit (not "locked"); 43's stays submitted and, as in the open
+    /// window, can be neither saved as a draft nor submitted again (409), so its on-time submission is what publishes.
+    /// </summary>
+    [Fact]
+    public async Task Under_an_extension_granted_after_the_close_the_rules_are_those_of_the_open_window()
+    {
+        await using var host = await DevHostFixture.StartAsync();
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevHostFixture.AdminToken);
+        var opened = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150 });
+        Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        var draft = await ServiceClientAsync(host, 42, 2013);
+        var onTime = await ServiceClientAsync(host, 43, 2013);
+        var drafted = await draft.PutAsJsonAsync("api/returns/2013/42", new { values = ExampleReturn.Full(2013) });
+        Assert.Equal(HttpStatusCode.OK, drafted.StatusCode);
+        var saved = await onTime.PutAsJsonAsync("api/returns/2013/43", new { values = ExampleReturn.Full(2013) });
+        var submitted = await SendAsync(onTime, HttpMethod.Post, "api/returns/2013/43/submit", null, ETag(saved));
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+
+        host.Clock.Now = Closes.AddDays(1);
+        foreach (var serviceId in new[] { 42, 43 })
+        {
+            var granted = await host.Client.PostAsJsonAsync($"api/years/2013/extensions/{serviceId}", new { until = Closes.AddDays(14) });
+            Assert.True(granted.IsSuccessStatusCode, await granted.Content.ReadAsStringAsync());
+        }
+
+        var read = await draft.GetAsync("api/returns/2013/42");
+        Assert.Equal("draft", (string?)JsonNode.Parse(await read.Content.ReadAsStringAsync())!["status"]);
+        var window = JsonNode.Parse(await draft.GetStringAsync("api/years/2013"))!;
+        Assert.True((bool)window["acceptsWrites"]!);
+        var late = await SendAsync(draft, HttpMethod.Put, "api/returns/2013/42", new { values = ExampleReturn.Full(2013, 401) }, ETag(read));
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(draft, HttpMethod.Post, "api/returns/2013/42/submit", null, ETag(late))).StatusCode);
+
+        var stillSubmitted = await onTime.GetAsync("api/returns/2013/43");
+        Assert.Equal("submitted", (string?)JsonNode.Parse(await stillSubmitted.Content.ReadAsStringAsync())!["status"]);
+        var asDraft = await SendAsync(onTime, HttpMethod.Put, "api/returns/2013/43", new { values = ExampleReturn.Full(2013, 402) }, ETag(stillSubmitted));
+        Assert.Equal(HttpStatusCode.Conflict, asDraft.StatusCode);
+        var again = await SendAsync(onTime, HttpMethod.Post, "api/returns/2013/43/submit", new { values = ExampleReturn.Full(2013, 402) }, ETag(stillSubmitted));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static string ETag(HttpResponseMessage response) => response.Headers.NonValidated["ETag"].ToString();
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body, string ifMatch)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return client.SendAsync(request);
+    }
+
     private static async Task PublishDefinitionAsync(DevHostFixture host, int commentsLimit)
     {
         host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevHostFixture.AdminToken);
@@ -85,10 +138,10 @@ public class IntegrityHttpTests
         Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
     }
 
-    private static async Task<HttpClient> ServiceClientAsync(DevHostFixture host, int serviceId)
+    private static async Task<HttpClient> ServiceClientAsync(DevHostFixture host, int serviceId, int year = Year)
     {
         var client = new HttpClient { BaseAddress = host.BaseUrl };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await host.TokenForAsync(serviceId, Year));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await host.TokenForAsync(serviceId, year));
         return client;
     }
 }

@@ -39,7 +39,7 @@ public class OneRuleTests
     }
 
     [Fact]
-    public async Task A_draft_saved_under_an_extension_after_submitting_is_not_counted_or_published_until_submitted_again()
+    public async Task A_submitted_return_under_an_extension_cannot_become_a_draft_and_stays_counted_and_published()
     {
         using var app = await OpenAsync();
         var service = app.Get<ReturnService>();
@@ -49,23 +49,18 @@ public class OneRuleTests
         app.Clock.Now = Closes.AddDays(1);
         Assert.IsType<YearOutcome.Done>(await app.Get<CollectionWindowService>().GrantExtensionAsync(Actor.Nppn, 2013, 42, Closes.AddDays(14)));
         var current = (await app.Get<ReturnStore>().GetAsync(2013, 42))!.AsOf((await app.Get<CollectionYearStore>().GetAsync(2013))!.Value.Year, app.Clock.Now);
-        var draft = Assert.IsType<ReturnOutcome.Done>(await service.SaveDraftAsync(Actor.ForService(42),
-            Change(42, current.ETag, (Rating("1a"), "N"), (CaseworkUsers, "900")))).Return;
+        Assert.Equal(ReturnStatus.Submitted, current.Status);
+        // As in the open window: a submitted return is changed only after NPPN reopens it.
+        Assert.IsType<ReturnOutcome.Refused>(await service.SaveDraftAsync(Actor.ForService(42),
+            Change(42, current.ETag, (Rating("1a"), "N"), (CaseworkUsers, "900"))));
+        Assert.IsType<ReturnOutcome.Refused>(await service.SubmitAsync(Actor.ForService(42),
+            Change(42, current.ETag, (Rating("1a"), "N"), (CaseworkUsers, "900"))));
 
-        Assert.Equal(ReturnStatus.Draft, draft.Status);
-        Assert.Null(draft.SubmittedAt);
-        Assert.Equal(ReturnStatus.Draft, (await app.Get<ReturnStore>().GetAsync(2013, 42))!.Status);
+        Assert.Equal(submitted.Revision, (await app.Get<ReturnStore>().GetAsync(2013, 42))!.Revision);
         var (completeness, published) = await BothViewsAsync(app);
-        Assert.All(completeness.Totals, t => Assert.Equal(0, t.Count));
-        Assert.Equal(0, Published(published, "table-a"));
-        Assert.Equal(0, Published(published, "table-l"));
-
-        var again = Assert.IsType<ReturnOutcome.Done>(await service.SubmitStoredAsync(Actor.ForService(42), 2013, 42, draft.ETag, [])).Return;
-        Assert.True(again.IsReturned);
-        (completeness, published) = await BothViewsAsync(app);
         Assert.All(completeness.Totals, t => Assert.Equal(1, t.Count));
         Assert.Equal(1, Published(published, "table-a"));
-        Assert.Equal(900m, published.Figures.Single(f => f.Id == "table-l").Statistics["total"]);
+        Assert.Equal(100m, published.Figures.Single(f => f.Id == "table-l").Statistics["total"]);
     }
 
     public static TheoryData<string, (string, string)[], int, int> Returns => new()
