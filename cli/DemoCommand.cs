@@ -426,7 +426,9 @@ public static class DemoCommand
 
         private static string ReturnsCsv(IReadOnlyList<ReturnRecord> returns, IReadOnlyDictionary<int, List<string>> confirm)
         {
-            var fields = returns.SelectMany(r => r.Values.AsDictionary().Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+            // Every field of the year's definition: a file that replaces returns must mention each (empty for no answer).
+            var fields = BuiltInDefinitions.For(returns[0].Year).Fields.Select(f => f.Id)
+                .Union(returns.SelectMany(r => r.Values.AsDictionary().Keys)).Distinct().Order(StringComparer.Ordinal).ToList();
             using var text = new StringWriter(CultureInfo.InvariantCulture);
             using var csv = new CsvHelper.CsvWriter(text, CultureInfo.InvariantCulture);
             csv.WriteField(Core.Intake.ReturnsCsv.ServiceColumn);

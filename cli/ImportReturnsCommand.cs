@@ -15,7 +15,13 @@ public static class ImportReturnsCommand
         await using var app = await CliApp.StartAsync();
         var import = app.GetRequiredService<ReturnsImport>();
         using var reader = new StreamReader(file);
-        var result = await import.ImportAsync(year, reader, Path.GetFileName(file));
+        var mode = options.Optional("mode", "replace") switch
+        {
+            "replace" => ReturnsCsvMode.Replace,
+            "merge" => ReturnsCsvMode.Merge,
+            var other => throw new CommandLineException($"--mode {other} is not known: replace (the default; the file carries every field) or merge (only its columns change)."),
+        };
+        var result = await import.ImportAsync(year, reader, Path.GetFileName(file), mode);
         if (!result.Succeeded)
         {
             Console.Error.WriteLine(result.Imported == 0

@@ -47,8 +47,9 @@ static int Usage()
           backup [--prefix pps]                  back up every table to the backups container
           backups                                list the complete backups, newest first
           restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything
-          import-returns --year <year> --file <csv>
-                                                 service_id, one column per field id [, confirmed_warnings]: all or nothing
+          import-returns --year <year> --file <csv> [--mode merge]
+                                                 service_id, one column per field id [, confirmed_warnings]: all or nothing;
+                                                 every field unless --mode merge (only the file's columns change)
           export-published --out <folder>        copy every blob of the published container into a folder
           report-pdf --year 2013 --out <pdf> [--url http://127.0.0.1:7071/]
                                                  the national report as an A4 PDF, from a running host (headless Chromium)

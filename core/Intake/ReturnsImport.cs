@@ -6,7 +6,24 @@ using Pps.Core.Validation;
 
 namespace Pps.Core.Intake;
 
-public sealed record ReturnsImportResult(int Imported, string? Batch, IReadOnlyList<ImportProblem> Problems, int Unchanged = 0)
+/// <summary>Why a load stored nothing (or stopped), so that each path can say it in its own terms.</summary>
+public enum ReturnsImportFailure
+{
+    None,
+    /// <summary>The year has no return definition: there is nothing to read the columns against.</summary>
+    NoDefinition,
+    /// <summary>The year's collection has not been set up (no window).</summary>
+    NotSetUp,
+    /// <summary>The file's layout cannot be read: a column missing or unknown, a quote, a row of the wrong length.</summary>
+    Unreadable,
+    /// <summary>Rows were read, and some answers or service ids are wrong.</summary>
+    Invalid,
+    /// <summary>A write failed part-way (someone changed a return during the load); the rows before it were loaded.</summary>
+    Stopped,
+}
+
+public sealed record ReturnsImportResult(int Imported, string? Batch, IReadOnlyList<ImportProblem> Problems, int Unchanged = 0,
+    ReturnsImportFailure Failure = ReturnsImportFailure.None)
 {
     public bool Succeeded => Problems.Count == 0;
 }
@@ -16,6 +33,9 @@ public sealed record ReturnsImportResult(int Imported, string? Batch, IReadOnlyL
 /// every row is read and run through the one validator (with the year-on-year checks against the year
 /// before) first, and every problem is listed by line and column; only when there is none is each return
 /// stored, through <see cref="ReturnService"/> as NPPN with a reason naming the batch, as submitted.
+/// A replacing load (the default) must carry every field, so that no answer is removed that the file does not
+/// mention; a merge changes only the columns the file carries, keeps every other stored answer, and its audit
+/// reason names those columns.
 /// </summary>
 /// <remarks>
 /// The stores are one write per return (Table storage has no transaction across the returns and their audit
@@ -25,25 +45,30 @@ public sealed record ReturnsImportResult(int Imported, string? Batch, IReadOnlyL
 /// </remarks>
 public sealed class ReturnsImport(ReturnService returns, ReturnStore store, CollectionYearStore years, IDefinitionCatalog definitions, TimeProvider clock)
 {
-    public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, CancellationToken ct = default)
+    public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, ReturnsCsvMode mode = ReturnsCsvMode.Replace, CancellationToken ct = default)
     {
         if (await definitions.FindAsync(year, ct) is not { } definition)
         {
-            return new(0, null, [new ImportProblem(1, "", $"There is no return definition for {year}: NPPN publishes it (PUT /api/definitions/{year}) before the year opens.")]);
+            return Failed(ReturnsImportFailure.NoDefinition,
+                new ImportProblem(1, "", $"There is no return definition for {year}: NPPN publishes it (PUT /api/definitions/{year}) before the year opens."));
         }
-        var parsed = ReturnsCsv.Read(csv, definition, year);
         if (await years.GetAsync(year, ct) is null)
         {
-            return new(0, null, [new ImportProblem(1, "", $"The {year} collection has not been set up: NPPN sets its window first (PUT /api/years/{year}).")]);
+            return Failed(ReturnsImportFailure.NotSetUp, new ImportProblem(1, "", $"The {year} collection has not been set up: NPPN sets its window first (PUT /api/years/{year})."));
         }
+        var parsed = ReturnsCsv.Read(csv, definition, year, mode);
+        if (parsed.Unreadable) return new(0, null, parsed.Problems, Failure: ReturnsImportFailure.Unreadable);
         var problems = parsed.Problems.ToList();
         var unchanged = new HashSet<int>();
         var current = (await store.ListYearAsync(year, ct)).ToDictionary(r => r.ServiceId);
         var previous = (await store.ListYearAsync(year - 1, ct)).ToDictionary(r => r.ServiceId);
+        var values = new Dictionary<int, IReadOnlyDictionary<string, string?>>();
         foreach (var row in parsed.Rows)
         {
-            var result = ReturnValidator.Validate(definition, row.Values, previous.GetValueOrDefault(row.ServiceId)?.Values);
-            if (current.GetValueOrDefault(row.ServiceId) is { Status: not ReturnStatus.Draft } stored && !ReturnValues.Diff(stored.Values, result.Values).Any())
+            var stored = current.GetValueOrDefault(row.ServiceId);
+            var rowValues = values[row.ServiceId] = mode == ReturnsCsvMode.Merge ? Merged(stored, row) : row.Values;
+            var result = ReturnValidator.Validate(definition, rowValues, previous.GetValueOrDefault(row.ServiceId)?.Values);
+            if (stored is { Status: not ReturnStatus.Draft } && !ReturnValues.Diff(stored.Values, result.Values).Any())
             {
                 unchanged.Add(row.ServiceId);
             }
@@ -51,14 +76,18 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
             problems.AddRange(result.Warnings.Where(w => !row.ConfirmedWarnings.Contains(w.Code))
                 .Select(w => new ImportProblem(row.Line, w.FieldId, $"{w.Message} (to load it, put {w.Code} in the {ReturnsCsv.ConfirmedColumn} column)")));
         }
-        if (problems.Count > 0) return new(0, null, problems.OrderBy(p => p.Line).ThenBy(p => p.Column, StringComparer.Ordinal).ToList());
+        if (problems.Count > 0)
+        {
+            return new(0, null, problems.OrderBy(p => p.Line).ThenBy(p => p.Column, StringComparer.Ordinal).ToList(), Failure: ReturnsImportFailure.Invalid);
+        }
 
         var batch = $"{clock.GetUtcNow():yyyyMMddTHHmmssZ}-{Guid.NewGuid().ToString("N")[..8]}";
+        var merge = mode == ReturnsCsvMode.Merge ? $", merge of columns {string.Join(", ", parsed.Fields ?? [])}" : "";
         var imported = 0;
         foreach (var row in parsed.Rows.Where(r => !unchanged.Contains(r.ServiceId)))
         {
-            var change = new ReturnChange(year, row.ServiceId, row.Values, row.ConfirmedWarnings, current.GetValueOrDefault(row.ServiceId)?.ETag,
-                $"CSV bulk load {batch} ({source}), line {row.Line}");
+            var change = new ReturnChange(year, row.ServiceId, values[row.ServiceId], row.ConfirmedWarnings, current.GetValueOrDefault(row.ServiceId)?.ETag,
+                $"CSV bulk load {batch} ({source}), line {row.Line}{merge}");
             var outcome = await returns.SubmitAsync(Actor.Nppn, change, ct);
             if (outcome is not ReturnOutcome.Done)
             {
@@ -71,10 +100,22 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
                     _ => outcome.GetType().Name,
                 };
                 return new(imported, batch, [new ImportProblem(row.Line, ReturnsCsv.ServiceColumn,
-                    $"Not loaded: {why} The {imported} row(s) before it were loaded (batch {batch}); correct this and run the load again.")]);
+                    $"Not loaded: {why} The {imported} row(s) before it were loaded (batch {batch}); correct this and run the load again.")],
+                    Failure: ReturnsImportFailure.Stopped);
             }
             imported++;
         }
         return new(imported, batch, [], unchanged.Count);
+    }
+
+    private static ReturnsImportResult Failed(ReturnsImportFailure failure, ImportProblem problem) => new(0, null, [problem], Failure: failure);
+
+    /// <summary>The stored answers with the row's columns laid over them (an empty cell removes that one answer).</summary>
+    private static IReadOnlyDictionary<string, string?> Merged(ServiceReturn? stored, ReturnsCsvRow row)
+    {
+        var merged = stored?.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal)
+            ?? new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (field, value) in row.Values) merged[field] = value;
+        return merged;
     }
 }

@@ -45,9 +45,9 @@ public sealed class ReferenceFunctions(ReferenceDataStore reference, PpsAuthenti
             var (problems, imported) = await import(csv);
             return problems.Count == 0
                 ? new JsonResponse(StatusCodes.Status200OK, imported)
-                : Problems.Of(StatusCodes.Status422UnprocessableEntity, "The file was not imported.",
-                    $"{problems.Count} row problem(s); nothing was stored. Correct them and send the whole file again.",
-                    new Dictionary<string, object?> { ["rows"] = problems.Select(p => new RowProblemDocument(p.Line, p.Column, p.Message)).ToList() });
+                : Problems.Listing(StatusCodes.Status422UnprocessableEntity, "The file was not imported.",
+                    $"{Problems.Counted(problems.Count, "row problem")}; nothing was stored. Correct them and send the whole file again.",
+                    "rows", problems.Select(p => new RowProblemDocument(p.Line, p.Column, p.Message)).ToList());
         }
         catch (ConcurrencyConflictException e)
         {

@@ -28,6 +28,32 @@ public static class Problems
         return new JsonResponse(status, problem, ContentType);
     }
 
+    /// <summary>
+    /// The most problems an answer lists: enough to correct a file in one pass, and an answer stays a few KiB however
+    /// bad the request (100,000 bad rows once answered 8.5 MB). The answer says how many more there are.
+    /// </summary>
+    public const int MaxListed = 100;
+
+    /// <summary>
+    /// Problem details listing at most <see cref="MaxListed"/> items under <paramref name="listName"/>, and
+    /// "more{ListName}" with how many were left out (0 when none were).
+    /// </summary>
+    public static JsonResponse Listing<T>(int status, string title, string detail, string listName, IReadOnlyCollection<T> items,
+        IReadOnlyDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>())
+        {
+            [listName] = items.Take(MaxListed).ToList(),
+            ["more" + char.ToUpperInvariant(listName[0]) + listName[1..]] = Math.Max(0, items.Count - MaxListed),
+        };
+        return Of(status, title, detail, all);
+    }
+
+    /// <summary>How many problems there are, in words, and that only the first ones are listed when that is so.</summary>
+    public static string Counted(int count, string what) => count > MaxListed
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {what}(s); the first {MaxListed} are listed")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {what}(s)");
+
     public static JsonResponse BadRequest(string detail) => Of(StatusCodes.Status400BadRequest, "The request could not be read.", detail);
 
     public static JsonResponse Unauthorized(string detail) =>
@@ -54,15 +80,19 @@ public static class Problems
     public static JsonResponse Invalid(string summary, IEnumerable<ValidationIssue> issues)
     {
         var list = issues.ToList();
-        var errors = list.Where(i => i.Severity == IssueSeverity.Error)
-            .GroupBy(i => i.FieldId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(i => i.Message).ToArray(), StringComparer.Ordinal);
+        var fields = list.Where(i => i.Severity == IssueSeverity.Error).GroupBy(i => i.FieldId, StringComparer.Ordinal).ToList();
+        var errors = fields.Take(MaxListed).ToDictionary(g => g.Key, g => g.Select(i => i.Message).ToArray(), StringComparer.Ordinal);
         var warnings = list.Where(i => i.Severity == IssueSeverity.Warning).Select(IssueDocument.From).ToList();
         var title = errors.Count > 0 ? "Some answers need correcting." : "Changes against last year must be confirmed before submitting.";
-        return Of(StatusCodes.Status422UnprocessableEntity, title, summary, new Dictionary<string, object?>
-        {
-            ["errors"] = errors,
-            ["warnings"] = warnings,
-        });
+        var more = Math.Max(0, fields.Count - MaxListed);
+        return Of(StatusCodes.Status422UnprocessableEntity, title,
+            more == 0 ? summary : $"{summary} {Counted(fields.Count, "field")} with errors.",
+            new Dictionary<string, object?>
+            {
+                ["errors"] = errors,
+                ["moreErrors"] = more,
+                ["warnings"] = warnings.Take(MaxListed).ToList(),
+                ["moreWarnings"] = Math.Max(0, warnings.Count - MaxListed),
+            });
     }
 }

@@ -147,28 +147,60 @@ public static class RequestBody
     }
 
     /// <summary>
-    /// Reads a text body of the given media type (such as text/csv), UTF-8, at most 1 MiB: the text, or the
-    /// 400/413/415 that says why not.
+    /// Reads a text body of the given media type (such as text/csv), at most <paramref name="maxBytes"/> (1 MiB by
+    /// default): the text, or the 400/413/415 that says why not. The text is UTF-8 unless the Content-Type names
+    /// another charset (charset=windows-1252, as Excel saves "CSV" on Windows), which is then decoded as named;
+    /// bytes that are not text in that charset are refused, never replaced.
     /// </summary>
-    public static async Task<BodyResult<string>> ReadTextAsync(HttpRequest request, string mediaType, CancellationToken ct = default)
+    public static async Task<BodyResult<string>> ReadTextAsync(HttpRequest request, string mediaType, CancellationToken ct = default, int maxBytes = MaxBytes)
     {
-        if (request.ContentLength > MaxBytes) return new(null, Problems.TooLarge(MaxBytes));
+        if (request.ContentLength > maxBytes) return new(null, Problems.TooLarge(maxBytes));
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) || !string.Equals(parsed.MediaType, mediaType, StringComparison.OrdinalIgnoreCase))
         {
-            return new(null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, $"Send {mediaType}.",
-                $"The body must be sent as {mediaType}{(string.IsNullOrEmpty(request.ContentType) ? " (no Content-Type was given)" : $", not {request.ContentType}")}."));
+            return new(null, Problems.UnsupportedMediaType(request.ContentType, mediaType));
         }
-        var bytes = await ReadLimitedAsync(request.Body, ct);
-        if (bytes is null) return new(null, Problems.TooLarge(MaxBytes));
+        var charset = parsed.CharSet?.Trim('"');
+        var encoding = TextEncoding(charset);
+        if (encoding is null)
+        {
+            return new(null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, $"Send {mediaType} as UTF-8.",
+                $"The charset \"{charset}\" is not one this API reads: send the file as UTF-8 (\"CSV UTF-8\" in Excel), or name windows-1252 if that is how it was saved."));
+        }
+        var bytes = await ReadLimitedAsync(request.Body, ct, maxBytes);
+        if (bytes is null) return new(null, Problems.TooLarge(maxBytes));
         if (bytes.Length == 0) return new(null, Problems.BadRequest("The body is empty: send the file's contents."));
         try
         {
-            return new(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF'), null);
+            return new(encoding.GetString(bytes).TrimStart('\uFEFF'), null);
         }
-        catch (DecoderFallbackException)
+        catch (DecoderFallbackException e)
         {
-            return new(null, Problems.BadRequest("The file is not UTF-8 text: save it as \"CSV UTF-8\" and send it again."));
+            var at = e.Index >= 0 ? $" (byte {e.Index + 1:N0})" : "";
+            return new(null, charset is null || encoding is UTF8Encoding
+                ? Problems.BadRequest($"The file is not UTF-8 text{at}: save it as \"CSV UTF-8\" and send it again, or name its charset in the Content-Type (text/csv; charset=windows-1252). Nothing was stored.")
+                : Problems.BadRequest($"The file is not {charset} text{at}: save it as \"CSV UTF-8\" and send it again. Nothing was stored."));
         }
+    }
+
+    /// <summary>A strict decoder for the charset a request names (none: UTF-8), or null for one this API does not read.</summary>
+    private static Encoding? TextEncoding(string? charset)
+    {
+        if (string.IsNullOrWhiteSpace(charset) || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true);
+        }
+        // Only the single-byte charsets a spreadsheet on Windows or a Mac saves as "CSV": never a guess from the bytes.
+        var codePage = charset.ToLowerInvariant() switch
+        {
+            "windows-1252" or "cp1252" => 1252,
+            "iso-8859-1" or "latin1" or "iso-8859-15" => charset.EndsWith("15", StringComparison.Ordinal) ? 28605 : 28591,
+            "us-ascii" => 20127,
+            _ => 0,
+        };
+        if (codePage == 0) return null;
+        var encoding = CodePagesEncodingProvider.Instance.GetEncoding(codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback)
+            ?? Encoding.GetEncoding(codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        return encoding;
     }
 
     public static bool IsJson(string? contentType) =>
@@ -176,14 +208,14 @@ public static class RequestBody
         && string.Equals(parsed.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
         && (parsed.CharSet is null || string.Equals(parsed.CharSet.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct)
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct, int maxBytes = MaxBytes)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MaxBytes) return null;
+            if (buffer.Length + read > maxBytes) return null;
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,7 +6,11 @@ using Pps.Functions.Http;
 
 namespace Pps.Functions.Uploads;
 
-/// <summary>NPPN's bulk load of a year's returns from CSV (the body), all or nothing. Service credentials get 403.</summary>
+/// <summary>
+/// NPPN's bulk load of a year's returns from CSV (the body, text/csv), all or nothing. <c>?mode=merge</c> changes
+/// only the columns the file carries; by default each row replaces its return and the file must carry every field.
+/// Service credentials get 403.
+/// </summary>
 public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator auth)
 {
     /// <summary>A CSV of every service's return is about 50 KiB; 2 MiB leaves room for long comments.</summary>
@@ -19,29 +22,33 @@ public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator a
     {
         var access = await auth.ForNppnAsync(request, ct);
         if (access.Caller is null) return access.Denied!;
-        if (request.ContentLength > MaxBytes) return Problems.TooLarge(MaxBytes);
-        var body = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+        var modeText = request.Query["mode"].ToString();
+        ReturnsCsvMode mode;
+        switch (modeText)
         {
-            if (body.Length + read > MaxBytes) return Problems.TooLarge(MaxBytes);
-            body.Write(buffer, 0, read);
+            case "" or "replace": mode = ReturnsCsvMode.Replace; break;
+            case "merge": mode = ReturnsCsvMode.Merge; break;
+            default: return Problems.BadRequest($"The mode \"{modeText}\" is not known: leave it out (each row replaces its return, and the file carries every field) or send mode=merge (only the columns given change).");
         }
-        body.Position = 0;
-        using var text = new StreamReader(body, Encoding.UTF8);
-        var result = await import.ImportAsync(year, text, "HTTP upload", ct);
-        if (!result.Succeeded)
+        var body = await RequestBody.ReadTextAsync(request, "text/csv", ct, MaxBytes);
+        if (body.Value is not { } csv) return body.Failure!;
+        var result = await import.ImportAsync(year, new StringReader(csv), "HTTP upload", mode, ct);
+        if (result.Succeeded)
         {
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity,
+            return new JsonResponse(StatusCodes.Status200OK, new { imported = result.Imported, unchanged = result.Unchanged, batch = result.Batch });
+        }
+        var problems = result.Problems.Select(p => new { line = p.Line, column = p.Column, message = p.Message }).ToList();
+        var extensions = new Dictionary<string, object?> { ["imported"] = result.Imported };
+        var counted = Problems.Counted(problems.Count, "problem");
+        return result.Failure switch
+        {
+            ReturnsImportFailure.NoDefinition => Problems.NotFound(result.Problems[0].Message),
+            ReturnsImportFailure.Unreadable => Problems.Listing(StatusCodes.Status400BadRequest, "The CSV could not be read; nothing was stored.",
+                $"{counted}, each by line and column.{(result.Problems.Any(p => p.Message.Contains("is missing (a file that replaces returns", StringComparison.Ordinal)) ? " Each row replaces its return, so the file must have a column for every field (empty for no answer), or no answer it leaves out would be kept. To change only the columns the file has, send it with ?mode=merge." : "")}",
+                "problems", problems, extensions),
+            _ => Problems.Listing(StatusCodes.Status422UnprocessableEntity,
                 result.Imported == 0 ? "The CSV was not loaded; nothing was stored." : "The load stopped part-way.",
-                $"{result.Problems.Count} problem(s), each by line and column.",
-                new Dictionary<string, object?>
-                {
-                    ["problems"] = result.Problems.Select(p => new { line = p.Line, column = p.Column, message = p.Message }).ToList(),
-                    ["imported"] = result.Imported,
-                });
-        }
-        return new JsonResponse(StatusCodes.Status200OK, new { imported = result.Imported, unchanged = result.Unchanged, batch = result.Batch });
+                $"{counted}, each by line and column.", "problems", problems, extensions),
+        };
     }
 }

@@ -21,18 +21,26 @@ public class ReturnsCsvTests
         return app;
     }
 
-    /// <summary>Service 24's and 25's real 2013 ratings (tests/data) as 2012 rows, with a budget and format kinds.</summary>
+    /// <summary>
+    /// Service 24's and 25's real 2013 ratings (tests/data) as 2012 rows, with a budget and format kinds, and every other
+    /// field of the definition as an empty column (a file that replaces returns carries every field).
+    /// </summary>
     private static string Csv(Func<int, string>? budget = null)
     {
         var codes = Exemplifications.All.Select(e => e.Code).ToList();
-        var text = new StringBuilder($"service_id,{CompletedBy},{string.Join(",", codes.Select(Rating))},{CoreBudget},{FormatKinds}\n");
+        var given = new[] { CompletedBy }.Concat(codes.Select(Rating)).Append(CoreBudget).Append(FormatKinds).ToList();
+        var empty = Pps.Core.Definition.BuiltInDefinitions.For(2012).Fields.Select(f => f.Id).Except(given).ToList();
+        var text = new StringBuilder($"service_id,{string.Join(",", given.Concat(empty))}\n");
         foreach (var service in new[] { 24, 25 })
         {
             var ratings = WorkbookEdits.Ratings2013(service);
-            text.Append($"{service},{ratings.GetValueOrDefault(CompletedBy) ?? ""},{string.Join(",", codes.Select(c => ratings[Rating(c)]))},{budget?.Invoke(service) ?? "98000"},audio;braille\n");
+            text.Append($"{service},{ratings.GetValueOrDefault(CompletedBy) ?? ""},{string.Join(",", codes.Select(c => ratings[Rating(c)]))},{budget?.Invoke(service) ?? "98000"},audio;braille{new string(',', empty.Count)}\n");
         }
         return text.ToString();
     }
+
+    /// <summary>A row of the <see cref="Csv"/> layout: the service id, then every other cell empty.</summary>
+    private static string EmptyRow(string serviceId) => serviceId + new string(',', Csv().Split('\n')[0].Count(c => c == ',')) + "\n";
 
     [Fact]
     public async Task NPPN_loads_a_late_year_from_CSV_through_the_validator_and_a_second_load_changes_nothing()
@@ -66,7 +74,7 @@ public class ReturnsCsvTests
     {
         var app = await With2012Async();
         var csv = Csv(service => service == 25 ? "about 98k" : "98000").Replace("24,PPO+LA,G,G,G", "24,PPO+LA,G,Q,G", StringComparison.Ordinal)
-            + "24,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n" + "999,,,,\n";
+            + EmptyRow("24") + EmptyRow("999");
         var refused = await app.ImportCsvAsync(ApiHarness.AdminToken, 2012, csv);
         Assert.Equal(422, refused.Status);
         var problems = refused.Body.GetProperty("problems").EnumerateArray()
@@ -83,11 +91,11 @@ public class ReturnsCsvTests
     public async Task An_unknown_column_a_year_not_set_up_and_a_service_credential_are_refused()
     {
         var app = await With2012Async();
-        var unknown = await app.ImportCsvAsync(ApiHarness.AdminToken, 2012, "service_id,budget.cor\n24,1000\n");
-        Assert.Equal(422, unknown.Status);
-        var problem = Assert.Single(unknown.Body.GetProperty("problems").EnumerateArray());
-        Assert.Equal(1, problem.GetProperty("line").GetInt32());
-        Assert.Equal("budget.cor", problem.GetProperty("column").GetString());
+        var unknown = await app.ImportCsvAsync(ApiHarness.AdminToken, 2012, Csv().Replace("budget.core", "budget.cor", StringComparison.Ordinal));
+        Assert.Equal(400, unknown.Status); // the layout, not the answers: nothing was read
+        var problems = unknown.Body.GetProperty("problems").EnumerateArray().ToList();
+        Assert.Contains(problems, p => p.GetProperty("line").GetInt32() == 1 && p.GetProperty("column").GetString() == "budget.cor");
+        Assert.Contains(problems, p => p.GetProperty("column").GetString() == "budget.core" && p.GetProperty("message").GetString()!.Contains("is missing", StringComparison.Ordinal));
 
         var notSetUp = await app.ImportCsvAsync(ApiHarness.AdminToken, 2011, "service_id,budget.core\n24,1000\n");
         Assert.Equal(422, notSetUp.Status);
@@ -104,7 +112,8 @@ public class ReturnsCsvTests
         // Service 26 ended in 2009: a 2009 file may hold it (the 2013 definition serves 2009 too); a 2013 file may not.
         var definition = Pps.Core.Definition.BuiltInDefinitions.For(2013);
         var csv = $"service_id,{CoreBudget}\n26,50000\n";
-        Assert.Empty(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, 2009).Problems);
-        Assert.Contains("did not exist in 2013", Assert.Single(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, 2013).Problems).Message, StringComparison.Ordinal);
+        var merge = Pps.Core.Intake.ReturnsCsvMode.Merge;
+        Assert.Empty(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, 2009, merge).Problems);
+        Assert.Contains("did not exist in 2013", Assert.Single(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, 2013, merge).Problems).Message, StringComparison.Ordinal);
     }
 }

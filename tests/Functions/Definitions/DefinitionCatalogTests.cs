@@ -89,9 +89,11 @@ public class DefinitionCatalogTests
         Assert.True(report.Body.GetProperty("status").GetString() == "accepted", report.Body.ToString());
         Assert.Equal("https://pps.example", (await second.Get<ReturnStore>().GetAsync(Year, 42))!.Values.Text(Website));
 
-        // A CSV bulk load through the second instance, with the new field as a column.
+        // A CSV bulk load through the second instance, with the new field as a column (a merge: only these columns).
         var csv = $"service_id,{Website},{FieldIds.CaseworkUsers}\n24,https://24.example,80\n";
-        var imported = await Run(second.Function<ReturnsCsvFunctions>().Import(Request("POST", AdminToken, csv, contentType: "text/csv"), Year, default));
+        var csvRequest = Request("POST", AdminToken, csv, contentType: "text/csv");
+        csvRequest.QueryString = new Microsoft.AspNetCore.Http.QueryString("?mode=merge");
+        var imported = await Run(second.Function<ReturnsCsvFunctions>().Import(csvRequest, Year, default));
         Assert.True(imported.Status == 200, imported.Body.ToString());
         Assert.Equal(1, imported.Body.GetProperty("imported").GetInt32());
 
