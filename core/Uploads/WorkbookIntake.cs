@@ -54,6 +54,12 @@ public sealed class WorkbookIntake(
     {
         if (!actor.MayAccess(serviceId)) return new WorkbookOutcome.Denied(new ReturnOutcome.Forbidden($"This credential cannot upload for service {serviceId}."));
         if (!ServiceRegistry.IsKnown(serviceId)) return new WorkbookOutcome.Denied(new ReturnOutcome.NotFound($"There is no service {serviceId}."));
+        // Refused now, not after the check has failed three times: without a definition no workbook can be read.
+        if (await definitions.FindAsync(year, ct) is null)
+        {
+            return new WorkbookOutcome.Denied(new ReturnOutcome.NotFound(
+                $"There is no return definition for {year}: NPPN publishes it before the year opens. Nothing was stored."));
+        }
         if (declaredLength > WorkbookLimits.MaxUploadBytes) return new WorkbookOutcome.TooLarge(WorkbookLimits.MaxUploadBytes);
         var name = UploadName.New(year, serviceId);
         var queued = new ValidationReport

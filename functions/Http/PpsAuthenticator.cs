@@ -57,6 +57,9 @@ public sealed class PpsAuthenticator(CredentialStore credentials, IOptions<ApiAu
 
     public async Task<AuthResult> AuthenticateAsync(HttpRequest request, CancellationToken ct = default)
     {
+        // Every answer to an authenticated route is one caller's (a return, a token, a refusal): no cache, shared or
+        // the browser's, may keep it. Set here because every such route comes through here first.
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
         var header = request.Headers.Authorization.ToString();
         if (string.IsNullOrWhiteSpace(header))
         {

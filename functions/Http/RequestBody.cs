@@ -66,6 +66,14 @@ public static class RequestBody
         {
             return null; // malformed: the deserializer says where
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate check compares property names, and a name that is half a character pair cannot be read
+            // as text: found again without that check, to say where.
+            using var document = JsonDocument.Parse(bytes);
+            var path = InvalidTextAt(document.RootElement, "$") ?? "$ (a property name)";
+            return $"The text at {path} is not valid Unicode (it holds half of a character pair, such as \\ud800). Nothing was saved.";
+        }
     }
 
     /// <summary>The path of the first property name or string that cannot be read as text, or null.</summary>
