@@ -26,7 +26,8 @@ azurite_stop() {
     kill -9 "$AZURITE_PID" 2>/dev/null || true
     wait "$AZURITE_PID" 2>/dev/null || true
   fi
-  [ -n "${AZURITE_DATA:-}" ] && rm -rf "$AZURITE_DATA"
+  # AZURITE_KEEP=1: the data outlives the process (the demo keeps it when its host died).
+  if [ -n "${AZURITE_DATA:-}" ] && [ "${AZURITE_KEEP:-}" != 1 ]; then rm -rf "$AZURITE_DATA"; fi
   AZURITE_PID=""
 }
 

@@ -53,6 +53,9 @@ maildev_start
 
 DEVHOST_PID=""
 DEVHOST_LOG="$(mktemp -t pps-devhost.XXXXXX)"
+# Azurite's data is deleted only on a clean stop (Ctrl-C, or --check passing): when the devhost dies or the demo
+# fails, everything entered so far is kept, and where it is is printed.
+clean_stop=false
 cleanup() {
   if [ -n "$DEVHOST_PID" ] && kill -0 "$DEVHOST_PID" 2>/dev/null; then
     kill "$DEVHOST_PID" 2>/dev/null || true
@@ -61,11 +64,17 @@ cleanup() {
     kill -9 "$DEVHOST_PID" 2>/dev/null || true
   fi
   maildev_stop
-  azurite_stop
-  rm -f "$DEVHOST_LOG"
+  if [ "$clean_stop" = true ]; then
+    azurite_stop
+    rm -f "$DEVHOST_LOG"
+  else
+    AZURITE_KEEP=1 azurite_stop
+    echo "Stopped without a clean stop: Azurite's data is kept in $AZURITE_DATA (serve it again with" >&2
+    echo "  tools/azurite/node_modules/.bin/azurite --location $AZURITE_DATA), the devhost's log in $DEVHOST_LOG." >&2
+  fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'clean_stop=true; exit 130' INT TERM
 
 # 7071 (the Functions default) when it is free, otherwise any free loopback port.
 if node -e "require('net').createServer().on('error',()=>process.exit(1)).listen(7071,'127.0.0.1',function(){this.close()})" 2>/dev/null; then
@@ -100,8 +109,14 @@ if [ $status -ne 0 ]; then
 fi
 if [ "$check" = true ]; then
   echo "demo --check passed in $((SECONDS - started)) s."
+  clean_stop=true
   exit 0
 fi
 echo
 echo "Serving on http://127.0.0.1:$port until Ctrl-C (devhost log: $DEVHOST_LOG)."
-wait "$DEVHOST_PID"
+host_status=0
+wait "$DEVHOST_PID" || host_status=$?
+# Only the devhost's own end gets here (Ctrl-C runs the INT trap): a crash, not a stop.
+echo "The devhost stopped by itself (exit $host_status). Its log:" >&2
+tail -n 40 "$DEVHOST_LOG" >&2 || true
+exit 1
