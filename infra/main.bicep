@@ -73,8 +73,9 @@ param storageSku string = 'Standard_LRS'
 @description('Lock the storage account against deletion (CanNotDelete). Remove the lock before azd down.')
 param storageDeleteLock bool = true
 
-@description('Email address that receives the alerts (close failed or silent, dead-lettered uploads, 5xx rate); empty for none.')
-param alertEmail string = ''
+@description('Email address that receives the alerts (close failed or silent, backup missed, dead-lettered uploads, 5xx rate). Required: azd asks for it (PPS_ALERT_EMAIL).')
+@minLength(3)
+param alertEmail string
 
 @description('Prefix of the app\'s table names (Pps__TablePrefix).')
 @minLength(1)
@@ -149,6 +150,7 @@ var closeEvents = {
   failed: 'pps.close.failed'
   overdue: 'pps.close.overdue'
   checked: 'pps.close.checked'
+  backup: 'pps.backup.written'
 }
 // Log lines of the mail outbox that the alerts search for (PpsTelemetry; a test keeps them equal).
 var mailEvents = {
@@ -317,6 +319,7 @@ module alerts 'modules/alerts.bicep' = {
     closeFunctionName: closeFunctionName
     closeEvents: closeEvents
     mailEvents: mailEvents
+    backupFunctionName: backupFunctionName
   }
   dependsOn: [
     uploadEventsTopic

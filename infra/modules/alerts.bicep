@@ -1,13 +1,18 @@
 // What tells NPPN that something went wrong, by email to an action group:
 //   close-failed    the close-of-year run threw, or a year is still unpublished a day after its window closed
-//                   (log lines the app writes: see PpsTelemetry in core/Telemetry)
+//                   (log lines the app writes: see PpsTelemetry in core/Telemetry). The failure is logged with its
+//                   exception, which the exporters send to AppExceptions, not AppTraces: both tables are searched
 //   close-silent    the close-of-year timer has not reported for 26 hours (it runs daily: it is not running)
+//   backup-missed   no table backup has been written for 25 hours (BackupTables runs daily)
 //   dead-letters    Event Grid gave up delivering an upload event (metric of the system topic)
 //   mail-dead-lettered  a mail went to the outbox's poison queue, or could not be queued (log lines of the app)
 //   server-errors   more than serverErrorPercent of the API's requests failed with a 5xx in 15 minutes
 // The log alerts query the Log Analytics workspace the app's telemetry goes to (AppTraces, AppRequests). They are
 // evaluated every 15 minutes or hourly, not every minute: a log alert rule is billed by how often it runs
-// (docs/deploy.md, Monthly cost estimate).
+// (docs/deploy.md, Monthly cost estimate). Every log alert resolves itself when its condition clears (autoMitigate),
+// so a condition that lasts sends one email, not one an hour; the "silent" and "missed" alerts wait until the app
+// has been reporting for longer than their window, so a fresh deployment does not fire them. Query validation is
+// skipped: on a brand-new workspace the tables may not exist yet when the rules are deployed.
 
 @description('Azure region of the log alerts (the workspace\'s).')
 param location string
@@ -24,17 +29,21 @@ param logAnalyticsWorkspaceId string
 @description('Name of the Event Grid system topic of the storage account.')
 param systemTopicName string
 
-@description('Email address that receives the alerts; empty for none (the alerts still show in the portal).')
+@description('Email address that receives the alerts.')
+@minLength(3)
 param alertEmail string
 
 @description('Name of the close-of-year timer function.')
 param closeFunctionName string
 
-@description('Log lines the close-of-year run writes (PpsTelemetry in core/Telemetry).')
+@description('Log lines the close-of-year run and the backup write (PpsTelemetry in core/Telemetry).')
 param closeEvents object
 
 @description('Log lines the mail outbox writes (PpsTelemetry in core/Telemetry).')
 param mailEvents object
+
+@description('Name of the table backup timer function.')
+param backupFunctionName string
 
 @description('Share of requests that may fail with a 5xx in 15 minutes before the alert fires, in percent.')
 @minValue(1)
@@ -52,15 +61,13 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   properties: {
     groupShortName: 'pps-ops'
     enabled: true
-    emailReceivers: empty(alertEmail)
-      ? []
-      : [
-          {
-            name: 'nppn'
-            emailAddress: alertEmail
-            useCommonAlertSchema: true
-          }
-        ]
+    emailReceivers: [
+      {
+        name: 'nppn'
+        emailAddress: alertEmail
+        useCommonAlertSchema: true
+      }
+    ]
   }
 }
 
@@ -71,7 +78,7 @@ var logAlerts = [
     severity: 1
     frequency: 'PT1H'
     window: 'PT1H'
-    query: 'AppTraces | where Message startswith "${closeEvents.failed}" or Message startswith "${closeEvents.overdue}"'
+    query: 'search in (AppTraces, AppExceptions) "${closeEvents.failed}" or "${closeEvents.overdue}"'
     operator: 'GreaterThan'
     threshold: 0
   }
@@ -81,9 +88,19 @@ var logAlerts = [
     severity: 1
     frequency: 'PT1H'
     window: 'P2D'
-    query: 'AppTraces | where TimeGenerated > ago(26h) | where Message startswith "${closeEvents.checked}"'
-    operator: 'LessThan'
-    threshold: 1
+    query: 'let reporting = toscalar(AppTraces | summarize min(TimeGenerated)); AppTraces | where TimeGenerated > ago(26h) | where Message startswith "${closeEvents.checked}" | summarize runs = count() | where runs == 0 and reporting < ago(26h)'
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
+    name: 'backup-missed'
+    description: 'No table backup has been written for 25 hours (${backupFunctionName} runs daily): the returns have no recent copy. See docs/deploy.md, Backups and restore.'
+    severity: 1
+    frequency: 'PT1H'
+    window: 'P2D'
+    query: 'let reporting = toscalar(AppTraces | summarize min(TimeGenerated)); AppTraces | where TimeGenerated > ago(25h) | where Message startswith "${closeEvents.backup}" | summarize backups = count() | where backups == 0 and reporting < ago(25h)'
+    operator: 'GreaterThan'
+    threshold: 0
   }
   {
     name: 'mail-dead-lettered'
@@ -137,7 +154,8 @@ resource queryAlerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
           }
         ]
       }
-      autoMitigate: false
+      autoMitigate: true
+      skipQueryValidation: true
       actions: {
         actionGroups: [
           actionGroup.id

@@ -44,6 +44,9 @@ public sealed class CompiledTemplate
     /// <summary>The expression an output of this template is set to.</summary>
     public string Output(string name) => template["outputs"]?[name]?["value"]?.GetValue<string>() ?? throw new KeyNotFoundException($"No output {name}.");
 
+    /// <summary>The compiled template itself (parameters, outputs, ...).</summary>
+    public JsonNode Raw => template;
+
     public JsonNode Variable(string name) => template["variables"]?[name] ?? throw new KeyNotFoundException($"No variable {name}.");
 
     /// <summary>The value of a template expression (or a plain string) in this template's scope.</summary>

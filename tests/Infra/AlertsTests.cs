@@ -1,0 +1,57 @@
+using Pps.Core.Telemetry;
+
+namespace Pps.Tests.Infra;
+
+/// <summary>
+/// The alerts as compiled from infra/modules/alerts.bicep: the tables they search are the ones the app's telemetry
+/// lands in, a lasting condition sends one email (the rule resolves itself), a fresh deployment can deploy them, and
+/// someone receives them.
+/// </summary>
+public class AlertsTests
+{
+    private static readonly CompiledTemplate Alerts = CompiledTemplate.Main().Module("alerts");
+
+    private static string Query(string name) =>
+        Alerts.Variable("logAlerts").AsArray().Single(a => a!["name"]!.GetValue<string>() == name)!["query"]!.GetValue<string>();
+
+    [Fact]
+    public void Every_log_alert_resolves_itself_and_deploys_before_its_tables_exist()
+    {
+        var rules = Alerts.Resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/scheduledQueryRules");
+        Assert.True(rules["properties"]!["autoMitigate"]!.GetValue<bool>(), "a lasting condition must not email every hour");
+        Assert.True(rules["properties"]!["skipQueryValidation"]!.GetValue<bool>(), "a new workspace has no AppTraces table yet");
+    }
+
+    [Fact]
+    public void The_failed_close_is_searched_where_a_logged_exception_lands()
+    {
+        // YearCloser logs the failure with its exception: the exporters send that to AppExceptions, not AppTraces.
+        var query = Query("close-failed");
+        Assert.Contains("AppExceptions", query, StringComparison.Ordinal);
+        Assert.Contains("AppTraces", query, StringComparison.Ordinal);
+        Assert.Contains("parameters('closeEvents').failed", query, StringComparison.Ordinal);
+        Assert.Equal(PpsTelemetry.CloseFailedEvent, CompiledTemplate.Main().Variable("closeEvents")["failed"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_missed_backup_alerts_within_26_hours_and_not_on_a_fresh_deployment()
+    {
+        var query = Query("backup-missed");
+        Assert.Contains("parameters('closeEvents').backup", query, StringComparison.Ordinal);
+        Assert.Equal(PpsTelemetry.BackupWrittenEvent, CompiledTemplate.Main().Variable("closeEvents")["backup"]!.GetValue<string>());
+        Assert.Contains("ago(25h)", query, StringComparison.Ordinal);
+        var alert = Alerts.Variable("logAlerts").AsArray().Single(a => a!["name"]!.GetValue<string>() == "backup-missed")!;
+        Assert.Equal("PT1H", alert["frequency"]!.GetValue<string>()); // 25 h without a backup, seen within the next hour
+        Assert.Contains("reporting < ago(25h)", query, StringComparison.Ordinal);
+        Assert.Contains("reporting < ago(26h)", Query("close-silent"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_alerts_reach_someone()
+    {
+        Assert.Equal(3, CompiledTemplate.Main().Raw["parameters"]!["alertEmail"]!["minLength"]!.GetValue<int>());
+        Assert.Null(CompiledTemplate.Main().Raw["parameters"]!["alertEmail"]!["defaultValue"]);
+        var group = Alerts.Resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/actionGroups");
+        Assert.Single(group["properties"]!["emailReceivers"]!.AsArray());
+    }
+}
