@@ -13,7 +13,7 @@ public static class SyntheticCsv
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
-        foreach (var column in ReferenceDataCsv.RequiredColumns.Append("source")) csv.WriteField(column);
+        foreach (var column in ReferenceDataCsv.RequiredColumns.Concat(["source", "population_source", "sen_source", "fsm_source"])) csv.WriteField(column);
         csv.NextRecord();
         foreach (var row in reference.Rows)
         {
@@ -24,6 +24,9 @@ public static class SyntheticCsv
             csv.WriteField(row.SenPupils);
             csv.WriteField(row.FsmPupils);
             csv.WriteField(row.Source);
+            csv.WriteField(row.PopulationSource);
+            csv.WriteField(row.SenSource);
+            csv.WriteField(row.FsmSource);
             csv.NextRecord();
         }
         csv.Flush();

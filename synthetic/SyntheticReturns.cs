@@ -52,12 +52,15 @@ public sealed record SyntheticData(int Seed, IReadOnlyList<int> Years, IReadOnly
 /// <b>synthetic</b> SEN and FSM pupils: no public 2013 counts by local authority exist, so SEN is drawn as
 /// 18-24% and FSM as 10-24% of the school-age share of the 0-19 population (taken as 11/20, ages 5-15),
 /// drifting by up to 2% a year. Every reference row is labelled with <see cref="ReferenceSource"/>, which starts
-/// with "synthetic".</item>
+/// with "synthetic", and its population with <see cref="PopulationSource"/>, which does not.</item>
 /// </list>
 /// </summary>
 public static class SyntheticReturns
 {
-    /// <summary>The label of every synthetic reference row (ReferenceRow.Source).</summary>
+    /// <summary>The source of the 0-19 population in every synthetic reference row: ONS's, for every year.</summary>
+    public const string PopulationSource = OnsPopulation.Source + ", used for every year";
+
+    /// <summary>The label of every synthetic reference row (ReferenceRow.Source); its population has <see cref="PopulationSource"/>.</summary>
     public const string ReferenceSource = "synthetic: SEN and FSM pupils generated (no public 2013 counts by LA); population aged 0-19 is ONS mid-2014, used for every year";
 
 
@@ -200,6 +203,8 @@ public static class SyntheticReturns
                 _population is null ? null : (long)Math.Round(school * _fsmRate * drift))
             {
                 Source = ReferenceSource,
+                // The population is ONS's, not generated: a figure using only it is not synthetic for that.
+                PopulationSource = _population is null ? null : PopulationSource,
             };
         }
 

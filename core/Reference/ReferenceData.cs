@@ -9,11 +9,34 @@ public sealed record ReferenceRow(int ServiceId, int Year, string? Region, long?
     /// <summary>Where the figures come from, e.g. "ONS mid-2014" or "synthetic"; shown beside every figure that uses them.</summary>
     public string? Source { get; init; }
 
+    /// <summary>
+    /// Where each figure comes from, when the row's figures have different sources (a real ONS population beside
+    /// generated SEN and FSM counts); null falls back to <see cref="Source"/>. A figure is labelled synthetic only
+    /// by the sources of the reference figures it uses.
+    /// </summary>
+    public string? PopulationSource { get; init; }
+    /// <inheritdoc cref="PopulationSource"/>
+    public string? SenSource { get; init; }
+    /// <inheritdoc cref="PopulationSource"/>
+    public string? FsmSource { get; init; }
+
+    /// <summary>The source of one reference figure: "population", "sen" or "fsm" (Measure.Uses).</summary>
+    public string? SourceOf(string uses) => uses switch
+    {
+        "population" => PopulationSource ?? Source,
+        "sen" => SenSource ?? Source,
+        "fsm" => FsmSource ?? Source,
+        _ => throw new ArgumentOutOfRangeException(nameof(uses), uses, "A reference figure is population, sen or fsm."),
+    };
+
     /// <summary>The start of the source of every synthetic (generated) row.</summary>
     public const string SyntheticSourcePrefix = "synthetic";
 
-    /// <summary>Whether the figures are synthetic (their source starts with "synthetic").</summary>
-    public bool IsSynthetic => Source is not null && Source.StartsWith(SyntheticSourcePrefix, StringComparison.Ordinal);
+    /// <summary>Whether any of the row's figures is synthetic (its source starts with "synthetic").</summary>
+    public bool IsSynthetic => new[] { "population", "sen", "fsm" }.Any(IsSyntheticFor);
+
+    /// <summary>Whether one reference figure ("population", "sen" or "fsm") is synthetic.</summary>
+    public bool IsSyntheticFor(string uses) => SourceOf(uses) is { } source && source.StartsWith(SyntheticSourcePrefix, StringComparison.Ordinal);
 }
 
 /// <summary>All reference rows, by year and service.</summary>

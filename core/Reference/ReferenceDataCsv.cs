@@ -18,7 +18,8 @@ public sealed record ImportResult(ReferenceData? Data, IReadOnlyList<ImportProbl
 
 /// <summary>
 /// Reads NPPN's reference-data CSV: service_id, year, region, population_0_19, sen_pupils, fsm_pupils
-/// (and an optional source). All or nothing: any bad row means no data, with every problem listed.
+/// (and an optional source, with optional population_source, sen_source and fsm_source for a figure whose source
+/// differs from the row's). All or nothing: any bad row means no data, with every problem listed.
 /// </summary>
 public static class ReferenceDataCsv
 {
@@ -41,6 +42,7 @@ public static class ReferenceDataCsv
             return new ImportResult(null, [new ImportProblem(1, string.Join(", ", missing), "The header lacks these columns.")]);
         }
         var hasSource = header.Contains("source", StringComparer.OrdinalIgnoreCase);
+        string? Optional(string column) => header.Contains(column, StringComparer.OrdinalIgnoreCase) ? Blank(csv.GetField(column)) : null;
 
         while (csv.Read())
         {
@@ -76,6 +78,9 @@ public static class ReferenceDataCsv
                 rows.Add(new ReferenceRow(serviceId!.Value, year!.Value, region, population, sen, fsm)
                 {
                     Source = hasSource ? Blank(csv.GetField("source")) : null,
+                    PopulationSource = Optional("population_source"),
+                    SenSource = Optional("sen_source"),
+                    FsmSource = Optional("fsm_source"),
                 });
             }
         }

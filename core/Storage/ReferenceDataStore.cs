@@ -8,7 +8,8 @@ using Pps.Core.Returns;
 
 namespace Pps.Core.Storage;
 
-public sealed record StoredReferenceRow(int ServiceId, int Year, string? Region, long? Population0To19, long? SenPupils, long? FsmPupils, string? Source);
+public sealed record StoredReferenceRow(int ServiceId, int Year, string? Region, long? Population0To19, long? SenPupils, long? FsmPupils, string? Source,
+    string? PopulationSource = null, string? SenSource = null, string? FsmSource = null);
 
 /// <summary>
 /// The blobs' JSON, read and written by generated code with the serializer's defaults (the format they always had):
@@ -38,7 +39,7 @@ public sealed class ReferenceDataStore(PpsStorage storage)
         var (rows, etag) = await ReadAsync(ReferenceBlob, ReferenceDataJson.Default.ListStoredReferenceRow, ct);
         var merged = ToReferenceData(rows).Merge(parsed.Data!);
         await WriteAsync(ReferenceBlob, merged.Rows.Select(r =>
-            new StoredReferenceRow(r.ServiceId, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils, r.Source)).ToList(), ReferenceDataJson.Default.ListStoredReferenceRow, etag, ct);
+            new StoredReferenceRow(r.ServiceId, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils, r.Source, r.PopulationSource, r.SenSource, r.FsmSource)).ToList(), ReferenceDataJson.Default.ListStoredReferenceRow, etag, ct);
         return parsed;
     }
 
@@ -65,7 +66,9 @@ public sealed class ReferenceDataStore(PpsStorage storage)
         // A handful of regions and sources, each read once per row (76,000 rows at 100x): one string of each is kept.
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         string? Once(string? text) => text is null ? null : texts.TryGetValue(text, out var kept) ? kept : texts[text] = text;
-        return new ReferenceData(rows.Select(r => new ReferenceRow(r.ServiceId, r.Year, Once(r.Region), r.Population0To19, r.SenPupils, r.FsmPupils) { Source = Once(r.Source) }));
+        return new ReferenceData(rows.Select(r => new ReferenceRow(r.ServiceId, r.Year, Once(r.Region), r.Population0To19, r.SenPupils, r.FsmPupils) {
+            Source = Once(r.Source), PopulationSource = Once(r.PopulationSource), SenSource = Once(r.SenSource), FsmSource = Once(r.FsmSource),
+        }));
     }
 
     private async Task<(T? Value, ETag? ETag)> ReadAsync<T>(string blobName, JsonTypeInfo<T> type, CancellationToken ct) where T : class

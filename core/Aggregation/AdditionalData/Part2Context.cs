@@ -132,7 +132,7 @@ internal sealed class Part2Context
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in serviceIds)
         {
-            if (Input.Reference.For(year, id) is { } row && figure(row) is not null) used.Add(row.Source ?? NoSource);
+            if (Input.Reference.For(year, id) is { } row && figure(row) is not null) used.Add(row.SourceOf(uses) ?? NoSource);
         }
         var loaded = 0;
         var loadedSources = new HashSet<string>(StringComparer.Ordinal);
@@ -140,7 +140,7 @@ internal sealed class Part2Context
         {
             if (figure(row) is null) continue;
             loaded++;
-            if (used.Count == 0) loadedSources.Add(row.Source ?? NoSource);
+            if (used.Count == 0) loadedSources.Add(row.SourceOf(uses) ?? NoSource);
         }
         var sources = (used.Count > 0 ? used : loadedSources).Order(StringComparer.Ordinal).ToList();
         var list = loaded == 0
