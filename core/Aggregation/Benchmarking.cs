@@ -52,6 +52,7 @@ public static class Benchmarking
             }
         }
         var ratings = Part1.ServiceRatings.Compute(input, id => RegionOf(input, id));
+        var synthetic = SyntheticLabel.ForServicePages(input, measures);
 
         return new ServiceBenchmarks(services, id =>
         {
@@ -74,6 +75,7 @@ public static class Benchmarking
             {
                 Method = assessment?.Method,
                 Ratings = assessment?.Ratings ?? [],
+                Synthetic = synthetic(id, assessment?.Ratings.Count > 0),
             };
         });
     }

@@ -96,6 +96,8 @@ public sealed record ServiceBenchmark(int ServiceId, string ServiceName, string?
     public string? Method { get; init; }
     /// <summary>The 34 ratings with last year's and the national and regional shares; empty when the return rates none.</summary>
     public IReadOnlyList<ServiceRating> Ratings { get; init; } = [];
+    /// <summary>What on the page rests on synthetic data (<see cref="SyntheticLabel"/>), a sentence each; empty when nothing does.</summary>
+    public IReadOnlyList<string> Synthetic { get; init; } = [];
 }
 
 /// <summary>

@@ -52,6 +52,35 @@ public static class SyntheticLabel
         return figure with { Synthetic = true, Notes = [$"{NotePrefix} {string.Join("; ", what)}.", .. figure.Notes] };
     }
 
+    /// <summary>
+    /// What on a service's page rests on synthetic data, a sentence each, by service id and whether the page shows
+    /// ratings: the year's Part 2 figures (the service's own and the comparisons beside them), the year's ratings
+    /// and the shares beside them, last year's ratings and the changes since, and measures dividing by a reference
+    /// figure that is synthetic for the service.
+    /// </summary>
+    public static Func<int, bool, IReadOnlyList<string>> ForServicePages(AggregationInput input, IReadOnlyList<AdditionalData.Measure> measures)
+    {
+        var year = input.Year;
+        var common = new List<string>();
+        if (IsSynthetic(input, year, AdditionalData)) common.Add($"The additional data (Part 2) of {year} are synthetic: this service's figures and the national, regional and neighbours' figures beside them.");
+        var ratingsNow = IsSynthetic(input, year, SelfAssessment)
+            ? $"The self-ratings of {year} are synthetic, and so are the national and regional shares beside them." : null;
+        var ratingsBefore = IsSynthetic(input, year - 1, SelfAssessment)
+            ? $"Last year's ratings ({year - 1}) are synthetic, and so are the changes since." : null;
+        return (serviceId, hasRatings) =>
+        {
+            var notes = new List<string>(common);
+            if (hasRatings && ratingsNow is not null) notes.Add(ratingsNow);
+            if (hasRatings && ratingsBefore is not null) notes.Add(ratingsBefore);
+            if (input.Reference.For(year, serviceId) is { } row)
+            {
+                var measured = measures.Where(m => m.Uses is not null && row.IsSyntheticFor(m.Uses)).Select(m => char.ToLowerInvariant(m.Title[0]) + m.Title[1..]).ToList();
+                if (measured.Count > 0) notes.Add($"Reference figures used by {string.Join(", ", measured)} are synthetic for this service's area.");
+            }
+            return notes;
+        };
+    }
+
     private static bool IsSynthetic(AggregationInput input, int year, string partName) =>
         input.SyntheticParts.TryGetValue(year, out var parts) && parts.Contains(partName);
 

@@ -176,7 +176,11 @@ public static class PublishedSetBuilder
     /// The figure as CSV: a header of column labels, then the rows. Text cells that a spreadsheet would run
     /// as a formula (starting with = + - @, tab or CR) are escaped with CsvHelper's injection options. A
     /// minus sign is left alone on numbers, since changes against last year are negative, and escaped on text.
+    /// A figure resting on synthetic data ends each row with a "Synthetic data" column saying "yes": a CSV travels
+    /// without its page and its notes, and a reader must still know.
     /// </summary>
+    public const string SyntheticColumn = "Synthetic data";
+
     public static byte[] Csv(Figure figure)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -188,10 +192,12 @@ public static class PublishedSetBuilder
         using (var csv = new CsvWriter(text, config))
         {
             foreach (var column in figure.Columns) csv.WriteField(column.Label);
+            if (figure.Synthetic) csv.WriteField(SyntheticColumn);
             csv.NextRecord();
             foreach (var row in figure.Rows)
             {
                 foreach (var cell in row) csv.WriteField(FormatCell(cell));
+                if (figure.Synthetic) csv.WriteField("yes");
                 csv.NextRecord();
             }
         }

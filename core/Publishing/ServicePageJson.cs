@@ -88,6 +88,12 @@ internal sealed class ServicePageJson
             Once(output, rating.Regional, ServicePageContext.Default.RatingShares);
             Raw(output, "}"u8);
         }
+        Raw(output, "],\"synthetic\":["u8);
+        for (var i = 0; i < page.Synthetic.Count; i++)
+        {
+            if (i > 0) Raw(output, ","u8);
+            Text(output, page.Synthetic[i], remembered: null);
+        }
         Raw(output, "]}"u8);
     }
 

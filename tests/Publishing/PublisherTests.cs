@@ -84,6 +84,18 @@ public class PublisherTests
     }
 
     [Fact]
+    public void A_figure_resting_on_synthetic_data_says_so_on_every_row_of_its_csv_and_a_real_one_does_not()
+    {
+        var real = SmallResult(2013).Figure("table-x");
+        var synthetic = real with { Synthetic = true, Notes = ["SYNTHETIC DATA: the additional data (Part 2) of 2013 are synthetic returns.", .. real.Notes] };
+        var lines = Encoding.UTF8.GetString(PublishedSetBuilder.Csv(synthetic)).Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Name,Value,Synthetic data", lines[0]);
+        Assert.Equal(5, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.EndsWith(",yes", l));
+        Assert.Equal("Name,Value", Encoding.UTF8.GetString(PublishedSetBuilder.Csv(real)).Split("\r\n")[0]);
+    }
+
+    [Fact]
     public async Task A_run_that_fails_midway_leaves_the_old_set_visible_and_the_next_run_completes()
     {
         var storage = await Azurite.NewStorageAsync();
