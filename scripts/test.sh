@@ -10,6 +10,11 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Chromium (the browser tests need /usr/bin/chromium)..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The report PDF's tests read its text and page boxes with pdftotext and pdfinfo (poppler-utils).
+if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
+  echo "Installing poppler-utils (the PDF tests need pdftotext and pdfinfo)..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
 (cd site && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 source scripts/azurite.sh
 azurite_start

@@ -3,6 +3,7 @@
 import { chartConfig, draw, tallness, ID_COLUMNS } from "./charts.js";
 import { cellNode, el, pluralise } from "./format.js";
 import { url } from "./data.js";
+import { syntheticNote, syntheticTag } from "./synthetic.js";
 
 const SECTIONS = [
   { id: "participation", part: 0, title: "Who took part" },
@@ -55,8 +56,26 @@ function hidesEmptyColumns(figure) {
   return visibleColumns(figure).length < figure.columns.length - (figure.columns.some((c) => c.id === "label") && ID_COLUMNS.has(figure.columns[0].id) ? 1 : 0);
 }
 
-export function dataTable(figure, caption) {
+/** On paper a long table of one or two value columns (a row per service) runs in three side-by-side blocks. */
+const PAPER_BLOCKS = 3;
+
+function paperBlocks(figure, caption) {
   const columns = visibleColumns(figure);
+  const size = Math.ceil(figure.rows.length / PAPER_BLOCKS);
+  const blocks = [];
+  for (let start = 0; start < figure.rows.length; start += size) {
+    blocks.push(dataTable({ ...figure, rows: figure.rows.slice(start, start + size) }, `${caption}, rows ${start + 1} to ${Math.min(start + size, figure.rows.length)}`, { keepColumns: columns }));
+  }
+  return el("div", { class: "pps-paper-blocks" }, blocks);
+}
+
+export function isLongAndNarrow(figure) {
+  return figure.rows.length > 25 && visibleColumns(figure).length <= 3;
+}
+
+export function dataTable(figure, caption, options = {}) {
+  if (options.paper && isLongAndNarrow(figure)) return paperBlocks(figure, caption);
+  const columns = options.keepColumns ?? visibleColumns(figure);
   const wide = columns.length > 12;
   const table = el("table", { class: `govuk-table pps-table--compact${wide ? " pps-table--wide" : ""}` },
     el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, caption),
@@ -73,7 +92,7 @@ export function dataTable(figure, caption) {
   // A scrolling region must be reachable by keyboard: it is focusable and named by the table's caption.
   return el("div", {},
     el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": caption }, table),
-    hidesEmptyColumns(figure) ? el("p", { class: "govuk-body-s pps-figure__meta" }, "Columns with no data in any row (years for which no returns are held) are left out of this table; the CSV and JSON have every column.") : null);
+    !options.keepColumns && hidesEmptyColumns(figure) ? el("p", { class: "govuk-body-s pps-figure__meta" }, "Columns with no data in any row (years for which no returns are held) are left out of this table; the CSV and JSON have every column.") : null);
 }
 
 function returnsLine(figure) {
@@ -141,15 +160,17 @@ export function renderFigure(item, options = {}) {
   const longTable = figure.rows.length > 25;
   // The heading, N, statement and chart stay together on paper; a long table may run on.
   const head = el("div", { class: "pps-figure__head" },
-    el(level, { class: "govuk-heading-m", id: `${figureAnchor(figure)}-title` }, title),
+    el(level, { class: "govuk-heading-m", id: `${figureAnchor(figure)}-title` }, title, figure.synthetic ? [" ", syntheticTag()] : null),
+    figure.synthetic ? el("p", { class: "govuk-body-s pps-synthetic-note" }, syntheticNote(figure) ?? "This figure rests on synthetic data.") : null,
     returnsLine(figure),
-    options.statement ? el("p", { class: "govuk-body pps-statement" }, options.statement) : null);
-  const section = el("section", { class: `pps-figure${longTable ? " pps-figure--long" : ""}`, id: figureAnchor(figure), "data-figure": figure.id, "aria-labelledby": `${figureAnchor(figure)}-title` }, head);
+    options.statement ? el("p", { class: "govuk-body pps-statement" }, options.statement, options.statementSynthetic ? [" ", syntheticTag()] : null) : null);
+  const section = el("section", { class: `pps-figure${longTable ? " pps-figure--long" : ""}`, id: figureAnchor(figure), "data-figure": figure.id, "data-synthetic": figure.synthetic ? "true" : null, "aria-labelledby": `${figureAnchor(figure)}-title` }, head);
   let drawChart = null;
   const caption = `${title} (N = ${figure.returns})`;
   // On the dashboard a long table (over LONG_TABLE rows) is one click away, built when opened, so that the page
   // loads fast; the report always prints it in full.
-  const table = options.lazyLongTables && figure.rows.length > LONG_TABLE ? lazyTable(figure, caption) : dataTable(figure, caption);
+  const table = options.table
+    ?? (options.lazyLongTables && figure.rows.length > LONG_TABLE ? lazyTable(figure, caption) : dataTable(figure, caption, { paper: options.print }));
   if (config) {
     const canvas = el("canvas", { role: "img", "aria-label": describe(figure, config) }, `${describe(figure, config)}`);
     const box = el("div", { class: `pps-chart ${tallness(figure, config)}`, "data-chart": figure.id }, canvas);

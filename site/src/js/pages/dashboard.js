@@ -4,6 +4,7 @@ import { loadFigures } from "../data.js";
 import { el } from "../format.js";
 import { groupFigures, renderFigure, figureAnchor, heading, PARTS } from "../figures.js";
 import { ready, publishedYearPage } from "../page.js";
+import { describeSyntheticFigures, syntheticBanner } from "../synthetic.js";
 
 export async function dashboard(target) {
   await publishedYearPage(target, show);
@@ -33,7 +34,8 @@ export async function dashboard(target) {
         sections.push(section);
       }
     }
-    body.replaceChildren(summary, contents, ...sections);
+    const banner = syntheticBanner(describeSyntheticFigures(items.map((i) => i.figure)));
+    body.replaceChildren(...(banner ? [banner] : []), summary, contents, ...sections);
     drawAsSeen(draws);
     document.title = `National dashboard ${entry.year} – Parent Partnership Services national benchmarking`;
     ready();

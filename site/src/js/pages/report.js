@@ -4,9 +4,11 @@ import { loadFigures, loadOptional } from "../data.js";
 import { el } from "../format.js";
 import { groupFigures, renderFigure, heading, figureAnchor, PARTS } from "../figures.js";
 import { ready, publishedYearPage } from "../page.js";
+import { describeSyntheticFigures, syntheticBanner, syntheticTag } from "../synthetic.js";
 
 function highlightList(highlights) {
-  return el("ul", { class: "govuk-list govuk-list--bullet" }, highlights.map((h) => el("li", {}, h.text)));
+  return el("ul", { class: "govuk-list govuk-list--bullet" }, highlights.map((h) =>
+    el("li", { "data-synthetic": h.synthetic ? "true" : null }, h.text, h.synthetic ? [" ", syntheticTag()] : null)));
 }
 
 function areaOf(items) {
@@ -17,6 +19,42 @@ function areaOf(items) {
   const areaByCode = new Map((chart4?.rows ?? []).map((r) => [String(r[col(chart4, "code")]), String(r[col(chart4, "area")])]));
   const areaTitle = new Map((chart3?.rows ?? []).map((r) => [String(r[col(chart3, "area")]), String(r[col(chart3, "title")])]));
   return { areaByCode, areaTitle };
+}
+
+const CHANGE_MARK = { higher: "↑", lower: "↓", same: "=" };
+
+/**
+ * Table C (a row per service, a rating and its change for each of the 34 exemplifications) as one table per area
+ * of the standards: each fits the width of an A4 page, and its header repeats on every page it runs onto.
+ */
+function tableCByArea(figure, areaByCode, areaTitle) {
+  const at = (id) => figure.columns.findIndex((c) => c.id === id);
+  const codes = figure.columns.filter((c) => areaByCode.has(c.id)).map((c) => c.id);
+  const areas = [...new Set(codes.map((code) => areaByCode.get(code)))];
+  const service = at("service_id");
+  const method = at("method");
+  const cell = (row, code) => {
+    const rating = row[at(code)];
+    const change = row[at(`${code}_change`)];
+    return rating === null || rating === undefined ? el("span", { class: "pps-nodata" }, "–") : `${rating}${change ? ` ${CHANGE_MARK[change] ?? ""}` : ""}`;
+  };
+  return el("div", { class: "pps-table-c" },
+    el("p", { class: "govuk-body-s" }, "B Best Practice, G Good Practice, x Not completed, N Non-compliant, – not rated. Against the service's own rating the year before: ↑ higher, ↓ lower, = the same; no mark when either year has no rating."),
+    areas.map((area) => {
+      const inArea = codes.filter((code) => areaByCode.get(code) === area);
+      const caption = `Table C, area ${area}: ${areaTitle.get(area) ?? ""} (${inArea[0]} to ${inArea[inArea.length - 1]})`;
+      return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": caption, "data-table-c-area": area },
+        el("table", { class: "govuk-table pps-table--compact pps-table-c__area" },
+          el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, caption),
+          el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+            el("th", { scope: "col", class: "govuk-table__header" }, "Service"),
+            el("th", { scope: "col", class: "govuk-table__header" }, "Method"),
+            inArea.map((code) => el("th", { scope: "col", class: "govuk-table__header" }, code)))),
+          el("tbody", { class: "govuk-table__body" }, figure.rows.map((row) => el("tr", { class: "govuk-table__row" },
+            el("th", { scope: "row", class: "govuk-table__header" }, String(row[service])),
+            el("td", { class: "govuk-table__cell" }, row[method] ?? el("span", { class: "pps-nodata" }, "not stated")),
+            inArea.map((code) => el("td", { class: "govuk-table__cell" }, cell(row, code))))))));
+    }));
 }
 
 function methodNotes(items) {
@@ -57,13 +95,15 @@ export async function report(target) {
     ]);
     const allHighlights = highlights?.data ?? [];
     // A statement about one exemplification sits under its own chart; the others open their section.
-    const perExemplification = new Map(allHighlights.filter((h) => /^ex-[0-9][a-h]$/.test(h.id)).map((h) => [h.figureId, h.text]));
+    const perExemplification = new Map(allHighlights.filter((h) => /^ex-[0-9][a-h]$/.test(h.id)).map((h) => [h.figureId, h]));
     const opening = allHighlights.filter((h) => !/^ex-[0-9][a-h]$/.test(h.id));
     const groups = groupFigures(items);
     const { areaByCode, areaTitle } = areaOf(items);
     const draws = [];
     const add = (parent, item, level) => {
-      const { element, drawChart } = renderFigure(item, { headingLevel: level, downloads: false, print, statement: perExemplification.get(item.figure.id) });
+      const statement = perExemplification.get(item.figure.id);
+      const table = item.figure.id === "table-c" && areaByCode.size > 0 ? tableCByArea(item.figure, areaByCode, areaTitle) : undefined;
+      const { element, drawChart } = renderFigure(item, { table, headingLevel: level, downloads: false, print, statement: statement?.text, statementSynthetic: statement?.synthetic });
       parent.append(element);
       if (drawChart) draws.push(drawChart);
     };
@@ -122,6 +162,10 @@ export async function report(target) {
       el("h2", { class: "govuk-heading-l", id: "report-key-title" }, "Appendix 1: key to service numbers"),
       key ? keyTable(key) : el("p", { class: "govuk-body" }, "The key to service numbers is not in this published set."));
 
+    // On paper the cover is a page of its own, with the synthetic mark on it; each page's footer repeats the mark.
+    const banner = syntheticBanner(describeSyntheticFigures(items.map((i) => i.figure), allHighlights));
+    if (banner) cover.append(banner);
+    body.classList.toggle("pps-report--synthetic", Boolean(banner));
     body.replaceChildren(cover, summary, contents, ...parts, method, appendix);
     for (const drawChart of draws) drawChart();
     document.title = `National report ${entry.year} – Parent Partnership Services national benchmarking`;

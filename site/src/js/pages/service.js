@@ -5,6 +5,7 @@
 import { loadOptional, loadService, url } from "../data.js";
 import { el, cellNode, formatCell } from "../format.js";
 import { ready, publishedYearPage } from "../page.js";
+import { syntheticBanner } from "../synthetic.js";
 
 const CHANGE = { higher: "Higher than last year", lower: "Lower than last year", same: "Same as last year" };
 
@@ -78,9 +79,13 @@ export async function service(target) {
     const id = new URLSearchParams(location.search).get("id");
     const found = id ? await loadService(manifest, id) : null;
     if (!found) {
+      const key = await loadOptional(manifest, "key");
+      // A number in the key is a service that sent no return this year; any other is no service at all.
+      const known = (key?.data.services ?? []).find((s) => String(s.serviceId) === id);
+      const why = known ? `${known.serviceId} ${known.name} has no return published for ${entry.year}.` : `There is no such service: no service has the number ${id}.`;
       body.replaceChildren(
-        ...(id ? [el("div", { class: "govuk-inset-text" }, `Service ${id} has no return published for ${entry.year}.`)] : []),
-        serviceList(await loadOptional(manifest, "key"), entry.year));
+        ...(id ? [el("div", { class: "govuk-inset-text", "data-not-found": known ? "no-return" : "no-such-service" }, why)] : []),
+        serviceList(key, entry.year));
       document.querySelector("h1").textContent = "Services";
       ready();
       return;
@@ -88,7 +93,9 @@ export async function service(target) {
     const data = found.data;
     document.querySelector("h1").textContent = `${data.serviceId} ${data.serviceName}`;
     document.title = `${data.serviceName} ${entry.year} – Parent Partnership Services national benchmarking`;
+    const synthetic = data.synthetic ?? [];
     body.replaceChildren(
+      ...(synthetic.length ? [syntheticBanner(synthetic.join(" "))] : []),
       el("p", { class: "govuk-body-l" }, `Service ${data.serviceId}, ${data.region ?? "region not known"}, ${entry.year}.${data.method ? ` Self-assessment completed by: ${data.method}.` : ""}`),
       ratingsTable(data),
       measuresTable(data),
