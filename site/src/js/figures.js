@@ -73,10 +73,22 @@ export function isLongAndNarrow(figure) {
   return figure.rows.length > 25 && visibleColumns(figure).length <= 3;
 }
 
+/** On paper a table of more columns than fit the page's width is printed as several, each repeating the row's own column. */
+const PAPER_COLUMNS = 8;
+
+function paperColumnGroups(figure, caption, columns) {
+  const [first, ...rest] = columns;
+  const groups = [];
+  for (let start = 0; start < rest.length; start += PAPER_COLUMNS - 1) groups.push([first, ...rest.slice(start, start + PAPER_COLUMNS - 1)]);
+  return el("div", { class: "pps-paper-columns" }, groups.map((group, n) =>
+    dataTable(figure, `${caption}, part ${n + 1} of ${groups.length}`, { keepColumns: group })));
+}
+
 export function dataTable(figure, caption, options = {}) {
   if (options.paper && isLongAndNarrow(figure)) return paperBlocks(figure, caption);
+  if (options.paper && !options.keepColumns && visibleColumns(figure).length > PAPER_COLUMNS) return paperColumnGroups(figure, caption, visibleColumns(figure));
   const columns = options.keepColumns ?? visibleColumns(figure);
-  const wide = columns.length > 12;
+  const wide = columns.length > 8;
   const table = el("table", { class: `govuk-table pps-table--compact${wide ? " pps-table--wide" : ""}` },
     el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, caption),
     el("thead", { class: "govuk-table__head" },
