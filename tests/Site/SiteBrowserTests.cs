@@ -190,6 +190,107 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         Assert.Empty(errors);
     }
 
+    /// <summary>Runs a poppler tool (pdftotext, pdfinfo; scripts/test.sh installs them) and returns what it wrote.</summary>
+    private static string Poppler(string tool, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{tool} failed: {process.StandardError.ReadToEnd()}");
+        return text;
+    }
+
+    [Fact]
+    public async Task The_report_pdf_numbers_every_page_holds_all_of_table_c_and_nothing_runs_past_the_page()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "report.html?year=2013&print=1");
+        var path = Path.Combine(PublishedSiteFixture.Artifacts, "report-2013-checked.pdf");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await page.PdfAsync(new PagePdfOptions { Format = "A4", PrintBackground = true, Path = path });
+        output.WriteLine($"PDF in {started.ElapsedMilliseconds} ms");
+        Poppler("pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "3", path, Path.Combine(PublishedSiteFixture.Artifacts, "report-2013-page"));
+
+        var pages = int.Parse(System.Text.RegularExpressions.Regex.Match(Poppler("pdfinfo", path), @"Pages:\s+(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var texts = Enumerable.Range(1, pages).Select(n => Poppler("pdftotext", "-layout", "-f", $"{n}", "-l", $"{n}", path, "-")).ToList();
+        for (var n = 1; n <= pages; n++) Assert.True(texts[n - 1].Contains($"Page {n} of {pages}", StringComparison.Ordinal), $"page {n} has no number");
+        // The fixture's reference rows are synthetic, so the cover says the report holds synthetic data, and so does every footer.
+        Assert.Contains("This page shows synthetic data", texts[0]);
+        Assert.All(texts, t => Assert.Contains("Contains SYNTHETIC DATA", t));
+
+        // Table C as published: every exemplification's column and every service's row must be on paper.
+        var tableC = await PublishedFigureAsync(2013, "figure", "table-c");
+        var codes = tableC.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)
+            .Where(id => System.Text.RegularExpressions.Regex.IsMatch(id, "^[0-9][a-h]$")).ToList();
+        var services = tableC.GetProperty("rows").EnumerateArray().Select(r => r[0].ToString()).ToList();
+        Assert.Equal(34, codes.Count);
+        Assert.Equal(131, services.Count);
+        var tableCText = string.Join("\n", texts.Where(t => t.Contains("Service  Method", StringComparison.Ordinal) || t.Contains("Table C, area", StringComparison.Ordinal)));
+        var headers = tableCText.Split('\n').Where(l => l.TrimStart().StartsWith("Service  ", StringComparison.Ordinal)).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
+        Assert.All(codes, code => Assert.Contains(code, headers));
+        var rowStarts = tableCText.Split('\n').Select(l => l.TrimStart().Split(' ')[0]).ToList();
+        // Each area's table holds every service: six areas, so each service's number starts six rows.
+        Assert.All(services, id => Assert.Equal(6, rowStarts.Count(s => s == id)));
+
+        // Nothing runs past the page: every word pdftotext finds lies inside the page box, left and right margins kept.
+        var box = Poppler("pdftotext", "-bbox", path, "-");
+        var width = double.Parse(System.Text.RegularExpressions.Regex.Match(box, "<page width=\"([0-9.]+)\"").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var overflowing = System.Text.RegularExpressions.Regex.Matches(box, "<word xMin=\"([0-9.]+)\" yMin=\"[0-9.]+\" xMax=\"([0-9.]+)\"[^>]*>([^<]*)<")
+            .Where(m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) > width - 20)
+            .Select(m => m.Groups[3].Value).ToList();
+        Assert.True(overflowing.Count == 0, $"{overflowing.Count} words reach past the right margin: {string.Join(", ", overflowing.Take(10))}");
+        // And in the browser, laid out at the printable width of A4 (186 mm): no table is wider than the page.
+        await page.SetViewportSizeAsync(703, 1000);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        var wide = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((t) => t.caption?.textContent ?? '?')");
+        Assert.True(wide.Length == 0, $"tables wider than the page: {string.Join("; ", wide.Take(5))}");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_service_number_no_service_has_says_there_is_no_such_service()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "service.html?year=2013&id=999");
+        Assert.Contains("There is no such service", await page.Locator("[data-not-found]").InnerTextAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Synthetic_data_is_marked_on_every_page_that_shows_it()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        foreach (var path in new[] { "index.html?year=2013", "report.html?year=2013", "service.html?year=2013&id=24" })
+        {
+            await site.OpenAsync(page, path);
+            Assert.Equal(1, await page.Locator("[data-synthetic-banner]").CountAsync());
+        }
+        // On the report each synthetic figure and highlight carries the tag; a real one does not.
+        await site.OpenAsync(page, "report.html?year=2013");
+        var marked = await page.Locator("[data-figure][data-synthetic=true]").CountAsync();
+        Assert.True(marked > 0);
+        Assert.Equal(marked, await page.Locator("[data-figure][data-synthetic=true] .pps-figure__head .pps-synthetic-tag").CountAsync());
+        Assert.Equal(0, await page.Locator("[data-figure]:not([data-synthetic]) .pps-figure__head h3 .pps-synthetic-tag, [data-figure]:not([data-synthetic]) .pps-figure__head h4 .pps-synthetic-tag").CountAsync());
+        var highlights = JsonDocument.Parse(await site.ReadPublishedAsync(await HighlightsPathAsync(2013))).RootElement.EnumerateArray().ToList();
+        // The summary lists each statement that opens a section once; a statement on one exemplification sits under its chart.
+        bool OnOneExemplification(JsonElement h) => System.Text.RegularExpressions.Regex.IsMatch(h.GetProperty("id").GetString()!, "^ex-[0-9][a-h]$");
+        var synthetic = highlights.Where(h => h.GetProperty("synthetic").GetBoolean()).ToList();
+        Assert.Equal(synthetic.Count(h => !OnOneExemplification(h)), await page.Locator("section[aria-labelledby=summary-title] li[data-synthetic=true] .pps-synthetic-tag").CountAsync());
+        Assert.Equal(highlights.Count(h => !OnOneExemplification(h)), await page.Locator("section[aria-labelledby=summary-title] li").CountAsync());
+        Assert.Equal(synthetic.Count(OnOneExemplification), await page.Locator(".pps-statement .pps-synthetic-tag").CountAsync());
+        Assert.Empty(errors);
+    }
+
+    private async Task<string> HighlightsPathAsync(int year)
+    {
+        var index = JsonDocument.Parse(await site.ReadPublishedAsync("index.json")).RootElement;
+        var manifestPath = index.GetProperty("years").EnumerateArray().Single(y => y.GetProperty("year").GetInt32() == year).GetProperty("manifest").GetString()!;
+        return JsonDocument.Parse(await site.ReadPublishedAsync(manifestPath)).RootElement.GetProperty("files").EnumerateArray()
+            .Single(f => f.GetProperty("kind").GetString() == "highlights").GetProperty("path").GetString()!;
+    }
+
     public static TheoryData<string, string> Pages => new()
     {
         { "dashboard-2013", "index.html?year=2013" },
