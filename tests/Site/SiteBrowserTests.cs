@@ -227,10 +227,14 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         var services = tableC.GetProperty("rows").EnumerateArray().Select(r => r[0].ToString()).ToList();
         Assert.Equal(34, codes.Count);
         Assert.Equal(131, services.Count);
-        var tableCText = string.Join("\n", texts.Where(t => t.Contains("Service  Method", StringComparison.Ordinal) || t.Contains("Table C, area", StringComparison.Ordinal)));
-        var headers = tableCText.Split('\n').Where(l => l.TrimStart().StartsWith("Service  ", StringComparison.Ordinal)).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
+        // Table C's pages: each area's table repeats its header ("Service  Method  1a  1b ...") on every page it runs onto.
+        var header = new System.Text.RegularExpressions.Regex(@"^[ \t]*Service[ \t]+Method[ \t]+[0-9][a-h]\b.*$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var tableCText = string.Join("\n", texts.Where(t => header.IsMatch(t)));
+        var headers = header.Matches(tableCText).Select(m => m.Value).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
         Assert.All(codes, code => Assert.Contains(code, headers));
-        var rowStarts = tableCText.Split('\n').Select(l => l.TrimStart().Split(' ')[0]).ToList();
+        // A row: the service's number, then its method (PPO, PPO+MG, PPO+LA or "not stated"), then its ratings.
+        var rowStarts = System.Text.RegularExpressions.Regex.Matches(tableCText, @"^[ \t]*([0-9]+)[ \t]+(PPO[+A-Z]*|not stated)[ \t]", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToList();
         // Each area's table holds every service: six areas, so each service's number starts six rows.
         Assert.All(services, id => Assert.Equal(6, rowStarts.Count(s => s == id)));
 
@@ -244,7 +248,7 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         // And in the browser, laid out at the printable width of A4 (186 mm): no table is wider than the page.
         await page.SetViewportSizeAsync(703, 1000);
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
-        var wide = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((t) => t.caption?.textContent ?? '?')");
+        var wide = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > 704).map((t) => t.caption?.textContent ?? '?')");
         Assert.True(wide.Length == 0, $"tables wider than the page: {string.Join("; ", wide.Take(5))}");
         Assert.Empty(errors);
     }

@@ -74,7 +74,7 @@ export function isLongAndNarrow(figure) {
 }
 
 /** On paper a table of more columns than fit the page's width is printed as several, each repeating the row's own column. */
-const PAPER_COLUMNS = 8;
+const PAPER_COLUMNS = 7;
 
 function paperColumnGroups(figure, caption, columns) {
   const [first, ...rest] = columns;
