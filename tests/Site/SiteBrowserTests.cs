@@ -178,7 +178,7 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         output.WriteLine($"{document.NumberOfPages} pages");
         // Cover, summary, contents, who took part, Part 1 (Charts 1-4, 34 exemplification charts, Table C),
         // Part 2, method and Appendix 1, each part on a new page: dozens of pages, not hundreds.
-        Assert.InRange(document.NumberOfPages, 25, 150);
+        Assert.InRange(document.NumberOfPages, 25, 200);   // Table C in full: one table per area, about 4 pages each
         var first = document.GetPage(1);
         Assert.InRange(first.Width, 594, 596);   // A4: 595 × 842 points
         Assert.InRange(first.Height, 841, 843);
