@@ -183,12 +183,15 @@ internal sealed record FieldFile
     public List<OptionFile>? Options { get; init; }
     public int? MaxLength { get; init; }
     public string? ReportRef { get; init; }
+    public bool? RequiredForSubmission { get; init; }
+    public ExemplificationFile? Exemplification { get; init; }
 
     public FieldDefinition ToField() => new()
     {
         Id = Id, Label = Label, Type = Type, Help = Help, Unit = Unit, Min = Min, Max = Max, Decimals = Decimals ?? 0,
         Options = Options?.Select(o => new Option(o.Value, o.Label) { Level = o.Level }).ToList() ?? [],
-        MaxLength = MaxLength ?? 200, ReportRef = ReportRef,
+        MaxLength = MaxLength ?? 200, ReportRef = ReportRef, RequiredForSubmission = RequiredForSubmission ?? false,
+        Exemplification = Exemplification is { } e ? new ExemplificationText(e.Best, e.Good, e.NonCompliant) : null,
     };
 
     public static FieldFile From(FieldDefinition f) => new()
@@ -198,7 +201,16 @@ internal sealed record FieldFile
         Options = f.HasOptions ? f.Options.Select(o => new OptionFile { Value = o.Value, Label = o.Label, Level = o.Level }).ToList() : null,
         MaxLength = f.Type == FieldType.Text ? f.MaxLength : null,
         ReportRef = f.ReportRef,
+        RequiredForSubmission = f.RequiredForSubmission ? true : null,
+        Exemplification = f.Exemplification is { } e ? new ExemplificationFile { Best = e.Best, Good = e.Good, NonCompliant = e.NonCompliant } : null,
     };
+}
+
+internal sealed record ExemplificationFile
+{
+    public required string Best { get; init; }
+    public required string Good { get; init; }
+    public required string NonCompliant { get; init; }
 }
 
 /// <summary>A rule across fields, by kind; only the members of its kind are given.</summary>

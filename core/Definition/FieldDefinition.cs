@@ -59,9 +59,21 @@ public sealed record FieldDefinition
     /// <summary>The report figures that use this field, for the help text and the data dictionary.</summary>
     public string? ReportRef { get; init; }
 
+    /// <summary>
+    /// The return is not complete without this answer: a service cannot submit without it, and a return lacking it
+    /// counts in neither Table A nor Table B (<see cref="ReturnDefinition.CountsAsSubmitted"/>).
+    /// </summary>
+    public bool RequiredForSubmission { get; init; }
+
+    /// <summary>A rating's exemplification: what Best practice, Good practice and Non-compliant look like, shown beside the rating.</summary>
+    public ExemplificationText? Exemplification { get; init; }
+
     public bool IsNumeric => Type is FieldType.Integer or FieldType.Decimal;
     public bool HasOptions => Type is FieldType.Rating or FieldType.Choice or FieldType.MultiChoice;
 }
+
+/// <summary>The exemplification of one standard in practice, as the 2010 exemplifications document words it.</summary>
+public sealed record ExemplificationText(string Best, string Good, string NonCompliant);
 
 /// <summary>What a section is for: it decides which participation table (A or B) a return counts towards.</summary>
 public enum SectionRole

@@ -91,6 +91,7 @@ public sealed class ReturnDefinition
         if (f.Type == FieldType.Text && f.MaxLength is < 1) return "a text field needs a maximum length of at least 1";
         if (f.Type == FieldType.Decimal && f.Decimals is < 0 or > 6) return "decimals must be between 0 and 6";
         if (f.Min > f.Max) return "min is above max";
+        if (f.Exemplification is not null && f.Type != FieldType.Rating) return "only a rating has an exemplification";
         return null;
     }
 
@@ -98,16 +99,29 @@ public sealed class ReturnDefinition
 
     public bool Defines(string fieldId) => _fields.ContainsKey(fieldId);
 
+    /// <summary>The answers the return still needs before it can be submitted, in the form's order.</summary>
+    public IEnumerable<FieldDefinition> MissingForSubmission(ReturnValues values) =>
+        Fields.Where(f => f.RequiredForSubmission && !values.Has(f.Id));
+
     /// <summary>
-    /// Table A's rule, the one the completeness view and the published figures share: a return takes part in the
-    /// exemplifications survey when it rates at least one exemplification (who completed it, alone, is no rating).
+    /// The one rule of what a submitted return must hold: every answer the definition marks
+    /// <see cref="FieldDefinition.RequiredForSubmission"/>. A submit without them is refused, and the completeness view
+    /// and the close count a submitted return as returned (Tables A and B, every figure) only when it holds them, so a
+    /// return stored as submitted before the rule, without them, counts nowhere.
+    /// </summary>
+    public bool CountsAsSubmitted(ReturnValues values) => !MissingForSubmission(values).Any();
+
+    /// <summary>
+    /// Table A's rule, the one the completeness view and the published figures share: a returned return (submitted,
+    /// and holding what <see cref="CountsAsSubmitted"/> asks) takes part in the exemplifications survey when it rates
+    /// at least one exemplification (who completed it, alone, is no rating).
     /// </summary>
     public bool RatesAnyExemplification(ReturnValues values) =>
         Fields.Any(f => f.Type == FieldType.Rating && values.Has(f.Id));
 
     /// <summary>
-    /// Table B's rule, shared the same way: a return takes part in the additional data collection when it gives
-    /// any field of an additional-data section (not the self-assessment, not comments alone).
+    /// Table B's rule, shared the same way: a returned return takes part in the additional data collection when it
+    /// gives any field of an additional-data section (not the self-assessment, not comments alone).
     /// </summary>
     public bool GivesAdditionalData(ReturnValues values) =>
         Sections.Where(s => s.Role == SectionRole.AdditionalData).SelectMany(s => s.Fields).Any(f => values.Has(f.Id));

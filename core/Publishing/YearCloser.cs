@@ -309,7 +309,9 @@ public sealed class YearCloser(
         IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts, DefinitionSet definitions, Func<int, int> nationalServiceCount) => new()
         {
             Year = year,
-            Returns = returned,
+            // A submitted return counts only when it holds every answer its year's definition requires (the rule a submit
+            // is held to, and the completeness view counts by), so one stored without them before the rule counts nowhere.
+            Returns = returned.Where(r => definitions.Find(r.Year)?.CountsAsSubmitted(r.Values) ?? true).ToList(),
             Reference = referenceData,
             Definitions = definitions,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),

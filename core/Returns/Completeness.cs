@@ -66,9 +66,9 @@ public static class Completeness
                 year.ClosesFor(id), unconfirmed);
         }).ToList();
 
-        // Returned, Table A and Table B by the same rules as the published figures (ServiceReturn.IsReturned,
-        // ReturnDefinition.RatesAnyExemplification and GivesAdditionalData), on the returns as stored.
-        var returned = returns.Where(r => r.IsReturned).ToList();
+        // Returned, Table A and Table B by the same rules as the published figures (ServiceReturn.IsReturned with
+        // ReturnDefinition.CountsAsSubmitted, then RatesAnyExemplification and GivesAdditionalData), on the returns as stored.
+        var returned = returns.Where(r => r.IsReturned && definition.CountsAsSubmitted(r.Values)).ToList();
         var national = year.NationalServiceCount;
         ParticipationTotal Total(string table, string title, Func<ReturnValues, bool> counts)
         {

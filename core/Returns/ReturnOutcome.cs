@@ -7,7 +7,11 @@ namespace Pps.Core.Returns;
 public abstract record ReturnOutcome
 {
     /// <summary>Stored (or read). Warnings are the year-on-year checks the service has not confirmed yet.</summary>
-    public sealed record Done(ServiceReturn Return, IReadOnlyList<ValidationIssue> UnconfirmedWarnings) : ReturnOutcome;
+    public sealed record Done(ServiceReturn Return, IReadOnlyList<ValidationIssue> UnconfirmedWarnings) : ReturnOutcome
+    {
+        /// <summary>What still stops the stored return being submitted: rules across fields it breaks, answers it lacks.</summary>
+        public IReadOnlyList<ValidationIssue> SubmitProblems { get; init; } = [];
+    }
 
     /// <summary>Nothing stored: the values break the definition's rules, or warnings are unconfirmed at submission.</summary>
     public sealed record Invalid(IReadOnlyList<ValidationIssue> Issues, string Summary) : ReturnOutcome;
@@ -34,4 +38,8 @@ public sealed record ReturnView(
     ServiceReturn? Current,
     ServiceReturn? LastYear,
     IReadOnlyList<ValidationIssue> UnconfirmedWarnings,
-    CollectionYear CollectionYear);
+    CollectionYear CollectionYear)
+{
+    /// <summary>What still stops the return being submitted (all the required answers before it is started).</summary>
+    public IReadOnlyList<ValidationIssue> SubmitProblems { get; init; } = [];
+}

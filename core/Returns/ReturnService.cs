@@ -150,10 +150,28 @@ public sealed class ReturnService(
         var refusal = WindowRefusal(actor, year, current, change, now);
         if (refusal is not null) return refusal;
 
+        // A service writes only inside its window (an extension may reopen a locked return to it); NPPN's
+        // changes after the close keep the return locked, and its changes to a submitted return keep it submitted.
+        var status = !actor.IsNppn
+            ? submit ? ReturnStatus.Submitted : ReturnStatus.Draft
+            : current?.Status == ReturnStatus.Locked || year.StateAt(now) >= CollectionState.Closed
+                ? ReturnStatus.Locked
+                : submit || current?.Status == ReturnStatus.Submitted ? ReturnStatus.Submitted : ReturnStatus.Draft;
+        // A draft is a draft: saved as one (under an extension, say) it was not submitted, whatever it was before.
+        var submittedAt = submit ? now : status == ReturnStatus.Draft ? null : current?.SubmittedAt;
+        var counts = submittedAt is not null && status != ReturnStatus.Draft;
+
         var result = ReturnValidator.Validate(definition, change.Values, previousYear?.Values);
-        if (!result.IsValid)
+        // What a submitted return must hold and a draft need not yet: the rules across fields and every answer the
+        // definition requires. A draft is saved whatever they say (the form shows them); they block only a return
+        // that counts as submitted, so that a service never loses a draft to a total that does not add up yet.
+        var toSubmit = SubmitProblems(definition, result);
+        var blocking = counts ? result.AnswerErrors.Concat(toSubmit).ToList() : result.AnswerErrors.ToList();
+        if (blocking.Count > 0)
         {
-            return new ReturnOutcome.Invalid(result.Errors, $"{result.Errors.Count} field(s) need correcting; nothing was saved.");
+            return new ReturnOutcome.Invalid(blocking, counts && blocking.Count > result.AnswerErrors.Count()
+                ? $"{blocking.Count} answer(s) need giving or correcting before the return can be submitted; nothing was saved."
+                : $"{blocking.Count} field(s) need correcting; nothing was saved.");
         }
         var confirmed = change.ConfirmedWarnings.Intersect(result.Warnings.Select(w => w.Code)).ToHashSet();
         var unconfirmed = result.Warnings.Where(w => !confirmed.Contains(w.Code)).ToList();
@@ -163,13 +181,6 @@ public sealed class ReturnService(
                 $"{unconfirmed.Count} change(s) against last year must be checked and confirmed before the return can be submitted; nothing was saved.");
         }
 
-        // A service writes only inside its window (an extension may reopen a locked return to it); NPPN's
-        // changes after the close keep the return locked, and its changes to a submitted return keep it submitted.
-        var status = !actor.IsNppn
-            ? submit ? ReturnStatus.Submitted : ReturnStatus.Draft
-            : current?.Status == ReturnStatus.Locked || year.StateAt(now) >= CollectionState.Closed
-                ? ReturnStatus.Locked
-                : submit || current?.Status == ReturnStatus.Submitted ? ReturnStatus.Submitted : ReturnStatus.Draft;
         var updated = new ServiceReturn
         {
             ServiceId = change.ServiceId,
@@ -178,15 +189,14 @@ public sealed class ReturnService(
             Values = result.Values,
             ConfirmedWarnings = confirmed,
             UpdatedAt = now,
-            // A draft is a draft: saved as one (under an extension, say) it was not submitted, whatever it was before.
-            SubmittedAt = submit ? now : status == ReturnStatus.Draft ? null : current?.SubmittedAt,
+            SubmittedAt = submittedAt,
         };
         try
         {
             var action = submit ? "submit" : actor.IsNppn && current is not null && current.Status != ReturnStatus.Draft ? "amend" : "save-draft";
             var stored = await returns.SaveAsync(updated, current, actor.Id, action, FreeText.HasVisible(change.Reason) ? change.Reason!.Trim() : null,
                 FreeText.HasVisible(change.Source) ? change.Source!.Trim() : null, ct);
-            return new ReturnOutcome.Done(stored, unconfirmed);
+            return new ReturnOutcome.Done(stored, unconfirmed) { SubmitProblems = toSubmit };
         }
         catch (ConcurrencyConflictException e)
         {
@@ -200,6 +210,17 @@ public sealed class ReturnService(
                 "The return is too large to store; nothing was saved.");
         }
     }
+
+    /// <summary>
+    /// What stops a return being submitted as it stands, year-on-year warnings apart: the rules across fields it
+    /// breaks, then each answer the definition requires that it lacks (named, in the form's order).
+    /// </summary>
+    public static IReadOnlyList<ValidationIssue> SubmitProblems(ReturnDefinition definition, ValidationResult result) =>
+        [.. result.RuleErrors, .. definition.MissingForSubmission(result.Values).Select(f =>
+            ValidationIssue.Error(f.Id, "required", $"{f.Label}: answer this question before you submit the return."))];
+
+    private static IReadOnlyList<ValidationIssue> SubmitProblems(ReturnDefinition definition, ReturnValues values) =>
+        SubmitProblems(definition, ReturnValidator.Validate(definition, values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal)));
 
     private static ReturnOutcome? WindowRefusal(Actor actor, CollectionYear year, ServiceReturn? current, ReturnChange change, DateTimeOffset now)
     {
@@ -241,7 +262,10 @@ public sealed class ReturnService(
             ? []
             : ReturnValidator.YearOnYearWarnings(definition, stored.Values, lastYear.Values)
                 .Where(w => !stored.ConfirmedWarnings.Contains(w.Code)).ToList();
-        return new ReturnOutcome.Viewed(new ReturnView(year, serviceId, stored, lastYear, unconfirmed, found.Value.Year));
+        return new ReturnOutcome.Viewed(new ReturnView(year, serviceId, stored, lastYear, unconfirmed, found.Value.Year)
+        {
+            SubmitProblems = SubmitProblems(definition, stored?.Values ?? new ReturnValues(new Dictionary<string, string>())),
+        });
     }
 
     /// <summary>NPPN turns a submitted or locked return back into a draft, giving a reason; the audit trail keeps it.</summary>

@@ -6,6 +6,15 @@ namespace Pps.Core.Validation;
 public sealed record ValidationResult(ReturnValues Values, IReadOnlyList<ValidationIssue> Errors, IReadOnlyList<ValidationIssue> Warnings)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>
+    /// The errors that break a rule across fields (the six time percentages not adding to 100, say), a subset of
+    /// <see cref="Errors"/>. A draft is saved in spite of them; they block only a return that counts as submitted.
+    /// </summary>
+    public IReadOnlyList<ValidationIssue> RuleErrors { get; init; } = [];
+
+    /// <summary>The errors that leave an answer unreadable (not a number, not an option): nothing can be saved with them.</summary>
+    public IEnumerable<ValidationIssue> AnswerErrors => Errors.Except(RuleErrors);
 }
 
 /// <summary>
@@ -38,14 +47,16 @@ public static class ReturnValidator
 
         var parsed = new ReturnValues(values);
         var reported = errors.Select(e => e.FieldId).ToHashSet();
+        var ruleErrors = new List<ValidationIssue>();
         foreach (var rule in definition.Rules)
         {
             // A rule over a field that already failed to parse would only repeat the problem.
-            errors.AddRange(rule.Check(parsed, definition).Where(issue => !reported.Contains(issue.FieldId)));
+            ruleErrors.AddRange(rule.Check(parsed, definition).Where(issue => !reported.Contains(issue.FieldId)));
         }
+        errors.AddRange(ruleErrors);
 
         var warnings = previous is null ? [] : YearOnYearWarnings(definition, parsed, previous).ToList();
-        return new ValidationResult(parsed, errors, warnings);
+        return new ValidationResult(parsed, errors, warnings) { RuleErrors = ruleErrors };
     }
 
     public static IEnumerable<ValidationIssue> YearOnYearWarnings(ReturnDefinition definition, ReturnValues current, ReturnValues previous)
@@ -176,7 +187,7 @@ public static class ReturnValidator
 
         if (number < 0 && (field.Min ?? 0) >= 0)
         {
-            return (null, ValidationIssue.Error(field.Id, "range", $"{field.Label}: cannot be negative ({text} given)."));
+            return (null, ValidationIssue.Error(field.Id, "range", $"{field.Label}: cannot be negative (you entered {text})."));
         }
         if (number < field.Min || number > field.Max) return (null, OutOfRange(field, text));
         return (ReturnValues.FormatNumber(number), null);
@@ -191,11 +202,12 @@ public static class ReturnValidator
 
     private static ValidationIssue TooPrecise(FieldDefinition field, string text) => field.Type == FieldType.Integer
         ? ValidationIssue.Error(field.Id, "type", $"{field.Label}: give {(field.Unit == "£" ? "whole pounds" : "a whole number")} ({text} has decimals).")
-        : ValidationIssue.Error(field.Id, "decimals",
-            $"{field.Label}: at most {field.Decimals} decimal places ({text} given, which cannot be kept exactly at {field.Decimals} decimal places).");
+        : ValidationIssue.Error(field.Id, "decimals", field.Decimals == 0
+            ? $"{field.Label}: give a whole number (you entered {text})."
+            : $"{field.Label}: round it to {field.Decimals} decimal place{(field.Decimals == 1 ? "" : "s")} (you entered {text}).");
 
     private static ValidationIssue OutOfRange(FieldDefinition field, string text) => ValidationIssue.Error(field.Id, "range",
-        $"{field.Label}: must be between {ReturnValues.FormatNumber(field.Min ?? decimal.MinValue)} and {ReturnValues.FormatNumber(field.Max ?? decimal.MaxValue)}{UnitSuffix(field)} ({text} given).");
+        $"{field.Label}: must be between {ReturnValues.FormatNumber(field.Min ?? decimal.MinValue)} and {ReturnValues.FormatNumber(field.Max ?? decimal.MaxValue)}{UnitSuffix(field)} (you entered {text}).");
 
     private static string UnitSuffix(FieldDefinition field) => field.Unit switch
     {

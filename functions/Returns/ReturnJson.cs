@@ -23,6 +23,9 @@ public sealed record ReturnDocument(
     IReadOnlyList<IssueDocument> Warnings,
     LastYearDocument? LastYear)
 {
+    /// <summary>What still stops the return being submitted: rules across fields it breaks and answers it lacks (warnings apart).</summary>
+    public IReadOnlyList<IssueDocument> ToSubmit { get; init; } = [];
+
     /// <param name="forms">The definition of each year shown (<see cref="ReturnResults.FromAsync"/> finds them).</param>
     public static ReturnDocument From(
         ServiceReturn r, IReadOnlyList<ValidationIssue> warnings, Func<int, ReturnDefinition?> forms, ServiceReturn? lastYear = null, DateTimeOffset? closesFor = null) => new(
@@ -33,10 +36,11 @@ public sealed record ReturnDocument(
     public static ReturnDocument From(ReturnView view, Func<int, ReturnDefinition?> forms)
     {
         var closes = view.CollectionYear.ClosesFor(view.ServiceId);
-        return view.Current is { } current
+        var document = view.Current is { } current
             ? From(current, view.UnconfirmedWarnings, forms, view.LastYear, closes)
             : new(view.Year, view.ServiceId, ServiceRegistry.Find(view.ServiceId)?.Name ?? "", ReturnState.NotStarted, 0, null, null, null, null,
                 closes, new Dictionary<string, object>(), [], [], LastYearDocument.From(view.LastYear, forms));
+        return document with { ToSubmit = view.SubmitProblems.Select(IssueDocument.From).ToList() };
     }
 }
 

@@ -31,7 +31,7 @@ public static class ReturnResults
     private static JsonResponse From(ReturnOutcome outcome, string? ifMatchSent, Func<int, ReturnDefinition?> forms) => outcome switch
     {
         ReturnOutcome.Viewed v => Ok(ReturnDocument.From(v.View, forms)),
-        ReturnOutcome.Done d => Ok(ReturnDocument.From(d.Return, d.UnconfirmedWarnings, forms)),
+        ReturnOutcome.Done d => Ok(ReturnDocument.From(d.Return, d.UnconfirmedWarnings, forms) with { ToSubmit = d.SubmitProblems.Select(IssueDocument.From).ToList() }),
         ReturnOutcome.Invalid i => Problems.Invalid(i.Summary, i.Issues),
         ReturnOutcome.Conflict c when ifMatchSent is null && c.Current is not null => Problems.Of(
             StatusCodes.Status428PreconditionRequired, "Send the version you read.",

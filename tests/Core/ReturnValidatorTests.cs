@@ -49,7 +49,7 @@ public class ReturnValidatorTests
     [InlineData(CaseworkUsers, "12.5", "type", "whole number")]
     [InlineData(CaseworkUsers, "lots", "type", "not a whole number")]
     [InlineData(CoreBudget, "1000.50", "type", "whole pounds")]
-    [InlineData(ManagerFte, "1.333", "decimals", "at most 2 decimal places")]
+    [InlineData(ManagerFte, "1.333", "decimals", "round it to 2 decimal places (you entered 1.333)")]
     [InlineData(UpperAge, "18", "range", "between 19 and 25")]
     [InlineData(UpperAge, "26", "range", "between 19 and 25")]
     [InlineData(ResponseDays, "4", "option", "\"4\" is not one of")]

@@ -34,7 +34,7 @@ public class CloseLeaseTests
         var app = await TestApp.StartAsync(Opens.AddDays(1), configure: s => s.AddSingleton<WriteFaults>(hold));
         await app.Get<CollectionYearStore>().SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
         var submitted = await app.Get<ReturnService>().SubmitAsync(Actor.ForService(42),
-            new ReturnChange(2013, 42, new Dictionary<string, string?> { ["casework.users"] = "100" }, [], null));
+            new ReturnChange(2013, 42, CompleteReturn.Raw(("casework.users", "100")), [], null));
         Assert.IsType<ReturnOutcome.Done>(submitted);
         app.Clock.Now = Closes.AddMinutes(1);
         return (app, hold);

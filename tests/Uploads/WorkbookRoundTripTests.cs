@@ -7,6 +7,7 @@ using Pps.Core.Returns;
 using Pps.Core.Uploads.Workbook;
 using Pps.Core.Validation;
 using Pps.Synthetic;
+using Pps.Tests.Support;
 using static Pps.Core.Definition.FieldIds;
 
 namespace Pps.Tests.Uploads;
@@ -144,7 +145,8 @@ public class WorkbookRoundTripTests
         var check = Layout.Checks.Single(c => c.Rule.Id == "yoy-casework-users");
 
         // Unconfirmed, submitting is refused with the warning at its check cell.
-        var unconfirmed = WorkbookFiller.SetCells(template, Answer(CaseworkUsers, "400"), (WorkbookLayout.ChecksSheet, Layout.SubmitReference, "Yes"));
+        var unconfirmed = WorkbookFiller.SetCells(template,
+            [.. CompleteReturn.With((CaseworkUsers, "400")).Select(a => Answer(a.Id, a.Value)), (WorkbookLayout.ChecksSheet, Layout.SubmitReference, "Yes")]);
         var refused = await app.UploadAndCheckAsync(token, 42, unconfirmed);
         Assert.Equal("rejected", refused.GetProperty("status").GetString());
         var problem = Assert.Single(refused.GetProperty("problems").EnumerateArray());

@@ -72,7 +72,7 @@ public class AuditTrailTests
     {
         using var app = await OpenAsync();
         var service = app.Get<ReturnService>();
-        var submitted = Stored(await service.SubmitAsync(Service42, Change(null, null, (FieldIds.CaseworkUsers, "100"))));
+        var submitted = Stored(await service.SubmitAsync(Service42, Change(null, null, CompleteReturn.With((FieldIds.CaseworkUsers, "100")))));
 
         var reason = new string('r', 900 * 1024);
         var outcome = await service.SaveDraftAsync(Actor.Nppn, Change(submitted.ETag, reason, (FieldIds.CaseworkUsers, "120")));
@@ -92,7 +92,7 @@ public class AuditTrailTests
     {
         using var app = await OpenAsync();
         var service = app.Get<ReturnService>();
-        var submitted = Stored(await service.SubmitAsync(Service42, Change(null, null, (FieldIds.CaseworkUsers, "100"))));
+        var submitted = Stored(await service.SubmitAsync(Service42, Change(null, null, CompleteReturn.With((FieldIds.CaseworkUsers, "100")))));
 
         var amend = Assert.IsType<ReturnOutcome.Invalid>(await service.SaveDraftAsync(Actor.Nppn, Change(submitted.ETag, reason, (FieldIds.CaseworkUsers, "120"))));
         Assert.Equal("reason", Assert.Single(amend.Issues).FieldId);

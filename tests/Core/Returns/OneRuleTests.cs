@@ -44,7 +44,7 @@ public class OneRuleTests
         using var app = await OpenAsync();
         var service = app.Get<ReturnService>();
         var submitted = Assert.IsType<ReturnOutcome.Done>(await service.SubmitAsync(Actor.ForService(42),
-            Change(42, null, (Rating("1a"), "G"), (CaseworkUsers, "100")))).Return;
+            Change(42, null, CompleteReturn.With((Rating("1a"), "G"), (CaseworkUsers, "100"))))).Return;
 
         app.Clock.Now = Closes.AddDays(1);
         Assert.IsType<YearOutcome.Done>(await app.Get<CollectionWindowService>().GrantExtensionAsync(Actor.Nppn, 2013, 42, Closes.AddDays(14)));
@@ -52,9 +52,9 @@ public class OneRuleTests
         Assert.Equal(ReturnStatus.Submitted, current.Status);
         // As in the open window: a submitted return is changed only after NPPN reopens it.
         Assert.IsType<ReturnOutcome.Refused>(await service.SaveDraftAsync(Actor.ForService(42),
-            Change(42, current.ETag, (Rating("1a"), "N"), (CaseworkUsers, "900"))));
+            Change(42, current.ETag, CompleteReturn.With((Rating("1a"), "N"), (CaseworkUsers, "900")))));
         Assert.IsType<ReturnOutcome.Refused>(await service.SubmitAsync(Actor.ForService(42),
-            Change(42, current.ETag, (Rating("1a"), "N"), (CaseworkUsers, "900"))));
+            Change(42, current.ETag, CompleteReturn.With((Rating("1a"), "N"), (CaseworkUsers, "900")))));
 
         Assert.Equal(submitted.Revision, (await app.Get<ReturnStore>().GetAsync(2013, 42))!.Revision);
         var (completeness, published) = await BothViewsAsync(app);
@@ -65,12 +65,9 @@ public class OneRuleTests
 
     public static TheoryData<string, (string, string)[], int, int> Returns => new()
     {
-        { "comments only", [(Comments, "Nothing to add this year.")], 0, 0 },
-        { "method only", [(CompletedBy, "PPO")], 0, 0 },
-        { "one rating", [(Rating("2b"), "x")], 1, 0 },
-        { "one rating and comments", [(Rating("2b"), "B"), (Comments, "A good year.")], 1, 0 },
-        { "budget only", [(CoreBudget, "40000")], 0, 1 },
-        { "method and budget", [(CompletedBy, "PPO+LA"), (CoreBudget, "40000")], 0, 1 },
+        { "the ratings", CompleteReturn.Ratings("x"), 1, 0 },
+        { "the ratings and comments", CompleteReturn.With((Rating("2b"), "B"), (Comments, "A good year.")), 1, 0 },
+        { "the ratings, method and budget", CompleteReturn.With((CompletedBy, "PPO+LA"), (CoreBudget, "40000")), 1, 1 },
     };
 
     [Theory]
@@ -80,7 +77,45 @@ public class OneRuleTests
     {
         using var app = await OpenAsync();
         Assert.IsType<ReturnOutcome.Done>(await app.Get<ReturnService>().SubmitAsync(Actor.ForService(7), Change(7, null, values)));
+        await CountedAsync(app, what, tableA, tableB);
+    }
 
+    public static TheoryData<string, (string, string)[]> Incomplete => new()
+    {
+        { "comments only", [(Comments, "Nothing to add this year.")] },
+        { "method only", [(CompletedBy, "PPO")] },
+        { "one rating", [(Rating("2b"), "x")] },
+        { "budget only", [(CoreBudget, "40000")] },
+        { "33 ratings and the budget", [.. CompleteReturn.Ratings().Where(r => r.Id != Rating("6e")), (CoreBudget, "40000")] },
+    };
+
+    /// <summary>
+    /// The definition says which answers a return needs before it counts as submitted (the 34 ratings in 2013): a
+    /// submit without them is refused naming each, and a return stored as submitted without them (loaded before the
+    /// rule, say) counts in neither table, in the completeness view or the published figures.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Incomplete))]
+    public async Task A_return_without_the_required_answers_cannot_be_submitted_and_is_counted_in_neither_table(string what, (string, string)[] values)
+    {
+        using var app = await OpenAsync();
+        var refused = Assert.IsType<ReturnOutcome.Invalid>(await app.Get<ReturnService>().SubmitAsync(Actor.ForService(7), Change(7, null, values)));
+        var missing = CompleteReturn.Ratings().Select(r => r.Id).Where(id => values.All(v => v.Item1 != id)).ToList();
+        Assert.Equal(missing, refused.Issues.Where(i => i.Code == "required").Select(i => i.FieldId));
+        Assert.Contains(BuiltInDefinitions.For(2013).Field(missing[0]).Label, refused.Issues.First(i => i.Code == "required").Message);
+        Assert.Null(await app.Get<ReturnStore>().GetAsync(2013, 7));
+
+        // As if stored before the rule: submitted, yet lacking what the definition requires.
+        await app.Get<ReturnStore>().SaveAsync(new ServiceReturn
+        {
+            ServiceId = 7, Year = 2013, Status = ReturnStatus.Submitted, SubmittedAt = app.Clock.Now, UpdatedAt = app.Clock.Now,
+            Values = new ReturnValues(values.Select(v => KeyValuePair.Create(v.Item1, v.Item2))),
+        }, null, "service:7", "submit");
+        await CountedAsync(app, what, 0, 0);
+    }
+
+    private static async Task CountedAsync(TestApp app, string what, int tableA, int tableB)
+    {
         var (completeness, published) = await BothViewsAsync(app);
 
         Assert.True(tableA == completeness.Totals.Single(t => t.Table == "Table A").Count, what);
@@ -95,7 +130,7 @@ public class OneRuleTests
         using var app = await TestApp.StartAsync(Opens.AddDays(-7));
         Assert.IsType<YearOutcome.Done>(await app.Get<CollectionWindowService>().SetWindowAsync(Actor.Nppn, 2013, new WindowChange(Opens, Closes, 140), null));
         app.Clock.Now = Opens.AddDays(1);
-        Assert.IsType<ReturnOutcome.Done>(await app.Get<ReturnService>().SubmitAsync(Actor.ForService(7), Change(7, null, (Rating("1a"), "G"))));
+        Assert.IsType<ReturnOutcome.Done>(await app.Get<ReturnService>().SubmitAsync(Actor.ForService(7), Change(7, null, CompleteReturn.With((Rating("1a"), "G")))));
 
         var total = (await app.Get<ReturnService>().CompletenessAsync(2013))!.Totals.Single(t => t.Table == "Table A");
         Assert.Equal(140, total.NationalServiceCount);
@@ -108,6 +143,38 @@ public class OneRuleTests
         var row2013 = rows.Single(r => r[0].GetInt32() == 2013);
         Assert.Equal(140, row2013[2].GetInt32()); // the number NPPN set, not the catalogue's 150
         Assert.Equal(1, row2013[1].GetInt32());
+    }
+
+    /// <summary>
+    /// A draft always saves, whatever rule across fields it breaks (the six time percentages adding to 90): the rule,
+    /// and the answers still missing, come back with the stored draft and block only the submit.
+    /// </summary>
+    [Fact]
+    public async Task A_draft_breaking_a_rule_across_fields_is_saved_and_the_rule_blocks_only_the_submit()
+    {
+        using var app = await OpenAsync();
+        var service = app.Get<ReturnService>();
+        (string, string)[] time = [(TimeCasework, "50"), (TimeOtherDirect, "10"), (TimePolicy, "10"), (TimeTraining, "10"), (TimeSupervision, "5"), (TimeOther, "5")];
+
+        var draft = Assert.IsType<ReturnOutcome.Done>(await service.SaveDraftAsync(Actor.ForService(7), Change(7, null, [(Rating("1a"), "B"), .. time])));
+        Assert.Equal(ReturnStatus.Draft, draft.Return.Status);
+        Assert.Equal("50", draft.Return.Values.Text(TimeCasework));
+        var sum = Assert.Single(draft.SubmitProblems, p => p.Code != "required");
+        Assert.Contains("add up to 90", sum.Message);
+        Assert.Equal(33, draft.SubmitProblems.Count(p => p.Code == "required"));
+        Assert.DoesNotContain(draft.SubmitProblems, p => p.FieldId == Rating("1a"));
+
+        var read = Assert.IsType<ReturnOutcome.Viewed>(await service.ReadAsync(Actor.ForService(7), 2013, 7));
+        Assert.Equal(draft.SubmitProblems, read.View.SubmitProblems);
+
+        var refused = Assert.IsType<ReturnOutcome.Invalid>(await service.SubmitAsync(Actor.ForService(7), Change(7, draft.Return.ETag, CompleteReturn.With(time))));
+        Assert.Contains(refused.Issues, i => i.Message.Contains("add up to 90", StringComparison.Ordinal));
+        Assert.Equal(ReturnStatus.Draft, (await app.Get<ReturnStore>().GetAsync(2013, 7))!.Status);
+
+        var submitted = Assert.IsType<ReturnOutcome.Done>(await service.SubmitAsync(Actor.ForService(7),
+            Change(7, draft.Return.ETag, CompleteReturn.With([.. time.Take(5), (TimeOther, "15")]))));
+        Assert.Equal(ReturnStatus.Submitted, submitted.Return.Status);
+        Assert.Empty(submitted.SubmitProblems);
     }
 
     [Theory]

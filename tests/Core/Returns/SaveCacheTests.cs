@@ -197,7 +197,7 @@ public class SaveCacheTests
     {
         using var here = await OpenAsync();
         using var there = await OpenAsync(here.Options);
-        var submitted = Stored(await here.Get<ReturnService>().SubmitAsync(Service42, Change(null, (FieldIds.CaseworkUsers, "100"))));
+        var submitted = Stored(await here.Get<ReturnService>().SubmitAsync(Service42, Change(null, CompleteReturn.With((FieldIds.CaseworkUsers, "100")))));
         // NPPN reopens it through the other instance: it is a draft again, at revision 2.
         Stored(await there.Get<ReturnService>().ReopenAsync(Actor.Nppn, 2013, 42, submitted.ETag, "Asked to correct a figure"));
 

@@ -105,7 +105,7 @@ public class ReturnsApiTests
     {
         var api = await StartAsync();
         var token = await api.TokenForAsync(42);
-        var saved = await api.PutReturn(token, 42, Save(new Dictionary<string, object> { [CaseworkUsers] = 10 }));
+        var saved = await api.PutReturn(token, 42, Save(CompleteReturn.Json(new() { [CaseworkUsers] = 10 })));
         var submitted = await api.Submit(token, 42, null, saved.ETag);
         Assert.Equal(200, submitted.Status);
         var yearBefore = (await api.Years.GetAsync(2013))!.Value;
@@ -209,7 +209,7 @@ public class ReturnsApiTests
         Assert.Equal(200, granted.Status);
         Assert.Equal(Closes.AddDays(14), granted.Body.GetProperty("extensions").GetProperty("42").GetDateTimeOffset());
 
-        var saved = await api.PutReturn(late, 42, Save(new Dictionary<string, object> { [CaseworkUsers] = 50 }));
+        var saved = await api.PutReturn(late, 42, Save(CompleteReturn.Json(new() { [CaseworkUsers] = 50 })));
         Assert.Equal(200, saved.Status);
         Assert.Equal(200, (await api.Submit(late, 42, null, saved.ETag)).Status);
         var refused = await api.PutReturn(other, 43, Save(new Dictionary<string, object> { [CaseworkUsers] = 50 }));
@@ -230,7 +230,7 @@ public class ReturnsApiTests
         var api = await StartAsync();
         await api.SeedLastYearAsync(42, (CaseworkUsers, "100"), (CoreBudget, "100000"));
         var token = await api.TokenForAsync(42);
-        var values = new Dictionary<string, object> { [CaseworkUsers] = 200, [CoreBudget] = 105000 };
+        var values = CompleteReturn.Json(new() { [CaseworkUsers] = 200, [CoreBudget] = 105000 });
 
         var draft = await api.PutReturn(token, 42, Save(values));
         Assert.Equal(200, draft.Status);
@@ -357,12 +357,18 @@ public class ReturnsApiTests
         async Task<ApiResponse> Put(int service, Dictionary<string, object> values) =>
             await api.PutReturn(await api.TokenForAsync(service), service, Save(values));
 
-        await Put(1, new() { [Rating("1a")] = "G" });                                   // draft
-        var two = await Put(2, new() { [Rating("1a")] = "B", [CoreBudget] = 5000 });  // submitted: A and B
-        await api.Submit(AdminToken, 2, null, two.ETag);
-        var three = await Put(3, new() { [CaseworkUsers] = 300 });                     // submitted by NPPN: B only, warning confirmed
-        await api.Submit(AdminToken, 3, new { confirmedWarnings = new[] { "yoy-casework-users" } }, three.ETag);
-        await Put(4, new() { [CaseworkUsers] = 5 });                                   // draft
+        await Put(1, new() { [Rating("1a")] = "G" });                                            // draft
+        var two = await Put(2, CompleteReturn.Json(new() { [CoreBudget] = 5000 }));            // submitted: A and B
+        Assert.Equal(200, (await api.Submit(AdminToken, 2, null, two.ETag)).Status);
+        var three = await Put(3, CompleteReturn.Json(new() { [CaseworkUsers] = 300 }));        // submitted by NPPN: A and B, warning confirmed
+        Assert.Equal(200, (await api.Submit(AdminToken, 3, new { confirmedWarnings = new[] { "yoy-casework-users" } }, three.ETag)).Status);
+        var five = await Put(5, new() { [CaseworkUsers] = 5 });                                 // lacks the ratings: not submitted
+        var refused = await api.Submit(AdminToken, 5, null, five.ETag);
+        Assert.Equal(422, refused.Status);
+        Assert.Equal(34, refused.Body.GetProperty("errors").EnumerateObject().Count(e => e.Name.StartsWith("rating.", StringComparison.Ordinal)));
+        Assert.Contains("answer this question before you submit", refused.Body.GetProperty("errors").GetProperty(Rating("6e"))[0].GetString());
+        Assert.Equal(34, five.Body.GetProperty("toSubmit").GetArrayLength());
+        await Put(4, new() { [CaseworkUsers] = 5 });                                            // draft
 
         var response = await Run(api.YearsApi.Completeness(Request("GET", AdminToken), 2013, default));
         Assert.Equal(200, response.Status);
@@ -371,14 +377,15 @@ public class ReturnsApiTests
         Assert.True(services.Count >= 150);
         Assert.Equal("draft", services[1].GetProperty("state").GetString());
         Assert.Equal("submitted", services[2].GetProperty("state").GetString());
-        Assert.Equal("not-started", services[5].GetProperty("state").GetString());
+        Assert.Equal("draft", services[5].GetProperty("state").GetString());
+        Assert.Equal("not-started", services[6].GetProperty("state").GetString());
         Assert.Equal(api.Clock.Now, services[2].GetProperty("updatedAt").GetDateTimeOffset());
         Assert.Empty(services[3].GetProperty("unconfirmedWarnings").EnumerateArray());
-        Assert.Equal(2, body.GetProperty("byState").GetProperty("draft").GetInt32());
+        Assert.Equal(3, body.GetProperty("byState").GetProperty("draft").GetInt32());
         Assert.Equal(2, body.GetProperty("byState").GetProperty("submitted").GetInt32());
 
         var totals = body.GetProperty("totals").EnumerateArray().ToDictionary(t => t.GetProperty("table").GetString()!);
-        Assert.Equal((1, 150, 1), (totals["Table A"].GetProperty("count").GetInt32(), totals["Table A"].GetProperty("nationalServiceCount").GetInt32(), totals["Table A"].GetProperty("percent").GetInt32()));
+        Assert.Equal((2, 150, 1), (totals["Table A"].GetProperty("count").GetInt32(), totals["Table A"].GetProperty("nationalServiceCount").GetInt32(), totals["Table A"].GetProperty("percent").GetInt32()));
         Assert.Equal(2, totals["Table B"].GetProperty("count").GetInt32());
         Assert.Equal(1, totals["Table B"].GetProperty("percent").GetInt32());
 

@@ -60,7 +60,7 @@ public class StrictValuesTests
     {
         var api = await StartAsync();
         var token = await api.TokenForAsync(42);
-        var submitted = await api.Submit(token, 42, Save(new Dictionary<string, object> { [CaseworkUsers] = 100 }), null);
+        var submitted = await api.Submit(token, 42, Save(CompleteReturn.Json(new() { [CaseworkUsers] = 100 })), null);
         var response = await api.PutReturn(AdminToken, 42, "{\"values\": {\"casework.users\": 120}, \"reason\": \"phoned \\ud800\"}", submitted.ETag);
         Assert.Equal(400, response.Status);
         Assert.Contains("reason", response.Detail);
