@@ -25,7 +25,7 @@ public class ReturnFormTests
             if (await ActiveFieldAsync(page) == fieldId) return;
             await page.Keyboard.PressAsync("Tab");
         }
-        Assert.Fail($"Tab did not reach {fieldId} within {limit} presses (focus is on {await ActiveFieldAsync(page) ?? "something else"}).");
+        Assert.Fail($"Tab did not reach {fieldId} within {limit} presses (focus is on {await ActiveFieldAsync(page) ?? await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 300) ?? 'nothing'")}).");
     }
 
     private static async Task TabToAsync(IPage page, string selector, int limit = 20)
@@ -93,18 +93,20 @@ public class ReturnFormTests
         var values = ExampleReturn.Full(2013, caseworkUsers: 400);
         await FillWithKeyboardAsync(page, values);
         await ScreenshotAsync(page, "form-filled", page.Locator("section[aria-labelledby=section-F]"));
-        await TabToAsync(page, "#submit-return");
+        Assert.Contains("These add up", await page.Locator("#total-time-adds-to-100").InnerTextAsync());
+        await TabToAsync(page, "#check-answers");
         await page.Keyboard.PressAsync("Enter");
 
-        // Casework users went from 100 to 400: the warning is shown to confirm, with the reason asked for.
-        await page.Locator("#warnings").WaitForAsync();
+        // Check your answers: every answer, nothing left to answer, and the casework users (100 to 400) to confirm with a reason.
+        await page.Locator("#check-answers-page #warnings").WaitForAsync();
+        Assert.Equal("check-answers-title", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.Equal(0, await page.Locator("#blockers").CountAsync());
+        Assert.True(await page.Locator("#return-form").IsHiddenAsync());
         Assert.Contains("Casework service users", await page.Locator("#warnings").InnerTextAsync());
-        await AssertAccessibleAsync(page, "the form asking to confirm a warning", ".pps-messages", "#warnings");
-        await ScreenshotAsync(page, "form-warning", page.Locator("#warnings"));
-        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.classList.contains('govuk-error-summary')"), "the summary takes the focus");
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.PressAsync("Enter"); // the summary's link to the checkbox
-        Assert.Equal("confirm-0", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.Equal(ReturnDefinitions.For(2013).Fields.Count(), await page.Locator("#check-answers-page .govuk-summary-list__row").CountAsync());
+        await AssertAccessibleAsync(page, "check your answers, with a warning to confirm", "#check-answers-page");
+        await ScreenshotAsync(page, "form-check-answers", page.Locator("#check-answers-page"));
+        await page.FocusAsync("#confirm-0");
         await page.Keyboard.PressAsync("Space");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("A new school outreach worker. " + Hostile);
@@ -120,8 +122,10 @@ public class ReturnFormTests
         Assert.Equal(400m, stored.Values.Number(CaseworkUsers));
         Assert.Equal(["other", "parent-participation"], stored.Values.Choices(OtherBudgetKinds).Order(StringComparer.Ordinal));
 
-        // Read-only now, saying why; the history shows the submission and the officer's note on the warning, as text.
+        // Read-only now, saying why, with last year's answers still beside each field; the history shows the
+        // submission and the officer's note on the warning, as text.
         Assert.True(await page.Locator($"#{ControlId(CaseworkUsers)}").IsEditableAsync() == false);
+        Assert.Equal("Last year (2012): 100 people", await page.Locator($"#{ControlId(CaseworkUsers)}-last").InnerTextAsync());
         Assert.Contains("You submitted this return", await page.Locator(".govuk-notification-banner").Last.InnerTextAsync());
         await page.Locator(".pps-revision__source").First.WaitForAsync();
         Assert.Contains(Hostile, await page.Locator(".pps-revision__source").First.InnerTextAsync());
@@ -129,6 +133,57 @@ public class ReturnFormTests
         Assert.Equal(0, await page.Locator(".pps-revision img, .pps-last-year img").CountAsync());
         await AssertAccessibleAsync(page, "the submitted return", ".pps-messages", ".pps-facts", ".pps-history");
         await ScreenshotAsync(page, "form-submitted", page.Locator(".pps-history"));
+    }
+
+    /// <summary>
+    /// A draft always saves, whatever rule across fields it breaks; the form shows the running total, the task list each
+    /// section's state, the exemplification beside each rating, and check-your-answers what stops the submit. A second
+    /// tab of the same browser session needs no second sign-in.
+    /// </summary>
+    [Fact]
+    public async Task A_draft_whose_percentages_do_not_add_up_saves_and_check_your_answers_lists_what_stops_the_submit()
+    {
+        await using var pages = await StartAsync();
+        var token = await pages.TokenForAsync(42);
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "form.html", "token", token);
+
+        var exemplification = page.Locator($"#{ControlId(Rating("1a"))}-exemplification");
+        await exemplification.Locator("summary").ClickAsync();
+        Assert.Contains("Best practice", await exemplification.InnerTextAsync());
+        Assert.Contains("offer all parents who request it access to independent parental supporters", await exemplification.InnerTextAsync());
+        Assert.Contains("Not yet started", await page.Locator("#task-list").InnerTextAsync());
+        await page.CheckAsync($"#{ControlId(Rating("1a"))}");
+        string[] percentages = ["50", "10", "10", "10", "5", "5"];
+        foreach (var (id, value) in TimeCategories.Zip(percentages)) await page.FillAsync($"#{ControlId(id)}", value);
+        Assert.Contains("Running total: 90% of 100%", await page.Locator("#total-time-adds-to-100").InnerTextAsync());
+        await page.ClickAsync("#save-draft");
+        await page.Locator(".pps-save-status", new() { HasTextString = "Draft saved" }).WaitForAsync();
+        Assert.Equal(50m, (await pages.StoredAsync(42))!.Values.Number(TimeCasework));
+        Assert.Contains("In progress", await page.Locator("a[href='#part-A']").Locator("xpath=../..").InnerTextAsync());
+
+        await page.ClickAsync("#check-answers");
+        await page.Locator("#blockers").WaitForAsync();
+        var blockers = await page.Locator("#blockers").InnerTextAsync();
+        Assert.Contains("add up to 90", blockers);
+        Assert.Contains("Questions to answer before you submit (33)", blockers);
+        Assert.DoesNotContain("1a Access to Independent Parental Supporters", blockers);
+        Assert.Contains("1b Monitoring and supervision", blockers);
+        Assert.Equal(0, await page.Locator("#submit-return").CountAsync());
+        await AssertAccessibleAsync(page, "check your answers with what stops the submit", "#check-answers-page");
+        await ScreenshotAsync(page, "form-check-answers-blocked", page.Locator("#blockers"));
+
+        // "Change" goes back to the question, focused.
+        await page.Locator("#blockers a", new() { HasTextString = "1b Monitoring" }).ClickAsync();
+        Assert.Equal(ControlId(Rating("1b")), await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.True(await page.Locator("#check-answers-page").IsHiddenAsync());
+
+        // A new tab of this browser session is signed in already.
+        var second = await page.Context.NewPageAsync();
+        await OpenAsync(second, "form.html");
+        await second.Locator(".pps-facts").WaitForAsync();
+        Assert.Equal(0, await second.Locator("#token").CountAsync());
+        await ScreenshotAsync(page, "form-task-list", page.Locator("#task-list"));
     }
 
     [Fact]

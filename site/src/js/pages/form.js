@@ -2,17 +2,21 @@
 // the year's definition), saves drafts (and autosaves) with the ETag it read, resolves a conflicting save
 // side by side, confirms year-on-year warnings and submits; the history lists every revision.
 // Unsaved answers are also kept in sessionStorage (this tab only), so a reload or a lost connection loses nothing.
+// A task list shows each section's state; "Check your answers" lists every answer, every unanswered question, every
+// rule still broken and every warning to confirm before the return can be submitted (GOV.UK's pattern).
 import { el } from "../format.js";
-import { Session, call, get, download } from "../returns/api.js";
+import { call, get, download } from "../returns/api.js";
+import { SharedSession } from "../returns/session.js";
 import { renderReturn, fieldsOf, display, same, controlId } from "../returns/fields.js";
 import { errorSummary, banner, success, button, textInput, day, dayTime, time } from "../returns/messages.js";
 import { ready, busy } from "../page.js";
 import { historyView, statusText } from "../returns/history.js";
 
-const session = new Session("pps.form.token");
+const session = new SharedSession("pps.form.token");
 const AUTOSAVE_MS = 4000;
 
 export async function form(target) {
+  if (!session.token) await session.restore();
   if (!session.token) return signIn(target);
   const me = await get(session, "me");
   if (!me.ok || me.body.nppn || me.body.serviceId == null) {
@@ -24,7 +28,7 @@ export async function form(target) {
 
 function signIn(target, problem) {
   const { group, input } = textInput("token", "Access token", {
-    type: "password", width: 30, hint: "The token NPPN sent your service for this year's return. It starts with pps_ and is kept only until you close this tab.",
+    type: "password", width: 30, hint: "The token NPPN sent your service for this year's return (the link in NPPN's email signs you in without it). It starts with pps_. You stay signed in, in every tab of this browser, until you sign out or close them all.",
   });
   const formNode = el("form", { class: "pps-sign-in", novalidate: true },
     group, button("Sign in", null, { type: "submit" }));
@@ -124,15 +128,17 @@ class ReturnPage {
 
     this.facts = el("div", {});
     this.renderFacts();
+    this.taskList = el("nav", { class: "pps-task-list", id: "task-list", tabindex: "-1", "aria-labelledby": "task-list-title" });
+    this.review = el("div", { class: "pps-review", id: "check-answers-page", hidden: true });
     this.saveButton = button("Save draft", () => this.save({ manual: true }), { secondary: true, id: "save-draft" });
-    this.submitButton = button("Check and submit", () => this.submit(), { id: "submit-return" });
+    this.submitButton = button("Check your answers", () => this.checkAnswers(), { id: "check-answers" });
     const signOut = el("button", { type: "button", class: "govuk-button govuk-button--secondary pps-sign-out" }, "Sign out");
     signOut.addEventListener("click", () => this.signOut());
 
     const formNode = el("form", { class: "pps-return-form", novalidate: true, id: "return-form" },
       this.form.element,
-      this.warningArea,
       el("div", { class: "govuk-button-group" }, this.submitButton, this.saveButton));
+    this.formNode = formNode;
     formNode.addEventListener("submit", (event) => event.preventDefault());
     // Only the answers count as changes (not the warning confirmations below them).
     const onEdit = (event) => { if (event.target.closest?.("[data-field]")) this.changed(); };
@@ -145,10 +151,124 @@ class ReturnPage {
       this.facts,
       this.status,
       this.conflictArea,
+      this.taskList,
       formNode,
+      this.review,
       this.workbookArea,
       this.historyArea);
+    this.renderTaskList();
     this.applyLock();
+  }
+
+  /** Each section's state, by the answers in the form now and what the server last said still stops a submit. */
+  sectionState(section, values) {
+    const answered = section.fields.filter((f) => values[f.id] !== undefined).length;
+    if (answered === 0) return "Not yet started";
+    const ids = new Set(section.fields.map((f) => f.id));
+    const missing = section.fields.some((f) => f.requiredForSubmission && values[f.id] === undefined);
+    const broken = (this.dirty ? [] : this.doc.toSubmit ?? []).some((p) => p.code !== "required" && ids.has(p.field));
+    return missing || broken ? "In progress" : "Completed";
+  }
+
+  renderTaskList() {
+    const values = this.form.values();
+    const item = (href, title, hint, state) => el("li", { class: "govuk-task-list__item govuk-task-list__item--with-link" },
+      el("div", { class: "govuk-task-list__name-and-hint" },
+        el("a", { class: "govuk-link govuk-task-list__link", href, "aria-describedby": `${href.slice(1)}-status` }, title),
+        hint ? el("div", { class: "govuk-task-list__hint" }, hint) : null),
+      el("div", { class: "govuk-task-list__status", id: `${href.slice(1)}-status` },
+        state === "Completed" ? state : el("strong", { class: `govuk-tag ${state === "In progress" ? "govuk-tag--light-blue" : "govuk-tag--blue"}` }, state)));
+    const sections = this.definition.sections.map((section) => {
+      const required = section.fields.filter((f) => f.requiredForSubmission).length;
+      return item(`#part-${section.id}`, `${section.id}. ${section.title}`,
+        `${section.fields.length} question${section.fields.length === 1 ? "" : "s"}${required ? `, ${required === section.fields.length ? "all" : required} needed before you submit` : ""}`,
+        this.sectionState(section, values));
+    });
+    this.taskList.replaceChildren(
+      el("h2", { class: "govuk-heading-m", id: "task-list-title" }, "Sections of the return"),
+      el("ul", { class: "govuk-task-list" }, sections));
+  }
+
+  /** The form, or the check-your-answers page instead of it. */
+  showReview(flag) {
+    this.review.hidden = !flag;
+    this.formNode.hidden = flag;
+    this.taskList.hidden = flag;
+    this.workbookArea.hidden = flag;
+  }
+
+  /** Back from the review to one answer of the form, focused. */
+  change(fieldId) {
+    this.showReview(false);
+    const control = this.form.controls.get(fieldId);
+    const target = document.getElementById(control?.focusId ?? "");
+    target?.scrollIntoView({ block: "center" });
+    target?.focus();
+  }
+
+  /** GOV.UK's check-your-answers: every answer by section, what still stops the submit, the warnings to confirm. */
+  async checkAnswers() {
+    if (this.lockedReason()) return;
+    if (this.dirty || !this.etag) {
+      const saved = await this.save({ manual: true });
+      if (!saved?.ok) return;
+    }
+    const values = this.doc.values ?? {};
+    const toSubmit = this.doc.toSubmit ?? [];
+    const missing = toSubmit.filter((p) => p.code === "required");
+    const broken = toSubmit.filter((p) => p.code !== "required");
+    const unanswered = fieldsOf(this.definition).filter((f) => !f.requiredForSubmission && display(f, values[f.id]) === null);
+    const changeLink = (field, text) => {
+      const link = el("a", { class: "govuk-link", href: `#${controlId(field.id)}` }, text, el("span", { class: "govuk-visually-hidden" }, ` ${field.label}`));
+      link.addEventListener("click", (event) => { event.preventDefault(); this.change(field.id); });
+      return link;
+    };
+    const problemList = (items) => el("ul", { class: "govuk-list govuk-list--bullet" }, items.map(([field, text]) =>
+      el("li", {}, field ? changeLink(field, text) : text)));
+    const blockers = [];
+    if (missing.length) {
+      blockers.push(el("h3", { class: "govuk-heading-s" }, `Questions to answer before you submit (${missing.length})`),
+        problemList(missing.map((p) => [this.fields.get(p.field), this.fields.get(p.field)?.label ?? p.message])));
+    }
+    if (broken.length) {
+      blockers.push(el("h3", { class: "govuk-heading-s" }, `Answers that do not fit together (${broken.length})`),
+        problemList(broken.map((p) => [this.fields.get(p.field), p.message])));
+    }
+    const sections = this.definition.sections.map((section) => el("div", { class: "pps-review__section" },
+      el("h3", { class: "govuk-heading-m" }, `${section.id}. ${section.title}`),
+      el("dl", { class: "govuk-summary-list" }, section.fields.map((field) => {
+        const shown = display(field, values[field.id]);
+        return el("div", { class: "govuk-summary-list__row" },
+          el("dt", { class: "govuk-summary-list__key" }, field.label),
+          el("dd", { class: "govuk-summary-list__value" }, shown ?? el("span", { class: "pps-nodata" }, field.requiredForSubmission ? "Not answered: needed before you submit" : "Not answered")),
+          el("dd", { class: "govuk-summary-list__actions" }, changeLink(field, shown === null ? "Answer" : "Change")));
+      }))));
+    this.warningItems = null;
+    this.warningArea.replaceChildren();
+    if ((this.doc.warnings ?? []).length) this.showWarnings(this.doc.warnings);
+    const ready = blockers.length === 0;
+    const back = el("a", { class: "govuk-link", href: "#task-list" }, "Back to your answers");
+    back.addEventListener("click", (event) => { event.preventDefault(); this.showReview(false); this.taskList.focus(); });
+    this.review.replaceChildren(
+      el("h2", { class: "govuk-heading-l", id: "check-answers-title", tabindex: "-1" }, "Check your answers before submitting your return"),
+      ready ? "" : el("div", { class: "pps-blockers", id: "blockers" },
+        el("h2", { class: "govuk-heading-m" }, "You cannot submit the return yet"),
+        el("p", { class: "govuk-body" }, "Your answers are saved as a draft. Put these right, then check your answers again."),
+        blockers),
+      unanswered.length ? el("details", { class: "govuk-details", id: "unanswered" },
+        el("summary", { class: "govuk-details__summary" }, el("span", { class: "govuk-details__summary-text" },
+          `${unanswered.length} other question${unanswered.length === 1 ? " is" : "s are"} not answered (you can submit without ${unanswered.length === 1 ? "it" : "them"})`)),
+        el("div", { class: "govuk-details__text" }, problemList(unanswered.map((f) => [f, f.label])))) : "",
+      ...sections,
+      this.warningArea,
+      ready ? el("div", {},
+        el("h2", { class: "govuk-heading-m" }, "Now send your return"),
+        el("p", { class: "govuk-body" }, `By submitting it you confirm that, to the best of your knowledge, these answers are correct. Once submitted, only NPPN can reopen it.`),
+        button("Submit return", () => this.submit(), { id: "submit-return" })) : "",
+      el("p", { class: "govuk-body" }, back));
+    this.messages.replaceChildren();
+    this.showReview(true);
+    this.review.querySelector("#check-answers-title").focus();
   }
 
   renderFacts() {
@@ -183,6 +303,7 @@ class ReturnPage {
     this.edits = (this.edits ?? 0) + 1;
     this.backup();
     this.setStatus("Unsaved changes");
+    this.renderTaskList();
     clearTimeout(this.timer);
     if (!this.conflict) this.timer = setTimeout(() => this.save({ manual: false }), AUTOSAVE_MS);
   }
@@ -254,11 +375,13 @@ class ReturnPage {
   }
 
   accept(result) {
-    this.doc = result.body;
+    // A save answers with the return alone: last year's values stay as read, so that they still show beside each answer.
+    this.doc = { ...result.body, lastYear: result.body.lastYear ?? this.doc.lastYear };
     this.etag = result.etag ?? result.body.eTag;
     this.dirty = false;
     sessionStorage.removeItem(this.backupKey);
     this.renderFacts();
+    this.renderTaskList();
     this.loadHistory();
   }
 
@@ -394,10 +517,7 @@ class ReturnPage {
 
   async submit() {
     if (this.lockedReason()) return;
-    if (this.dirty || !this.etag) {
-      const saved = await this.save({ manual: true });
-      if (!saved?.ok) return;
-    }
+    if (this.dirty || !this.etag) return this.checkAnswers();
     const pending = this.doc.warnings ?? [];
     const confirmed = (this.warningItems ?? []).filter((i) => i.box.checked);
     const unconfirmed = pending.filter((w) => !confirmed.some((c) => c.warning.code === w.code));
@@ -427,12 +547,19 @@ class ReturnPage {
         this.setStatus("Not submitted.");
         return;
       }
+      if (result.status === 422) {
+        // Refused for what the review did not know of (changed elsewhere meanwhile): read it again and show the review anew.
+        await this.reload();
+        return this.checkAnswers().then(() => this.messages.replaceChildren(errorSummary("Your return was not submitted",
+          Object.values(result.errors).flat().map((text) => ({ text })))));
+      }
       return this.handleFailure(result, this.form.values(), "Your return was not submitted");
     }
     this.accept(result);
     this.warningItems = null;
     this.warningArea.replaceChildren();
     this.render();
+    this.showReview(false);
     this.messages.prepend(success("Return submitted",
       `Thank you. Your ${this.year} return was submitted on ${dayTime(result.body.submittedAt)}. NPPN will contact you if anything needs checking.`));
     this.messages.firstChild.focus?.();

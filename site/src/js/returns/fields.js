@@ -63,6 +63,21 @@ function canonical(field, value) {
   return String(value);
 }
 
+/**
+ * A rating's exemplification from the year's definition: what Best practice, Good practice and Non-compliant look
+ * like, under the rating in a details component (closed, so that 34 of them do not bury the questions).
+ */
+function exemplification(field, id) {
+  const text = field.exemplification;
+  if (!text) return null;
+  const part = (title, body) => [el("h3", { class: "govuk-heading-s" }, title), el("p", { class: "govuk-body pps-exemplification__text" }, body)];
+  return el("details", { class: "govuk-details pps-exemplification", id: `${id}-exemplification` },
+    el("summary", { class: "govuk-details__summary" },
+      el("span", { class: "govuk-details__summary-text" }, "What each rating means for this standard")),
+    el("div", { class: "govuk-details__text" },
+      part("Best practice", text.best), part("Good practice", text.good), part("Non-compliant", text.nonCompliant)));
+}
+
 function hint(id, text) {
   return text ? el("div", { class: "govuk-hint", id }, text) : null;
 }
@@ -76,7 +91,7 @@ function renderField(field, lastYear, lastYearLabel) {
   const hintId = `${id}-hint`;
   const lastId = `${id}-last`;
   const errorId = `${id}-error`;
-  const help = [field.help, limitsText(field)].filter(Boolean).join(" ");
+  const help = [field.help, limitsText(field), field.requiredForSubmission ? "Needed before you can submit." : null].filter(Boolean).join(" ");
   const lastText = display(field, lastYear);
   const last = el("p", { class: "govuk-body-s pps-last-year", id: lastId },
     el("span", { class: "pps-last-year__label" }, `${lastYearLabel}: `),
@@ -104,7 +119,7 @@ function renderField(field, lastYear, lastYearLabel) {
         options.map((o, i) => el("div", { class: `govuk-${kind}__item` },
           inputs[i],
           el("label", { class: `govuk-label govuk-${kind}__label`, for: inputs[i].id }, o.label)))));
-    group.append(control, last);
+    group.append(control, exemplification(field, id), last);
     return {
       field, group, focusId: id,
       get() {
@@ -176,16 +191,39 @@ function setError(group, error, messages) {
  */
 export function renderReturn(definition, lastYearValues, lastYearLabel) {
   const controls = new Map();
-  const sections = definition.sections.map((section) => el("section", { class: "pps-return-section", "aria-labelledby": `section-${section.id}` },
-    el("h2", { class: "govuk-heading-l", id: `section-${section.id}` }, `${section.id}. ${section.title}`),
-    section.fields.map((field) => {
+  const totals = (definition.totals ?? []).map((t) => ({ ...t, node: el("p", { class: "govuk-body pps-running-total", id: `total-${t.id}`, role: "status", "aria-live": "polite" }) }));
+  const sections = definition.sections.map((section) => el("section", { class: "pps-return-section", id: `part-${section.id}`, "aria-labelledby": `section-${section.id}` },
+    el("h2", { class: "govuk-heading-l", id: `section-${section.id}`, tabindex: "-1" }, `${section.id}. ${section.title}`),
+    section.fields.flatMap((field) => {
       const control = renderField(field, lastYearValues?.[field.id], lastYearLabel);
       controls.set(field.id, control);
-      return control.group;
-    })));
+      // A group that must add up shows its running total under its last field.
+      const total = totals.find((t) => t.fields[t.fields.length - 1] === field.id);
+      return total ? [control.group, total.node] : control.group;
+    }),
+    el("p", { class: "govuk-body" }, el("a", { class: "govuk-link", href: "#task-list" }, "Back to the sections of the return"))));
+  const updateTotals = () => {
+    for (const t of totals) {
+      const given = t.fields.map((id) => controls.get(id)?.get()).filter((v) => v !== undefined && v !== "");
+      const sum = given.map(Number).filter((n) => !Number.isNaN(n)).reduce((a, b) => a + b, 0);
+      const unit = controls.get(t.fields[0])?.field.unit === "%" ? "%" : "";
+      const rounded = Math.round(sum * 100) / 100;
+      const text = given.length === 0
+        ? `Running total: nothing entered yet. These ${t.fields.length} answers must add up to ${t.total}${unit} before you submit.`
+        : rounded === t.total && given.length === t.fields.length
+          ? `Running total: ${number.format(rounded)}${unit} of ${t.total}${unit}. These add up.`
+          : `Running total: ${number.format(rounded)}${unit} of ${t.total}${unit} (${given.length} of ${t.fields.length} answered). You can save a draft like this, but they must add up to ${t.total}${unit} before you submit.`;
+      t.node.textContent = text;
+      t.node.classList.toggle("pps-running-total--off", given.length > 0 && !(rounded === t.total && given.length === t.fields.length));
+    }
+  };
+  const element = el("div", { class: "pps-return" }, sections);
+  element.addEventListener("input", updateTotals);
+  element.addEventListener("change", updateTotals);
   return {
-    element: el("div", { class: "pps-return" }, sections),
+    element,
     controls,
+    updateTotals,
     values() {
       const values = {};
       for (const [id, c] of controls) {
@@ -196,6 +234,7 @@ export function renderReturn(definition, lastYearValues, lastYearLabel) {
     },
     setValues(values) {
       for (const [id, c] of controls) c.set(values?.[id]);
+      updateTotals();
     },
     setErrors(errors) {
       for (const [id, c] of controls) c.setError(errors[id] ?? []);
