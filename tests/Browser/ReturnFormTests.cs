@@ -103,7 +103,7 @@ public class ReturnFormTests
         Assert.Equal(0, await page.Locator("#blockers").CountAsync());
         Assert.True(await page.Locator("#return-form").IsHiddenAsync());
         Assert.Contains("Casework service users", await page.Locator("#warnings").InnerTextAsync());
-        Assert.Equal(ReturnDefinitions.For(2013).Fields.Count(), await page.Locator("#check-answers-page .govuk-summary-list__row").CountAsync());
+        Assert.Equal(BuiltInDefinitions.For(2013).Fields.Count(), await page.Locator("#check-answers-page .govuk-summary-list__row").CountAsync());
         await AssertAccessibleAsync(page, "check your answers, with a warning to confirm", "#check-answers-page");
         await ScreenshotAsync(page, "form-check-answers", page.Locator("#check-answers-page"));
         await page.FocusAsync("#confirm-0");
