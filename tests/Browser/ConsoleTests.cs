@@ -95,6 +95,9 @@ public class ConsoleTests
         Assert.Equal("service_id,name,region,state,last_saved,closes", lines[0]);
         Assert.DoesNotContain(lines, l => l.StartsWith("42,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("43,", StringComparison.Ordinal) && l.Contains("2013-11-08", StringComparison.Ordinal));
+        // Plain status words, not the API's codes.
+        Assert.Contains(lines, l => l.Contains(",Not started,", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("not-started", StringComparison.Ordinal));
         await page.ClickAsync("button.pps-sort[data-sort=state]");
         Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort=state])", "aria-sort"));
         await page.ClickAsync("button.pps-sort[data-sort=state]");
@@ -145,6 +148,9 @@ public class ConsoleTests
         Assert.NotNull(published.PublishedVersion);
         Assert.Contains($"{published.PublishedVersion}", await page.Locator("#publishing table").InnerTextAsync());
         await AssertAccessibleAsync(page, "the console after publication", "#window", "#publishing");
+        // A published year's returns can no longer change: no extension or reopening is offered.
+        Assert.Equal(0, await page.Locator("#grant-extension").CountAsync());
+        Assert.Contains("no extension can be granted", await page.Locator("#extensions").InnerTextAsync());
         await ScreenshotAsync(page, "console-published", page.Locator("#window"));
 
         // No call of the console's failed on the way (a refusal would have shown as a problem, not a success).

@@ -269,7 +269,7 @@ class Console {
       el("li", {}, el("strong", {}, String(warned)), " with unconfirmed warnings"));
     const notReturned = c.services.filter((s) => s.state === "not-started" || s.state === "draft");
     const csv = ["service_id,name,region,state,last_saved,closes",
-      ...notReturned.map((s) => [s.serviceId, s.name, s.region, s.state, s.updatedAt ?? "", s.closesFor].map(csvCell).join(","))].join("\r\n");
+      ...notReturned.map((s) => [s.serviceId, s.name, s.region, statusText(s.state), s.updatedAt ?? "", s.closesFor].map(csvCell).join(","))].join("\r\n");
     if (this.csvUrl) URL.revokeObjectURL(this.csvUrl);
     this.csvUrl = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
     const download = el("p", { class: "govuk-body" },
@@ -355,6 +355,12 @@ class Console {
       }))
       : el("p", { class: "govuk-body" }, "No extension has been granted.");
     slot.className = "pps-slot";
+    // A published year's returns can no longer change: extensions are not offered, as the API would refuse them.
+    if (y?.publishedAt) {
+      panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "extensions-title" }, "Extensions"),
+        el("p", { class: "govuk-body" }, `The ${this.year} figures are published, so no extension can be granted or withdrawn.`));
+      return;
+    }
     panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "extensions-title" }, "Extensions"), slot, list, grant);
   }
 
@@ -393,7 +399,7 @@ class Console {
           el("dd", { class: "govuk-summary-list__value pps-answer", "data-field": f.id }, display(f, doc.values[f.id]))))),
       section.fields.some((f) => doc.values[f.id] !== undefined) ? null : el("p", { class: "govuk-body-s" }, "Nothing answered.")));
     const reopen = [];
-    if (doc.status === "submitted" || doc.status === "locked") {
+    if ((doc.status === "submitted" || doc.status === "locked") && !this.yearDoc?.publishedAt) {
       const reason = el("textarea", { class: "govuk-textarea", id: "reopen-reason", name: "reason", rows: "3", "aria-describedby": "reopen-reason-hint" });
       const reopenForm = el("form", { novalidate: true },
         el("h4", { class: "govuk-heading-s" }, "Reopen this return"),
@@ -462,7 +468,25 @@ class Console {
           }
           return el("tr", { class: "govuk-table__row" }, td(el("code", {}, c.id)), td(String(c.serviceId)), td(c.label ?? ""), td(dayTime(c.issuedAt)), td(c.revokedAt ? dayTime(c.revokedAt) : ""), td(action));
         }), { compact: true });
-    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "credentials-title" }, "Credentials"), slot, issue, list);
+    // Sign-in links by email (the mail API): each service gets a new credential, mailed to its contacts as a link, so
+    // no token is ever copied by hand. Every service at once, or one.
+    const linkService = textInput("link-service", "Service id (leave empty for every service)", { width: 4 });
+    const links = el("form", { novalidate: true, id: "sign-in-links" },
+      el("h3", { class: "govuk-heading-m" }, `Email sign-in links for ${this.year}`),
+      el("p", { class: "govuk-body" }, "Each service gets a new credential, sent to its contacts as a sign-in link. The token is never shown here."),
+      linkService.group,
+      button("Email sign-in links", null, { type: "submit", id: "send-sign-in-links" }));
+    links.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const id = linkService.input.value.trim();
+      const body = id ? { serviceIds: [Number(id)], label: "Sign-in link" } : { label: "Sign-in link" };
+      const result = await call(session, "POST", `years/${this.year}/sign-in-links`, { body });
+      if (!outcome(slot, result, { title: "No sign-in link was sent", fields: { serviceIds: "link-service" } })) return;
+      const without = result.body.withoutContacts ?? [];
+      slot.replaceChildren(success(`Sign-in links queued for ${pluralise(result.body.queued?.length ?? 0, "service", "services")}`,
+        without.length ? `No contact is recorded for ${without.length === 1 ? "service" : "services"} ${without.join(", ")}: add one, then send again.` : "They go out by email within a minute."));
+    });
+    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "credentials-title" }, "Credentials"), slot, links, issue, list);
   }
 
   // ---- National figures: provisional recompute, look at a version, make an earlier final version current.
