@@ -32,10 +32,12 @@ public class CliTests
             Request("PUT", AdminToken, new { opens, closes = opens.AddDays(60) }), year, default))).Status);
 
         var csv = Path.Combine(Path.GetTempPath(), $"returns-{Guid.NewGuid():N}.csv");
-        await File.WriteAllTextAsync(csv, $"service_id,access.website,{FieldIds.CaseworkUsers}\n24,https://24.example,80\n");
+        // A merge of the columns given (with the 34 ratings a submitted 2014 return needs), not a file of every field.
+        var answers = CompleteReturn.With(("access.website", "https://24.example"), (FieldIds.CaseworkUsers, "80"));
+        await File.WriteAllTextAsync(csv, $"service_id,{string.Join(',', answers.Select(a => a.Id))}\n24,{string.Join(',', answers.Select(a => a.Value))}\n");
         try
         {
-            var (exit, output) = await RunCliAsync(app.Options, "import-returns", "--year", $"{year}", "--file", csv);
+            var (exit, output) = await RunCliAsync(app.Options, "import-returns", "--year", $"{year}", "--file", csv, "--mode", "merge");
             Assert.True(exit == 0, output);
             Assert.Contains("Loaded 1 return(s) for 2014", output, StringComparison.Ordinal);
         }
