@@ -90,7 +90,9 @@ public class DefinitionCatalogTests
         Assert.Equal("https://pps.example", (await second.Get<ReturnStore>().GetAsync(Year, 42))!.Values.Text(Website));
 
         // A CSV bulk load through the second instance, with the new field as a column (a merge: only these columns).
-        var csv = $"service_id,{Website},{FieldIds.CaseworkUsers}\n24,https://24.example,80\n";
+        // (The 34 ratings too: a return is loaded as submitted, and 2014, copied from 2013, requires them.)
+        var answers = CompleteReturn.With((Website, "https://24.example"), (FieldIds.CaseworkUsers, "80"));
+        var csv = $"service_id,{string.Join(',', answers.Select(a => a.Id))}\n24,{string.Join(',', answers.Select(a => a.Value))}\n";
         var csvRequest = Request("POST", AdminToken, csv, contentType: "text/csv");
         csvRequest.QueryString = new Microsoft.AspNetCore.Http.QueryString("?mode=merge");
         var imported = await Run(second.Function<ReturnsCsvFunctions>().Import(csvRequest, Year, default));
