@@ -45,6 +45,16 @@ public sealed record CollectionYear
     /// </summary>
     public IReadOnlyList<string> SyntheticParts { get; init; } = [];
 
+    /// <summary>
+    /// Extensions NPPN ended early by closing and publishing the year while they still ran (so that no single service
+    /// holds the year back): which service, until when it had, when and by whom it was ended.
+    /// </summary>
+    public IReadOnlyList<EndedExtension> EndedExtensions { get; init; } = [];
+
+    /// <summary>Extensions still running at <paramref name="now"/>: service id to the time it runs until, by service.</summary>
+    public IReadOnlyList<KeyValuePair<int, DateTimeOffset>> OpenExtensionsAt(DateTimeOffset now) =>
+        PublishedAt is not null ? [] : Extensions.Where(kv => kv.Value > now && kv.Value > Closes).OrderBy(kv => kv.Key).ToList();
+
     public CollectionState StateAt(DateTimeOffset now)
     {
         if (PublishedAt is not null) return CollectionState.Published;
@@ -66,3 +76,6 @@ public sealed record CollectionYear
     public bool IsDueForClosing(DateTimeOffset now) =>
         PublishedAt is null && now >= Closes && Extensions.Values.All(until => now >= until);
 }
+
+/// <summary>An extension NPPN ended before it ran out, when it closed and published the year.</summary>
+public sealed record EndedExtension(int ServiceId, DateTimeOffset Until, DateTimeOffset EndedAt, string EndedBy);

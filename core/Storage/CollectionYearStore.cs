@@ -58,6 +58,7 @@ public sealed class CollectionYearStore(PpsStorage storage, TimeProvider? clock 
             ["NationalServiceCount"] = year.NationalServiceCount,
             ["Extensions"] = JsonSerializer.Serialize(year.Extensions.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value)),
             ["SyntheticParts"] = year.SyntheticParts.Count == 0 ? null : string.Join(",", year.SyntheticParts),
+            ["EndedExtensions"] = year.EndedExtensions.Count == 0 ? null : JsonSerializer.Serialize(year.EndedExtensions),
         };
         TableLimits.EnsureFits(entity);
         try
@@ -95,5 +96,6 @@ public sealed class CollectionYearStore(PpsStorage storage, TimeProvider? clock 
         Extensions = (JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(e.GetString("Extensions") ?? "{}") ?? [])
             .ToDictionary(kv => Keys.Parse(kv.Key), kv => kv.Value),
         SyntheticParts = e.GetString("SyntheticParts") is { Length: > 0 } parts ? parts.Split(',') : [],
+        EndedExtensions = e.GetString("EndedExtensions") is { Length: > 0 } ended ? JsonSerializer.Deserialize<List<EndedExtension>>(ended) ?? [] : [],
     };
 }

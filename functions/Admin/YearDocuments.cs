@@ -18,6 +18,9 @@ public sealed record YearDocument(
     /// </summary>
     public bool? AcceptsWrites { get; init; }
 
+    /// <summary>Extensions NPPN ended by closing and publishing while they ran: service, until, when and by whom.</summary>
+    public IReadOnlyList<EndedExtension> EndedExtensions { get; init; } = [];
+
     /// <param name="onlyService">For a service's caller: show its own extension only, and whether it may write now.</param>
     public static YearDocument From(CollectionYear y, string? etag, DateTimeOffset now, int? onlyService = null) => new(
         y.Year, y.StateAt(now), y.Opens, y.Closes, y.ClosedAt, y.PublishedAt, y.NationalServiceCount,
@@ -26,6 +29,7 @@ public sealed record YearDocument(
         etag, y.SyntheticParts)
     {
         AcceptsWrites = onlyService is { } id ? y.AcceptsServiceWritesAt(id, now) : null,
+        EndedExtensions = y.EndedExtensions.Where(e => onlyService is null || e.ServiceId == onlyService).ToList(),
     };
 }
 

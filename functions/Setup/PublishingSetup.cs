@@ -17,6 +17,7 @@ public static class PublishingSetup
         services.AddPpsCatalogue();
         services.AddPpsDefinitions();
         services.TryAddSingleton<YearCloser>();
+        services.TryAddSingleton<CloseNowService>();
         return services;
     }
 }

@@ -21,6 +21,8 @@ public class FunctionsMetadataTests
         { "RevokeCredential", "delete", "credentials/{id}" },
         { "ImportReferenceData", "post", "reference-data" },
         { "RecomputeNational", "post", "years/{year:int}/recompute" },
+        { "PreviewClose", "get", "years/{year:int}/close" },
+        { "CloseAndPublish", "post", "years/{year:int}/close" },
         { "RollBackPublished", "post", "years/{year:int}/published/{version}/restore" },
         { "GetProvisionalFile", "get", "provisional/{*path}" },
         { "ListYears", "get", "years" },
