@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Pps.Core.Catalogue;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Synthetic;
@@ -131,23 +132,57 @@ public class ConsoleTests
         await ScreenshotAsync(page, "console-provisional", page.Locator("#publishing"));
         Assert.Equal(404, (int)(await pages.Host.Site.GetAsync("data/index.json")).StatusCode);
 
-        // Close: the closing date moves before now; the extension still runs, so nothing final yet.
+        // Close: 44 has left a draft; the closing date moves before now; 43's extension still runs.
+        var draftToken = await pages.Host.TokenForAsync(44);
+        Assert.Equal(200, (int)(await SendAsync(pages, HttpMethod.Put, "api/returns/2013/44", draftToken, new { values = ExampleReturn.Full(2013) })).StatusCode);
         await page.FillAsync("#window-closes", "2013-09-15T09:00");
         await page.ClickAsync("#window-save");
         await SucceedsAsync(page, "2013: dates saved");
-        await page.ClickAsync("#publish-final");
-        await SucceedsAsync(page, "not published yet");
 
-        // Once the extension has run out, publishing makes the final version, and the dashboard shows it.
-        pages.Host.Clock.Now = new DateTimeOffset(2013, 11, 9, 9, 0, 0, TimeSpan.Zero);
-        await page.ClickAsync("form.pps-inline-form button:has-text('Show year')");
-        await page.Locator("#publish-final").WaitForAsync();
-        await page.ClickAsync("#publish-final");
+        // "Close and publish" asks first: the returns that count, the draft left out and the extension it ends, by name.
+        await page.ClickAsync("#close-and-publish");
+        var confirm = page.Locator("#close-confirm");
+        await confirm.WaitForAsync();
+        Assert.Equal("1", (await page.InnerTextAsync("#close-counted")).Trim());
+        Assert.Contains(ServiceRegistry.Find(44)!.Name, await page.InnerTextAsync("#close-drafts"));
+        var extensionsText = await page.InnerTextAsync("#close-extensions");
+        Assert.Contains(ServiceRegistry.Find(43)!.Name, extensionsText);
+        Assert.Contains("8 November 2013", extensionsText);
+        Assert.Contains("Closing now ends 1 extension", await confirm.InnerTextAsync());
+        await AssertAccessibleAsync(page, "the close's confirmation", "#window");
+        await ScreenshotAsync(page, "console-close-confirm", confirm);
+        // Cancel does nothing.
+        await page.ClickAsync("#cancel-close");
+        Assert.Equal(0, await confirm.CountAsync());
+        Assert.Null((await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year.ClosedAt);
+
+        // Confirmed: progress while it runs (the answer is held back until the progress has been seen), then the outcome.
+        var progressSeen = new TaskCompletionSource();
+        await page.RouteAsync("**/api/years/2013/close", async route =>
+        {
+            if (route.Request.Method == "POST") await progressSeen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await route.ContinueAsync();
+        });
+        await page.ClickAsync("#close-and-publish");
+        await page.ClickAsync("#confirm-close");
+        await page.Locator("#close-progress").WaitForAsync();
+        Assert.Contains("Closing 2013", await page.InnerTextAsync("#close-progress"));
+        Assert.True(await page.IsDisabledAsync("#confirm-close"));
+        progressSeen.SetResult();
         await SucceedsAsync(page, "2013 closed and published");
         var published = (await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year;
         Assert.NotNull(published.PublishedVersion);
+        Assert.Contains($"Version {published.PublishedVersion} is published from 1 return", await page.InnerTextAsync("#close-outcome"));
+        Assert.Contains(ServiceRegistry.Find(44)!.Name, await page.InnerTextAsync("#close-outcome-drafts"));
+        Assert.Contains(ServiceRegistry.Find(43)!.Name, await page.InnerTextAsync("#close-outcome-extensions"));
+        // The year says whose extension the close ended, and the year was never held back by it.
+        Assert.Equal([43], published.EndedExtensions.Select(e => e.ServiceId));
+        Assert.Empty(published.Extensions);
         Assert.Contains($"{published.PublishedVersion}", await page.Locator("#publishing table").InnerTextAsync());
+        Assert.Contains("Extensions ended by the close", await page.InnerTextAsync("#window"));
         await AssertAccessibleAsync(page, "the console after publication", "#window", "#publishing");
+        // Nothing more to close: the action is not offered.
+        Assert.Equal(0, await page.Locator("#close-and-publish").CountAsync());
         // A published year's returns can no longer change: no extension or reopening is offered.
         Assert.Equal(0, await page.Locator("#grant-extension").CountAsync());
         Assert.Contains("no extension can be granted", await page.Locator("#extensions").InnerTextAsync());

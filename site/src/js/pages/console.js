@@ -94,6 +94,14 @@ function csvCell(value) {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The extensions NPPN ended by closing the year while they ran, as the year records them. */
+function endedExtensions(y) {
+  if (!y?.endedExtensions?.length) return "";
+  return table("Extensions ended by the close", ["Service", "Ran until", "Ended", "By"],
+    y.endedExtensions.map((e) => el("tr", { class: "govuk-table__row" }, td(String(e.serviceId)), td(dayTime(e.until)), td(dayTime(e.endedAt)), td(e.endedBy))),
+    { compact: true });
+}
+
 class Console {
   constructor(target) {
     this.target = target;
@@ -212,41 +220,111 @@ class Console {
     });
 
     const extra = [];
-    const publish = async (year) => {
-      const published = await call(session, "POST", `years/${year}/recompute`);
-      await this.refreshYear();
-      this.renderYearBar();
-      await this.showYear();
-      const panelSlot = this.panels.window.querySelector(".pps-slot");
-      if (!published.ok) {
-        outcome(panelSlot, published, { title: "The figures were not published", done: {} });
-      } else if (published.body.status === "final") {
-        panelSlot.replaceChildren(success(`${year} closed and published`,
-          `Version ${published.body.version} is published from ${pluralise(published.body.returns, "return", "returns")}; the public dashboard shows it now.`));
-      } else {
-        panelSlot.replaceChildren(success(`${year}: not published yet`,
-          `An extension is still running, so only a provisional set (version ${published.body.version}) was computed. The year closes and publishes when the last extension ends (the nightly run does it), or publish then from here.`));
-      }
-      panelSlot.firstChild?.focus?.();
-    };
-    if (y && y.state === "open") {
-      const closeNow = button("Close the collection now and publish", async () => {
-        const now = new Date().toISOString();
-        const moved = await call(session, "PUT", `years/${y.year}`, { body: { opens: y.opens, closes: now, nationalServiceCount: y.nationalServiceCount }, ifMatch: this.yearEtag });
-        if (!outcome(slot, moved, { title: "The collection was not closed", done: {} })) return;
-        await publish(y.year);
-      }, { warning: true, id: "close-now" });
-      extra.push(el("h3", { class: "govuk-heading-m" }, "Close now"),
-        el("p", { class: "govuk-body" }, "Moves the closing date to now, locks every return and publishes the final figures. Services with an extension can still return until it ends."),
-        closeNow);
-    } else if (y && y.state === "closed") {
-      extra.push(el("h3", { class: "govuk-heading-m" }, "Publish"),
-        el("p", { class: "govuk-body" }, "The window has passed. Publishing locks every return and publishes the final figures (the nightly run does the same)."),
-        button("Publish the final figures", () => publish(y.year), { warning: true, id: "publish-final" }));
+    // Close and publish: offered while the year has opened and is not published (the API refuses it otherwise). The
+    // preview comes first, so nothing is locked before NPPN has seen the drafts left out and the extensions it ends.
+    if (y && !y.publishedAt && y.state !== "scheduled") {
+      this.closeArea = el("div", { id: "close-area" });
+      const start = button("Close and publish", () => this.previewClose(y.year), { warning: true, id: "close-and-publish" });
+      extra.push(el("h3", { class: "govuk-heading-m" }, "Close and publish"),
+        el("p", { class: "govuk-body" }, "Locks every return now and publishes the final figures, even while extensions run (closing ends them). You see what the close leaves out before anything is done."),
+        start, this.closeArea);
     }
     slot.className = "pps-slot";
     // Once published the dates can no longer move (the API refuses); the form is not offered.
-    panel.replaceChildren(title, slot, summary ?? "", y?.publishedAt ? "" : moveForm, ...extra);
+    panel.replaceChildren(title, slot, summary ?? "", endedExtensions(y), y?.publishedAt ? "" : moveForm, ...extra);
+  }
+
+  /** The confirmation: what a close now counts and leaves out, read from the API (never worked out in the browser). */
+  async previewClose(year, problem) {
+    const area = this.closeArea;
+    const preview = await get(session, `years/${year}/close`);
+    if (!preview.ok) {
+      area.replaceChildren(errorSummary("The close could not be prepared", [preview.message]));
+      return;
+    }
+    const p = preview.body;
+    const heading = el("h3", { class: "govuk-heading-m", id: "close-confirm-title", tabindex: "-1" }, `Close ${year} and publish now?`);
+    if (!p.canClose) {
+      area.replaceChildren(el("div", { id: "close-confirm" }, heading, errorSummary("This year cannot be closed now", [p.refusal], { focus: false })));
+      heading.focus();
+      return;
+    }
+    const who = (s, what) => el("li", {}, `${s.name} (service ${s.serviceId})${s.at ? `, ${what} ${dayTime(s.at)}` : ""}`);
+    const listOf = (id, items, what, none) => (items.length
+      ? el("ul", { class: "govuk-list govuk-list--bullet", id }, items.map((s) => who(s, what)))
+      : el("p", { class: "govuk-body", id }, none));
+    const row = (key, ...value) => el("div", { class: "govuk-summary-list__row" },
+      el("dt", { class: "govuk-summary-list__key" }, key), el("dd", { class: "govuk-summary-list__value" }, ...value));
+    const confirm = button("Close and publish now", () => this.closeNow(year, p), { warning: true, id: "confirm-close" });
+    const cancel = button("Cancel", () => { area.replaceChildren(); this.panels.window.querySelector("#close-and-publish")?.focus(); }, { secondary: true, id: "cancel-close" });
+    area.replaceChildren(el("div", { id: "close-confirm", class: "pps-close-confirm" },
+      heading,
+      problem ? errorSummary("The year was not closed", [problem], { focus: false }) : null,
+      el("dl", { class: "govuk-summary-list" },
+        row("Returns that will count", el("span", { id: "close-counted" }, String(p.returnsCounted))),
+        row(`Drafts left out (${p.draftsLeftOut.length})`, listOf("close-drafts", p.draftsLeftOut, "last saved", "None: every return started has been submitted.")),
+        p.submittedNotCounting.length
+          ? row(`Submitted without a required answer (${p.submittedNotCounting.length})`, listOf("close-not-counting", p.submittedNotCounting, "submitted", ""))
+          : null,
+        row("Not started", String(p.notStarted)),
+        row(`Extensions still running (${p.openExtensions.length})`, listOf("close-extensions", p.openExtensions, "until", "None."))),
+      p.openExtensions.length
+        ? el("div", { class: "govuk-warning-text" }, el("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
+          el("strong", { class: "govuk-warning-text__text" }, el("span", { class: "govuk-visually-hidden" }, "Warning "),
+            `Closing now ends ${pluralise(p.openExtensions.length, "extension", "extensions")}: ${p.openExtensions.length === 1 ? "that service" : "those services"} can no longer return. The year records who ended ${p.openExtensions.length === 1 ? "it" : "them"} and when.`))
+        : null,
+      el("p", { class: "govuk-body" }, "Every return is locked and the final figures are published on the public site. This cannot be undone (NPPN can still amend a return and publish a new version)."),
+      el("div", { class: "govuk-button-group" }, confirm, cancel)));
+    heading.focus();
+  }
+
+  /** Runs the close with the extensions NPPN confirmed; shows progress, then the outcome (or the year as it is now). */
+  async closeNow(year, preview) {
+    const area = this.closeArea;
+    area.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    const progress = el("div", { class: "pps-close-progress", id: "close-progress", role: "status" },
+      el("p", { class: "govuk-body govuk-!-font-weight-bold" }, `Closing ${year}: locking every return, computing the figures and publishing them.`),
+      el("p", { class: "govuk-body" }, "This can take a minute. Keep this page open."),
+      el("progress", { "aria-label": `Closing ${year}` }));
+    area.append(progress);
+    let result = await call(session, "POST", `years/${year}/close`, { body: { endExtensions: preview.openExtensions.map((s) => s.serviceId) } });
+    if (result.status === 202) {
+      // The scheduled close took the year first and is publishing it: wait for it, as long as a close takes.
+      progress.querySelector("p").textContent = `Closing ${year}: the scheduled run is publishing it now.`;
+      for (let i = 0; i < 60; i++) {
+        await new Promise((resolve) => { setTimeout(resolve, 2000); });
+        const found = await get(session, `years/${year}`);
+        if (found.ok && found.body.publishedAt) {
+          const versions = await get(session, `years/${year}/published`);
+          const current = versions.ok ? versions.body.find((v) => v.current && v.status === "final") : null;
+          result = { ok: true, status: 200, body: { ...result.body, status: "published", version: current?.version ?? "", returnsCounted: current?.returns ?? result.body.returnsCounted } };
+          break;
+        }
+      }
+    }
+    if (result.status === 409 && result.body?.preview) {
+      // Something changed since NPPN looked (an extension granted, the year published): show the year as it is now.
+      await this.previewClose(year, result.message);
+      return;
+    }
+    if (!result.ok || result.body.status !== "published") {
+      progress.remove();
+      area.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+      area.prepend(errorSummary("The figures were not published", [result.ok ? `${year} is closed; the scheduled run publishes it within minutes.` : result.message]));
+      return;
+    }
+    const o = result.body;
+    await this.refreshYear();
+    this.renderYearBar();
+    await this.showYear();
+    const names = (list) => list.map((s) => `${s.name} (service ${s.serviceId})`).join("; ");
+    const panelSlot = this.panels.window.querySelector(".pps-slot");
+    panelSlot.replaceChildren(success(`${year} closed and published`,
+      el("p", { class: "govuk-body", id: "close-outcome" }, `Version ${o.version} is published from ${pluralise(o.returnsCounted, "return", "returns")}; the public dashboard shows it now.`),
+      el("p", { class: "govuk-body", id: "close-outcome-drafts" }, o.draftsLeftOut.length
+        ? `${pluralise(o.draftsLeftOut.length, "draft was", "drafts were")} left out: ${names(o.draftsLeftOut)}.` : "No draft was left out."),
+      o.extensionsEnded.length ? el("p", { class: "govuk-body", id: "close-outcome-extensions" }, `Extensions ended: ${names(o.extensionsEnded)}.`) : null));
+    panelSlot.firstChild?.focus?.();
   }
 
   // ---- Completeness: Tables A and B, by state, every service (sortable) and the CSV of who has not returned.
