@@ -4,7 +4,11 @@ using Pps.Core.Storage;
 
 namespace Pps.Cli;
 
-/// <summary>NPPN's table backups in the storage in PPS_STORAGE: take one, list them, restore one into empty tables.</summary>
+/// <summary>
+/// NPPN's table backups: take one, list them, restore one into empty tables. The account is PPS_STORAGE, or its
+/// endpoints with Entra ID (<see cref="StorageTarget"/>); the tables and the backups may be in two accounts
+/// (<c>--table-endpoint</c> of the target, <c>--blob-endpoint</c> of the backup copy's account).
+/// </summary>
 public static class BackupCommand
 {
     public static async Task<int> BackupAsync(CommandLine options)
@@ -46,7 +50,7 @@ public static class BackupCommand
     /// <summary>The tables under --prefix (default pps) and the container --container (default backups).</summary>
     private static TableBackup Backups(CommandLine options)
     {
-        var app = CliApp.Build(new StorageOptions
+        var app = CliApp.Build(options, new StorageOptions
         {
             TablePrefix = options.Optional("prefix", new StorageOptions().TablePrefix),
             BackupsContainer = options.Optional("container", new StorageOptions().BackupsContainer),

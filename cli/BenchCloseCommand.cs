@@ -240,7 +240,7 @@ public static class BenchCloseCommand
 
     /// <summary>The app's close (its object graph on the run's storage), publishing to <paramref name="store"/>; the graph lives as long as the benchmark.</summary>
     private static YearCloser CloserFor(PpsStorage storage, IPublishedStore store) =>
-        ActivatorUtilities.CreateInstance<YearCloser>(CliApp.Build(storage.Options), new Publisher(store, TimeProvider.System));
+        ActivatorUtilities.CreateInstance<YearCloser>(CliApp.Build(options: storage.Options), new Publisher(store, TimeProvider.System));
 
     private static async Task<RunResult> RunOnceAsync(string tables, Seeded seeded, bool closeFirst)
     {

@@ -7,7 +7,8 @@ namespace Pps.Cli;
 
 /// <summary>
 /// The app's object graph for a command: the same <c>AddPpsApp</c> the Functions worker and the devhost build, on
-/// the storage account in PPS_STORAGE, so a command sees what the app sees (the definitions NPPN published among it).
+/// the storage account in PPS_STORAGE, or at the endpoints the command line or the environment give, signed in with
+/// Microsoft Entra ID (<see cref="StorageTarget"/>), so a command sees what the app sees (the definitions NPPN published among it).
 /// The tables and containers are the app's defaults, or the app's own settings from the environment
 /// (<c>Pps__TablePrefix</c>, <c>Pps__ReferenceContainer</c>…, as in local.settings.sample.json).
 /// </summary>
@@ -15,23 +16,22 @@ public static class CliApp
 {
     /// <param name="options">The tables and containers; when null, the app's defaults and the environment's <c>Pps__…</c> settings.</param>
     /// <param name="configure">Registrations made before the app's own (they win over its TryAdd… defaults).</param>
-    public static async Task<ServiceProvider> StartAsync(StorageOptions? options = null, Action<IServiceCollection>? configure = null)
+    /// <param name="command">The command's options, for the storage account's endpoints (<see cref="StorageTarget"/>).</param>
+    public static async Task<ServiceProvider> StartAsync(CommandLine? command = null, StorageOptions? options = null, Action<IServiceCollection>? configure = null)
     {
-        var provider = Build(options, configure);
+        var provider = Build(command, options, configure);
         await provider.GetRequiredService<PpsStorage>().EnsureCreatedAsync();
         return provider;
     }
 
     /// <summary>As <see cref="StartAsync"/>, on tables and containers that exist already.</summary>
-    public static ServiceProvider Build(StorageOptions? options = null, Action<IServiceCollection>? configure = null)
+    public static ServiceProvider Build(CommandLine? command = null, StorageOptions? options = null, Action<IServiceCollection>? configure = null)
     {
-        var connection = Environment.GetEnvironmentVariable("PPS_STORAGE")
-            ?? throw new CommandLineException("PPS_STORAGE is not set: run through scripts/run-pipeline.sh, which starts Azurite and sets it.");
+        var storage = StorageTarget.Settings(command ?? CommandLine.Parse([]), Environment.GetEnvironmentVariables());
         var fromEnvironment = options is null;
         options ??= new StorageOptions();
-        var builder = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(storage).AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [StorageSetup.ConnectionName] = connection,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.TablePrefix)}"] = options.TablePrefix,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.UploadsContainer)}"] = options.UploadsContainer,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.ReportsContainer)}"] = options.ReportsContainer,
@@ -51,7 +51,7 @@ public static class CliApp
         return services.BuildServiceProvider();
     }
 
-    /// <summary>The environment's "Pps__Name" settings as the app's "Pps:Name" (the storage connection stays PPS_STORAGE).</summary>
+    /// <summary>The environment's "Pps__Name" settings as the app's "Pps:Name" (the storage account comes from <see cref="StorageTarget"/>).</summary>
     private static Dictionary<string, string?> AppSettingsInEnvironment()
     {
         var prefix = StorageOptions.SectionName + "__";

@@ -37,6 +37,9 @@ public sealed class CommandLine(IReadOnlyDictionary<string, string> values)
 
     public string Optional(string name, string fallback) => values.GetValueOrDefault(name, fallback);
 
+    /// <summary>The option's value, or null when it is not given.</summary>
+    public string? Value(string name) => values.GetValueOrDefault(name);
+
     public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
     public static PpsStorage Storage(StorageOptions? options = null)

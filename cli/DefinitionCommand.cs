@@ -12,7 +12,7 @@ public static class DefinitionCommand
     public static async Task<int> ExportAsync(CommandLine options)
     {
         var year = options.Int("year", 0);
-        await using var app = await CliApp.StartAsync();
+        await using var app = await CliApp.StartAsync(options);
         var catalog = app.GetRequiredService<IDefinitionCatalog>();
         var definition = await catalog.FindAsync(year)
             ?? throw new CommandLineException($"There is no return definition for {year}. Definitions exist for {string.Join(", ", await catalog.YearsAsync())}.");
@@ -28,7 +28,7 @@ public static class DefinitionCommand
         var year = options.Int("year", 0);
         var file = options.Required("file");
         if (!File.Exists(file)) throw new CommandLineException($"{file} does not exist.");
-        await using var app = await CliApp.StartAsync();
+        await using var app = await CliApp.StartAsync(options);
         var outcome = await app.GetRequiredService<DefinitionStore>().PublishAsync(Actor.Nppn, year, await File.ReadAllTextAsync(file));
         switch (outcome)
         {

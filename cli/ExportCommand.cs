@@ -11,7 +11,7 @@ public static class ExportCommand
     public static async Task<int> PublishedAsync(CommandLine options)
     {
         var target = Path.GetFullPath(options.Required("out"));
-        await using var app = CliApp.Build();
+        await using var app = CliApp.Build(options);
         var storage = app.GetRequiredService<Pps.Core.Storage.PpsStorage>();
         var store = new Pps.Core.Publishing.BlobPublishedStore(storage.Published);
         var count = 0;

@@ -20,7 +20,7 @@ public static class ImportCommand
     {
         var file = options.Required("file");
         if (!File.Exists(file)) throw new CommandLineException($"{file} does not exist.");
-        await using var app = await CliApp.StartAsync();
+        await using var app = await CliApp.StartAsync(options);
         using var reader = new StreamReader(file);
         var (problems, imported) = describe(await import(app.GetRequiredService<ReferenceDataStore>(), reader));
         if (problems.Count > 0)

@@ -12,7 +12,7 @@ public static class ImportReturnsCommand
         var year = options.Int("year", 0);
         if (year == 0) throw new CommandLineException("--year is required.");
         if (!File.Exists(file)) throw new CommandLineException($"{file} does not exist.");
-        await using var app = await CliApp.StartAsync();
+        await using var app = await CliApp.StartAsync(options);
         var import = app.GetRequiredService<ReturnsImport>();
         using var reader = new StreamReader(file);
         var mode = options.Optional("mode", "replace") switch

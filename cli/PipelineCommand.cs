@@ -28,7 +28,7 @@ public static class PipelineCommand
         var ratingsFile = Path.Combine(dataFolder, "nppn-2013-exemplification-ratings.csv");
         if (!File.Exists(ratingsFile)) throw new CommandLineException($"{ratingsFile} does not exist: pass --data <shared/data folder>.");
 
-        await using var app = await CliApp.StartAsync();
+        await using var app = await CliApp.StartAsync(options);
         var storage = app.GetRequiredService<PpsStorage>();
         var clock = app.GetRequiredService<TimeProvider>();
         var years = app.GetRequiredService<CollectionYearStore>();

@@ -53,7 +53,12 @@ static int Usage()
           export-published --out <folder>        copy every blob of the published container into a folder
           report-pdf --year 2013 --out <pdf> [--url http://127.0.0.1:7071/]
                                                  the national report as an A4 PDF, from a running host (headless Chromium)
-        Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite).
+        Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite), or, with Microsoft Entra ID
+        (DefaultAzureCredential: az login, a managed identity…), the account's endpoints, for every command but bench-close:
+          --account <name>                       https://<name>.{table,blob,queue}.core.windows.net/ (or PPS_STORAGE_ACCOUNT)
+          --table-endpoint <uri> --blob-endpoint <uri> [--queue-endpoint <uri>]
+                                                 (or PpsStorage__tableServiceUri, PpsStorage__blobServiceUri as the app's settings);
+                                                 the blobs may be another account's, such as the backup copy's
         """);
     return 2;
 }
