@@ -70,8 +70,19 @@ param publishedPrefix string = 'data/'
 ])
 param storageSku string = 'Standard_LRS'
 
+@description('Days for which a deleted blob or container can be restored (soft delete), in both storage accounts.')
+@minValue(1)
+@maxValue(365)
+param softDeleteDays int = 30
+
 @description('Lock the storage account against deletion (CanNotDelete). Remove the lock before azd down.')
 param storageDeleteLock bool = true
+
+@description('Write every table backup to a second storage account in another region as well (backupCopyLocation).')
+param backupCopyEnabled bool = true
+
+@description('Region of the backup copy; empty for the data region\'s pair (uksouth and ukwest pair each other).')
+param backupCopyLocation string = ''
 
 @description('Email address that receives the alerts (close failed or silent, backup missed, dead-lettered uploads, 5xx rate). Required: azd asks for it (PPS_ALERT_EMAIL).')
 @minLength(3)
@@ -159,6 +170,44 @@ var mailEvents = {
 }
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+// Where the backup copy goes by default: the region's pair, or, where the pair is closed to new customers
+// (francesouth, germanynorth, …), a region of the same geography that is open to them.
+var backupCopyRegions = {
+  uksouth: 'ukwest'
+  ukwest: 'uksouth'
+  northeurope: 'westeurope'
+  westeurope: 'northeurope'
+  francecentral: 'westeurope'
+  germanywestcentral: 'westeurope'
+  italynorth: 'westeurope'
+  spaincentral: 'westeurope'
+  swedencentral: 'northeurope'
+  norwayeast: 'northeurope'
+  switzerlandnorth: 'westeurope'
+  polandcentral: 'westeurope'
+  eastus: 'westus'
+  eastus2: 'centralus'
+  centralus: 'eastus2'
+  northcentralus: 'southcentralus'
+  southcentralus: 'northcentralus'
+  westus: 'eastus'
+  westus2: 'westcentralus'
+  westus3: 'eastus'
+  westcentralus: 'westus2'
+  canadacentral: 'canadaeast'
+  brazilsouth: 'southcentralus'
+  australiaeast: 'australiasoutheast'
+  australiasoutheast: 'australiaeast'
+  eastasia: 'southeastasia'
+  southeastasia: 'eastasia'
+  japaneast: 'japanwest'
+  koreacentral: 'koreasouth'
+  centralindia: 'southindia'
+  southindia: 'centralindia'
+  uaenorth: 'westeurope'
+  southafricanorth: 'westeurope'
+}
+var backupCopyRegion = empty(backupCopyLocation) ? (backupCopyRegions[?location] ?? '') : backupCopyLocation
 // Names are computed here (not taken from module outputs) so that what-if can predict every resource.
 var storageAccountName = 'st${resourceToken}'
 var functionAppName = 'func-${resourceToken}'
@@ -197,6 +246,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     skuName: storageSku
     deleteLock: storageDeleteLock
+    softDeleteDays: softDeleteDays
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     tablePrefix: tablePrefix
     uploadsContainerName: uploadsContainerName
@@ -253,6 +303,26 @@ module email 'modules/email.bicep' = {
   }
 }
 
+// The backups' copy away from the data's account and region (modules/backup-copy.bicep). After the identity, whose
+// role it grants on its container, and before the app, whose settings name it.
+module backupCopy 'modules/backup-copy.bicep' = if (backupCopyEnabled) {
+  name: 'backup-copy'
+  scope: rg
+  params: {
+    name: 'stbk${resourceToken}'
+    location: backupCopyRegion
+    tags: tags
+    backupsContainerName: backupsContainerName
+    backupRetentionDays: backupRetentionDays
+    softDeleteDays: softDeleteDays
+    deleteLock: storageDeleteLock
+    appIdentityName: appIdentityName
+  }
+  dependsOn: [
+    appIdentity
+  ]
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -274,6 +344,7 @@ module functionApp 'modules/function-app.bicep' = {
     publishedPrefix: publishedPrefix
     provisionalContainerName: provisionalContainerName
     backupsContainerName: backupsContainerName
+    backupCopyBlobEndpoint: backupCopy.?outputs.blobEndpoint ?? ''
     adminTokenSha256: adminTokenSha256
     closeYearSchedule: closeYearSchedule
     backupSchedule: backupSchedule
@@ -354,6 +425,8 @@ output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+@description('The storage account that holds the copies of the table backups (empty when backupCopyEnabled is false).')
+output BACKUP_COPY_ACCOUNT_NAME string = backupCopy.?outputs.name ?? ''
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output UPLOAD_EVENTS_SYSTEM_TOPIC string = uploadEventsTopic.outputs.name
 output UPLOAD_EVENTS_SUBSCRIPTION string = uploadEventsSubscription.?outputs.name ?? ''

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Pps.Core.Storage;
@@ -34,16 +35,29 @@ public abstract record RestoreOutcome
 }
 
 /// <summary>
+/// The second place every backup is written: the backups container of another storage account, in another region
+/// (infra/modules/backup-copy.bicep), so that neither losing the account nor the region loses the backups.
+/// <see cref="None"/> when no copy is configured (locally, unless "PpsBackupCopy" is set).
+/// </summary>
+public sealed class BackupCopy(BlobContainerClient? container)
+{
+    public static readonly BackupCopy None = new(null);
+    public BlobContainerClient? Container { get; } = container;
+}
+
+/// <summary>
 /// Backups of the tables, because Table storage has no point-in-time restore. A backup exports every entity
 /// of the returns, their audit trail, the years and the credentials' metadata (the SHA-256 of each token,
 /// never a token: tokens are never stored) with every property and its type, as one JSON-lines file per
 /// table under <c>{name}/</c> in the backups container, and then <c>{name}/manifest.json</c>. Files are
 /// written create-only and never change; in Azure the container is versioned and has an immutability
-/// (WORM) policy (infra/modules/storage.bicep), so not even the app can alter or delete a backup.
+/// (WORM) policy (infra/modules/storage.bicep), so not even the app can alter or delete a backup. Every file is
+/// also written to the <see cref="BackupCopy"/> when there is one, manifest last there too; a copy that cannot be
+/// written fails the backup (so the backup-missed alert fires), once the first account holds the complete backup.
 /// A restore rebuilds the tables from a chosen backup into an account whose tables are empty, and refuses
 /// otherwise: it never merges into live data.
 /// </summary>
-public sealed class TableBackup(PpsStorage storage, TimeProvider clock, ILogger<TableBackup> log)
+public sealed class TableBackup(PpsStorage storage, BackupCopy copy, TimeProvider clock, ILogger<TableBackup> log)
 {
     private const string ManifestFile = "manifest.json";
     /// <summary>Table service properties that the service sets itself and a restore cannot (or must not) write.</summary>
@@ -57,6 +71,7 @@ public sealed class TableBackup(PpsStorage storage, TimeProvider clock, ILogger<
         var now = clock.GetUtcNow();
         var name = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var tables = new List<BackupTable>();
+        var files = new List<(string Path, byte[] Bytes, string ContentType)>();
         foreach (var (logical, table) in Tables())
         {
             var lines = new StringBuilder();
@@ -68,13 +83,20 @@ public sealed class TableBackup(PpsStorage storage, TimeProvider clock, ILogger<
             }
             var bytes = Encoding.UTF8.GetBytes(lines.ToString());
             var path = $"{name}/{logical}.jsonl";
-            await WriteOnceAsync(path, bytes, "application/x-ndjson", ct);
+            files.Add((path, bytes, "application/x-ndjson"));
             tables.Add(new BackupTable(logical, path, count, Convert.ToHexStringLower(SHA256.HashData(bytes))));
         }
         var manifest = new BackupManifest(name, BackupManifest.CurrentFormat, now, tables);
-        await WriteOnceAsync($"{name}/{ManifestFile}", JsonSerializer.SerializeToUtf8Bytes(manifest, Json), "application/json", ct);
+        files.Add(($"{name}/{ManifestFile}", JsonSerializer.SerializeToUtf8Bytes(manifest, Json), "application/json"));
+        // The whole backup, manifest last, in the account first and then in the copy: a copy that fails leaves a
+        // complete backup beside the data.
+        foreach (var container in copy.Container is { } second ? [storage.Backups, second] : new[] { storage.Backups })
+        {
+            foreach (var (path, bytes, contentType) in files) await WriteOnceAsync(container, path, bytes, contentType, ct);
+        }
         activity?.SetTag("pps.backup", name);
         activity?.SetTag("pps.entities", manifest.Entities);
+        activity?.SetTag("pps.backup.copied", copy.Container is not null);
         log.LogInformation(PpsTelemetry.BackupWrittenEvent + ": {Backup} with {Entities} entities", name, manifest.Entities);
         return manifest;
     }
@@ -142,8 +164,8 @@ public sealed class TableBackup(PpsStorage storage, TimeProvider clock, ILogger<
     private IEnumerable<(string Logical, TableClient Table)> Tables() =>
         storage.Tables.Select(table => (table.Name[storage.Options.TablePrefix.Length..], table));
 
-    private async Task WriteOnceAsync(string path, byte[] content, string contentType, CancellationToken ct) =>
-        await storage.Backups.GetBlobClient(path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+    private static async Task WriteOnceAsync(BlobContainerClient container, string path, byte[] content, string contentType, CancellationToken ct) =>
+        await container.GetBlobClient(path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
             Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },

@@ -15,6 +15,8 @@ public sealed class StorageOptions
     public string ProvisionalContainer { get; set; } = "provisional";
     /// <summary>Table backups (versioned, immutable in Azure): see core/Backup.</summary>
     public string BackupsContainer { get; set; } = "backups";
+    /// <summary>The container of the backup copy's account ("PpsBackupCopy"); empty for the backups container's name.</summary>
+    public string? BackupCopyContainer { get; set; }
 
     /// <summary>
     /// Folder of the published container that every published file goes under ("Pps__PublishedPrefix",

@@ -20,7 +20,7 @@ public static class AppSetup
         services.AddPpsMail(configuration);
         services.AddPpsReturns(configuration);
         services.AddPpsPublishing();
-        services.AddPpsBackup();
+        services.AddPpsBackup(configuration);
         services.AddPpsUploads();
         return services;
     }

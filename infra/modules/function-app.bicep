@@ -65,6 +65,9 @@ param backupsContainerName string
 @description('NCRONTAB schedule of the table backup timer function.')
 param backupSchedule string
 
+@description('Blob endpoint of the account that receives a copy of every backup (modules/backup-copy.bicep); empty for none.')
+param backupCopyBlobEndpoint string
+
 @description('SHA-256 (lowercase hex) of NPPN\'s admin token.')
 @secure()
 param adminTokenSha256 string
@@ -207,6 +210,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Pps__PublishedPrefix: publishedPrefix
     Pps__ProvisionalContainer: provisionalContainerName
     Pps__BackupsContainer: backupsContainerName
+    // The backup copy, in another account and region, written with the same identity (Blob Data Contributor on
+    // its container only). An empty endpoint: no copy.
+    PpsBackupCopy__blobServiceUri: backupCopyBlobEndpoint
+    PpsBackupCopy__credential: 'managedidentity'
+    PpsBackupCopy__clientId: appIdentity.properties.clientId
+    Pps__BackupCopyContainer: backupsContainerName
     Pps__AdminTokenSha256: adminTokenSha256
     CloseYearSchedule: closeYearSchedule
     BackupSchedule: backupSchedule

@@ -80,7 +80,7 @@ param reportRetentionDays int
 @description('Days for which deleted blobs and containers can be restored (soft delete).')
 @minValue(1)
 @maxValue(365)
-param softDeleteDays int = 7
+param softDeleteDays int
 
 @description('Days after which previous versions of host blobs (timer status, leases, keys, packages) are deleted.')
 @minValue(1)
