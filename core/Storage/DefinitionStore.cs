@@ -90,19 +90,31 @@ public sealed class DefinitionStore(PpsStorage storage, CollectionYearStore year
     }
 
     /// <summary>
+    /// Checks a document as a publish would, storing nothing: against the schema, what the schema cannot say, and the
+    /// year it is for. <see cref="DefinitionOutcome.Published"/> (never stored) with the definition read, or
+    /// <see cref="DefinitionOutcome.Invalid"/> naming each problem by its place in the document.
+    /// </summary>
+    public static DefinitionOutcome Check(int year, string json, string consequence = "nothing was stored")
+    {
+        var (definition, problems) = DefinitionJson.Check(json);
+        if (definition is null) return new DefinitionOutcome.Invalid(problems, $"The {year} definition has {problems.Count} problem(s); {consequence}.");
+        if (definition.Year != year)
+        {
+            return new DefinitionOutcome.Invalid([ValidationIssue.Error("/year", "year", $"The document is for {definition.Year}, not {year}.")],
+                $"The definition is for another year; {consequence}.");
+        }
+        return new DefinitionOutcome.Published(definition, false);
+    }
+
+    /// <summary>
     /// Publishes a year's definition (a new year, or a later version of one not yet open). Nothing is stored
     /// unless the whole document is valid.
     /// </summary>
     public async Task<DefinitionOutcome> PublishAsync(Actor actor, int year, string json, CancellationToken ct = default)
     {
         if (!actor.IsNppn) return new DefinitionOutcome.Forbidden("Only NPPN can publish a return definition.");
-        var (definition, problems) = DefinitionJson.Check(json);
-        if (definition is null) return new DefinitionOutcome.Invalid(problems, $"The {year} definition has {problems.Count} problem(s); nothing was published.");
-        if (definition.Year != year)
-        {
-            return new DefinitionOutcome.Invalid([ValidationIssue.Error("/year", "year", $"The document is for {definition.Year}, not {year}.")],
-                "The definition is for another year; nothing was published.");
-        }
+        var check = Check(year, json, "nothing was published");
+        if (check is not DefinitionOutcome.Published { Definition: var definition }) return check;
         if (BuiltInDefinitions.Find(year) is not null)
         {
             return new DefinitionOutcome.Refused($"The {year} definition is built in (its returns were collected with it); it cannot be replaced.");

@@ -33,6 +33,26 @@ public sealed class DefinitionFunctions(IDefinitionCatalog definitions, Definiti
         return new ContentResult { StatusCode = StatusCodes.Status200OK, ContentType = "application/json; charset=utf-8", Content = DefinitionJson.Write(definition) };
     }
 
+    /// <summary>
+    /// Checks a document as publishing it would, storing nothing (NPPN): 200 with the definition as the form reads it
+    /// (the console previews the form from it), or 422 with each problem by its place in the document.
+    /// </summary>
+    [Function("CheckReturnDefinition")]
+    public async Task<IActionResult> Check(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "definitions/{year:int}/check")] HttpRequest request, int year, CancellationToken ct)
+    {
+        var access = await auth.ForNppnAsync(request, ct);
+        if (access.Caller is null) return access.Denied!;
+        var body = await RequestBody.ReadJsonTextAsync(request, ct);
+        if (body.Value is not { } json) return body.Failure!;
+        return DefinitionStore.Check(year, json) switch
+        {
+            DefinitionOutcome.Published p => new JsonResponse(StatusCodes.Status200OK, DefinitionDocument.From(p.Definition)),
+            DefinitionOutcome.Invalid i => Problems.Invalid(i.Summary, i.Issues),
+            var other => throw new InvalidOperationException($"Unhandled outcome {other.GetType().Name}."),
+        };
+    }
+
     /// <summary>Publishes a year's definition (NPPN): the whole document, checked against the schema; refused once the year has opened.</summary>
     [Function("PublishReturnDefinition")]
     public async Task<IActionResult> Publish(

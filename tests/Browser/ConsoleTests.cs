@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pps.Core.Catalogue;
+using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Synthetic;
@@ -195,6 +196,63 @@ public class ConsoleTests
         Assert.Contains($"version {published.PublishedVersion}", await page.InnerTextAsync("main"));
         await ScreenshotAsync(page, "console-dashboard");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task NPPN_opens_2014_from_the_2013_definition_changing_its_words_and_what_a_return_needs_previewed_as_the_form()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "console.html", "admin-token", DevHostFixture.AdminToken);
+        var catalog = pages.Host.Services.GetRequiredService<IDefinitionCatalog>();
+
+        await page.ClickAsync("#next-year-start");
+        await page.Locator("#next-year-editor").WaitForAsync();
+        Assert.Equal("2014", await page.InputValueAsync("#def-year"));
+        await page.FillAsync("#def-opens", "2014-09-01T09:00");
+        await page.FillAsync("#def-closes", "2014-10-31T17:00");
+
+        // A question left without a label: the API's check names it, linked to its box, and nothing is published.
+        var completedBy = page.Locator("[data-field='assessment.completedBy']");
+        await page.ClickAsync("#def-s0 summary");
+        await completedBy.Locator("input.govuk-input").FillAsync("");
+        await page.ClickAsync("#def-check");
+        var summary = page.Locator(".govuk-error-summary");
+        await summary.WaitForAsync();
+        Assert.Contains("Question assessment.completedBy (label)", await summary.InnerTextAsync());
+        var link = summary.Locator("a").First;
+        var target = (await link.GetAttributeAsync("href"))!;
+        Assert.Equal("#" + await completedBy.Locator("input.govuk-input").GetAttributeAsync("id"), target);
+        Assert.Null(await catalog.FindAsync(2014));
+
+        // New words for one question and its help; rating 1a no longer needed for a submitted return.
+        await completedBy.Locator("input.govuk-input").FillAsync("Who completed the 2014 self-assessment");
+        await completedBy.Locator("textarea").FillAsync("Name every group that took part.");
+        var rating = page.Locator($"[data-field='{Rating("1a")}']");
+        Assert.True(await rating.Locator("input[type=checkbox]").IsCheckedAsync());
+        await rating.Locator("input[type=checkbox]").UncheckAsync();
+        await page.ClickAsync("#def-check");
+
+        // The preview is the form as services will see it, drawn from what the API checked.
+        var preview = page.Locator("#def-preview");
+        await preview.Locator(".pps-return").WaitForAsync();
+        Assert.Contains("Who completed the 2014 self-assessment", await preview.InnerTextAsync());
+        Assert.Contains("Name every group that took part.", await preview.InnerTextAsync());
+        await AssertAccessibleAsync(page, "the next year's definition with its preview", "#window");
+        await ScreenshotAsync(page, "console-next-year", page.Locator("#next-year-editor"));
+
+        await page.ClickAsync("#def-publish");
+        await SucceedsAsync(page, "2014 is open");
+        var definition = (await catalog.FindAsync(2014))!;
+        Assert.Equal(1, definition.Version);
+        Assert.Equal("Who completed the 2014 self-assessment", definition.Field(CompletedBy).Label);
+        Assert.False(definition.Field(Rating("1a")).RequiredForSubmission);
+        Assert.True(definition.Field(Rating("1b")).RequiredForSubmission);
+        var opened = (await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2014))!.Value.Year;
+        // Times are the browser's, Europe/London: 9:00 on 1 September is 8:00 UTC (summer time).
+        Assert.Equal(new DateTimeOffset(2014, 9, 1, 8, 0, 0, TimeSpan.Zero), opened.Opens);
+        Assert.Equal(new DateTimeOffset(2014, 10, 31, 17, 0, 0, TimeSpan.Zero), opened.Closes);
+        Assert.Equal("2014", await page.InputValueAsync("#console-year"));
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public class FunctionsMetadataTests
         { "GetReturnDefinition", "get", "definitions/{year:int}" },
         { "GetReturnDefinitionDocument", "get", "definitions/{year:int}/document" },
         { "PublishReturnDefinition", "put", "definitions/{year:int}" },
+        { "CheckReturnDefinition", "post", "definitions/{year:int}/check" },
     };
 
     /// <summary>

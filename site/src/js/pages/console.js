@@ -9,6 +9,7 @@ import { historyView, statusText } from "../returns/history.js";
 import { errorSummary, success, button, textInput, day, dayTime } from "../returns/messages.js";
 import { renderFigure } from "../figures.js";
 import { ready, busy } from "../page.js";
+import { nextYearEditor } from "../returns/next-year.js";
 
 const session = new Session("pps.console.token");
 
@@ -229,9 +230,32 @@ class Console {
         el("p", { class: "govuk-body" }, "Locks every return now and publishes the final figures, even while extensions run (closing ends them). You see what the close leaves out before anything is done."),
         start, this.closeArea);
     }
+    // The next year, from the latest year's definition: copied, edited, checked, previewed, published and opened here.
+    const latest = this.years.at(-1);
+    if (latest) {
+      const area = el("div", { id: "next-year-area" });
+      const open = button(`Open ${latest.year + 1} from the ${latest.year} definition`, () => nextYearEditor(area, {
+        session, from: latest, onOpened: (year) => this.openedYear(year),
+      }), { secondary: true, id: "next-year-start" });
+      extra.push(el("h3", { class: "govuk-heading-m" }, "Open the next year"),
+        el("p", { class: "govuk-body" }, `Copies the ${latest.year} return's definition to change its words and what a submitted return needs, checks it, shows it as the form will, then publishes it and opens ${latest.year + 1} with its dates.`),
+        open, area);
+    }
     slot.className = "pps-slot";
     // Once published the dates can no longer move (the API refuses); the form is not offered.
     panel.replaceChildren(title, slot, summary ?? "", endedExtensions(y), y?.publishedAt ? "" : moveForm, ...extra);
+  }
+
+  /** After the next year opened from the editor: the console shows it. */
+  async openedYear(year) {
+    this.year = year;
+    history.replaceState(null, "", `?year=${year}`);
+    await this.refreshYear();
+    this.renderYearBar();
+    await this.showYear();
+    const panelSlot = this.panels.window.querySelector(".pps-slot");
+    panelSlot.replaceChildren(success(`${year} is open`, `Its definition is published and the collection runs from ${dayTime(this.yearDoc.opens)} to ${dayTime(this.yearDoc.closes)}. Issue its credentials or email sign-in links below.`));
+    panelSlot.firstChild?.focus?.();
   }
 
   /** The confirmation: what a close now counts and leaves out, read from the API (never worked out in the browser). */
