@@ -64,7 +64,10 @@ public static class ReportFiguresCheck
         if (s.Column == "@rows") return Differs(figure.GetProperty("rows").GetArrayLength(), s.Expected);
         if (s.Column.StartsWith("stat:", StringComparison.Ordinal))
         {
-            return figure.GetProperty("statistics").TryGetProperty(s.Column["stat:".Length..], out var stat) ? Differs(stat, s.Expected) : "no such statistic";
+            // Published as [{id, label, unit, value}], each value with its label for readers.
+            var id = s.Column["stat:".Length..];
+            var stats = figure.GetProperty("statistics").EnumerateArray().Where(x => x.GetProperty("id").GetString() == id).ToList();
+            return stats.Count == 1 ? Differs(stats[0].GetProperty("value"), s.Expected) : "no such statistic";
         }
         var column = figure.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList().IndexOf(s.Column);
         if (column < 0) return "no such column";

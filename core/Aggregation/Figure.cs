@@ -26,12 +26,84 @@ public sealed record Figure
     public IReadOnlyDictionary<int, int>? ReturnsByYear { get; init; }
     public required IReadOnlyList<Column> Columns { get; init; }
     public required IReadOnlyList<IReadOnlyList<object?>> Rows { get; init; }
-    /// <summary>Single values that belong to the figure: mean, median, correlation, band limits.</summary>
-    public IReadOnlyDictionary<string, decimal?> Statistics { get; init; } = new Dictionary<string, decimal?>();
+    /// <summary>Single values that belong to the figure (mean, median, correlation, band limits), each labelled for readers.</summary>
+    public FigureStatistics Statistics { get; init; } = [];
     /// <summary>How the figure was computed, where a reader needs to know (extrapolation, rounding, data sources).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
     /// <summary>The figure rests on synthetic data in some year it shows (see <see cref="SyntheticLabel"/>); its first note says which.</summary>
     public bool Synthetic { get; init; }
+}
+
+/// <summary>
+/// One single value of a figure. <paramref name="Id"/> is for code and checks that read it back ("mean",
+/// "pct_in-house"); a reader only ever sees <paramref name="Label"/> and the value formatted by <paramref name="Unit"/>
+/// (a <see cref="Column"/> unit, or "area" for an area of work's number). Null is "no data".
+/// </summary>
+public sealed record Statistic(string Id, string Label, string Unit, decimal? Value);
+
+/// <summary>
+/// A figure's statistics in the order they were computed, read back by id. Published as an array of
+/// <see cref="Statistic"/>, so every value travels with its label and unit.
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(FigureStatisticsJson))]
+public sealed class FigureStatistics : IReadOnlyList<Statistic>
+{
+    private readonly List<Statistic> _items = [];
+
+    public FigureStatistics() { }
+
+    public FigureStatistics(IEnumerable<Statistic> items)
+    {
+        foreach (var item in items) Add(item);
+    }
+
+    /// <summary>Adds a value; a second value under the same id is a mistake in the figure, never a silent overwrite.</summary>
+    public void Add(Statistic statistic)
+    {
+        if (ContainsKey(statistic.Id)) throw new ArgumentException($"The figure already has a statistic {statistic.Id}.", nameof(statistic));
+        if (string.IsNullOrWhiteSpace(statistic.Label) || statistic.Label == statistic.Id) throw new ArgumentException($"Statistic {statistic.Id} needs a label for readers.", nameof(statistic));
+        _items.Add(statistic);
+    }
+
+    public void Add(string id, string label, string unit, decimal? value) => Add(new Statistic(id, label, unit, value));
+
+    public void AddRange(IEnumerable<Statistic> statistics)
+    {
+        foreach (var s in statistics) Add(s);
+    }
+
+    /// <summary>The value of the statistic <paramref name="id"/>; throws when the figure has none.</summary>
+    public decimal? this[string id] => Find(id)?.Value ?? (ContainsKey(id) ? null : throw new KeyNotFoundException($"No statistic {id}."));
+
+    public Statistic this[int index] => _items[index];
+
+    public bool ContainsKey(string id) => Find(id) is not null;
+
+    public decimal? GetValueOrDefault(string id) => Find(id)?.Value;
+
+    public bool TryGetValue(string id, out decimal? value)
+    {
+        var found = Find(id);
+        value = found?.Value;
+        return found is not null;
+    }
+
+    public Statistic? Find(string id) => _items.Find(s => s.Id == id);
+
+    public int Count => _items.Count;
+
+    public IEnumerator<Statistic> GetEnumerator() => _items.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+internal sealed class FigureStatisticsJson : System.Text.Json.Serialization.JsonConverter<FigureStatistics>
+{
+    public override FigureStatistics Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        new(System.Text.Json.JsonSerializer.Deserialize<List<Statistic>>(ref reader, options) ?? []);
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, FigureStatistics value, System.Text.Json.JsonSerializerOptions options) =>
+        System.Text.Json.JsonSerializer.Serialize(writer, (IReadOnlyList<Statistic>)[.. value], options);
 }
 
 /// <param name="Id">Machine name of the column: "year", "returns", "pct_best".</param>

@@ -25,7 +25,7 @@ internal static class PublishingFixtures
                 Year = year, Years = [year - 1, year], Returns = 2, ReturnsByYear = new Dictionary<int, int> { [year - 1] = 1, [year] = 2 },
                 Columns = [new("name", "Name", "text"), new("value", "Value", "gbp")],
                 Rows = [["=HYPERLINK(\"http://x\")", 1.5m], ["+SUM(A1)", null], ["@cmd", -3], ["-2", 0]],
-                Statistics = new Dictionary<string, decimal?> { ["mean"] = 1.5m, ["median"] = null },
+                Statistics = [new("mean", "Mean", "count", 1.5m), new("median", "Median", "count", null)],
                 Notes = ["Extrapolated by population."],
             },
         ],

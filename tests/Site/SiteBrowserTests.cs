@@ -256,6 +256,27 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Summary_values_show_their_labels_and_units_and_no_page_shows_a_machine_key()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "index.html?year=2013");
+        var chart8 = await PublishedFigureAsync(2013, "figure", "chart-8");
+        var published = chart8.GetProperty("statistics").EnumerateArray().Where(s => s.GetProperty("value").ValueKind == JsonValueKind.Number).ToList();
+        var list = page.Locator("[data-figure=chart-8] .pps-statistics");
+        Assert.Equal(published.Select(s => s.GetProperty("label").GetString()), await list.Locator("dt").AllInnerTextsAsync());
+        var mean = published.Single(s => s.GetProperty("id").GetString() == "mean");
+        Assert.Equal($"£{mean.GetProperty("value").GetDecimal():N2}", (await list.Locator("dd").AllInnerTextsAsync())[published.IndexOf(mean)]);
+        foreach (var path in new[] { "index.html?year=2013", "report.html?year=2013", "service.html?year=2013&id=24", "reconciliation.html?year=2013" })
+        {
+            await site.OpenAsync(page, path);
+            var text = await page.Locator("main").InnerTextAsync();
+            var keys = System.Text.RegularExpressions.Regex.Matches(text, @"\b[a-z][a-z0-9]*_[a-z0-9_]+\b|\b[a-z]+[A-Z][A-Za-z]*\b|\{[a-z]\w*\}|\bnull\b").Select(m => m.Value).Distinct().ToList();
+            Assert.True(keys.Count == 0, $"{path} shows {string.Join(", ", keys)}");
+        }
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task A_service_number_no_service_has_says_there_is_no_such_service()
     {
         var (page, errors) = await site.NewPageAsync();

@@ -73,7 +73,13 @@ internal static class AccessCaseworkFigures
         return c.Figure("table-j", "Table J", "Number of community languages provided", "access", "table", n,
             [new("languages", "Number of community languages provided", "text"), new("count", "Number of services", "count"), new("pct", "Percent", "pct")],
             rows,
-            new Dictionary<string, decimal?> { ["mean"] = Part2Context.Round(s.Mean, 2), ["median"] = s.Median, ["min"] = s.Min, ["max"] = s.Max },
+            new FigureStatistics
+            {
+                { "mean", "Mean number of languages", "count", Part2Context.Round(s.Mean, 2) },
+                { "median", "Median number of languages", "count", s.Median },
+                { "min", "Fewest languages", "count", s.Min },
+                { "max", "Most languages", "count", s.Max },
+            },
             ["Services holding publications in stock (most or some) that gave the number of languages."]);
     }
 
@@ -84,7 +90,7 @@ internal static class AccessCaseworkFigures
             .Select(r => (r.ServiceId, Values: FieldIds.TimeCategories.Select(id => r.Values.Number(id)!.Value).ToArray()))
             .ToList();
         var n = splits.Count;
-        var stats = new Dictionary<string, decimal?>();
+        var stats = new FigureStatistics();
         var rows = new List<IReadOnlyList<object?>>();
         for (var i = 0; i < FieldIds.TimeCategories.Count; i++)
         {
@@ -93,20 +99,21 @@ internal static class AccessCaseworkFigures
             var values = splits.Select(s => s.Values[i]).ToList();
             var mean = Descriptive.Mean(values);
             var summary = Descriptive.Summarise(values);
-            stats["pct_" + category] = Part2Context.Round(mean, 0);
-            stats["mean_" + category] = Part2Context.Round(mean, 1);
-            rows.Add([category, c.Input.Definitions.FieldFor(c.Year, id).Label, Part2Context.Round(mean, 1), Part2Context.Round(mean, 0), summary.Min, summary.Max]);
+            var label = c.Input.Definitions.FieldFor(c.Year, id).Label;
+            stats.Add("pct_" + category, $"National share: {label}", "pct", Part2Context.Round(mean, 0));
+            stats.Add("mean_" + category, $"National share to 1 decimal place: {label}", "pct", Part2Context.Round(mean, 1));
+            rows.Add([category, label, Part2Context.Round(mean, 1), Part2Context.Round(mean, 0), summary.Min, summary.Max]);
         }
         var direct = n == 0 ? (decimal?)null : Percent.Round(splits.Average(s => s.Values[0] + s.Values[1]), 0);
-        stats["pct_direct_work"] = direct;
+        stats.Add("pct_direct_work", $"National share of direct work with parents ({Lower(c, FieldIds.TimeCategories[0])} and {Lower(c, FieldIds.TimeCategories[1])})", "pct", direct);
         var methods = c.Giving(FieldIds.TimeMethod);
-        stats["pct_time_records"] = Percent.Rounded(methods.Count(r => r.Values.Text(FieldIds.TimeMethod) == "time-records"), methods.Count);
+        stats.Add("pct_time_records", "Share using time-allocation records for these percentages", "pct", Percent.Rounded(methods.Count(r => r.Values.Text(FieldIds.TimeMethod) == "time-records"), methods.Count));
         var chart31a = c.Figure("chart-31a", "Chart 31a", "Percentage of time allocated to each work area by employed PPS staff", "casework", "pie", n,
             [new("category", "Work area", "text"), new("label", "Work area", "text"), new("mean_pct", "National share (1 dp)", "pct"), new("pct", "National share", "pct"),
              new("min", "Lowest service", "pct"), new("max", "Highest service", "pct")],
             rows, stats,
             ["National share = the mean, over the services that gave all six percentages, of each service's own percentage (every service weighs the same, whatever its staff); shares are rounded to whole numbers, so they may add to 99 or 101.",
-             "pct_time_records: share of the returns that said how the percentages were found that used time-allocation records."]);
+             "The share using time-allocation records is of the returns that said how the percentages were found."]);
         figures.Add(chart31a);
         highlights.Add("casework-direct-work", "casework", chart31a,
             "Direct work with parents accounts for approximately {direct}% of employed PPS time, with {casework}% on individual casework and {policy}% contributing to policy and strategy groups",
@@ -133,7 +140,7 @@ internal static class AccessCaseworkFigures
 
         figures.Add(c.Ranked("chart-32", "Chart 32", "Parent/carer casework service users - 1st September to 31st August", "casework", Measures.CaseworkUsers));
         var chart33 = c.Ranked("chart-33", "Chart 33", "Parent/carer casework service users per 1,000 population [0-19]", "casework", Measures.UsersPer1000, null,
-            v => new Dictionary<string, decimal?> { ["pct_2_to_8"] = Percent.Rounded(v.Count(x => x >= 2 && x <= 8), v.Count) });
+            v => [new("pct_2_to_8", "Share with 2 to 8 users per 1,000 population aged 0-19", "pct", Percent.Rounded(v.Count(x => x >= 2 && x <= 8), v.Count))]);
         figures.Add(chart33);
         highlights.Add("casework-users-per-1000", "casework", chart33,
             "The number of parent carer service users per 1,000 0-19 population ranges from {min} to {max}, with a median of {median} and a mean of {mean}; for {pct}% of services it is between 2 and 8 per 1,000",
@@ -168,7 +175,7 @@ internal static class AccessCaseworkFigures
     private static Figure Reach(Part2Context c)
     {
         var rows = new List<IReadOnlyList<object?>>();
-        var stats = new Dictionary<string, decimal?>();
+        var stats = new FigureStatistics();
         var ids = new HashSet<int>();
         foreach (var (key, label, pick) in new (string, string, Func<Reference.ReferenceRow, long?>)[]
         {
@@ -183,7 +190,7 @@ internal static class AccessCaseworkFigures
             var users = pairs.Sum(p => p.Users!.Value);
             var denominator = pairs.Sum(p => p.Base!.Value);
             var pct = denominator == 0 ? (decimal?)null : Percent.Round(100m * users / denominator, 2);
-            stats["pct_of_" + key] = pct;
+            stats.Add("pct_of_" + key, $"Casework service users as a percentage of {(key == "sen_pupils" ? "pupils with SEN" : "the 0-19 population")}", "pct", pct);
             ids.UnionWith(pairs.Select(p => p.ServiceId));
             rows.Add([key, label, pairs.Count, users, denominator, pct]);
         }
@@ -193,6 +200,13 @@ internal static class AccessCaseworkFigures
             rows, stats,
             [.. c.SourceNotes("population", ids, c.Year), .. c.SourceNotes("sen", ids, c.Year),
              "Sum of casework users / sum of the population (or SEN pupils) of the same services, as a percentage to 2 decimal places (a whole-number percentage would hide it)."]);
+    }
+
+    /// <summary>A field's label as it reads inside a sentence.</summary>
+    private static string Lower(Part2Context c, string fieldId)
+    {
+        var label = c.Input.Definitions.FieldFor(c.Year, fieldId).Label;
+        return label.Length > 1 && char.IsLower(label[1]) ? char.ToLowerInvariant(label[0]) + label[1..] : label;
     }
 
     private static decimal? Cumulative(Figure shares, string option)

@@ -151,7 +151,7 @@ internal sealed class Part2Context
 
     public Figure Figure(string id, string reportRef, string title, string section, string kind, int returns,
         IReadOnlyList<Column> columns, IReadOnlyList<IReadOnlyList<object?>> rows,
-        IReadOnlyDictionary<string, decimal?>? statistics = null, IReadOnlyList<string>? notes = null,
+        FigureStatistics? statistics = null, IReadOnlyList<string>? notes = null,
         IReadOnlyList<int>? years = null, IReadOnlyDictionary<int, int>? returnsByYear = null) => new()
     {
         Id = id,
@@ -165,7 +165,7 @@ internal sealed class Part2Context
         ReturnsByYear = returnsByYear,
         Columns = columns,
         Rows = rows,
-        Statistics = statistics ?? new Dictionary<string, decimal?>(),
+        Statistics = statistics ?? [],
         Notes = notes ?? [],
     };
 
@@ -178,7 +178,8 @@ internal sealed class Part2Context
         var rows = new List<IReadOnlyList<object?>>();
         var byYear = new Dictionary<int, int>();
         var notes = new List<string>();
-        var stats = new Dictionary<string, decimal?>();
+        var stats = new FigureStatistics();
+        var u = measure.Unit;
         foreach (var year in FiveYears)
         {
             var s = Descriptive.SummariseSorted(SortedNumbers(measure, year));
@@ -189,18 +190,17 @@ internal sealed class Part2Context
                 Round(s.Min, measure.Decimals), Round(s.Max, measure.Decimals), Round(s.Mean, measure.Decimals), Round(s.Median, measure.Decimals)]);
             if (year == Year)
             {
-                stats["total"] = Round(s.Count == 0 ? null : s.Total, measure.Decimals);
-                stats["extrapolated_total"] = Round(extrapolated.Value, measure.Decimals);
-                stats["min"] = Round(s.Min, measure.Decimals);
-                stats["max"] = Round(s.Max, measure.Decimals);
-                stats["mean"] = Round(s.Mean, measure.Decimals);
-                stats["median"] = Round(s.Median, measure.Decimals);
+                stats.Add("total", $"Total of the {year} returns", u, Round(s.Count == 0 ? null : s.Total, measure.Decimals));
+                stats.Add("extrapolated_total", $"Extrapolated total for all services, {year}", u, Round(extrapolated.Value, measure.Decimals));
+                stats.Add("min", $"Lowest service, {year}", u, Round(s.Min, measure.Decimals));
+                stats.Add("max", $"Highest service, {year}", u, Round(s.Max, measure.Decimals));
+                stats.Add("mean", $"National mean, {year}", u, Round(s.Mean, measure.Decimals));
+                stats.Add("median", $"National median, {year}", u, Round(s.Median, measure.Decimals));
             }
         }
         notes.Add("Each year counts only the returns that gave this figure; the total and range are of those returns, so years are not directly comparable as the sample is not identical.");
         notes.Add("Extrapolated total: by population where the reference data has the 0-19 population of every service that year (total × population of all services / population of the services that gave it), otherwise by service count (total × services nationally / returns).");
         if (measure == Measures.Fte) notes.Add("FTE per service is the sum of the roles the service gave (manager, other paid staff, administrative support).");
-        var u = measure.Unit;
         return Figure(id, reportRef, title, section, "table", byYear[Year],
             [new("year", "Year", "year"), new("returns", "Returns", "count"), new("total", "Total", u), new("extrapolated_total", "Extrapolated total for all services", u),
              new("min", "Range: lowest", u), new("max", "Range: highest", u), new("mean", "National mean", u), new("median", "National median", u)],
@@ -212,26 +212,24 @@ internal sealed class Part2Context
     /// with the mean, median, range and the band of the middle 75% of services.
     /// </summary>
     public Figure Ranked(string id, string reportRef, string title, string section, Measure measure, IEnumerable<string>? extraNotes = null,
-        Func<IReadOnlyList<decimal>, IReadOnlyDictionary<string, decimal?>>? extraStatistics = null)
+        Func<IReadOnlyList<decimal>, IEnumerable<Statistic>>? extraStatistics = null)
     {
         var values = Ascending(measure, Year);
         var numbers = SortedNumbers(measure, Year);
         var s = Descriptive.SummariseSorted(numbers);
         var (low, high) = Descriptive.MiddleBandOfSorted(numbers);
         var d = measure.Decimals;
-        var stats = new Dictionary<string, decimal?>
+        var u = measure.Unit;
+        var stats = new FigureStatistics
         {
-            ["mean"] = Round(s.Mean, d),
-            ["median"] = Round(s.Median, d),
-            ["min"] = Round(s.Min, d),
-            ["max"] = Round(s.Max, d),
-            ["middle_75_low"] = Round(low, d),
-            ["middle_75_high"] = Round(high, d),
+            { "mean", "National mean", u, Round(s.Mean, d) },
+            { "median", "National median", u, Round(s.Median, d) },
+            { "min", "Lowest service", u, Round(s.Min, d) },
+            { "max", "Highest service", u, Round(s.Max, d) },
+            { "middle_75_low", "Middle 75% of services: from", u, Round(low, d) },
+            { "middle_75_high", "Middle 75% of services: to", u, Round(high, d) },
         };
-        if (extraStatistics is not null)
-        {
-            foreach (var (k, v) in extraStatistics(numbers)) stats[k] = v;
-        }
+        if (extraStatistics is not null) stats.AddRange(extraStatistics(numbers));
         var notes = new List<string>(SourceNotes(measure.Uses, values.Select(v => v.ServiceId), Year))
         {
             "Median: the middle value, or the mean of the two middle values. The middle 75% band runs from the 12.5th to the 87.5th percentile (Excel PERCENTILE.INC).",
@@ -249,14 +247,14 @@ internal sealed class Part2Context
         var given = Giving(fieldId);
         var n = given.Count;
         var rows = new List<IReadOnlyList<object?>>();
-        var stats = new Dictionary<string, decimal?>();
+        var stats = new FigureStatistics();
         var running = 0;
         var chosen = given.CountBy(r => r.Values.Text(fieldId)).ToDictionary(c => c.Key ?? "", c => c.Value);
         foreach (var option in field.Options)
         {
             var count = chosen.GetValueOrDefault(option.Value);
             running += count;
-            stats["pct_" + option.Value] = Percent.Rounded(count, n);
+            stats.Add("pct_" + option.Value, $"Share answering \u201c{option.Label}\u201d", "pct", Percent.Rounded(count, n));
             rows.Add(cumulative
                 ? [option.Value, option.Label, count, Percent.Rounded(count, n), Percent.Rounded(running, n)]
                 : [option.Value, option.Label, count, Percent.Rounded(count, n)]);
@@ -274,12 +272,12 @@ internal sealed class Part2Context
         var given = (among ?? Current).Select(r => r.Values.Choices(fieldId)).Where(choices => choices.Count > 0).ToList();
         var n = given.Count;
         var rows = new List<IReadOnlyList<object?>>();
-        var stats = new Dictionary<string, decimal?>();
+        var stats = new FigureStatistics();
         var ticked = given.SelectMany(choices => choices.Distinct()).CountBy(choice => choice).ToDictionary();
         foreach (var option in field.Options)
         {
             var count = ticked.GetValueOrDefault(option.Value);
-            stats["count_" + option.Value] = count;
+            stats.Add("count_" + option.Value, $"Services ticking \u201c{option.Label}\u201d", "count", count);
             rows.Add([option.Value, option.Label, count, Percent.Rounded(count, n)]);
         }
         return Figure(id, reportRef, title, section, "bar", n,
@@ -300,13 +298,13 @@ internal sealed class Part2Context
             .Select(v => (v.ServiceId, Previous: before[v.ServiceId], Current: v.Value, Pct: 100m * (v.Value - before[v.ServiceId]) / before[v.ServiceId]))
             .ToList();
         var shown = changes.Where(c => Math.Abs(c.Pct) > 2m).OrderBy(c => c.Pct).ThenBy(c => c.ServiceId).ToList();
-        var stats = new Dictionary<string, decimal?>
+        var stats = new FigureStatistics
         {
-            ["services_compared"] = changes.Count,
-            ["increase_over_2"] = changes.Count(c => c.Pct > 2m),
-            ["increase_over_10"] = changes.Count(c => c.Pct > 10m),
-            ["decrease_over_2"] = changes.Count(c => c.Pct < -2m),
-            ["decrease_over_10"] = changes.Count(c => c.Pct < -10m),
+            { "services_compared", $"Services that gave the figure in {Year - 1} and {Year}", "count", changes.Count },
+            { "increase_over_2", "Services with an increase of more than 2%", "count", changes.Count(c => c.Pct > 2m) },
+            { "increase_over_10", "Services with an increase of more than 10%", "count", changes.Count(c => c.Pct > 10m) },
+            { "decrease_over_2", "Services with a decrease of more than 2%", "count", changes.Count(c => c.Pct < -2m) },
+            { "decrease_over_10", "Services with a decrease of more than 10%", "count", changes.Count(c => c.Pct < -10m) },
         };
         var d = measure.Decimals;
         return Figure(id, reportRef, title, section, "ranked", changes.Count,
@@ -329,7 +327,7 @@ internal sealed class Part2Context
         return Figure(id, reportRef, title, section, "scatter", points.Count,
             [new("service_id", "Service", "text"), new("x", xLabel, "count"), new("y", y.Title, y.Unit)],
             points.Select(p => (IReadOnlyList<object?>)[p.ServiceId, (long)p.X, Round(p.Y, y.Decimals)]).ToList(),
-            new Dictionary<string, decimal?> { ["correlation"] = Round(r, 4) },
+            new FigureStatistics { { "correlation", "Correlation (Pearson's r)", "coefficient", Round(r, 4) } },
             [.. SourceNotes(uses, points.Select(p => p.ServiceId), Year), "Correlation: Pearson's r over the services with both values, to 4 decimal places."]);
     }
 }

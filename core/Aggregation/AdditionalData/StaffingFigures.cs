@@ -33,12 +33,12 @@ internal static class StaffingFigures
 
         var chart19 = c.Ranked("chart-19", "Chart 19", "Total full time equivalent staff in post at 1st September", "staffing", Measures.Fte,
             ["FTE per service is the sum of the roles the service gave."],
-            v => new Dictionary<string, decimal?>
-            {
-                ["count_1_or_less"] = v.Count(x => x <= 1m),
-                ["pct_1_or_less"] = Percent.Rounded(v.Count(x => x <= 1m), v.Count),
-                ["pct_1_to_3"] = Percent.Rounded(v.Count(x => x >= 1m && x <= 3m), v.Count),
-            });
+            v =>
+            [
+                new("count_1_or_less", "Services with 1 FTE or fewer", "count", v.Count(x => x <= 1m)),
+                new("pct_1_or_less", "Share with 1 FTE or fewer", "pct", Percent.Rounded(v.Count(x => x <= 1m), v.Count)),
+                new("pct_1_to_3", "Share with 1 to 3 FTE", "pct", Percent.Rounded(v.Count(x => x >= 1m && x <= 3m), v.Count)),
+            ]);
         figures.Add(chart19);
         highlights.Add("staffing-fte-median", "staffing", chart19,
             "The median number of full-time equivalent staff (including any administrative support) is {median}, with a mean of {mean}; {le1} services ({pct_le1}%) have 1 or fewer FTE staff",
@@ -54,13 +54,13 @@ internal static class StaffingFigures
         figures.Add(c.Ranked("chart-21", "Chart 21", "Total employed full time equivalent staff per 1,000 population [0-19]", "staffing", Measures.FtePer1000));
 
         var chart22 = c.Ranked("chart-22", "Chart 22", "Volunteers acting as IPS actively working with the PPS at 1st September", "staffing", Measures.VolunteerIps, null,
-            v => new Dictionary<string, decimal?>
-            {
-                ["total"] = v.Count == 0 ? null : v.Sum(),
-                ["pct_none"] = Percent.Rounded(v.Count(x => x == 0), v.Count),
-                ["pct_one"] = Percent.Rounded(v.Count(x => x == 1), v.Count),
-                ["pct_10_or_more"] = Percent.Rounded(v.Count(x => x >= 10), v.Count),
-            });
+            v =>
+            [
+                new("total", "Volunteer IPS in all the services that gave the figure", "count", v.Count == 0 ? null : v.Sum()),
+                new("pct_none", "Share with no volunteer IPS", "pct", Percent.Rounded(v.Count(x => x == 0), v.Count)),
+                new("pct_one", "Share with 1 volunteer IPS", "pct", Percent.Rounded(v.Count(x => x == 1), v.Count)),
+                new("pct_10_or_more", "Share with 10 or more volunteer IPS", "pct", Percent.Rounded(v.Count(x => x >= 10), v.Count)),
+            ]);
         figures.Add(chart22);
         highlights.Add("staffing-ips", "staffing", chart22,
             "{none}% of participating services have no active volunteer IPS and a further {one}% have only one; {ten}% have 10 or more volunteer IPS",
@@ -70,26 +70,26 @@ internal static class StaffingFigures
             ["Only services with at least 2 volunteer IPS, as the report does."]));
 
         var chart24 = c.Ranked("chart-24", "Chart 24", "Independent Parental Supporters newly trained between 1st September and 31st August", "staffing", Measures.IpsTrained, null,
-            v => new Dictionary<string, decimal?>
-            {
-                ["total"] = v.Count == 0 ? null : v.Sum(),
-                ["pct_none"] = Percent.Rounded(v.Count(x => x == 0), v.Count),
-                ["pct_1_to_5"] = Percent.Rounded(v.Count(x => x >= 1 && x <= 5), v.Count),
-                ["pct_10_or_more"] = Percent.Rounded(v.Count(x => x >= 10), v.Count),
-            });
+            v =>
+            [
+                new("total", "IPS newly trained in all the services that gave the figure", "count", v.Count == 0 ? null : v.Sum()),
+                new("pct_none", "Share training no new IPS", "pct", Percent.Rounded(v.Count(x => x == 0), v.Count)),
+                new("pct_1_to_5", "Share training 1 to 5", "pct", Percent.Rounded(v.Count(x => x >= 1 && x <= 5), v.Count)),
+                new("pct_10_or_more", "Share training 10 or more", "pct", Percent.Rounded(v.Count(x => x >= 10), v.Count)),
+            ]);
         figures.Add(chart24);
         highlights.Add("staffing-ips-trained", "staffing", chart24,
             "{none}% of the {n} participating services that gave this figure train no new volunteer IPS in the year, {few}% train between 1 and 5 volunteers and {ten}% train 10 or more",
             ("none", Stat(chart24, "pct_none")), ("n", chart24.Returns), ("few", Stat(chart24, "pct_1_to_5")), ("ten", Stat(chart24, "pct_10_or_more")));
 
         var chart25 = c.Ranked("chart-25", "Chart 25", "Other active volunteers (not acting as IPS) on 1st September", "staffing", Measures.OtherVolunteers, null,
-            v => new Dictionary<string, decimal?>
-            {
-                ["total"] = v.Count == 0 ? null : v.Sum(),
-                ["count_any"] = v.Count == 0 ? null : v.Count(x => x > 0),
-                ["pct_any"] = Percent.Rounded(v.Count(x => x > 0), v.Count),
-                ["count_one"] = v.Count == 0 ? null : v.Count(x => x == 1),
-            });
+            v =>
+            [
+                new("total", "Other volunteers in all the services that gave the figure", "count", v.Count == 0 ? null : v.Sum()),
+                new("count_any", "Services with any other volunteers", "count", v.Count == 0 ? null : v.Count(x => x > 0)),
+                new("pct_any", "Share with any other volunteers", "pct", Percent.Rounded(v.Count(x => x > 0), v.Count)),
+                new("count_one", "Services with just 1 other volunteer", "count", v.Count == 0 ? null : v.Count(x => x == 1)),
+            ]);
         figures.Add(chart25);
         highlights.Add("staffing-other-volunteers", "staffing", chart25,
             "{total} volunteers carry out duties other than as an IPS; {pct}% of participating services use volunteers for other duties, and {one|participating service uses|participating services use} just 1 such volunteer",
@@ -112,14 +112,15 @@ internal static class StaffingFigures
         var giving = c.Current.Where(r => FieldIds.StaffFte.Any(r.Values.Has)).ToList();
         var totals = FieldIds.StaffFte.Select(id => (Id: id, Values: giving.Select(r => r.Values.Number(id)).Where(v => v is not null).Select(v => v!.Value).ToList())).ToList();
         var all = totals.Sum(t => t.Values.Sum());
-        var stats = new Dictionary<string, decimal?> { ["total"] = giving.Count == 0 ? null : all };
+        var stats = new FigureStatistics { { "total", "Total FTE given", "fte", giving.Count == 0 ? null : all } };
         var rows = new List<IReadOnlyList<object?>>();
         foreach (var (id, values) in totals)
         {
             var role = id[(id.IndexOf('.') + 1)..];
             var pct = all == 0 ? (decimal?)null : Percent.Round(100m * values.Sum() / all, 0);
-            stats["pct_" + role] = pct;
-            rows.Add([role, c.Input.Definitions.FieldFor(c.Year, id).Label, values.Count, Percent.Round(values.Sum(), 2), pct, Part2Context.Round(Statistics.Descriptive.Mean(values), 2)]);
+            var label = c.Input.Definitions.FieldFor(c.Year, id).Label;
+            stats.Add("pct_" + role, $"Share of FTE: {label}", "pct", pct);
+            rows.Add([role, label, values.Count, Percent.Round(values.Sum(), 2), pct, Part2Context.Round(Statistics.Descriptive.Mean(values), 2)]);
         }
         return c.Figure("chart-16", "Chart 16", "Analysis of full time equivalent staffing", "staffing", "pie", giving.Count,
             [new("role", "Role", "text"), new("label", "Role", "text"), new("returns", "Returns", "count"), new("total", "Total FTE", "fte"), new("pct", "Share of FTE", "pct"), new("mean", "Mean FTE", "fte")],
@@ -142,15 +143,15 @@ internal static class StaffingFigures
         return c.Figure("chart-17", "Chart 17", "Analysis of paid and volunteer staff", "staffing", "stacked-bar", rows.Count,
             [new("service_id", "Service", "text"), new("paid_fte", "Paid staff (FTE)", "fte"), new("volunteer_ips", "Volunteer IPS", "count"), new("other_volunteers", "Other volunteers", "count")],
             rows.Select(x => (IReadOnlyList<object?>)[x.ServiceId, x.Fte, x.Ips, x.Other]).ToList(),
-            new Dictionary<string, decimal?>
+            new FigureStatistics
             {
                 // A total of nothing is no data, as in Tables F-I: null when no service gave all three.
-                ["total_paid_fte"] = rows.Count == 0 ? null : paid,
-                ["total_volunteer_ips"] = rows.Count == 0 ? null : ips,
-                ["total_other_volunteers"] = rows.Count == 0 ? null : other,
-                ["pct_paid"] = Share(paid),
-                ["pct_ips"] = Share(ips),
-                ["pct_other_volunteers"] = Share(other),
+                { "total_paid_fte", "Paid staff, all services (FTE)", "fte", rows.Count == 0 ? null : paid },
+                { "total_volunteer_ips", "Volunteer IPS, all services", "count", rows.Count == 0 ? null : ips },
+                { "total_other_volunteers", "Other volunteers, all services", "count", rows.Count == 0 ? null : other },
+                { "pct_paid", "Share of national capacity: paid staff", "pct", Share(paid) },
+                { "pct_ips", "Share of national capacity: volunteer IPS", "pct", Share(ips) },
+                { "pct_other_volunteers", "Share of national capacity: other volunteers", "pct", Share(other) },
             },
             ["Services that gave staff FTE, volunteer IPS and other volunteers. National capacity = paid FTE + volunteer IPS + other volunteers (volunteers are head counts, staff are FTE, as the report counts them)."]);
     }
@@ -163,7 +164,7 @@ internal static class StaffingFigures
         return c.Figure("chart-18", "Chart 18", "Management responsibility for other staff", "staffing", "pie", n,
             [new("answer", "Manages staff not funded by the core PPS budget", "text"), new("count", "Services", "count"), new("pct", "Percent", "pct")],
             [["yes", yes, Percent.Rounded(yes, n)], ["no", n - yes, Percent.Rounded(n - yes, n)]],
-            new Dictionary<string, decimal?> { ["pct_yes"] = Percent.Rounded(yes, n) },
+            new FigureStatistics { { "pct_yes", "Share managing staff not funded by the core PPS budget", "pct", Percent.Rounded(yes, n) } },
             ["Percentages of the returns that answered, rounded to the nearest whole number."]);
     }
 }

@@ -32,11 +32,11 @@ internal static class TypeAndBudgetFigures
         var figure = c.Figure("table-b", "Table B", "Services contributing to the additional data collection", "participation", "table", byYear[c.Year],
             [new("year", "Year", "year"), new("returns", "No of PPS participating", "count"), new("national", "Services nationally", "count"), new("pct", "Percentage of PPS nationally", "pct")],
             rows,
-            new Dictionary<string, decimal?>
+            new FigureStatistics
             {
-                ["returns"] = byYear[c.Year] == 0 ? null : byYear[c.Year],
-                ["national"] = nationalNow,
-                ["pct"] = byYear[c.Year] == 0 ? null : Percent.Rounded(byYear[c.Year], nationalNow),
+                { "returns", $"Services taking part in {c.Year}", "count", byYear[c.Year] == 0 ? null : byYear[c.Year] },
+                { "national", $"Services nationally in {c.Year}", "count", nationalNow },
+                { "pct", $"Share of services nationally taking part in {c.Year}", "pct", byYear[c.Year] == 0 ? null : Percent.Rounded(byYear[c.Year], nationalNow) },
             },
             ["A return counts when it gives any figure of the additional data collection (not the self-assessment, not comments alone).", "Percentage of the services existing nationally that year, rounded to the nearest whole number.",
              "A year for which no returns with additional data are held shows no data rather than 0."],
@@ -63,10 +63,10 @@ internal static class TypeAndBudgetFigures
         var chart6 = c.Figure("chart-6", "Chart 6", "Age range covered by the Parent Partnership Service", "type", "bar", n,
             [new("range", "Age range", "text"), new("lower", "Lowest age", "count"), new("upper", "Highest age", "count"), new("count", "Services", "count"), new("pct", "Percent", "pct")],
             groups.Select(g => (IReadOnlyList<object?>)[$"{g.Key.Lower:0}-{g.Key.Upper:0}", (int)g.Key.Lower, (int)g.Key.Upper, g.Count(), Percent.Rounded(g.Count(), n)]).ToList(),
-            new Dictionary<string, decimal?>
+            new FigureStatistics
             {
-                ["pct_cover_0_19"] = Percent.Rounded(ages.Count(a => a.Lower == 0 && a.Upper >= 19), n),
-                ["pct_up_to_25"] = Percent.Rounded(ages.Count(a => a.Upper == 25), n),
+                { "pct_cover_0_19", "Share covering the whole 0-19 age range", "pct", Percent.Rounded(ages.Count(a => a.Lower == 0 && a.Upper >= 19), n) },
+                { "pct_up_to_25", "Share extending the range up to 25", "pct", Percent.Rounded(ages.Count(a => a.Upper == 25), n) },
             },
             ["Returns that gave both the lowest and the highest age covered."]);
         figures.Add(chart6);
@@ -113,11 +113,11 @@ internal static class TypeAndBudgetFigures
             ("up2", Stat(chart9, "increase_over_2")), ("up10", Stat(chart9, "increase_over_10")));
 
         var chart10 = c.Ranked("chart-10", "Chart 10", "Service budget per head [0-19]", "budget", Measures.BudgetPerHead, null,
-            v => new Dictionary<string, decimal?>
-            {
-                ["pct_under_1"] = Percent.Rounded(v.Count(x => x < 1m), v.Count),
-                ["pct_over_2"] = Percent.Rounded(v.Count(x => x > 2m), v.Count),
-            });
+            v =>
+            [
+                new("pct_under_1", "Share funded at less than £1 per head", "pct", Percent.Rounded(v.Count(x => x < 1m), v.Count)),
+                new("pct_over_2", "Share funded at more than £2 per head", "pct", Percent.Rounded(v.Count(x => x > 2m), v.Count)),
+            ]);
         figures.Add(chart10);
         highlights.Add("budget-per-head-mean", "budget", chart10,
             "The mean level of funding per head of 0-19 population is £{mean}, and the median £{median}",
@@ -161,18 +161,18 @@ internal static class TypeAndBudgetFigures
         var one = counts.Count(v => v == 1);
         var two = counts.Count(v => v == 2);
         var three = counts.Count(v => v >= 3);
-        var stats = new Dictionary<string, decimal?>
+        var stats = new FigureStatistics
         {
-            ["count_manage_other"] = n - zero,
-            ["pct_manage_other"] = Percent.Rounded(n - zero, n),
-            ["count_1"] = one,
-            ["count_2"] = two,
-            ["count_3_or_more"] = three,
+            { "count_manage_other", "Services managing other budgets", "count", n - zero },
+            { "pct_manage_other", "Share managing other budgets", "pct", Percent.Rounded(n - zero, n) },
+            { "count_1", "Services managing 1 other budget", "count", one },
+            { "count_2", "Services managing 2 other budgets", "count", two },
+            { "count_3_or_more", "Services managing 3 or more other budgets", "count", three },
         };
         var kinds = c.Input.Definitions.FieldFor(c.Year, FieldIds.OtherBudgetKinds).Options;
         foreach (var kind in kinds)
         {
-            stats["kind_" + kind.Value] = c.Current.Count(r => r.Values.Choices(FieldIds.OtherBudgetKinds).Contains(kind.Value));
+            stats.Add("kind_" + kind.Value, $"Services managing a budget of the kind \u201c{kind.Label}\u201d", "count", c.Current.Count(r => r.Values.Choices(FieldIds.OtherBudgetKinds).Contains(kind.Value)));
         }
         return c.Figure("chart-7", "Chart 7", "Management responsibility for other budgets", "budget", "pie", n,
             [new("other_budgets", "Other budgets managed", "text"), new("count", "Services", "count"), new("pct", "Percent", "pct")],
@@ -183,7 +183,7 @@ internal static class TypeAndBudgetFigures
                 ["3 or more", three, Percent.Rounded(three, n)],
             ],
             stats,
-            ["Returns that gave the number of other budgets; kind_* statistics count the services ticking each kind of budget."]);
+            ["Returns that gave the number of other budgets. The counts of each kind of budget are of the services ticking that kind."]);
     }
 
     /// <summary>Percentage change of the extrapolated total against the year before, to 1 decimal place; null without both.</summary>

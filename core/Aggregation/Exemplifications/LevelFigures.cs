@@ -57,7 +57,7 @@ internal static class LevelFigures
                 BlankNote,
                 "Percentages are rounded each on its own, so the four may not total 100.",
                 "Best or Good is the count of both levels, then rounded.",
-                "area{n}_mean_pct_best_or_good: the mean over the area's exemplifications of the unrounded Best-or-Good share; lowest_area_by_mean_pct_best_or_good names the area where it is lowest.",
+                "An area's mean share at Best or Good is the mean, over the area's exemplifications, of each one's unrounded share of services rating it Best or Good; the area where it is lowest is named by its number.",
             ],
         };
     }
@@ -88,12 +88,19 @@ internal static class LevelFigures
         c.PctBestOrGood,
     ];
 
-    private static Dictionary<string, decimal?> AreaStatistics(IReadOnlyDictionary<string, LevelCounts> counts)
+    private static FigureStatistics AreaStatistics(IReadOnlyDictionary<string, LevelCounts> counts)
     {
-        var means = Exemplifications.Areas.ToDictionary(a => a.Number, a => MeanBestOrGood(a, counts));
-        var stats = means.ToDictionary(m => $"area{m.Key}_mean_pct_best_or_good", m => m.Value is { } v ? Percent.Round(v, 1) : (decimal?)null);
-        var rated = means.Where(m => m.Value is not null).ToList();
-        stats["lowest_area_by_mean_pct_best_or_good"] = rated.Count == 0 ? null : rated.MinBy(m => m.Value).Key;
+        var stats = new FigureStatistics();
+        var means = new List<(int Area, decimal Mean)>();
+        foreach (var area in Exemplifications.Areas)
+        {
+            var mean = MeanBestOrGood(area, counts);
+            stats.Add($"area{area.Number}_mean_pct_best_or_good", $"Mean share at Best or Good Practice, area {area.Number}: {area.Title}", "pct",
+                mean is { } v ? Percent.Round(v, 1) : null);
+            if (mean is { } m) means.Add((area.Number, m));
+        }
+        stats.Add("lowest_area_by_mean_pct_best_or_good", "Area of work with the lowest mean share at Best or Good Practice", "area",
+            means.Count == 0 ? null : means.MinBy(m => m.Mean).Area);
         return stats;
     }
 

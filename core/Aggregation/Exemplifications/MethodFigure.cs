@@ -43,15 +43,16 @@ internal static class MethodFigure
                 new("pct", "% of returns", "pct"),
             ],
             Rows = rows,
-            Statistics = new Dictionary<string, decimal?>
-            {
-                ["pct_with_mg_or_la"] = Percent.Rounded(CountOf("PPO+MG") + CountOf("PPO+LA"), n),
-            },
+            Statistics =
+            [
+                new("pct_with_mg_or_la", "Share completed with the management or steering group or the local authority officer", "pct",
+                    Percent.Rounded(CountOf("PPO+MG") + CountOf("PPO+LA"), n)),
+            ],
             Notes =
             [
                 "Percentages are of all returns that include a self-assessment.",
                 "Not stated: the method is blank or not one of the three offered (in the 2013 data, also where the printed report's cell is cut off).",
-                "pct_with_mg_or_la: returns completed with the management/steering group or the local authority officer. Not-stated returns are in neither, so when there are any it is a lower bound: at least this share.",
+                "The share completed with the management or steering group or the local authority officer leaves out the returns that do not say how they were completed, so when there are any it is a lower bound: at least this share.",
             ],
         };
     }

@@ -28,8 +28,8 @@ internal static class ServiceRatingsFigure
             Rows = returns.Select(a => Row(input.Definitions.For(input.Year), a, data.Find(a.ServiceId, previousYear))).ToList(),
             Notes =
             [
-                "Ratings: B Best Practice, G Good Practice, x Not completed, N Non-compliant; blank when not rated. Method null when not stated.",
-                "{code}_change compares with the same service's rating the year before, in the order B > G > x > N: higher, lower or same; null when either year has no rating.",
+                "Ratings: B Best Practice, G Good Practice, x Not completed, N Non-compliant; blank when not rated. Method blank when not stated.",
+                "Each exemplification's \"against last year\" column compares with the same service's rating the year before, in the order B > G > x > N: higher, lower or same; blank when either year has no rating.",
             ],
         };
     }

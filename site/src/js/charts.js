@@ -63,7 +63,9 @@ export function chartConfig(figure) {
       return {
         type: "doughnut",
         data: { labels, datasets: [{ label: value.column.label, data: figure.rows.map((r) => r[value.i]), backgroundColor: figure.rows.map((_, i) => PALETTE[i % PALETTE.length]) }] },
-        options: { plugins: { legend: { position: "right" } } },
+        // Chart.js cuts a legend entry wider than its box rather than wrap it: beside the chart, a long answer (Chart 1's
+        // "Completed by the PPO with the management/steering group") lost its end, so long answers go below it.
+        options: { plugins: { legend: { position: labels.some((l) => l.length > 24) ? "bottom" : "right" } } },
       };
     }
     case "bar": {

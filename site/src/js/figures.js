@@ -1,7 +1,7 @@
 // One figure as a reader sees it: its report number and title, N, the chart (with a text alternative),
 // the data table beside it (readable without the chart), a note with its method and sources, downloads.
 import { chartConfig, draw, tallness, ID_COLUMNS } from "./charts.js";
-import { cellNode, el, pluralise } from "./format.js";
+import { cellNode, el, formatCell, pluralise } from "./format.js";
 import { url } from "./data.js";
 import { syntheticNote, syntheticTag } from "./synthetic.js";
 
@@ -114,17 +114,24 @@ function returnsLine(figure) {
   return el("p", { class: "govuk-body pps-figure__meta" }, `N = ${figure.returns} (${pluralise(figure.returns, "return", "returns")} in ${figure.year})`);
 }
 
-function statisticLabel(key) {
-  return key.replace(/^pct_/, "% ").replace(/^count_/, "number ").replace(/_pct_/g, " % ").replaceAll("_", " ");
+/** A statistic's value as a reader reads it: by its unit, as a table cell would be; an area of work by its number. */
+function statisticValue(s) {
+  return s.unit === "area" ? `Area ${s.value}` : formatCell(s.value, s.unit);
 }
 
+/**
+ * The figure's single values (mean, median, shares), each under the label the publisher gave it for readers. A set
+ * published before statistics carried labels has none to show: its values are left out rather than shown by key.
+ */
 function statistics(figure) {
-  const entries = Object.entries(figure.statistics ?? {}).filter(([, v]) => v !== null && v !== undefined);
+  const entries = Array.isArray(figure.statistics)
+    ? figure.statistics.filter((s) => s.value !== null && s.value !== undefined && s.label)
+    : [];
   if (entries.length === 0) return null;
-  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border pps-notes pps-statistics", "aria-label": "Summary values of the figure" }, entries.map(([k, v]) =>
+  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border pps-notes pps-statistics", "aria-label": `Summary values of ${figure.reportRef}` }, entries.map((s) =>
     el("div", { class: "govuk-summary-list__row" },
-      el("dt", { class: "govuk-summary-list__key" }, statisticLabel(k)),
-      el("dd", { class: "govuk-summary-list__value" }, String(v)))));
+      el("dt", { class: "govuk-summary-list__key" }, s.label),
+      el("dd", { class: "govuk-summary-list__value" }, statisticValue(s)))));
 }
 
 function notes(figure, level) {
