@@ -259,14 +259,15 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
     public async Task Summary_values_show_their_labels_and_units_and_no_page_shows_a_machine_key()
     {
         var (page, errors) = await site.NewPageAsync();
-        await site.OpenAsync(page, "index.html?year=2013");
-        var chart8 = await PublishedFigureAsync(2013, "figure", "chart-8");
+        // 2012 has Part 2 figures (synthetic); 2013 has the real ratings only.
+        await site.OpenAsync(page, "index.html?year=2012");
+        var chart8 = await PublishedFigureAsync(2012, "figure", "chart-8");
         var published = chart8.GetProperty("statistics").EnumerateArray().Where(s => s.GetProperty("value").ValueKind == JsonValueKind.Number).ToList();
         var list = page.Locator("[data-figure=chart-8] .pps-statistics");
         Assert.Equal(published.Select(s => s.GetProperty("label").GetString()), await list.Locator("dt").AllInnerTextsAsync());
         var mean = published.Single(s => s.GetProperty("id").GetString() == "mean");
         Assert.Equal($"£{mean.GetProperty("value").GetDecimal():N2}", (await list.Locator("dd").AllInnerTextsAsync())[published.IndexOf(mean)]);
-        foreach (var path in new[] { "index.html?year=2013", "report.html?year=2013", "service.html?year=2013&id=24", "reconciliation.html?year=2013" })
+        foreach (var path in new[] { "index.html?year=2012", "report.html?year=2012", "index.html?year=2013", "report.html?year=2013", "service.html?year=2013&id=24", "reconciliation.html?year=2013" })
         {
             await site.OpenAsync(page, path);
             var text = await page.Locator("main").InnerTextAsync();
