@@ -23,7 +23,14 @@ public sealed record CredentialDocument(string Id, int ServiceId, int Year, Date
 }
 
 /// <summary>Who a token belongs to: "nppn", or a service and the collection year of its credential.</summary>
-public sealed record CallerDocument(string Id, bool Nppn, int? ServiceId, string? ServiceName, int? Year);
+public sealed record CallerDocument(string Id, bool Nppn, int? ServiceId, string? ServiceName, int? Year)
+{
+    /// <summary>The member of NPPN's staff signed in with their own credential; null for the configured admin token and services.</summary>
+    public string? StaffName { get; init; }
+
+    /// <summary>That member of staff's credential id (the console does not offer to revoke one's own).</summary>
+    public string? StaffCredentialId { get; init; }
+}
 
 /// <summary>NPPN issues a service an access token for one collection year, and revokes it.</summary>
 public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenticator auth, TimeProvider clock)
@@ -66,7 +73,7 @@ public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenti
         var access = await auth.AuthenticateAsync(request, ct);
         if (access.Caller is not { } caller) return access.Denied!;
         var service = caller.Actor.ServiceId is { } id ? ServiceRegistry.Find(id) : null;
-        return new JsonResponse(StatusCodes.Status200OK, new CallerDocument(caller.Actor.Id, caller.Actor.IsNppn, caller.Actor.ServiceId, service?.Name, caller.Year))
+        return new JsonResponse(StatusCodes.Status200OK, new CallerDocument(caller.Actor.Id, caller.Actor.IsNppn, caller.Actor.ServiceId, service?.Name, caller.Year) { StaffName = caller.Actor.StaffName, StaffCredentialId = caller.Actor.StaffName is null ? null : caller.CredentialId })
             .WithHeader("Cache-Control", "no-store");
     }
 

@@ -51,7 +51,7 @@ public sealed record AuthResult(Caller? Caller, JsonResponse? Denied);
 /// table (stored as hashes); NPPN's admin token is compared, as a SHA-256, in constant time with the
 /// configured hash.
 /// </summary>
-public sealed class PpsAuthenticator(CredentialStore credentials, IOptions<ApiAuthOptions> options)
+public sealed class PpsAuthenticator(CredentialStore credentials, IOptions<ApiAuthOptions> options, StaffCredentialStore? staff = null)
 {
     private readonly string _adminHash = (options.Value.AdminTokenSha256 ?? "").Trim();
 
@@ -77,7 +77,20 @@ public sealed class PpsAuthenticator(CredentialStore credentials, IOptions<ApiAu
         }
         if (_adminHash.Length == 64 && CredentialStore.HashesEqual(CredentialStore.Sha256Hex(token), _adminHash))
         {
+            // The configured token only bootstraps NPPN's staff: once a member of staff has a live credential of their own,
+            // every change must name its person, so the shared token no longer signs in (it does again if all are revoked).
+            if (staff is not null && await staff.AnyLiveAsync(ct))
+            {
+                return Deny(Problems.Unauthorized("The configured admin token only sets up the first member of NPPN's staff, and staff credentials exist now: sign in with your own."));
+            }
             return new AuthResult(new Caller(Actor.Nppn, null, null), null);
+        }
+        if (StaffCredentialStore.IsStaffToken(token))
+        {
+            var member = staff is null ? null : await staff.FindByTokenAsync(token, ct);
+            return member is null
+                ? Deny(Problems.Unauthorized("This staff credential is not known or has been revoked. Ask another member of NPPN's staff for a new one."))
+                : new AuthResult(new Caller(Actor.ForStaff(member.Name), null, member.Id), null);
         }
         var credential = await credentials.FindByTokenAsync(token, ct);
         return credential is null

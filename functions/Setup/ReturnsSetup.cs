@@ -21,6 +21,7 @@ public static class ReturnsSetup
         services.TryAddSingleton<ReturnStore>();
         services.TryAddSingleton<CollectionYearStore>();
         services.TryAddSingleton<CredentialStore>();
+        services.TryAddSingleton<StaffCredentialStore>();
         services.AddPpsCatalogue();
         services.AddPpsDefinitions();
         services.TryAddSingleton<ReturnService>();

@@ -256,6 +256,47 @@ public class ConsoleTests
     }
 
     [Fact]
+    public async Task NPPN_staff_sign_in_as_themselves_once_the_admin_token_has_set_up_the_first()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "console.html", "admin-token", DevHostFixture.AdminToken);
+        Assert.Contains("configured admin token", await page.InnerTextAsync("#signed-in-as"));
+
+        // The admin token issues the first member of staff a credential (a name that must stay text).
+        await page.FillAsync("#staff-name", "Jane Smith " + Hostile);
+        await page.ClickAsync("#issue-staff");
+        await SucceedsAsync(page, "Credential issued to Jane Smith");
+        var janeToken = (await page.InnerTextAsync("#issued-staff-token")).Trim();
+        Assert.StartsWith("ppsn_", janeToken);
+        await AssertAccessibleAsync(page, "the console's staff", "#staff");
+
+        // From now on the admin token no longer signs in; Jane does, as herself.
+        await page.ClickAsync(".pps-sign-out");
+        await page.FocusAsync("#admin-token");
+        await page.Keyboard.TypeAsync(DevHostFixture.AdminToken);
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator(".govuk-error-summary", new() { HasTextString = "sign in with your own" }).WaitForAsync();
+        await SignInAsync(page, "console.html", "admin-token", janeToken);
+        Assert.Contains("Signed in as Jane Smith " + Hostile, await page.InnerTextAsync("#signed-in-as"));
+
+        // Jane issues Raj a credential and revokes it; her own is not offered for revoking.
+        await page.FillAsync("#staff-name", "Raj Patel");
+        await page.ClickAsync("#issue-staff");
+        await SucceedsAsync(page, "Credential issued to Raj Patel");
+        await page.ClickAsync("button[aria-label=\"Revoke Raj Patel's credential\"]");
+        await SucceedsAsync(page, "Raj Patel's credential revoked");
+        var rows = await page.Locator("#staff table").InnerTextAsync();
+        Assert.Contains("by nppn:Jane Smith", rows);
+        Assert.Equal(0, await page.Locator("button[aria-label^=\"Revoke Jane Smith\"]").CountAsync());
+        Assert.Equal(0, await page.Locator("#staff img").CountAsync());
+        Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
+        var staff = await pages.Host.Services.GetRequiredService<StaffCredentialStore>().ListAsync();
+        Assert.Equal("nppn:Jane Smith " + Hostile, staff.Single(c => c.Name == "Raj Patel").RevokedBy);
+        await ScreenshotAsync(page, "console-staff", page.Locator("#staff"));
+    }
+
+    [Fact]
     public async Task NPPN_imports_reference_data_and_sees_every_bad_row()
     {
         await using var pages = await StartAsync();

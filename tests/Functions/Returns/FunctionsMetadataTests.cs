@@ -37,6 +37,9 @@ public class FunctionsMetadataTests
         { "GetReturnDefinitionDocument", "get", "definitions/{year:int}/document" },
         { "PublishReturnDefinition", "put", "definitions/{year:int}" },
         { "CheckReturnDefinition", "post", "definitions/{year:int}/check" },
+        { "IssueStaffCredential", "post", "staff" },
+        { "ListStaffCredentials", "get", "staff" },
+        { "RevokeStaffCredential", "delete", "staff/{id}" },
     };
 
     /// <summary>

@@ -20,11 +20,13 @@ export async function nppnConsole(target) {
     session.token = null;
     return signIn(target, me.ok ? "This token belongs to a service, not to NPPN. Services fill in their return on the return form." : me.message);
   }
-  return new Console(target).load();
+  return new Console(target, me.body).load();
 }
 
 function signIn(target, problem) {
-  const { group, input } = textInput("admin-token", "NPPN admin token", { type: "password", width: 30, hint: "Kept only until you close this tab." });
+  const { group, input } = textInput("admin-token", "Your NPPN staff credential", {
+    type: "password", width: 30, hint: "Kept only until you close this tab. The configured admin token signs in only until the first member of staff has a credential of their own.",
+  });
   const formNode = el("form", { novalidate: true }, group, button("Sign in", null, { type: "submit" }));
   formNode.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -104,8 +106,9 @@ function endedExtensions(y) {
 }
 
 class Console {
-  constructor(target) {
+  constructor(target, me) {
     this.target = target;
+    this.me = me;
     this.year = Number(new URLSearchParams(location.search).get("year")) || null;
     this.sort = { key: "serviceId", dir: 1 };
   }
@@ -127,6 +130,7 @@ class Console {
       extensions: el("section", { id: "extensions", "aria-labelledby": "extensions-title" }),
       return: el("section", { id: "return", "aria-labelledby": "return-title" }),
       credentials: el("section", { id: "credentials", "aria-labelledby": "credentials-title" }),
+      staff: el("section", { id: "staff", "aria-labelledby": "staff-title" }),
       publishing: el("section", { id: "publishing", "aria-labelledby": "publishing-title" }),
       imports: el("section", { id: "imports", "aria-labelledby": "imports-title" }),
     };
@@ -135,13 +139,13 @@ class Console {
     const contents = el("nav", { class: "pps-contents", "aria-label": "Console sections" },
       el("ul", { class: "govuk-list pps-contents__list" }, [
         ["window", "Collection window"], ["completeness", "Completeness"], ["extensions", "Extensions"], ["return", "A service's return"],
-        ["credentials", "Credentials"], ["publishing", "National figures"], ["imports", "Imports"],
+        ["credentials", "Credentials"], ["staff", "NPPN staff"], ["publishing", "National figures"], ["imports", "Imports"],
       ].map(([id, text]) => el("li", {}, el("a", { class: "govuk-link", href: `#${id}` }, text)))));
     this.yearBar = el("div", { class: "pps-year-bar" });
     this.target.replaceChildren(el("div", { class: "pps-return-header" }, this.yearBar, signOut), contents, ...Object.values(this.panels));
     this.renderYearBar();
     this.renderImports();
-    await this.showYear();
+    await Promise.all([this.showYear(), this.loadStaff()]);
     ready();
   }
 
@@ -589,6 +593,52 @@ class Console {
         without.length ? `No contact is recorded for ${without.length === 1 ? "service" : "services"} ${without.join(", ")}: add one, then send again.` : "They go out by email within a minute."));
     });
     panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "credentials-title" }, "Credentials"), slot, links, issue, list);
+  }
+
+  // ---- NPPN staff: each person's own credential, issued and revoked by another member of staff, so the audit names them.
+  async loadStaff() {
+    const panel = this.panels.staff;
+    const slot = el("div", { class: "pps-slot" });
+    const who = this.me?.staffName
+      ? el("p", { class: "govuk-body", id: "signed-in-as" }, `Signed in as ${this.me.staffName}. Every change you make is recorded under your name.`)
+      : el("div", { class: "govuk-warning-text", id: "signed-in-as" }, el("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
+        el("strong", { class: "govuk-warning-text__text" }, el("span", { class: "govuk-visually-hidden" }, "Warning "),
+          "Signed in with the configured admin token, which names nobody. Issue yourself a credential below and sign in with it: from then on this token no longer signs in."));
+    const name = textInput("staff-name", "Name", { hint: "The person's name, as the audit will show it beside each change they make." });
+    const issue = el("form", { novalidate: true },
+      el("h3", { class: "govuk-heading-m" }, "Issue a member of staff a credential"), name.group,
+      button("Issue staff credential", null, { type: "submit", id: "issue-staff" }));
+    issue.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = await call(session, "POST", "staff", { body: { name: name.input.value } });
+      if (!outcome(slot, result, { title: "No credential was issued", fields: { name: "staff-name" } })) return;
+      await this.loadStaff();
+      this.panels.staff.querySelector(".pps-slot").replaceChildren(success(`Credential issued to ${result.body.name}`,
+        el("p", { class: "govuk-body" }, "Give it to them now: it is shown only this once and cannot be read again."),
+        el("p", { class: "govuk-body pps-token" }, el("code", { id: "issued-staff-token" }, result.body.token))));
+    });
+    const listed = await get(session, "staff");
+    const list = !listed.ok ? errorSummary("Staff credentials could not be listed", [listed.message], { focus: false })
+      : listed.body.length === 0 ? el("p", { class: "govuk-body" }, "No member of staff has a credential yet.")
+        : table("Staff credentials", ["Name", "Issued", "By", "Revoked", ""], listed.body.map((c) => {
+          let action = "";
+          if (!c.revokedAt && c.id !== this.me?.staffCredentialId) {
+            action = button("Revoke", async () => {
+              const result = await call(session, "DELETE", `staff/${c.id}`);
+              if (outcome(slot, result, { title: "The credential was not revoked" })) {
+                await this.loadStaff();
+                this.panels.staff.querySelector(".pps-slot").replaceChildren(success(`${c.name}'s credential revoked`, "It no longer signs in, on any instance."));
+              }
+            }, { warning: true });
+            action.setAttribute("aria-label", `Revoke ${c.name}'s credential`);
+            action.classList.add("govuk-!-margin-bottom-0");
+          } else if (!c.revokedAt) {
+            action = "You (another member of staff revokes it)";
+          }
+          return el("tr", { class: "govuk-table__row", "data-staff": c.id }, td(c.name), td(dayTime(c.issuedAt)), td(c.issuedBy),
+            td(c.revokedAt ? `${dayTime(c.revokedAt)} by ${c.revokedBy}` : ""), td(action));
+        }), { compact: true });
+    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "staff-title" }, "NPPN staff"), who, slot, issue, list);
   }
 
   // ---- National figures: provisional recompute, look at a version, make an earlier final version current.
