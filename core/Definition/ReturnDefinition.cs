@@ -9,6 +9,9 @@ public sealed class ReturnDefinition
 {
     private readonly Dictionary<string, FieldDefinition> _fields;
 
+    /// <summary>The fields <see cref="FieldDefinition.RequiredForSubmission"/>, in the form's order: every save and read of a return asks.</summary>
+    private readonly FieldDefinition[] _requiredForSubmission;
+
     public ReturnDefinition(
         int year,
         int version,
@@ -29,6 +32,7 @@ public sealed class ReturnDefinition
                 throw new ArgumentException($"Field id {field.Id} is defined twice in the {year} return definition.");
             }
         }
+        _requiredForSubmission = sections.SelectMany(s => s.Fields).Where(f => f.RequiredForSubmission).ToArray();
         foreach (var field in _fields.Values)
         {
             if (FieldProblem(field) is { } problem) throw new ArgumentException($"Field {field.Id} of the {year} return definition: {problem}.");
@@ -101,7 +105,7 @@ public sealed class ReturnDefinition
 
     /// <summary>The answers the return still needs before it can be submitted, in the form's order.</summary>
     public IEnumerable<FieldDefinition> MissingForSubmission(ReturnValues values) =>
-        Fields.Where(f => f.RequiredForSubmission && !values.Has(f.Id));
+        _requiredForSubmission.Where(f => !values.Has(f.Id));
 
     /// <summary>
     /// The one rule of what a submitted return must hold: every answer the definition marks

@@ -28,35 +28,45 @@ public static class TableLimits
     public static long SizeOf(TableEntity entity)
     {
         long size = 4 + 2L * ((entity.PartitionKey?.Length ?? 0) + (entity.RowKey?.Length ?? 0));
-        foreach (var (name, value) in Properties(entity)) size += 8 + 2L * name.Length + ValueSize(value);
+        foreach (var (name, value) in entity)
+        {
+            if (Counted(name, value)) size += 8 + 2L * name.Length + ValueSize(value);
+        }
         return size;
     }
 
+    /// <summary>Checks the entity and gives its size as Azure counts it (<see cref="SizeOf"/>).</summary>
     /// <exception cref="StorageLimitException">The entity would be refused by Azure Table storage.</exception>
-    public static void EnsureFits(TableEntity entity)
+    public static long EnsureFits(TableEntity entity)
     {
-        var what = $"the entity {entity.PartitionKey}/{entity.RowKey}";
+        // One pass over the properties, and no message put together unless one is needed: every save checks two entities.
         if ((entity.PartitionKey?.Length ?? 0) > MaxKeyCharacters || (entity.RowKey?.Length ?? 0) > MaxKeyCharacters)
         {
-            throw new StorageLimitException($"A key of {what} is longer than Table storage allows (1 KiB).");
+            throw new StorageLimitException($"A key of {What(entity)} is longer than Table storage allows (1 KiB).");
         }
         var count = 0;
-        foreach (var (name, value) in Properties(entity))
+        long size = 4 + 2L * ((entity.PartitionKey?.Length ?? 0) + (entity.RowKey?.Length ?? 0));
+        foreach (var (name, value) in entity)
         {
+            if (!Counted(name, value)) continue;
             count++;
-            if (value is string s && ValueSize(s) - 4 > MaxStringBytes)
+            var valueSize = ValueSize(value);
+            if (value is string s && valueSize - 4 > MaxStringBytes)
             {
-                throw new StorageLimitException($"The property {name} of {what} holds {2L * s.Length} bytes; Table storage holds at most {MaxStringBytes} in one.", name);
+                throw new StorageLimitException($"The property {name} of {What(entity)} holds {2L * s.Length} bytes; Table storage holds at most {MaxStringBytes} in one.", name);
             }
             if (value is byte[] b && b.Length > MaxStringBytes)
             {
-                throw new StorageLimitException($"The property {name} of {what} holds {b.Length} bytes; Table storage holds at most {MaxStringBytes} in one.", name);
+                throw new StorageLimitException($"The property {name} of {What(entity)} holds {b.Length} bytes; Table storage holds at most {MaxStringBytes} in one.", name);
             }
+            size += 8 + 2L * name.Length + valueSize;
         }
-        if (count > MaxProperties) throw new StorageLimitException($"{what} has {count} properties; Table storage holds at most {MaxProperties}.");
-        var size = SizeOf(entity);
-        if (size > MaxEntityBytes) throw new StorageLimitException($"{what} is {size} bytes; Table storage holds at most {MaxEntityBytes} in one entity.");
+        if (count > MaxProperties) throw new StorageLimitException($"{What(entity)} has {count} properties; Table storage holds at most {MaxProperties}.");
+        if (size > MaxEntityBytes) throw new StorageLimitException($"{What(entity)} is {size} bytes; Table storage holds at most {MaxEntityBytes} in one entity.");
+        return size;
     }
+
+    private static string What(TableEntity entity) => $"the entity {entity.PartitionKey}/{entity.RowKey}";
 
     /// <summary>Checks a batch (one entity group transaction) and each entity in it.</summary>
     /// <exception cref="StorageLimitException">The batch would be refused by Azure Table storage.</exception>
@@ -64,11 +74,7 @@ public static class TableLimits
     {
         if (batch.Count > MaxBatchEntities) throw new StorageLimitException($"A batch of {batch.Count} entities; Table storage takes at most {MaxBatchEntities} in one.");
         long size = 0;
-        foreach (var entity in batch)
-        {
-            EnsureFits(entity);
-            size += SizeOf(entity);
-        }
+        foreach (var entity in batch) size += EnsureFits(entity);
         // The request carries each entity as JSON: a string's UTF-8 takes at most 1.5 times its counted 2 bytes a unit
         // (3 bytes for 2), names and type annotations less than counted. Half of 4 MiB counted stays inside the payload.
         if (size > MaxBatchBytes / 2) throw new StorageLimitException($"A batch of {size} bytes of entities; Table storage takes at most {MaxBatchBytes} bytes of request in one.");
@@ -84,8 +90,7 @@ public static class TableLimits
         long size = 0;
         foreach (var entity in entities)
         {
-            EnsureFits(entity);
-            var entitySize = SizeOf(entity);
+            var entitySize = EnsureFits(entity);
             if (batch.Count == MaxBatchEntities || batch.Count > 0 && size + entitySize > MaxBatchBytes / 2)
             {
                 yield return batch;
@@ -97,14 +102,9 @@ public static class TableLimits
         if (batch.Count > 0) yield return batch;
     }
 
-    private static IEnumerable<(string Name, object? Value)> Properties(TableEntity entity)
-    {
-        foreach (var (name, value) in entity)
-        {
-            if (name is "PartitionKey" or "RowKey" or "Timestamp" or "odata.etag" || value is null) continue;
-            yield return (name, value);
-        }
-    }
+    /// <summary>Whether a property counts towards the entity's size and its 252 (the keys and Timestamp are counted apart or not at all).</summary>
+    private static bool Counted(string name, object? value) =>
+        value is not null && name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag");
 
     private static long ValueSize(object? value) => value switch
     {
