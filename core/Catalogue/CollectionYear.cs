@@ -35,8 +35,30 @@ public sealed record CollectionYear
     /// <summary>How many services exist nationally this year (the denominator of Tables A and B).</summary>
     public required int NationalServiceCount { get; init; }
 
-    /// <summary>Late returns NPPN has granted: service id to the new closing time for that service.</summary>
+    /// <summary>
+    /// Late returns NPPN has granted: service id to the new closing time for that service, as granted. Each counts only
+    /// up to <see cref="LatestExtension"/> (<see cref="ClosesFor"/>), an extension stored before the bound existed too.
+    /// </summary>
     public IReadOnlyDictionary<int, DateTimeOffset> Extensions { get; init; } = new Dictionary<int, DateTimeOffset>();
+
+    /// <summary>The bound on extensions unless NPPN sets another when opening the year: four weeks after the closing date.</summary>
+    public const int DefaultMaxExtensionDays = 28;
+
+    /// <summary>The most <see cref="MaxExtensionDays"/> may be: a year's window cannot run into the next year's.</summary>
+    public const int MaxExtensionDaysLimit = 365;
+
+    /// <summary>
+    /// How many days past the closing date NPPN may extend one service's window (0: no extensions). The bound means no
+    /// single service can hold the year's publication back: the year is due for closing at <see cref="LatestExtension"/>
+    /// at the latest, whatever was granted.
+    /// </summary>
+    public int MaxExtensionDays { get; init; } = DefaultMaxExtensionDays;
+
+    /// <summary>The latest time an extension may run to: <see cref="MaxExtensionDays"/> after the closing date.</summary>
+    public DateTimeOffset LatestExtension => Closes.AddDays(MaxExtensionDays);
+
+    /// <summary>When the window closes for the last service, every extension counted (each within the bound).</summary>
+    public DateTimeOffset LastClose => Extensions.Keys.Select(ClosesFor).Append(Closes).Max();
 
     /// <summary>
     /// The parts of this year's returns that are synthetic ("self-assessment", "additional-data"; see
@@ -63,18 +85,18 @@ public sealed record CollectionYear
         return now < Closes ? CollectionState.Open : CollectionState.Closed;
     }
 
-    /// <summary>When the given service's window closes, counting any extension NPPN granted it.</summary>
+    /// <summary>When the given service's window closes, counting any extension NPPN granted it, up to <see cref="LatestExtension"/>.</summary>
     public DateTimeOffset ClosesFor(int serviceId) =>
-        Extensions.TryGetValue(serviceId, out var until) && until > Closes ? until : Closes;
+        Extensions.TryGetValue(serviceId, out var until) && until > Closes ? (until < LatestExtension ? until : LatestExtension) : Closes;
 
     /// <summary>Whether a service may still write its own return (NPPN is not bound by this).</summary>
     public bool AcceptsServiceWritesAt(int serviceId, DateTimeOffset now) =>
         PublishedAt is null && now >= Opens && now < ClosesFor(serviceId)
         && (ClosedAt is null || Extensions.ContainsKey(serviceId) && now < ClosesFor(serviceId));
 
-    /// <summary>The window has passed for everyone, extensions included, and the year is not yet locked.</summary>
+    /// <summary>The window has passed for everyone, extensions included (each within its bound), and the year is not yet locked.</summary>
     public bool IsDueForClosing(DateTimeOffset now) =>
-        PublishedAt is null && now >= Closes && Extensions.Values.All(until => now >= until);
+        PublishedAt is null && now >= Closes && now >= LastClose;
 }
 
 /// <summary>An extension NPPN ended before it ran out, when it closed and published the year.</summary>

@@ -97,8 +97,7 @@ public sealed class YearCloser(
     /// <summary>The window (with every extension) closed more than <see cref="PpsTelemetry.CloseGrace"/> ago.</summary>
     private static bool IsOverdue(CollectionYear year, DateTimeOffset now)
     {
-        var lastClose = year.Extensions.Values.Append(year.Closes).Max();
-        return now - lastClose > PpsTelemetry.CloseGrace;
+        return now - year.LastClose > PpsTelemetry.CloseGrace;
     }
 
     /// <summary>Closes one year and publishes its final figures, unless another run holds it or it is done.</summary>

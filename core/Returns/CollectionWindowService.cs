@@ -23,8 +23,12 @@ public abstract record YearOutcome
     public sealed record NotFound(string Message) : YearOutcome;
 }
 
-/// <summary>A year's window as NPPN sets it; <paramref name="SyntheticParts"/> null leaves them as they are.</summary>
-public sealed record WindowChange(DateTimeOffset Opens, DateTimeOffset Closes, int? NationalServiceCount, IReadOnlyList<string>? SyntheticParts = null);
+/// <summary>
+/// A year's window as NPPN sets it; <paramref name="SyntheticParts"/> null leaves them as they are, and
+/// <paramref name="MaxExtensionDays"/> null leaves the bound on extensions as it is (<see cref="CollectionYear.DefaultMaxExtensionDays"/> for a new year).
+/// </summary>
+public sealed record WindowChange(
+    DateTimeOffset Opens, DateTimeOffset Closes, int? NationalServiceCount, IReadOnlyList<string>? SyntheticParts = null, int? MaxExtensionDays = null);
 
 /// <summary>NPPN's control of a collection year: opening the window, moving its closing date, granting late returns.</summary>
 public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions, ServicesNationally servicesNationally)
@@ -45,6 +49,11 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
         var issues = new List<ValidationIssue>();
         if (closes <= opens) issues.Add(ValidationIssue.Error("closes", "range", $"The closing date ({Day(closes)}) must be after the opening date ({Day(opens)})."));
         if (nationalServiceCount is <= 0 or > 1000) issues.Add(ValidationIssue.Error("nationalServiceCount", "range", "The number of services nationally must be between 1 and 1000."));
+        if (change.MaxExtensionDays is < 0 or > CollectionYear.MaxExtensionDaysLimit)
+        {
+            issues.Add(ValidationIssue.Error("maxExtensionDays", "range",
+                $"The longest extension must be between 0 and {CollectionYear.MaxExtensionDaysLimit} days after the closing date ({change.MaxExtensionDays} given)."));
+        }
         foreach (var part in change.SyntheticParts ?? [])
         {
             if (!SyntheticLabel.Parts.Contains(part))
@@ -76,6 +85,7 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
                 Year = year, Opens = opens, Closes = closes,
                 NationalServiceCount = nationalServiceCount ?? servicesNationally.InYear(year),
                 SyntheticParts = change.SyntheticParts?.Distinct().ToList() ?? [],
+                MaxExtensionDays = change.MaxExtensionDays ?? CollectionYear.DefaultMaxExtensionDays,
             };
         }
         else
@@ -98,6 +108,7 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
             {
                 Opens = opens, Closes = closes, NationalServiceCount = nationalServiceCount ?? current.NationalServiceCount,
                 SyntheticParts = change.SyntheticParts?.Distinct().ToList() ?? current.SyntheticParts,
+                MaxExtensionDays = change.MaxExtensionDays ?? current.MaxExtensionDays,
             };
         }
         try
@@ -130,6 +141,14 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
             {
                 return new YearOutcome.Invalid(
                     [ValidationIssue.Error("until", "range", $"An extension must end after the closing date ({Day(current.Closes)}) and in the future ({Day(until)} given).")],
+                    "The extension date needs correcting; nothing was saved.");
+            }
+            if (until > current.LatestExtension)
+            {
+                return new YearOutcome.Invalid(
+                    [ValidationIssue.Error("until", "range",
+                        $"An extension may run to {DayAndTime(current.LatestExtension)} at the latest, {current.MaxExtensionDays} days after the closing date " +
+                        $"({DayAndTime(until)} given), so that no one return holds the year's publication back. NPPN sets the bound (maxExtensionDays) with the year's dates.")],
                     "The extension date needs correcting; nothing was saved.");
             }
             var extensions = new Dictionary<int, DateTimeOffset>(current.Extensions) { [serviceId] = until };
@@ -174,4 +193,6 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
     }
 
     private static string Day(DateTimeOffset at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string DayAndTime(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -59,6 +59,7 @@ public sealed class CollectionYearStore(PpsStorage storage, TimeProvider? clock 
             ["Extensions"] = JsonSerializer.Serialize(year.Extensions.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value)),
             ["SyntheticParts"] = year.SyntheticParts.Count == 0 ? null : string.Join(",", year.SyntheticParts),
             ["EndedExtensions"] = year.EndedExtensions.Count == 0 ? null : JsonSerializer.Serialize(year.EndedExtensions),
+            ["MaxExtensionDays"] = year.MaxExtensionDays,
         };
         TableLimits.EnsureFits(entity);
         try
@@ -97,5 +98,7 @@ public sealed class CollectionYearStore(PpsStorage storage, TimeProvider? clock 
             .ToDictionary(kv => Keys.Parse(kv.Key), kv => kv.Value),
         SyntheticParts = e.GetString("SyntheticParts") is { Length: > 0 } parts ? parts.Split(',') : [],
         EndedExtensions = e.GetString("EndedExtensions") is { Length: > 0 } ended ? JsonSerializer.Deserialize<List<EndedExtension>>(ended) ?? [] : [],
+        // A year stored before the bound existed has the default one.
+        MaxExtensionDays = e.GetInt32("MaxExtensionDays") ?? CollectionYear.DefaultMaxExtensionDays,
     };
 }

@@ -20,16 +20,24 @@ public sealed record YearDocument(
 
     /// <summary>Extensions NPPN ended by closing and publishing while they ran: service, until, when and by whom.</summary>
     public IReadOnlyList<EndedExtension> EndedExtensions { get; init; } = [];
+    /// <summary>How many days past the closing date an extension may run (NPPN sets it with the dates).</summary>
+    public int MaxExtensionDays { get; init; }
+
+    /// <summary>The latest an extension may run to: <see cref="MaxExtensionDays"/> after the closing date.</summary>
+    public DateTimeOffset LatestExtension { get; init; }
 
     /// <param name="onlyService">For a service's caller: show its own extension only, and whether it may write now.</param>
+    /// <remarks>Each extension is shown as it applies: up to <see cref="LatestExtension"/>, however long it was granted.</remarks>
     public static YearDocument From(CollectionYear y, string? etag, DateTimeOffset now, int? onlyService = null) => new(
         y.Year, y.StateAt(now), y.Opens, y.Closes, y.ClosedAt, y.PublishedAt, y.NationalServiceCount,
         y.Extensions.Where(kv => onlyService is null || kv.Key == onlyService).OrderBy(kv => kv.Key)
-            .ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+            .ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => y.ClosesFor(kv.Key)),
         etag, y.SyntheticParts)
     {
         AcceptsWrites = onlyService is { } id ? y.AcceptsServiceWritesAt(id, now) : null,
         EndedExtensions = y.EndedExtensions.Where(e => onlyService is null || e.ServiceId == onlyService).ToList(),
+        MaxExtensionDays = y.MaxExtensionDays,
+        LatestExtension = y.LatestExtension,
     };
 }
 
@@ -41,6 +49,8 @@ public sealed class WindowRequest
     public int? NationalServiceCount { get; set; }
     /// <summary>The parts of the year's returns that are synthetic (a demo or test collection): "self-assessment", "additional-data". Omit to leave unchanged.</summary>
     public IReadOnlyList<string>? Synthetic { get; set; }
+    /// <summary>How many days past the closing date NPPN may extend a service's window (0-365; 28 for a new year). Omit to leave unchanged.</summary>
+    public int? MaxExtensionDays { get; set; }
 }
 
 public sealed class ExtensionRequest

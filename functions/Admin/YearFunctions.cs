@@ -54,7 +54,7 @@ public sealed class YearFunctions(CollectionWindowService window, CollectionYear
                     .Select(x => ValidationIssue.Error(x.Item1, "required", $"Give the {x.Item1 switch { "opens" => "opening", _ => "closing" }} date and time.")));
         }
         var ifMatch = ReturnResults.IfMatch(request);
-        return YearResults.From(await window.SetWindowAsync(caller.Actor, year, new WindowChange(opens, closes, set.NationalServiceCount, set.Synthetic), ifMatch, ct), clock.GetUtcNow(), ifMatchMissing: ifMatch is null);
+        return YearResults.From(await window.SetWindowAsync(caller.Actor, year, new WindowChange(opens, closes, set.NationalServiceCount, set.Synthetic, set.MaxExtensionDays), ifMatch, ct), clock.GetUtcNow(), ifMatchMissing: ifMatch is null);
     }
 
     /// <summary>Lets one service return late, until the given time.</summary>

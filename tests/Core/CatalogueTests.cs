@@ -78,6 +78,26 @@ public class CatalogueTests
         Assert.True(year.IsDueForClosing(opens.AddDays(71)));
         Assert.Equal(CollectionState.Published, (year with { PublishedAt = opens.AddDays(80) }).StateAt(opens.AddDays(81)));
     }
+
+    /// <summary>An extension stored past the bound (before there was one, 9999-12-31 say) counts only up to it.</summary>
+    [Fact]
+    public void An_extension_counts_only_up_to_the_years_bound()
+    {
+        var opens = new DateTimeOffset(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
+        var year = new CollectionYear
+        {
+            Year = 2013, Opens = opens, Closes = opens.AddDays(60), NationalServiceCount = 150, MaxExtensionDays = 10,
+            Extensions = new Dictionary<int, DateTimeOffset> { [42] = DateTimeOffset.MaxValue, [43] = opens.AddDays(65) },
+        };
+        Assert.Equal(opens.AddDays(70), year.LatestExtension);
+        Assert.Equal(opens.AddDays(70), year.ClosesFor(42));
+        Assert.Equal(opens.AddDays(65), year.ClosesFor(43));
+        Assert.True(year.AcceptsServiceWritesAt(42, opens.AddDays(69)));
+        Assert.False(year.AcceptsServiceWritesAt(42, opens.AddDays(70)));
+        Assert.False(year.IsDueForClosing(opens.AddDays(69)));
+        Assert.True(year.IsDueForClosing(opens.AddDays(70)));
+        Assert.Equal(28, new CollectionYear { Year = 2013, Opens = opens, Closes = opens.AddDays(60), NationalServiceCount = 150 }.MaxExtensionDays);
+    }
 }
 
 public class ReturnDefinitionTests

@@ -118,6 +118,66 @@ public class IntegrityHttpTests
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>
+    /// Defect 10: an extension to 9999-12-31 was accepted and the year never closed. The year carries a bound (28 days
+    /// after the closing date unless NPPN sets another when opening it, shown in GET); a grant past it is refused naming
+    /// "until" and the latest date allowed (422, as every field the API cannot take); a grant to the bound holds the close back only until then.
+    /// </summary>
+    [Fact]
+    public async Task An_extension_is_bounded_so_no_one_return_holds_the_year_back()
+    {
+        await using var host = await DevHostFixture.StartAsync();
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevHostFixture.AdminToken);
+        var opened = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150 });
+        Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        var year = JsonNode.Parse(await host.Client.GetStringAsync("api/years/2013"))!;
+        Assert.Equal(28, (int)year["maxExtensionDays"]!);
+        var latest = Closes.AddDays(28);
+        Assert.Equal(latest, year["latestExtension"]!.GetValue<DateTimeOffset>());
+
+        host.Clock.Now = Closes.AddDays(1);
+        var forever = await host.Client.PostAsJsonAsync("api/years/2013/extensions/42", new { until = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero) });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, forever.StatusCode);
+        Assert.Equal("application/problem+json", forever.Content.Headers.ContentType?.MediaType);
+        var message = (string)JsonNode.Parse(await forever.Content.ReadAsStringAsync())!["errors"]!["until"]![0]!;
+        Assert.Contains("28 November 2013, 17:00 UTC", message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await host.Client.PostAsJsonAsync("api/years/2013/extensions/42", new { until = latest.AddMinutes(1) })).StatusCode);
+        var granted = await host.Client.PostAsJsonAsync("api/years/2013/extensions/42", new { until = latest });
+        Assert.True(granted.IsSuccessStatusCode, await granted.Content.ReadAsStringAsync());
+
+        // The extension holds the close back until it ends, and no longer.
+        host.Clock.Now = latest.AddMinutes(-1);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("api/years/2013/recompute", null)).StatusCode); // provisional
+        Assert.Null(JsonNode.Parse(await host.Client.GetStringAsync("api/years/2013"))!["publishedAt"]);
+        host.Clock.Now = latest;
+        var recompute = await host.Client.PostAsync("api/years/2013/recompute", null);
+        Assert.Equal(HttpStatusCode.OK, recompute.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await host.Client.GetStringAsync("api/years/2013"))!["publishedAt"]);
+    }
+
+    /// <summary>NPPN sets the bound with the year's dates (and may change it): a grant past it names it; a bound out of range is refused naming it.</summary>
+    [Fact]
+    public async Task NPPN_sets_the_bound_on_extensions_with_the_dates()
+    {
+        await using var host = await DevHostFixture.StartAsync();
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevHostFixture.AdminToken);
+        var tooLong = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, maxExtensionDays = 400 });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await tooLong.Content.ReadAsStringAsync())!["errors"]!["maxExtensionDays"]);
+
+        var opened = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, maxExtensionDays = 7 });
+        Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        Assert.Equal(7, (int)JsonNode.Parse(await opened.Content.ReadAsStringAsync())!["maxExtensionDays"]!);
+        var refused = await host.Client.PostAsJsonAsync("api/years/2013/extensions/42", new { until = Closes.AddDays(8) });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("7 days", (string)JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["errors"]!["until"]![0]!, StringComparison.Ordinal);
+
+        var moved = await SendAsync(host.Client, HttpMethod.Put, "api/years/2013", new { opens = Opens, closes = Closes, maxExtensionDays = 14 }, ETag(opened));
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal(14, (int)JsonNode.Parse(await host.Client.GetStringAsync("api/years/2013"))!["maxExtensionDays"]!);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsJsonAsync("api/years/2013/extensions/42", new { until = Closes.AddDays(8) })).StatusCode);
+    }
+
     private static string ETag(HttpResponseMessage response) => response.Headers.NonValidated["ETag"].ToString();
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body, string ifMatch)
