@@ -73,9 +73,11 @@ public sealed record CollectionYear
     /// </summary>
     public IReadOnlyList<EndedExtension> EndedExtensions { get; init; } = [];
 
-    /// <summary>Extensions still running at <paramref name="now"/>: service id to the time it runs until, by service.</summary>
+    /// <summary>Extensions still running at <paramref name="now"/>: service id to the time it runs until (within the bound), by service.</summary>
     public IReadOnlyList<KeyValuePair<int, DateTimeOffset>> OpenExtensionsAt(DateTimeOffset now) =>
-        PublishedAt is not null ? [] : Extensions.Where(kv => kv.Value > now && kv.Value > Closes).OrderBy(kv => kv.Key).ToList();
+        PublishedAt is not null
+            ? []
+            : Extensions.Keys.Select(id => KeyValuePair.Create(id, ClosesFor(id))).Where(kv => kv.Value > now && kv.Value > Closes).OrderBy(kv => kv.Key).ToList();
 
     public CollectionState StateAt(DateTimeOffset now)
     {

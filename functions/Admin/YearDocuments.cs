@@ -20,6 +20,7 @@ public sealed record YearDocument(
 
     /// <summary>Extensions NPPN ended by closing and publishing while they ran: service, until, when and by whom.</summary>
     public IReadOnlyList<EndedExtension> EndedExtensions { get; init; } = [];
+
     /// <summary>How many days past the closing date an extension may run (NPPN sets it with the dates).</summary>
     public int MaxExtensionDays { get; init; }
 
