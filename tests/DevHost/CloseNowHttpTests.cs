@@ -22,7 +22,8 @@ public class CloseNowHttpTests
     {
         await using var host = await DevHostFixture.StartAsync();
         host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevHostFixture.AdminToken);
-        var opened = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150 });
+        // The longest bound on extensions NPPN may set (a year past the closing date), so that 46 can be given a year.
+        var opened = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150, maxExtensionDays = 365 });
         Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
 
         // 42 and 44 submit, 43 leaves a draft; 45 and 46 are given until well after the closing date (the far one a year on).
