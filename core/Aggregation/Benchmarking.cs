@@ -71,7 +71,7 @@ public static class Benchmarking
                 lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[i], regionComparisons?[i], neighbourComparison, rank));
             }
             var assessment = ratings(id);
-            return new ServiceBenchmark(id, ServiceRegistry.Find(id)?.Name ?? $"Service {id}", region, input.Year, lines)
+            return new ServiceBenchmark(id, ServiceRegistry.Find(id)?.PublishedName ?? $"Service {id}", region, input.Year, lines)
             {
                 Method = assessment?.Method,
                 Ratings = assessment?.Ratings ?? [],

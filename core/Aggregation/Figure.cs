@@ -121,6 +121,7 @@ public sealed record Highlight(string Id, string Section, string FigureId, strin
     public bool Synthetic { get; init; }
 
     private static readonly System.Text.RegularExpressions.Regex Counted = new(@"\{(\w+)\|([^|}]*)\|([^}]*)\}", System.Text.RegularExpressions.RegexOptions.Compiled);
+    private static readonly System.Text.RegularExpressions.Regex Worded = new(@"\{(\w+):(none|rose-fell)\}", System.Text.RegularExpressions.RegexOptions.Compiled);
 
     /// <summary>
     /// The template with each value put in, as English:
@@ -128,6 +129,8 @@ public sealed record Highlight(string Id, string Section, string FigureId, strin
     /// <item>"{name|one|many}" counts a noun phrase, verb included: 0 gives "no {one}", 1 gives "1 {one}", n gives
     /// "n {many}" ("{count|service rates itself|services rate themselves}": "no service rates itself", "1 service
     /// rates itself", "4 services rate themselves");</item>
+    /// <item>"{name:none}" is the number, or "none" for 0 ("None of the 131 services ...", not "0 of the 131");</item>
+    /// <item>"{name:rose-fell}" is a percentage change as a reader says it: "rose by 4%", "fell by 4%", "did not change";</item>
     /// <item>"{name}" is the number: whole numbers without decimals; "£{name}" an amount in pounds, with pence when
     /// it has any ("£14.10", not "£14.1");</item>
     /// <item>the first letter is a capital ("No service ...").</item>
@@ -140,7 +143,10 @@ public sealed record Highlight(string Id, string Section, string FigureId, strin
             var counted = Counted.Replace(Template, m => Values.TryGetValue(m.Groups[1].Value, out var n)
                 ? n == 0 ? $"no {m.Groups[2].Value}" : n == 1 ? $"1 {m.Groups[2].Value}" : $"{Percent.Format(n)} {m.Groups[3].Value}"
                 : m.Value);
-            var text = Values.Aggregate(counted, (text, kv) => text
+            var worded = Worded.Replace(counted, m => !Values.TryGetValue(m.Groups[1].Value, out var n) ? m.Value
+                : m.Groups[2].Value == "none" ? (n == 0 ? "none" : Percent.Format(n))
+                : n > 0 ? $"rose by {Percent.Format(n)}%" : n < 0 ? $"fell by {Percent.Format(-n)}%" : "did not change");
+            var text = Values.Aggregate(worded, (text, kv) => text
                 .Replace("£{" + kv.Key + "}", "£" + Percent.FormatMoney(kv.Value), StringComparison.Ordinal)
                 .Replace("{" + kv.Key + "}", Percent.Format(kv.Value), StringComparison.Ordinal));
             return text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

@@ -16,6 +16,15 @@ public sealed record Service(
     int? LastYear)
 {
     public bool ExistsIn(int collectionYear) => LastYear is null || collectionYear <= LastYear;
+
+    /// <summary>What the catalogue says of the service beyond its names ("ended in 2009; no current local authority"); null when nothing.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The name was not legible in the printed report's key and was inferred (<see cref="Note"/> says how).</summary>
+    public bool NameInferred { get; init; }
+
+    /// <summary>The name as published for readers: an inferred name says so, wherever it is shown.</summary>
+    public string PublishedName => NameInferred ? $"{Name} (name inferred)" : Name;
 }
 
 public static class ServiceRegistry
@@ -46,7 +55,11 @@ public static class ServiceRegistry
                 Blank(row.GetField("region")),
                 note.StartsWith("ended in ", StringComparison.Ordinal)
                     ? int.Parse(note.AsSpan(9, 4), CultureInfo.InvariantCulture)
-                    : null);
+                    : null)
+            {
+                Note = Blank(note),
+                NameInferred = string.IsNullOrWhiteSpace(name) && note.StartsWith("name illegible", StringComparison.Ordinal),
+            };
         }).ToDictionary(s => s.Id);
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

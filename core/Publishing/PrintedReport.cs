@@ -8,10 +8,12 @@ namespace Pps.Core.Publishing;
 /// A statement of the printed national report beside the value the returns give now. <paramref name="Printed"/>
 /// is as the report prints it (a number, or a claim such as "&lt;=2"); <paramref name="FromReturns"/> is read from the
 /// published figures of the same set (null when they hold no such value); <paramref name="Reason"/> says why they
-/// differ, null when they agree.
+/// differ, null when they agree. <paramref name="Reading"/> says how a statement is read when not word for word
+/// (Chart 3's "1 or more" read as its "at least 2"), null when it is read as printed.
 /// </summary>
 public sealed record PrintedStatement(
-    string StatementId, string ReportRef, string Quote, string Unit, string FigureId, string Printed, decimal? FromReturns, bool Agrees, string? Reason);
+    string StatementId, string ReportRef, string Quote, string Unit, string FigureId, string Printed, decimal? FromReturns, bool Agrees, string? Reason,
+    string? Reading = null);
 
 public sealed record Reconciliation(int Year, string Source, int Returns, IReadOnlyList<PrintedStatement> Statements)
 {
@@ -26,8 +28,9 @@ public sealed record Reconciliation(int Year, string Source, int Returns, IReadO
         Years = [Year],
         Returns = Returns,
         Columns = [new("statement_id", "Statement id", "text"), new("statement", "Statement", "text"), new("where", "Page or section", "text"),
-            new("printed", "Printed", "text"), new("from_returns", "From the returns", "count"), new("agrees", "Agrees", "text"), new("reason", "Why they differ", "text")],
-        Rows = Statements.Select(s => (IReadOnlyList<object?>)[s.StatementId, s.Quote, s.ReportRef, s.Printed, s.FromReturns, s.Agrees ? "yes" : "no", s.Reason]).ToList(),
+            new("printed", "Printed", "text"), new("from_returns", "From the returns", "count"), new("agrees", "Agrees", "text"), new("reason", "Why they differ", "text"),
+            new("reading", "How the statement is read", "text")],
+        Rows = Statements.Select(s => (IReadOnlyList<object?>)[s.StatementId, s.Quote, s.ReportRef, s.Printed, s.FromReturns, s.Agrees ? "yes" : "no", s.Reason, s.Reading]).ToList(),
     };
 }
 
@@ -40,11 +43,11 @@ public static class PrintedReport
 {
     private const string Source = "NPPN, Parent Partnership Services in England: survey on the extent to which PPS meet the exemplifications of the minimum standards and additional national data collection 2013 (published 2014)";
 
-    private sealed record Row(string Id, string Ref, string Quote, string Unit, string Figure, string RowKey, string Column, string Stated, string ReasonGroup, string Reason);
+    private sealed record Row(string Id, string Ref, string Quote, string Unit, string Figure, string RowKey, string Column, string Stated, string ReasonGroup, string Reason, string Reading);
 
     private static readonly Lazy<IReadOnlyList<Row>> Rows2013 = new(() => EmbeddedCsv.Read("printed-report-2013.csv", r => new Row(
         r.GetField("statement_id")!, r.GetField("report_ref")!, r.GetField("quote")!, r.GetField("unit")!, r.GetField("figure")!,
-        r.GetField("row")!, r.GetField("column")!, r.GetField("stated")!, r.GetField("reason_group")!, r.GetField("reason")!)));
+        r.GetField("row")!, r.GetField("column")!, r.GetField("stated")!, r.GetField("reason_group")!, r.GetField("reason")!, r.GetField("reading")!)));
 
     /// <summary>The comparison for the result's year, or null when no printed report of that year is held.</summary>
     public static Reconciliation? For(NationalResult result)
@@ -59,7 +62,7 @@ public static class PrintedReport
                 : value is null ? "The published figures hold no value for this statement (no returns for it)."
                 : row.Reason.Length > 0 ? $"{row.ReasonGroup}: {row.Reason}"
                 : "The returns as held now give a different value.";
-            return new PrintedStatement(row.Id, row.Ref, row.Quote, row.Unit, row.Figure, row.Stated, value, agrees, reason);
+            return new PrintedStatement(row.Id, row.Ref, row.Quote, row.Unit, row.Figure, row.Stated, value, agrees, reason, row.Reading.Length > 0 ? row.Reading : null);
         }).ToList());
     }
 

@@ -3,8 +3,12 @@ using Pps.Core.Catalogue;
 
 namespace Pps.Core.Publishing;
 
-/// <summary>One line of the report's Appendix 1: a service number, its local authority and whether it returned.</summary>
-public sealed record ServiceKeyEntry(int ServiceId, string Name, string? LocalAuthority, string? OnsCode, string? Region, string Status);
+/// <summary>
+/// One line of the report's Appendix 1: a service number, its name as every page shows it (the catalogue's, marked when
+/// inferred), its local authority, whether it returned, and the catalogue's note (how a name was inferred, why a service
+/// has no current local authority).
+/// </summary>
+public sealed record ServiceKeyEntry(int ServiceId, string Name, string? LocalAuthority, string? OnsCode, string? Region, string Status, string? Note = null);
 
 /// <summary>
 /// The key to service numbers (Appendix 1) for a year, from the service catalogue: every service id with its
@@ -20,8 +24,8 @@ public sealed record ServiceKey(int Year, IReadOnlyList<ServiceKeyEntry> Service
     {
         var returned = result.Benchmarks.ServiceIds.ToHashSet();
         return new ServiceKey(result.Year, ServiceRegistry.All.Select(s => new ServiceKeyEntry(
-            s.Id, s.Name, s.LocalAuthority, s.OnsCode, s.Region,
-            !s.ExistsIn(result.Year) ? $"ended in {s.LastYear}" : returned.Contains(s.Id) ? Returned : NoReturn)).ToList());
+            s.Id, s.PublishedName, s.LocalAuthority, s.OnsCode, s.Region,
+            !s.ExistsIn(result.Year) ? $"ended in {s.LastYear}" : returned.Contains(s.Id) ? Returned : NoReturn, s.Note)).ToList());
     }
 
     public Figure AsTable() => new()
@@ -35,7 +39,7 @@ public sealed record ServiceKey(int Year, IReadOnlyList<ServiceKeyEntry> Service
         Years = [Year],
         Returns = Services.Count(s => s.Status == Returned),
         Columns = [new("service_id", "Service", "text"), new("name", "Service name", "text"), new("local_authority", "Local authority", "text"),
-            new("ons_code", "ONS code", "text"), new("region", "Region", "text"), new("status", "Status", "text")],
-        Rows = Services.Select(s => (IReadOnlyList<object?>)[s.ServiceId, s.Name, s.LocalAuthority, s.OnsCode, s.Region, s.Status]).ToList(),
+            new("ons_code", "ONS code", "text"), new("region", "Region", "text"), new("status", "Status", "text"), new("note", "Note", "text")],
+        Rows = Services.Select(s => (IReadOnlyList<object?>)[s.ServiceId, s.Name, s.LocalAuthority, s.OnsCode, s.Region, s.Status, s.Note]).ToList(),
     };
 }

@@ -94,6 +94,19 @@ public class PublishedPagesTests
         var bath = key.Services.Single(s => s.ServiceId == 24);
         Assert.Equal("Bath & NE Somerset", bath.Name);
         Assert.Equal("South West", bath.Region);
+        // One catalogue for names: the key and the service's own page show the same name.
+        Assert.Equal(bath.Name, result.Benchmarks.Single(b => b.ServiceId == 24).ServiceName);
+        // A service that ended has no local authority, and the key says why; an inferred name says it is inferred.
+        foreach (var ended in new[] { 26, 72 })
+        {
+            var entry = key.Services.Single(s => s.ServiceId == ended);
+            Assert.Null(entry.LocalAuthority);
+            Assert.Contains("no current local authority", entry.Note, StringComparison.Ordinal);
+        }
+        var inferred = key.Services.Single(s => s.ServiceId == 43);
+        Assert.Equal("Cornwall (name inferred)", inferred.Name);
+        Assert.Contains("illegible", inferred.Note, StringComparison.Ordinal);
+        Assert.All(result.Benchmarks.Where(b => b.ServiceId == 43), b => Assert.Equal(inferred.Name, b.ServiceName));
     }
 
     [Fact]

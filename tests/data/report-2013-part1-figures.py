@@ -73,7 +73,8 @@ REASONS = {
     "ex-2g-pct-BG": ("report's percentages fit 132, not 131", None),
     "ex-3a-pct-BG": ("report's percentages fit 132, not 131", None),
     "ex-3a-pct-B": ("number contradicts Table C and the text itself",
-        "Table C: 94 B = 72% of 131 (71% on 132); 70% needs 91 or 92 B; the text's own 96% (B or G) - 25% (G) also gives 71"),
+        "Table C: 94 B = 72% of 131 (71% on 132); 70% of 131 needs exactly 92 B (91 gives 69%, 93 gives 71%); "
+        "the text's own 96% (B or G) - 25% (G) also gives 71"),
     "ex-3c-pct-BG": ("report's percentages fit 132, not 131", None),
     "ex-3d-pct-BG": ("report's percentages fit 132, not 131", None),
     "ex-3e-pct-BG": ("report's percentages fit 132, not 131", None),
@@ -150,7 +151,31 @@ def locate(row):
     raise ValueError(f"no locator for {fid}: {m}")
 
 
-def reason_132(code, column, stated, expected):
+def fits_131_not_132(rows):
+    """The exemplifications whose printed percentages agree on 131 returns and would not on 132."""
+    codes = []
+    for row, (figure, key, column, expected) in rows:
+        if figure != "chart-4" or not column.startswith("pct_") or not row["stated"].isdigit() or not agrees(row["stated"], expected):
+            continue
+        levels = ("B", "G") if column == "pct_best_or_good" else tuple(l for l, name in LEVEL.items() if "pct_" + name == column)
+        if rounded(level_count(key, levels), 132) != int(row["stated"]) and key not in codes:
+            codes.append(key)
+    return codes
+
+
+def reading_chart3_areas234():
+    """The text's "1 or more" is read as Chart 3's measure (at least 2); what "1 or more" itself would give."""
+    ge1 = {k: rounded(sum(1 for r in RATINGS if n_count(r, [c for c in CODES if AREA[c] == k]) >= 1), N) for k in (2, 3, 4)}
+    return ("the text says 'Non-compliant on 1 or more', but it sits beside Chart 3, which counts services Non-compliant on "
+            "at least 2 of an area's exemplifications, and its areas' figures (2% to 6%) are Chart 3's: it is read as "
+            "'at least 2'. Read as written, 1 or more, the shares are " +
+            ", ".join(f"area {k} {v}%" for k, v in ge1.items()) + " of 131")
+
+
+READINGS = {"chart3-areas234-lt7": reading_chart3_areas234}
+
+
+def reason_132(code, column, stated, expected, fit_131):
     """Why a per-exemplification percentage differs: which 132-based reading gives the text's value."""
     b, g, n = level_count(code, ("B",)), level_count(code, ("G",)), level_count(code, ("N",))
     k = b + g if column == "pct_best_or_good" else n
@@ -161,8 +186,8 @@ def reason_132(code, column, stated, expected):
     if column == "pct_best_or_good" and rounded(b, 132) + rounded(g, 132) == stated:
         fits.append(f"the chart's rounded labels on 132, {rounded(b, 132)}% + {rounded(g, 132)}%")
     return (f"{what} of 131 = {exact(k, N)}% -> {expected}; the text's {stated} is " + " and ".join(fits) +
-            "; the report's per-exemplification charts appear to rest on 132 returns (Table B's count), "
-            "while Table A, Chart 1 and Table C have 131")
+            "; this statement fits 132 returns (Table B's count) rather than the 131 of Table A, Chart 1 and Table C, "
+            "but the printed statements on " + ", ".join(fit_131) + " fit 131 and not 132, so the report used no single base")
 
 
 def agrees(stated, expected):
@@ -176,11 +201,15 @@ def agrees(stated, expected):
 def main(statements_csv):
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["statement_id", "report_ref", "quote", "measure", "unit", "figure", "row", "column",
-                  "expected", "stated", "agrees", "reason_group", "reason"])
+                  "expected", "stated", "agrees", "reason_group", "reason", "reading"])
+    rows = []
     for row in csv.DictReader(open(statements_csv, newline="")):
         row.setdefault("statement_id", row.get("figure_id"))
-        figure, key, column, expected = locate(row)
-        stated = row.get("stated", row.get("stated_value"))
+        row["stated"] = row.get("stated", row.get("stated_value"))
+        rows.append((row, locate(row)))
+    fit_131 = fits_131_not_132(rows)
+    for row, (figure, key, column, expected) in rows:
+        stated = row["stated"]
         stated = "5" if stated == "lowest" else stated  # "area 5 is lower than the other 5 areas": the lowest area is 5
         ok = agrees(stated, expected)
         group, reason = "", ""
@@ -189,9 +218,10 @@ def main(statements_csv):
             if reason is None:
                 code = column and key
                 b, g = level_count(code, ("B",)), level_count(code, ("G",))
-                reason = reason_132(code, column, int(stated), expected)
+                reason = reason_132(code, column, int(stated), expected, fit_131)
+        reading = READINGS[row["statement_id"]]() if row["statement_id"] in READINGS else ""
         out.writerow([row["statement_id"], row["report_ref"], row["quote"], row["measure"], row["unit"] if row["unit"] != "rank" else "area",
-                      figure, key, column, expected, stated, "yes" if ok else "no", group, reason])
+                      figure, key, column, expected, stated, "yes" if ok else "no", group, reason, reading])
 
 
 if __name__ == "__main__":

@@ -135,7 +135,7 @@ internal static class AccessCaseworkFigures
         var tableL = c.MeasureTable("table-l", "Table L", "Number of parent/carer casework service users", "casework", Measures.CaseworkUsers);
         figures.Add(tableL);
         highlights.Add("casework-users-change", "casework", tableL,
-            "The overall number (extrapolated total) of parents and carers receiving a casework service over the last 12 months has changed by {change}% compared with last year, to {total}",
+            "The overall number (extrapolated total) of parents and carers receiving a casework service over the last 12 months {change:rose-fell} compared with last year, to {total}",
             ("change", TypeAndBudgetFigures.ExtrapolatedChange(tableL)), ("total", Part2Context.Round(Stat(tableL, "extrapolated_total"), 0)));
 
         figures.Add(c.Ranked("chart-32", "Chart 32", "Parent/carer casework service users - 1st September to 31st August", "casework", Measures.CaseworkUsers));
@@ -177,6 +177,7 @@ internal static class AccessCaseworkFigures
         var rows = new List<IReadOnlyList<object?>>();
         var stats = new FigureStatistics();
         var ids = new HashSet<int>();
+        var returns = 0;
         foreach (var (key, label, pick) in new (string, string, Func<Reference.ReferenceRow, long?>)[]
         {
             ("population_0_19", "0-19 population", r => r.Population0To19),
@@ -192,9 +193,11 @@ internal static class AccessCaseworkFigures
             var pct = denominator == 0 ? (decimal?)null : Percent.Round(100m * users / denominator, 2);
             stats.Add("pct_of_" + key, $"Casework service users as a percentage of {(key == "sen_pupils" ? "pupils with SEN" : "the 0-19 population")}", "pct", pct);
             ids.UnionWith(pairs.Select(p => p.ServiceId));
-            rows.Add([key, label, pairs.Count, users, denominator, pct]);
+            // No service with both figures: the users and the population are no data, not 0.
+            returns = Math.Max(returns, pairs.Count);
+            rows.Add([key, label, pairs.Count == 0 ? null : pairs.Count, pairs.Count == 0 ? null : users, pairs.Count == 0 ? null : denominator, pct]);
         }
-        return c.Figure("reach", "Reach", "The proportion of families 'reached' by Parent Partnership Services", "casework", "table", (int)rows.Max(r => (int)r[2]!),
+        return c.Figure("reach", "Reach", "The proportion of families 'reached' by Parent Partnership Services", "casework", "table", returns,
             [new("base", "Compared with", "text"), new("label", "Compared with", "text"), new("returns", "Returns", "count"), new("users", "Casework service users", "count"),
              new("denominator", "Population", "count"), new("pct", "Users as a percentage", "pct")],
             rows, stats,

@@ -48,7 +48,7 @@ public static class Extrapolation
         if (missing == 0)
         {
             return new ExtrapolatedTotal(total * allPopulation / reportingPopulation, PopulationMethod,
-                $"{year}: extrapolated by population: total × 0-19 population of all {all.Count} services ({allPopulation:#,0}) / 0-19 population of the {returns} services that gave it ({reportingPopulation:#,0}).");
+                $"{year}: extrapolated by population: total × 0-19 population of all {all.Count} local authority areas in the key to services ({allPopulation:#,0}) / 0-19 population of the areas of the {returns} services that gave it ({reportingPopulation:#,0}).");
         }
 
         var national = input.NationalServiceCount(year);

@@ -186,7 +186,8 @@ internal sealed class Part2Context
             var extrapolated = Extrapolation.Total(s.Total, Values(measure, year).Select(v => v.ServiceId).ToList(), year, Input);
             byYear[year] = s.Count;
             if (s.Count > 0) notes.Add(extrapolated.Note);
-            rows.Add([year, s.Count, Round(s.Count == 0 ? null : s.Total, measure.Decimals), Round(extrapolated.Value, measure.Decimals),
+            // One rule with Tables A and B: a year in which no return gave the figure shows no data, never 0 returns.
+            rows.Add([year, s.Count == 0 ? null : s.Count, Round(s.Count == 0 ? null : s.Total, measure.Decimals), Round(extrapolated.Value, measure.Decimals),
                 Round(s.Min, measure.Decimals), Round(s.Max, measure.Decimals), Round(s.Mean, measure.Decimals), Round(s.Median, measure.Decimals)]);
             if (year == Year)
             {

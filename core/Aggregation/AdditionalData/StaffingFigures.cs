@@ -14,7 +14,7 @@ internal static class StaffingFigures
         var tableI = c.MeasureTable("table-i", "Table I", "Number of other active volunteers not acting as Independent Parental Supporters", "staffing", Measures.OtherVolunteers);
         figures.AddRange([tableF, tableG, tableH, tableI]);
         highlights.Add("staffing-ips-change", "staffing", tableG,
-            "The extrapolated number of volunteers acting as Independent Parental Supporters has changed by {change}% compared with last year, to {total}",
+            "The extrapolated number of volunteers acting as Independent Parental Supporters {change:rose-fell} compared with last year, to {total}",
             ("change", TypeAndBudgetFigures.ExtrapolatedChange(tableG)), ("total", Part2Context.Round(Stat(tableG, "extrapolated_total"), 0)));
 
         figures.Add(Chart16(c));
@@ -41,7 +41,7 @@ internal static class StaffingFigures
             ]);
         figures.Add(chart19);
         highlights.Add("staffing-fte-median", "staffing", chart19,
-            "The median number of full-time equivalent staff (including any administrative support) is {median}, with a mean of {mean}; {le1} services ({pct_le1}%) have 1 or fewer FTE staff",
+            "The median number of full-time equivalent staff (including any administrative support) is {median}, with a mean of {mean}; {le1|service has|services have} 1 or fewer FTE staff ({pct_le1}%)",
             ("median", Stat(chart19, "median")), ("mean", Stat(chart19, "mean")), ("le1", Stat(chart19, "count_1_or_less")), ("pct_le1", Stat(chart19, "pct_1_or_less")));
 
         var chart20 = c.Change("chart-20", "Chart 20", "Changes in numbers of staff in post compared with last year (only changes over 2%)", "staffing", Measures.Fte);

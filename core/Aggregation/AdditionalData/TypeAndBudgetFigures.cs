@@ -75,7 +75,7 @@ internal static class TypeAndBudgetFigures
             "This year {in_house}% of participating services are in-house, {out_sourced}% out-sourced and {mixed}% mixed",
             ("in_house", Stat(chart5, "pct_in-house")), ("out_sourced", Stat(chart5, "pct_out-sourced")), ("mixed", Stat(chart5, "pct_mixed")));
         highlights.Add("type-changes", "type", tableD,
-            "{changed} of the {n} participating services that answered report a change of type in the last 12 months",
+            "{changed:none} of the {n} participating services that answered report a change of type in the last 12 months",
             ("changed", tableD.Returns - tableD.Rows.Where(r => (string?)r[0] == "none").Sum(r => (int)r[2]!)), ("n", tableD.Returns));
         highlights.Add("type-age-range", "type", chart6,
             "{cover}% of participating services cover the 0-19 age range, with {to25}% extending the range up to 25",
@@ -88,7 +88,7 @@ internal static class TypeAndBudgetFigures
         figures.Add(tableE);
         var change = ExtrapolatedChange(tableE);
         highlights.Add("budget-total-change", "budget", tableE,
-            "The extrapolated total budget for all services has changed by {change}% compared with last year, to £{total}",
+            "The extrapolated total budget for all services {change:rose-fell} compared with last year, to £{total}",
             ("change", change), ("total", Part2Context.Round(Stat(tableE, "extrapolated_total"), 0)));
 
         var chart7 = Chart7(c);

@@ -40,6 +40,28 @@ public class HighlightGapTests
         Assert.Null(figures["chart-24"].Statistics["total"]);
         Assert.Null(figures["chart-25"].Statistics["total"]);
     }
+
+    [Fact]
+    public void A_year_without_the_measure_shows_no_data_for_its_returns_as_table_B_does_and_reach_has_no_zero_population()
+    {
+        var ratingsOnly = new ReturnValues([KeyValuePair.Create(FieldIds.Rating("1a"), "B")]);
+        var budget = new ReturnValues([KeyValuePair.Create(FieldIds.CoreBudget, "1000")]);
+        var figures = AdditionalDataFigures.Compute(new AggregationInput
+        {
+            Year = 2013,
+            Returns = [new ReturnRecord(1, 2012, ratingsOnly), new ReturnRecord(1, 2013, budget)],
+        }).Figures.ToDictionary(f => f.Id);
+        foreach (var id in new[] { "table-e", "table-f", "table-g", "table-h", "table-i", "table-l" })
+        {
+            var table = figures[id];
+            var returns = table.Columns.ToList().FindIndex(c => c.Id == "returns");
+            Assert.All(table.Rows, row => Assert.True(row[returns] is null || (int)row[returns]! > 0, $"{id} {row[0]}: {row[returns]} returns"));
+        }
+        Assert.Equal(1, figures["table-e"].Rows.Single(r => (int)r[0]! == 2013)[1]);
+        Assert.Null(figures["table-e"].Rows.Single(r => (int)r[0]! == 2012)[1]);
+        // No service gave casework users with a population: users, population and returns are no data, not 0.
+        Assert.All(figures["reach"].Rows, row => Assert.True(row[2] is null && row[3] is null && row[4] is null && row[5] is null, string.Join(",", row)));
+    }
 }
 
 public class HighlightTextTests
@@ -50,6 +72,27 @@ public class HighlightTextTests
         var highlight = new Highlight("h", "budget", "chart-10", "£{per_head} per head; {pct}% of {n} services; £{total}",
             new Dictionary<string, decimal> { ["per_head"] = 14.1m, ["pct"] = 45m, ["n"] = 1.5m, ["total"] = 1234567m });
         Assert.Equal("£14.10 per head; 45% of 1.5 services; £1,234,567", highlight.Text);
+    }
+
+    [Theory]
+    [InlineData(-4, "The total fell by 4% compared with last year")]
+    [InlineData(2.5, "The total rose by 2.5% compared with last year")]
+    [InlineData(0, "The total did not change compared with last year")]
+    public void A_change_reads_as_rose_or_fell_never_as_a_negative_change(double change, string expected)
+    {
+        var highlight = new Highlight("h", "budget", "table-e", "The total {change:rose-fell} compared with last year",
+            new Dictionary<string, decimal> { ["change"] = (decimal)change });
+        Assert.Equal(expected, highlight.Text);
+    }
+
+    [Theory]
+    [InlineData(0, "None of the 131 services report a change")]
+    [InlineData(3, "3 of the 131 services report a change")]
+    public void No_services_of_many_reads_as_none(int changed, string expected)
+    {
+        var highlight = new Highlight("h", "type", "table-d", "{changed:none} of the {n} services report a change",
+            new Dictionary<string, decimal> { ["changed"] = changed, ["n"] = 131 });
+        Assert.Equal(expected, highlight.Text);
     }
 
     [Theory]

@@ -22,7 +22,7 @@ export async function reconciliation(target) {
     const statements = found.data.statements;
     const differ = statements.filter((s) => !s.agrees);
     const rows = (list) => list.map((s) => el("tr", { class: "govuk-table__row", "data-statement": s.statementId },
-      el("td", { class: "govuk-table__cell" }, s.quote),
+      el("td", { class: "govuk-table__cell" }, s.quote, s.reading ? el("p", { class: "govuk-body-s govuk-!-margin-top-2 govuk-!-margin-bottom-0" }, `How it is read: ${s.reading}`) : null),
       el("td", { class: "govuk-table__cell" }, s.reportRef),
       el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, printed(s)),
       el("td", { class: "govuk-table__cell govuk-table__cell--numeric" }, cellNode(s.fromReturns, s.unit)),

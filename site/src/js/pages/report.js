@@ -71,18 +71,44 @@ function methodNotes(items) {
       el("dd", { class: "govuk-summary-list__value" }, note))));
 }
 
+/** Services nationally in the year, as Table A counts them (ServicesNationally: the one rule), or null. */
+function servicesNationally(items, year) {
+  const tableA = items.find((i) => i.figure.id === "table-a")?.figure;
+  if (!tableA) return null;
+  const at = (id) => tableA.columns.findIndex((c) => c.id === id);
+  const row = tableA.rows.find((r) => r[at("year")] === year);
+  return row ? row[at("national")] : null;
+}
+
+/**
+ * The key numbers every local authority area that has had a service, so it counts more lines than there are services
+ * nationally: it says how the two numbers relate, so a reader does not meet 154, 152 and 150 unexplained.
+ */
+function keyCounts(key, national) {
+  const rows = key.data.services ?? [];
+  const ended = rows.filter((s) => /^ended/.test(s.status ?? "")).length;
+  const current = rows.length - ended;
+  return el("p", { class: "govuk-body" },
+    `The key numbers ${rows.length} services: ${current} local authority areas with a service in ${key.data.year}` +
+    (ended ? ` and ${ended} that ended before it (their numbers are kept so that earlier years stay readable)` : "") + ". " +
+    (national ? `Services nationally in ${key.data.year}: ${national}, the count NPPN sets for the year (as the printed report does), which Tables A and B and the extrapolation by service count divide by.` : ""));
+}
+
 function keyTable(key) {
   const rows = key.data.services ?? [];
   return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": "Key to service numbers" },
     el("table", { class: "govuk-table pps-table--compact pps-key" },
       el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, `Service numbers and local authorities (${rows.length} services)`),
       el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
-        ["Service", "Local authority", "Region", "Status"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+        ["Service", "Name", "Local authority", "Region", "Status", "Note"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+      // The name is the one every page shows (the service catalogue's); a service that ended has no local authority.
       el("tbody", { class: "govuk-table__body" }, rows.map((s) => el("tr", { class: "govuk-table__row" },
         el("th", { scope: "row", class: "govuk-table__header" }, String(s.serviceId)),
-        el("td", { class: "govuk-table__cell" }, s.localAuthority),
+        el("td", { class: "govuk-table__cell" }, s.name ?? ""),
+        el("td", { class: "govuk-table__cell" }, s.localAuthority ?? el("span", { class: "pps-nodata" }, "none")),
         el("td", { class: "govuk-table__cell" }, s.region ?? ""),
-        el("td", { class: "govuk-table__cell" }, s.status ?? ""))))));
+        el("td", { class: "govuk-table__cell" }, s.status ?? ""),
+        el("td", { class: "govuk-table__cell" }, s.note ?? ""))))));
 }
 
 export async function report(target) {
@@ -160,7 +186,7 @@ export async function report(target) {
 
     const appendix = el("section", { class: "pps-part", id: "report-key", "aria-labelledby": "report-key-title" },
       el("h2", { class: "govuk-heading-l", id: "report-key-title" }, "Appendix 1: key to service numbers"),
-      key ? keyTable(key) : el("p", { class: "govuk-body" }, "The key to service numbers is not in this published set."));
+      key ? [keyCounts(key, servicesNationally(items, entry.year)), keyTable(key)] : el("p", { class: "govuk-body" }, "The key to service numbers is not in this published set."));
 
     // On paper the cover is a page of its own, with the synthetic mark on it; each page's footer repeats the mark.
     const banner = syntheticBanner(describeSyntheticFigures(items.map((i) => i.figure), allHighlights));

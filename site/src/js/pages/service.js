@@ -3,7 +3,7 @@
 // rank. Everything comes from the service's page in its published shard (one request); the list of services
 // from the key to service numbers.
 import { loadOptional, loadService, url } from "../data.js";
-import { el, cellNode, formatCell } from "../format.js";
+import { el, cellNode, formatCell, pluralise } from "../format.js";
 import { ready, publishedYearPage } from "../page.js";
 import { syntheticBanner } from "../synthetic.js";
 
@@ -45,7 +45,7 @@ function ratingsTable(service) {
 function comparison(c, unit) {
   if (!c) return el("span", { class: "pps-nodata" }, "none loaded");
   if (c.returns === 0) return el("span", { class: "pps-nodata" }, "no data");
-  return `median ${formatCell(c.median, unit)} (quartiles ${formatCell(c.lowerQuartile, unit) ?? "–"} to ${formatCell(c.upperQuartile, unit) ?? "–"}), ${c.returns} services`;
+  return `median ${formatCell(c.median, unit)} (quartiles ${formatCell(c.lowerQuartile, unit) ?? "–"} to ${formatCell(c.upperQuartile, unit) ?? "–"}), ${pluralise(c.returns, "service", "services")}`;
 }
 
 function measuresTable(service) {
