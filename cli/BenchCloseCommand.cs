@@ -198,13 +198,11 @@ public static class BenchCloseCommand
             UpdatedAt = submitted, UpdatedBy = $"service:{r.ServiceId + c * CopyIdStride}", SubmittedAt = submitted,
             Audit = new RevisionAudit("submit", null, []),
         }));
-        var batches = copies.GroupBy(r => r.Year).SelectMany(year => year.Chunk(100)).ToList();
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (batch, ct) =>
-            await storage.Returns.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Add, ReturnStore.ToEntity(r))), ct));
+        await new ReturnStore(storage).AddStoredAsync(copies);
 
         var reference = Enumerable.Range(0, k).SelectMany(c => data.Reference.Rows.Select(r =>
             new StoredReferenceRow(r.ServiceId + c * CopyIdStride, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils, r.Source))).ToList();
-        await storage.Reference.GetBlobClient(ReferenceDataStore.ReferenceBlob).UploadAsync(BinaryData.FromObjectAsJson(reference), overwrite: true);
+        await new ReferenceDataStore(storage).ReplaceAllAsync(reference);
 
         var years = new CollectionYearStore(storage);
         foreach (var year in data.Years)

@@ -43,6 +43,16 @@ public sealed class ReferenceDataStore(PpsStorage storage)
         return parsed;
     }
 
+    /// <summary>
+    /// Replaces every year's reference rows with <paramref name="rows"/>, unchecked: for loading rows generated
+    /// elsewhere in bulk (NPPN's imports go through <see cref="ImportCsvAsync"/>, which validates and merges).
+    /// </summary>
+    public async Task ReplaceAllAsync(IReadOnlyList<StoredReferenceRow> rows, CancellationToken ct = default) =>
+        await storage.Reference.GetBlobClient(ReferenceBlob).UploadAsync(BinaryData.FromObjectAsJson(rows.ToList(), ReferenceDataJson.Default.ListStoredReferenceRow), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+        }, ct);
+
     /// <summary>Service id to its statistical neighbours' ids; empty until NPPN loads a list.</summary>
     public async Task<IReadOnlyDictionary<int, IReadOnlyList<int>>> LoadNeighboursAsync(CancellationToken ct = default)
     {
