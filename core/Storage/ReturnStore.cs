@@ -200,9 +200,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
     /// if its row is missing (see the class remarks) it is written now, from the return.
     /// <para>
     /// An audit row holds the revision's field changes, not its values: they are rebuilt here by replaying the changes in
-    /// revision order from an empty return (revision 1's changes are every answer it gave). Rows written before this
-    /// format hold the whole values as well ("Values"); where a row has them they are taken as they are and the replay
-    /// goes on from them, so a trail begun in the old format and continued in the new reads whole.
+    /// revision order from an empty return (revision 1's changes are every answer it gave).
     /// </para>
     /// </summary>
     public async Task<IReadOnlyList<AuditEntry>> HistoryAsync(int year, int serviceId, CancellationToken ct = default)
@@ -219,17 +217,10 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
         foreach (var e in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
         {
             var changes = StoredJson.Deserialize<List<FieldChange>>(StoredJson.ReadLong(e, "Changes")!);
-            if (StoredJson.ReadLong(e, "Values") is { } whole)
+            foreach (var change in changes)
             {
-                values = StoredJson.Deserialize<Dictionary<string, string>>(whole);
-            }
-            else
-            {
-                foreach (var change in changes)
-                {
-                    if (change.To is null) values.Remove(change.FieldId);
-                    else values[change.FieldId] = change.To;
-                }
+                if (change.To is null) values.Remove(change.FieldId);
+                else values[change.FieldId] = change.To;
             }
             list.Add(new AuditEntry(
                 serviceId, year, Keys.Parse(e.RowKey), e.GetDateTimeOffset("At")!.Value, e.GetString("By"), e.GetString("Action"),

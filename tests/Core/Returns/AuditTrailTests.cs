@@ -186,28 +186,4 @@ public class AuditTrailTests
             history.Select(h => h.Values.AsDictionary().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)).ToArray()));
         Assert.Equal((FieldIds.Comments, "First go", (string?)null), (history[2].Changes.Single().FieldId, history[2].Changes.Single().From, history[2].Changes.Single().To));
     }
-
-    [Fact]
-    public async Task Rows_written_in_the_old_format_with_the_whole_values_still_read_and_the_trail_goes_on_from_them()
-    {
-        using var app = await OpenAsync();
-        var service = app.Get<ReturnService>();
-        var v1 = Stored(await service.SaveDraftAsync(Service42, Change(null, null, (FieldIds.CaseworkUsers, "100"), (FieldIds.Comments, "First go"))));
-        var v2 = Stored(await service.SaveDraftAsync(Service42, Change(v1.ETag, null, (FieldIds.CaseworkUsers, "110"), (FieldIds.Comments, "First go"))));
-
-        // Rows 1 and 2 as the earlier code wrote them: the changes and the whole values of the revision.
-        var table = app.Get<PpsStorage>().ReturnHistory;
-        foreach (var (row, users) in new[] { ("000001", "100"), ("000002", "110") })
-        {
-            var entity = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("2013-042", row)).Value;
-            entity["Values"] = StoredJson.Serialize(new Dictionary<string, string> { [FieldIds.CaseworkUsers] = users, [FieldIds.Comments] = "First go" });
-            await table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
-        }
-        Stored(await service.SaveDraftAsync(Service42, Change(v2.ETag, null, (FieldIds.CaseworkUsers, "130"), (FieldIds.Comments, "First go"))));
-
-        var history = await app.Get<ReturnStore>().HistoryAsync(2013, 42);
-        Assert.Equal(["100", "110", "130"], history.Select(h => h.Values.Text(FieldIds.CaseworkUsers)));
-        Assert.All(history, h => Assert.Equal("First go", h.Values.Text(FieldIds.Comments)));
-        Assert.False((await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("2013-042", "000003")).Value.ContainsKey("Values"));
-    }
 }
