@@ -7,13 +7,12 @@ using Pps.Core.Publishing;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Backup;
 
 public class TableBackupTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     /// <summary>
     /// The real 2013 collection (131 services' self-ratings, each saved as a draft and then submitted, one
@@ -24,7 +23,7 @@ public class TableBackupTests
     [Fact]
     public async Task A_full_2013_collection_is_backed_up_wiped_and_restored_entity_by_entity()
     {
-        var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeClock(Now);
         await using var app = await AppServices.StartAsync(clock, "admin-" + Guid.NewGuid().ToString("N"));
         var storage = app.GetRequiredService<PpsStorage>();
         var service = app.GetRequiredService<ReturnService>();
@@ -89,11 +88,11 @@ public class TableBackupTests
     [Fact]
     public async Task A_restore_refuses_tables_that_hold_anything_and_names_it_never_merging()
     {
-        var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeClock(Now);
         await using var app = await AppServices.StartAsync(clock, "admin-" + Guid.NewGuid().ToString("N"));
         var storage = app.GetRequiredService<PpsStorage>();
         await app.GetRequiredService<CollectionYearStore>().SaveAsync(
-            new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+            Collection, null);
         var backups = app.GetRequiredService<TableBackup>();
         var backup = await backups.BackupAsync();
 

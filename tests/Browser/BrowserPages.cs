@@ -8,6 +8,7 @@ using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Core.Validation;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Browser;
 
@@ -20,8 +21,6 @@ namespace Pps.Tests.Browser;
 /// </summary>
 public sealed class BrowserPages : IAsyncDisposable
 {
-    public static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    public static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     private BrowserPages(DevHostFixture host, IPlaywright playwright, IBrowser browser)
     {
@@ -43,7 +42,7 @@ public sealed class BrowserPages : IAsyncDisposable
         if (openYear)
         {
             await host.Services.GetRequiredService<CollectionYearStore>()
-                .SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+                .SaveAsync(Collection, null);
         }
         var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

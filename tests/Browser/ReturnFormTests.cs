@@ -5,6 +5,7 @@ using Pps.Core.Returns;
 using Pps.Synthetic;
 using static Pps.Core.Definition.FieldIds;
 using static Pps.Tests.Browser.BrowserPages;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Browser;
 

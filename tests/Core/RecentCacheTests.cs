@@ -1,12 +1,12 @@
 using Pps.Core.Storage;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Core;
 
 /// <summary>The short-lived cache behind the save's reads: kept for its time-to-live, forgotten on a change, never refilled with what a change replaced.</summary>
 public class RecentCacheTests
 {
-    private static readonly DateTimeOffset Now = new(2013, 9, 15, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task A_value_is_read_once_per_time_to_live()

@@ -3,6 +3,7 @@ using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Core;
 
@@ -12,7 +13,6 @@ namespace Pps.Tests.Core;
 /// </summary>
 public class TableLimitsTests
 {
-    private static readonly DateTimeOffset Now = new(2013, 9, 15, 10, 0, 0, TimeSpan.Zero);
 
     [Theory]
     [InlineData("plain text")]

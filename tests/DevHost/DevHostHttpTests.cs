@@ -10,18 +10,17 @@ using Pps.Synthetic;
 using Pps.DevHost;
 using Pps.Tests.Publishing;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.DevHost;
 
 /// <summary>The devhost over real sockets: the functions from functions.metadata, the published files, the close timer.</summary>
 public class DevHostHttpTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     private static Task OpenYear2013Async(DevHostFixture host) =>
         host.Services.GetRequiredService<CollectionYearStore>()
-            .SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+            .SaveAsync(Collection, null);
 
     [Fact]
     public async Task The_definition_route_answers_and_an_unknown_route_is_a_404_problem()

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Pps.Core.Definition;
 using Pps.Synthetic;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.DevHost;
 
@@ -16,8 +17,6 @@ namespace Pps.Tests.DevHost;
 public class IntegrityHttpTests
 {
     private const int Year = 2091;
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     /// <summary>An emoji: one character on screen, two UTF-16 units, stored escaped as \uD83D\uDE00 (12 bytes).</summary>
     private const string Emoji = "\U0001F600";

@@ -8,20 +8,19 @@ using Pps.Core.Catalogue;
 using Pps.Core.Storage;
 using Pps.Synthetic;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.DevHost;
 
 /// <summary>Issue 23's findings on the JSON endpoints, the workbook upload and caching, over HTTP through the local host.</summary>
 public class RequestHardeningHttpTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     private static async Task<(DevHostFixture Host, string ServiceToken)> StartAsync()
     {
         var host = await DevHostFixture.StartAsync();
         await host.Services.GetRequiredService<CollectionYearStore>()
-            .SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+            .SaveAsync(Collection, null);
         var token = await host.TokenForAsync(24);
         using var put = Request(HttpMethod.Put, "api/returns/2013/24", token, JsonContent.Create(new { values = ExampleReturn.Full(2013) }));
         var saved = await host.Client.SendAsync(put);

@@ -9,6 +9,7 @@ using Pps.Core.Definition;
 using Pps.Core.Storage;
 using Pps.Synthetic;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.DevHost;
 
@@ -18,15 +19,13 @@ namespace Pps.Tests.DevHost;
 /// </summary>
 public class ReturnsCsvHttpTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     /// <summary>The host with 2013 open and service 24's full return saved as a draft by the service (every field answered).</summary>
     private static async Task<DevHostFixture> StartWithReturnAsync()
     {
         var host = await DevHostFixture.StartAsync();
         await host.Services.GetRequiredService<CollectionYearStore>()
-            .SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+            .SaveAsync(Collection, null);
         using var put = new HttpRequestMessage(HttpMethod.Put, "api/returns/2013/24") { Content = JsonContent.Create(new { values = ExampleReturn.Full(2013) }) };
         put.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.TokenForAsync(24));
         var saved = await host.Client.SendAsync(put);

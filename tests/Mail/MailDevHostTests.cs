@@ -13,6 +13,7 @@ using Pps.Synthetic;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
 using Pps.Tests.Uploads;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Mail;
 
@@ -132,15 +133,15 @@ public class MailDevHostTests
         var reminders = host.Services.GetRequiredService<Reminders>();
         var outbox = host.Services.GetRequiredService<MailOutbox>();
 
-        host.Clock.Now = ApiHarness.Closes.AddDays(-20);
+        host.Clock.Now = Closes.AddDays(-20);
         Assert.Equal(0, await reminders.QueueDueAsync(default)); // no point reached yet
-        host.Clock.Now = ApiHarness.Closes.AddDays(-11);
+        host.Clock.Now = Closes.AddDays(-11);
         Assert.True(await reminders.QueueDueAsync(default) > 0);
         Assert.Equal(0, await reminders.QueueDueAsync(default)); // the timer runs again: the point is done
         var first = Assert.Single(await Maildev.WaitForAsync(late));
         Assert.Equal("2013 PPS return: closes on 31 October 2013", Maildev.Subject(first));
 
-        host.Clock.Now = ApiHarness.Closes.AddDays(-6);
+        host.Clock.Now = Closes.AddDays(-6);
         Assert.True(await reminders.QueueDueAsync(default) > 0);
         Assert.Equal(0, await reminders.QueueDueAsync(default));
         Assert.Equal(2, (await Maildev.WaitForAsync(late, 2)).Count);
@@ -183,7 +184,7 @@ public class MailDevHostTests
     {
         var host = await DevHostFixture.StartAsync(mail.Concat(Fast).ToDictionary());
         await host.Services.GetRequiredService<CollectionYearStore>()
-            .SaveAsync(new CollectionYear { Year = 2013, Opens = ApiHarness.Opens, Closes = ApiHarness.Closes, NationalServiceCount = 150 }, null);
+            .SaveAsync(Collection, null);
         return host;
     }
 

@@ -3,6 +3,7 @@ using Pps.Core.Mail;
 using Pps.Core.Storage;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Mail;
 
@@ -58,9 +59,9 @@ public class MailDispatcherTests
 
     private static async Task<TestApp> StartAsync()
     {
-        var app = await TestApp.StartAsync(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero),
+        var app = await TestApp.StartAsync(Now,
             settings: Maildev.Settings().ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
-        await app.Get<CollectionYearStore>().SaveAsync(new CollectionYear { Year = 2013, Opens = ApiHarness.Opens, Closes = ApiHarness.Closes, NationalServiceCount = 150 }, null);
+        await app.Get<CollectionYearStore>().SaveAsync(Collection, null);
         return app;
     }
 }

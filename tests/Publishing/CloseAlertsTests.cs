@@ -5,13 +5,13 @@ using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Core.Telemetry;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Publishing;
 
 /// <summary>The lines the close-of-year run writes for the alerts (infra/modules/alerts.bicep): failed, overdue, checked.</summary>
 public class CloseAlertsTests
 {
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task A_failed_close_is_logged_as_failed_and_overdue_after_a_day_and_the_next_good_run_clears_it()

@@ -7,13 +7,12 @@ using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Tests.Support;
 using Part1 = Pps.Tests.Aggregation.Part1;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Publishing;
 
 public class YearCloserTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = Opens.AddDays(60);
 
     private sealed record Setup(PpsStorage Storage, FakeClock Clock, ReturnStore Returns, CollectionYearStore Years, ReturnService Service)
     {
@@ -29,7 +28,7 @@ public class YearCloserTests
         var returns = new ReturnStore(storage);
         var years = new CollectionYearStore(storage);
         var service = new ReturnService(returns, years, clock, new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock));
-        await years.SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+        await years.SaveAsync(Collection, null);
         using var csv = new StreamReader(RepoFiles.At("..", "shared", "data", "nppn-2013-exemplification-ratings.csv"));
         var rows = SelfRatingsCsv.Read(csv).Take(take ?? int.MaxValue).ToList();
         await Parallel.ForEachAsync(rows, async (row, _) =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.DevHost;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Support;
 
@@ -75,7 +76,7 @@ public sealed class DevHostFixture : IAsyncDisposable
             ["Pps:BackupsContainer"] = names.BackupsContainer + "-d",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) config[key] = value;
-        var clock = new FakeClock(now ?? new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeClock(now ?? Now);
         var app = DevHostApp.Build(config.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(),
             services => services.AddSingleton<TimeProvider>(clock));
         await app.StartAsync();

@@ -16,6 +16,7 @@ using Pps.Functions.Returns;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
 using static Pps.Tests.Functions.Returns.ApiHarness;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Telemetry;
 
@@ -29,18 +30,16 @@ namespace Pps.Tests.Telemetry;
 /// </summary>
 public class NoSecretsInTelemetryTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task A_full_collection_leaves_no_token_hash_comment_or_reason_in_logs_or_traces()
     {
         using var capture = new TelemetryCapture();
         var adminToken = "admin-" + Guid.NewGuid().ToString("N");
-        var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeClock(Now);
         await using var provider = await AppServices.StartAsync(clock, adminToken, logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(capture), Maildev.Settings());
         await provider.GetRequiredService<CollectionYearStore>().SaveAsync(
-            new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+            Collection, null);
         var credentialsApi = ActivatorUtilities.CreateInstance<CredentialFunctions>(provider);
         var returnsApi = ActivatorUtilities.CreateInstance<ReturnFunctions>(provider);
 

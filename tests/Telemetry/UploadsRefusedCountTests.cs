@@ -5,6 +5,7 @@ using Pps.Core.Storage;
 using Pps.Core.Telemetry;
 using Pps.Core.Uploads;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Telemetry;
 
@@ -13,7 +14,7 @@ public class UploadsRefusedCountTests
     [Fact]
     public async Task A_refused_upload_is_counted_once_and_a_second_delivery_of_it_is_not()
     {
-        var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeClock(Now);
         await using var app = await AppServices.StartAsync(clock, "admin-" + Guid.NewGuid().ToString("N"));
         var storage = app.GetRequiredService<PpsStorage>();
         await app.GetRequiredService<CollectionYearStore>().SaveAsync(new CollectionYear

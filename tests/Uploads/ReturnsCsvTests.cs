@@ -5,6 +5,7 @@ using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Tests.Functions.Returns;
 using static Pps.Core.Definition.FieldIds;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Uploads;
 
@@ -16,7 +17,7 @@ public class ReturnsCsvTests
         var app = await UploadHarness.StartAsync();
         await app.Provider.GetRequiredService<CollectionYearStore>().SaveAsync(new CollectionYear
         {
-            Year = 2012, Opens = ApiHarness.Opens.AddYears(-1), Closes = ApiHarness.Closes.AddYears(-1), NationalServiceCount = 150,
+            Year = 2012, Opens = Opens.AddYears(-1), Closes = Closes.AddYears(-1), NationalServiceCount = 150,
         }, null);
         return app;
     }

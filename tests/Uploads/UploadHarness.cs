@@ -13,6 +13,7 @@ using Pps.Core.Uploads;
 using Pps.Functions.Uploads;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Uploads;
 
@@ -50,10 +51,10 @@ public sealed class UploadHarness
 
     public static async Task<UploadHarness> StartAsync()
     {
-        var clock = new FakeClock(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeClock(Now);
         var harness = new UploadHarness(await AppServices.StartAsync(clock, ApiHarness.AdminToken), clock);
         await harness.Provider.GetRequiredService<CollectionYearStore>().SaveAsync(
-            new CollectionYear { Year = 2013, Opens = ApiHarness.Opens, Closes = ApiHarness.Closes, NationalServiceCount = 150 }, null);
+            Collection, null);
         return harness;
     }
 

@@ -9,6 +9,7 @@ using Pps.Core.Uploads.Workbook;
 using Pps.Synthetic;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Uploads;
 
@@ -24,7 +25,7 @@ public class WorkbookDevHostTests
     {
         await using var host = await DevHostFixture.StartAsync();
         await host.Services.GetRequiredService<CollectionYearStore>()
-            .SaveAsync(new CollectionYear { Year = 2013, Opens = ApiHarness.Opens, Closes = ApiHarness.Closes, NationalServiceCount = 150 }, null);
+            .SaveAsync(Collection, null);
         host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await host.TokenForAsync(24));
 
         var template = await host.Client.GetAsync("api/workbooks/2013/24");

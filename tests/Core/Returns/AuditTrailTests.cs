@@ -4,15 +4,13 @@ using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Core.Returns;
 
 /// <summary>Every committed change has its audit row, and no audit row describes a change that did not commit.</summary>
 public class AuditTrailTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Now = new(2013, 9, 15, 10, 0, 0, TimeSpan.Zero);
     private static readonly Actor Service42 = Actor.ForService(42);
 
     /// <summary>Fails the process at one point of a write, as a crash would.</summary>
@@ -29,7 +27,7 @@ public class AuditTrailTests
         var app = await TestApp.StartAsync(Now, storage, faults is null ? null : s => s.AddSingleton(faults));
         if (storage is null)
         {
-            await app.Get<CollectionYearStore>().SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+            await app.Get<CollectionYearStore>().SaveAsync(Collection, null);
         }
         return app;
     }

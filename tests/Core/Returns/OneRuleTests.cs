@@ -7,6 +7,7 @@ using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Tests.Support;
 using static Pps.Core.Definition.FieldIds;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Core.Returns;
 
@@ -16,13 +17,11 @@ namespace Pps.Tests.Core.Returns;
 /// </summary>
 public class OneRuleTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     private static async Task<TestApp> OpenAsync()
     {
         var app = await TestApp.StartAsync(Opens.AddDays(14));
-        await app.Get<CollectionYearStore>().SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+        await app.Get<CollectionYearStore>().SaveAsync(Collection, null);
         return app;
     }
 

@@ -3,6 +3,7 @@ using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Core.Returns;
 
@@ -13,9 +14,6 @@ namespace Pps.Tests.Core.Returns;
 /// </summary>
 public class SaveCacheTests
 {
-    private static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Now = new(2013, 9, 15, 10, 0, 0, TimeSpan.Zero);
     private static readonly Actor Service42 = Actor.ForService(42);
 
     private static async Task<TestApp> OpenAsync(StorageOptions? storage = null, DateTimeOffset? closes = null)

@@ -9,6 +9,7 @@ using Pps.Functions.Http;
 using Pps.Tests.Functions.Returns;
 using static Pps.Core.Definition.FieldIds;
 using static Pps.Tests.Functions.Returns.ApiHarness;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Functions.Admin;
 

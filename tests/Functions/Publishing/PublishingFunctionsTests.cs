@@ -9,6 +9,7 @@ using Pps.Functions.Publishing;
 using Pps.Tests.Functions.Returns;
 using Pps.Tests.Support;
 using static Pps.Tests.Functions.Returns.ApiHarness;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Functions.Publishing;
 

@@ -14,6 +14,7 @@ using Pps.Functions.Admin;
 using Pps.Functions.Http;
 using Pps.Functions.Returns;
 using Pps.Tests.Support;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Functions.Returns;
 
@@ -33,8 +34,6 @@ public sealed record ApiResponse(int Status, IHeaderDictionary Headers, string? 
 public sealed class ApiHarness
 {
     public const string AdminToken = TestApp.AdminToken;
-    public static readonly DateTimeOffset Opens = new(2013, 9, 1, 0, 0, 0, TimeSpan.Zero);
-    public static readonly DateTimeOffset Closes = new(2013, 10, 31, 17, 0, 0, TimeSpan.Zero);
 
     private ApiHarness(TestApp app)
     {
@@ -67,8 +66,8 @@ public sealed class ApiHarness
     /// <summary>Fresh storage with the 2013 collection open (and, if asked, 2012 set up too).</summary>
     public static async Task<ApiHarness> StartAsync()
     {
-        var api = new ApiHarness(await TestApp.StartAsync(new DateTimeOffset(2013, 9, 15, 10, 0, 0, TimeSpan.Zero)));
-        await api.Years.SaveAsync(new CollectionYear { Year = 2013, Opens = Opens, Closes = Closes, NationalServiceCount = 150 }, null);
+        var api = new ApiHarness(await TestApp.StartAsync(Now));
+        await api.Years.SaveAsync(Collection, null);
         return api;
     }
 

@@ -3,6 +3,7 @@ using Pps.Core.Returns;
 using Pps.Tests.Support;
 using static Pps.Core.Definition.FieldIds;
 using static Pps.Tests.Functions.Returns.ApiHarness;
+using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.Functions.Returns;
 
