@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
@@ -45,6 +46,15 @@ public sealed class YearCloser(
 
     /// <summary>The lease is renewed this often while the close runs: three times in each lease.</summary>
     internal TimeSpan RenewEvery => LeaseDuration / 3;
+
+    /// <summary>
+    /// What times the renewals: real time, whatever the domain's clock says, since the lease runs out on the storage
+    /// service's clock. Tests give a timer they move by hand.
+    /// </summary>
+    internal TimeProvider RenewalTimer { get; set; } = TimeProvider.System;
+
+    /// <summary>The event each renewal adds to the close's span, so a trace shows the lease was kept.</summary>
+    public const string LeaseRenewedEvent = "pps.close.lease-renewed";
 
     private readonly WriteFaults _faults = faults ?? WriteFaults.None;
 
@@ -394,8 +404,9 @@ public sealed class YearCloser(
         {
             while (true)
             {
-                await Task.Delay(RenewEvery, workDone); // real time, whatever the clock of the domain says
+                await Task.Delay(RenewEvery, RenewalTimer, workDone);
                 await lease.RenewAsync(cancellationToken: workDone);
+                Activity.Current?.AddEvent(new ActivityEvent(LeaseRenewedEvent));
             }
         }
         catch (OperationCanceledException) when (workDone.IsCancellationRequested)
