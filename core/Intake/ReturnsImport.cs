@@ -26,6 +26,23 @@ public sealed record ReturnsImportResult(int Imported, string? Batch, IReadOnlyL
     ReturnsImportFailure Failure = ReturnsImportFailure.None)
 {
     public bool Succeeded => Problems.Count == 0;
+
+    /// <summary>For a preview (nothing stored): what each row would do. Empty for a load.</summary>
+    public IReadOnlyList<ReturnsImportRowPreview> Preview { get; init; } = [];
+}
+
+/// <summary>
+/// What one row of a load would do: a new return, a changed one (the fields whose answers change, from the stored
+/// return) or an unchanged one (skipped); the year-on-year warnings the validator asks to confirm, and those the file
+/// confirms already.
+/// </summary>
+public sealed record ReturnsImportRowPreview(
+    int Line, int ServiceId, string Change, IReadOnlyList<FieldChange> FieldsChanged, IReadOnlyList<ValidationIssue> WarningsToConfirm,
+    IReadOnlyList<string> Confirmed)
+{
+    public const string New = "new";
+    public const string Changed = "changed";
+    public const string Unchanged = "unchanged";
 }
 
 /// <summary>
@@ -45,7 +62,10 @@ public sealed record ReturnsImportResult(int Imported, string? Batch, IReadOnlyL
 /// </remarks>
 public sealed class ReturnsImport(ReturnService returns, ReturnStore store, CollectionYearStore years, IDefinitionCatalog definitions, TimeProvider clock)
 {
-    public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, ReturnsCsvMode mode = ReturnsCsvMode.Replace, CancellationToken ct = default)
+    /// <param name="actor">Who loads it (the audit names them); NPPN's configured identity when null (the cli).</param>
+    /// <param name="preview">Check every row and say what each would change, storing nothing (<see cref="ReturnsImportResult.Preview"/>).</param>
+    public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, ReturnsCsvMode mode = ReturnsCsvMode.Replace, CancellationToken ct = default,
+        Actor? actor = null, bool preview = false)
     {
         if (await definitions.FindAsync(year, ct) is not { } definition)
         {
@@ -63,23 +83,37 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
         var current = (await store.ListYearAsync(year, ct)).ToDictionary(r => r.ServiceId);
         var previous = (await store.ListYearAsync(year - 1, ct)).ToDictionary(r => r.ServiceId);
         var values = new Dictionary<int, IReadOnlyDictionary<string, string?>>();
+        var rows = new List<ReturnsImportRowPreview>();
         foreach (var row in parsed.Rows)
         {
             var stored = current.GetValueOrDefault(row.ServiceId);
             var rowValues = values[row.ServiceId] = mode == ReturnsCsvMode.Merge ? Merged(stored, row) : row.Values;
             var result = ReturnValidator.Validate(definition, rowValues, previous.GetValueOrDefault(row.ServiceId)?.Values);
-            if (stored is { Status: not ReturnStatus.Draft } && !ReturnValues.Diff(stored.Values, result.Values).Any())
+            var changes = ReturnValues.Diff(stored?.Values ?? ReturnValues.Empty, result.Values).ToList();
+            if (stored is { Status: not ReturnStatus.Draft } && changes.Count == 0)
             {
                 unchanged.Add(row.ServiceId);
             }
+            if (preview)
+            {
+                rows.Add(new ReturnsImportRowPreview(row.Line, row.ServiceId,
+                    unchanged.Contains(row.ServiceId) ? ReturnsImportRowPreview.Unchanged : stored is null ? ReturnsImportRowPreview.New : ReturnsImportRowPreview.Changed,
+                    changes, result.Warnings.Where(w => !row.ConfirmedWarnings.Contains(w.Code)).ToList(), row.ConfirmedWarnings));
+            }
             problems.AddRange(result.Errors.Select(e => new ImportProblem(row.Line, e.FieldId, e.Message)));
+            // Each row is stored as submitted, which needs every answer the definition requires: checked here with the rest,
+            // or the load would stop part-way at the first such row instead of being refused before anything is stored.
+            problems.AddRange(definition.MissingForSubmission(result.Values).Select(f =>
+                new ImportProblem(row.Line, f.Id, $"{f.Label}: a submitted return needs this answer, and the file (with what is stored, in a merge) does not give it.")));
             problems.AddRange(result.Warnings.Where(w => !row.ConfirmedWarnings.Contains(w.Code))
                 .Select(w => new ImportProblem(row.Line, w.FieldId, $"{w.Message} (to load it, put {w.Code} in the {ReturnsCsv.ConfirmedColumn} column)")));
         }
-        if (problems.Count > 0)
+        problems = problems.OrderBy(p => p.Line).ThenBy(p => p.Column, StringComparer.Ordinal).ToList();
+        if (preview)
         {
-            return new(0, null, problems.OrderBy(p => p.Line).ThenBy(p => p.Column, StringComparer.Ordinal).ToList(), Failure: ReturnsImportFailure.Invalid);
+            return new(0, null, problems, unchanged.Count, problems.Count > 0 ? ReturnsImportFailure.Invalid : ReturnsImportFailure.None) { Preview = rows };
         }
+        if (problems.Count > 0) return new(0, null, problems, Failure: ReturnsImportFailure.Invalid);
 
         var batch = $"{clock.GetUtcNow():yyyyMMddTHHmmssZ}-{Guid.NewGuid().ToString("N")[..8]}";
         var merge = mode == ReturnsCsvMode.Merge ? $", merge of columns {string.Join(", ", parsed.Fields ?? [])}" : "";
@@ -88,7 +122,7 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
         {
             var change = new ReturnChange(year, row.ServiceId, values[row.ServiceId], row.ConfirmedWarnings, current.GetValueOrDefault(row.ServiceId)?.ETag,
                 $"CSV bulk load {batch} ({source}), line {row.Line}{merge}");
-            var outcome = await returns.SubmitAsync(Actor.Nppn, change, ct);
+            var outcome = await returns.SubmitAsync(actor ?? Actor.Nppn, change, ct);
             if (outcome is not ReturnOutcome.Done)
             {
                 var why = outcome switch

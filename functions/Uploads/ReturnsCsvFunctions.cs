@@ -21,7 +21,13 @@ public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator a
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "years/{year:int}/returns/import")] HttpRequest request, int year, CancellationToken ct)
     {
         var access = await auth.ForNppnAsync(request, ct);
-        if (access.Caller is null) return access.Denied!;
+        if (access.Caller is not { } caller) return access.Denied!;
+        var previewText = request.Query["preview"].ToString();
+        if (previewText is not ("" or "true" or "false"))
+        {
+            return Problems.BadRequest($"preview must be true or false (\"{previewText}\" given): true checks the file and says what it would change, storing nothing.");
+        }
+        var preview = previewText == "true";
         var modeText = request.Query["mode"].ToString();
         ReturnsCsvMode mode;
         switch (modeText)
@@ -32,7 +38,11 @@ public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator a
         }
         var body = await RequestBody.ReadTextAsync(request, "text/csv", ct, MaxBytes);
         if (body.Value is not { } csv) return body.Failure!;
-        var result = await import.ImportAsync(year, new StringReader(csv), "HTTP upload", mode, ct);
+        var result = await import.ImportAsync(year, new StringReader(csv), "HTTP upload", mode, ct, caller.Actor, preview);
+        if (preview && result.Failure is ReturnsImportFailure.None or ReturnsImportFailure.Invalid)
+        {
+            return new JsonResponse(StatusCodes.Status200OK, ReturnsImportPreviewDocument.From(year, mode, result));
+        }
         if (result.Succeeded)
         {
             return new JsonResponse(StatusCodes.Status200OK, new { imported = result.Imported, unchanged = result.Unchanged, batch = result.Batch });
@@ -51,4 +61,33 @@ public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator a
                 $"{counted}, each by line and column.", "problems", problems, extensions),
         };
     }
+}
+
+/// <summary>
+/// What a load would do, storing nothing: each row's change (new, changed with each field from and to, unchanged), the
+/// year-on-year warnings to confirm (put their codes in the confirmed_warnings column), and every problem that would
+/// refuse it. <c>canImport</c>: the same file, sent without ?preview, would load.
+/// </summary>
+public sealed record ReturnsImportPreviewDocument(
+    int Year, string Mode, bool CanImport, int New, int Changed, int Unchanged, IReadOnlyList<ReturnsImportPreviewDocument.Row> Rows,
+    IReadOnlyList<ReturnsImportPreviewDocument.Problem> Problems, int MoreProblems)
+{
+    public sealed record FieldChangeDocument(string FieldId, string? From, string? To);
+
+    public sealed record WarningDocument(string FieldId, string Code, string Message);
+
+    public sealed record Row(int Line, int ServiceId, string Name, string Change, IReadOnlyList<FieldChangeDocument> FieldsChanged,
+        IReadOnlyList<WarningDocument> WarningsToConfirm, IReadOnlyList<string> Confirmed);
+
+    public sealed record Problem(int Line, string Column, string Message);
+
+    public static ReturnsImportPreviewDocument From(int year, ReturnsCsvMode mode, ReturnsImportResult result) => new(
+        year, mode == ReturnsCsvMode.Merge ? "merge" : "replace", result.Succeeded,
+        result.Preview.Count(r => r.Change == ReturnsImportRowPreview.New), result.Preview.Count(r => r.Change == ReturnsImportRowPreview.Changed),
+        result.Preview.Count(r => r.Change == ReturnsImportRowPreview.Unchanged),
+        result.Preview.Select(r => new Row(r.Line, r.ServiceId, Pps.Core.Catalogue.ServiceRegistry.Find(r.ServiceId)?.Name ?? $"Service {r.ServiceId}", r.Change,
+            r.FieldsChanged.Select(c => new FieldChangeDocument(c.FieldId, c.From, c.To)).ToList(),
+            r.WarningsToConfirm.Select(w => new WarningDocument(w.FieldId, w.Code, w.Message)).ToList(), r.Confirmed)).ToList(),
+        result.Problems.Take(Http.Problems.MaxListed).Select(p => new Problem(p.Line, p.Column, p.Message)).ToList(),
+        Math.Max(0, result.Problems.Count - Http.Problems.MaxListed));
 }
