@@ -318,6 +318,38 @@ public class ConsoleTests
         await AssertAccessibleAsync(page, "a refused import", "#imports");
         await ScreenshotAsync(page, "console-import", page.Locator("#imports"));
 
+        // Returns: a preview of what the file would change, then the load of exactly that file.
+        var token = await pages.Host.TokenForAsync(42);
+        Assert.Equal(200, (int)(await SendAsync(pages, HttpMethod.Put, "api/returns/2013/42", token, new { values = ExampleReturn.Full(2013) })).StatusCode);
+        await page.CheckAsync("#import-returns-merge");
+        await page.SetInputFilesAsync("#import-returns", new FilePayload
+        {
+            Name = "late.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes("service_id,comments.text\n42,\"Checked by NPPN " + Hostile.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"\n43,Hello\n"),
+        });
+        await page.ClickAsync("#import-returns-preview");
+        var preview = page.Locator("#returns-import-preview");
+        await preview.Locator("table").WaitForAsync();
+        Assert.Contains("1 new, 1 changed, 0 unchanged", await page.InnerTextAsync("#import-returns-summary"));
+        Assert.Contains("comments.text: ", await preview.Locator("tr[data-service='42']").InnerTextAsync());
+        Assert.Contains("Checked by NPPN " + Hostile, await preview.Locator("tr[data-service='42']").InnerTextAsync());
+        Assert.Contains("Line 3", await preview.Locator(".govuk-error-summary").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#import-returns-load").CountAsync());
+        await AssertAccessibleAsync(page, "a returns CSV's preview", "#imports");
+        await ScreenshotAsync(page, "console-returns-preview", page.Locator("#imports"));
+        Assert.Equal(ReturnStatus.Draft, (await pages.Host.Services.GetRequiredService<ReturnStore>().GetAsync(2013, 42))!.Status);
+
+        await page.SetInputFilesAsync("#import-returns", new FilePayload
+        {
+            Name = "late.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes("service_id,comments.text\n42,Checked by NPPN\n"),
+        });
+        await page.ClickAsync("#import-returns-preview");
+        await page.ClickAsync("#import-returns-load");
+        await SucceedsAsync(page, "late.csv loaded into 2013");
+        var loaded = (await pages.Host.Services.GetRequiredService<ReturnStore>().GetAsync(2013, 42))!;
+        Assert.Equal(ReturnStatus.Submitted, loaded.Status);
+        Assert.Equal("Checked by NPPN", loaded.Values.AsDictionary()[Comments]);
+        Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
+
         await page.SetInputFilesAsync("#import-neighbours", new FilePayload
         {
             Name = "neighbours.csv", MimeType = "text/csv", Buffer = "service_id,neighbour_id\n1,2\n1,3\n"u8.ToArray(),

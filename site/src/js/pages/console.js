@@ -722,6 +722,96 @@ class Console {
     this.versionArea.querySelector("#version-title").focus();
   }
 
+  // ---- Returns from CSV: a preview of what the file would change (nothing stored), then the load of exactly that file.
+  returnsImport() {
+    const slot = el("div", { class: "pps-slot" });
+    const result = el("div", { id: "returns-import-preview" });
+    const file = el("input", { class: "govuk-file-upload", id: "import-returns", name: "import-returns", type: "file", accept: ".csv,text/csv", "aria-describedby": "import-returns-hint" });
+    const radio = (value, label, hint, checked) => el("div", { class: "govuk-radios__item" },
+      el("input", { class: "govuk-radios__input", id: `import-returns-${value}`, name: "import-returns-mode", type: "radio", value, "aria-describedby": `import-returns-${value}-hint`, ...(checked ? { checked: true } : {}) }),
+      el("label", { class: "govuk-label govuk-radios__label", for: `import-returns-${value}` }, label),
+      el("div", { class: "govuk-hint govuk-radios__hint", id: `import-returns-${value}-hint` }, hint));
+    const mode = el("div", { class: "govuk-form-group" }, el("fieldset", { class: "govuk-fieldset" },
+      el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "Each row"),
+      el("div", { class: "govuk-radios", "data-module": "govuk-radios" },
+        radio("replace", "Replaces the service's return", "The file has a column for every question (empty for no answer).", true),
+        radio("merge", "Changes only the columns the file has", "Every other stored answer is kept."))));
+    let previewed = null;
+    const load = button("Load these returns", async () => {
+      if (!previewed) return;
+      load.disabled = true;
+      const done = await call(session, "POST", `years/${previewed.year}/returns/import${previewed.mode === "merge" ? "?mode=merge" : ""}`, { body: previewed.text, contentType: "text/csv" });
+      load.disabled = false;
+      if (!done.ok) {
+        slot.replaceChildren(errorSummary(`${previewed.name} was not loaded`, [done.message]));
+        return;
+      }
+      result.replaceChildren();
+      slot.replaceChildren(success(`${previewed.name} loaded into ${previewed.year}`,
+        `${pluralise(done.body.imported, "return", "returns")} stored as submitted (batch ${done.body.batch ?? "none"}); ${done.body.unchanged} unchanged.`));
+      previewed = null;
+      if (this.year) await this.loadCompleteness();
+    }, { warning: true, id: "import-returns-load" });
+    const forget = () => { previewed = null; result.replaceChildren(); };
+    file.addEventListener("change", forget);
+    mode.addEventListener("change", forget);
+    const formNode = el("form", { novalidate: true },
+      el("h3", { class: "govuk-heading-m" }, "Returns"), slot,
+      el("div", { class: "govuk-form-group" },
+        el("label", { class: "govuk-label", for: "import-returns" }, "CSV file"),
+        el("div", { class: "govuk-hint", id: "import-returns-hint" }, "Columns service_id, then question ids; confirmed_warnings for the year-on-year warnings confirmed. Loaded into the year shown above, each row as a submitted return. You see what it would change first."),
+        file),
+      mode,
+      button("Preview the changes", null, { type: "submit", secondary: true, id: "import-returns-preview" }),
+      result);
+    formNode.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      forget();
+      const chosen = file.files?.[0];
+      if (!chosen) {
+        slot.replaceChildren(errorSummary("Nothing was previewed", [{ text: "Choose a CSV file.", href: "#import-returns" }]));
+        return;
+      }
+      if (!this.year) {
+        slot.replaceChildren(errorSummary("Nothing was previewed", ["Open a collection year first."]));
+        return;
+      }
+      const chosenMode = formNode.querySelector("input[name=import-returns-mode]:checked")?.value ?? "replace";
+      const text = await chosen.text();
+      const answer = await call(session, "POST", `years/${this.year}/returns/import?preview=true${chosenMode === "merge" ? "&mode=merge" : ""}`, { body: text, contentType: "text/csv" });
+      if (!answer.ok) {
+        const rows = answer.body?.problems ?? [];
+        slot.replaceChildren(errorSummary(`${chosen.name} cannot be loaded as it is`, [answer.message]),
+          rows.length ? table(`Every problem (${rows.length})`, ["Line", "Column", "Problem"],
+            rows.map((r) => el("tr", { class: "govuk-table__row" }, td(String(r.line)), td(r.column), td(r.message))), { compact: true }) : "");
+        return;
+      }
+      slot.replaceChildren();
+      const p = answer.body;
+      const changeText = (r) => (r.change === "new" ? `New: ${pluralise(r.fieldsChanged.length, "answer", "answers")}`
+        : r.change === "unchanged" ? "Unchanged (skipped)" : `Changed: ${pluralise(r.fieldsChanged.length, "answer", "answers")}`);
+      const fieldsText = (r) => (r.change === "changed"
+        ? el("ul", { class: "govuk-list govuk-body-s" }, r.fieldsChanged.map((c) => el("li", {}, `${c.fieldId}: ${c.from ?? "no answer"} → ${c.to ?? "no answer"}`)))
+        : "");
+      const warningsText = (r) => (r.warningsToConfirm.length
+        ? el("ul", { class: "govuk-list govuk-body-s" }, r.warningsToConfirm.map((w) => el("li", {}, `${w.code}: ${w.message}`)))
+        : r.confirmed.length ? `Confirmed: ${r.confirmed.join(", ")}` : "");
+      previewed = p.canImport ? { text, name: chosen.name, year: p.year, mode: p.mode } : null;
+      result.replaceChildren(
+        el("h4", { class: "govuk-heading-s", id: "import-returns-summary", tabindex: "-1" },
+          `${chosen.name} into ${p.year}: ${p.new} new, ${p.changed} changed, ${p.unchanged} unchanged (${pluralise(p.rows.length, "service", "services")})`),
+        p.problems.length
+          ? errorSummary(`${chosen.name} cannot be loaded as it is: correct these and preview again`, p.problems.map((x) => `Line ${x.line}, ${x.column || "row"}: ${x.message}`).concat(p.moreProblems ? [`and ${p.moreProblems} more`] : []), { focus: false })
+          : el("p", { class: "govuk-body" }, "Nothing stops it loading. Nothing has been stored yet."),
+        table("What each row would change", ["Line", "Service", "Change", "Answers changed", "Warnings to confirm"],
+          p.rows.map((r) => el("tr", { class: "govuk-table__row", "data-service": String(r.serviceId) }, td(String(r.line)), td(`${r.name} (${r.serviceId})`), td(changeText(r)), td(fieldsText(r)), td(warningsText(r)))),
+          { compact: true }),
+        p.canImport ? load : el("p", { class: "govuk-body" }, "Put the code of each warning you confirm in the confirmed_warnings column, then preview again."));
+      result.querySelector("#import-returns-summary").focus();
+    });
+    return formNode;
+  }
+
   // ---- Imports: reference data and statistical neighbours from CSV, every bad row listed.
   renderImports() {
     const panel = this.panels.imports;
@@ -756,6 +846,7 @@ class Console {
       return formNode;
     };
     panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "imports-title" }, "Imports"),
+      this.returnsImport(),
       one("import-reference", "Reference data", "reference-data", "Columns service_id, year, region, population_0_19, sen_pupils, fsm_pupils and optionally source. All or nothing: a file with any bad row stores nothing."),
       one("import-neighbours", "Statistical neighbours", "statistical-neighbours", "Columns service_id, neighbour_id. Replaces the whole list; all or nothing."));
   }
