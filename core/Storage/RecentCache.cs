@@ -52,6 +52,13 @@ internal sealed class RecentCache<TKey, TValue>(TimeSpan ttl, TimeProvider clock
         _entries.TryRemove(key, out _);
     }
 
+    /// <summary>Forgets every entry; a read under way while it does keeps nothing either.</summary>
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
+
     /// <summary>Forgets every entry whose value matches (a credential kept under its token's hash, revoked by its id).</summary>
     public void RemoveWhere(Func<TValue, bool> match)
     {
