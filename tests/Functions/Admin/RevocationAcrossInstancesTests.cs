@@ -46,9 +46,8 @@ public class RevocationAcrossInstancesTests
     }
 
     /// <summary>
-    /// The check costs one storage read per instance per interval, not one per request: the saves keep the throughput
-    /// the cache bought. Counted on the second instance's Credentials table with a request counter would need a pipeline
-    /// policy; the store's own count of generation reads says the same.
+    /// The check costs one storage read per instance per interval, not one per request (concurrent requests wait for the
+    /// one read under way): the saves keep the throughput the cache bought.
     /// </summary>
     [Fact]
     public async Task The_revocation_check_reads_storage_at_most_once_per_interval_however_many_requests()
