@@ -120,8 +120,11 @@ param deployerPrincipalType string = 'User'
 @description('Extra origins allowed by the API\'s CORS, for example a custom domain in front of the static website (https://host, no trailing slash).')
 param additionalSiteOrigins array = []
 
-@description('Daily Log Analytics ingestion cap in GB (decimal string): a cost guard-rail.')
+@description('Daily Log Analytics ingestion cap in GB (decimal string) of the app\'s telemetry: a cost guard-rail.')
 param logDailyCapGb string = '0.5'
+
+@description('Daily ingestion cap in GB (decimal string) of the separate workspace that receives the storage logs.')
+param storageLogDailyCapGb string = '0.5'
 
 @description('Name of the resource group; empty for rg-<environmentName>.')
 param resourceGroupName string = ''
@@ -162,6 +165,12 @@ var closeEvents = {
   overdue: 'pps.close.overdue'
   checked: 'pps.close.checked'
   backup: 'pps.backup.written'
+}
+// Log lines of the upload check that the alerts search for: the app's own (PpsTelemetry; a test keeps them equal),
+// and the Functions host's line when a blob trigger's message goes to its poison queue (webjobs-blobtrigger-poison).
+var uploadEvents = {
+  checkFailed: 'pps.upload.check-failed'
+  poisonQueue: 'webjobs-blobtrigger-poison'
 }
 // Log lines of the mail outbox that the alerts search for (PpsTelemetry; a test keeps them equal).
 var mailEvents = {
@@ -234,6 +243,8 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     dailyCapGb: logDailyCapGb
+    storageLogAnalyticsName: 'logst-${resourceToken}'
+    storageLogDailyCapGb: storageLogDailyCapGb
   }
 }
 
@@ -247,7 +258,8 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSku
     deleteLock: storageDeleteLock
     softDeleteDays: softDeleteDays
-    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    // Its own workspace and cap: the storage logs cannot crowd the app's telemetry out of its workspace.
+    logAnalyticsWorkspaceId: monitoring.outputs.storageLogAnalyticsWorkspaceId
     tablePrefix: tablePrefix
     uploadsContainerName: uploadsContainerName
     reportsContainerName: reportsContainerName
@@ -390,6 +402,8 @@ module alerts 'modules/alerts.bicep' = {
     closeFunctionName: closeFunctionName
     closeEvents: closeEvents
     mailEvents: mailEvents
+    uploadEvents: uploadEvents
+    uploadFunctionName: uploadFunctionName
     backupFunctionName: backupFunctionName
   }
   dependsOn: [

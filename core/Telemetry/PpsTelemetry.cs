@@ -51,6 +51,8 @@ public static class PpsTelemetry
     public const string MailNotQueuedEvent = "pps.mail.not-queued";
     /// <summary>A message on the outbox was not a mail event and was dropped.</summary>
     public const string MailUnreadableEvent = "pps.mail.unreadable";
+    /// <summary>The check of an uploaded workbook failed on its last attempt: the upload has a "failed" report.</summary>
+    public const string UploadCheckFailedEvent = "pps.upload.check-failed";
     /// <summary>A table backup was written.</summary>
     public const string BackupWrittenEvent = "pps.backup.written";
 

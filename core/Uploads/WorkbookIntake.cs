@@ -121,7 +121,7 @@ public sealed class WorkbookIntake(
         catch (Exception e) when (attempts >= MaxAttempts && e is not OperationCanceledException)
         {
             activity.Fail(e);
-            log.LogError(e, "Upload {Upload}: the check failed {Attempts} times; giving up.", name.BlobName, attempts);
+            log.LogError(e, PpsTelemetry.UploadCheckFailedEvent + ": upload {Upload}: the check failed {Attempts} times; giving up.", name.BlobName, attempts);
             final = Report(name, UploadStatus.Failed,
                 $"The workbook could not be checked after {attempts} attempts; nothing was changed. Try uploading it again later, and if it fails again, send it to NPPN.") with { Attempts = attempts };
         }

@@ -33,6 +33,12 @@ public static class TelemetrySetup
             telemetry.UseAzureMonitorExporter(options =>
             {
                 options.ConnectionString = connectionString;
+                // Export every log line, inside a span or not. With trace-based log sampling on, the exporter keeps a
+                // line written inside a span only if the span's flags equal "Recorded"; .NET 10 also sets
+                // RandomTraceId on every span, so each line the app writes during a function (the close's failure,
+                // the backup's "written", the mail's dead letter: what the alerts search for) was dropped
+                // (tests/Telemetry/AlertTelemetryTests.cs). Spans are not sampled here, so nothing else changes.
+                options.EnableTraceBasedLogsSampler = false;
                 if (ManagedIdentityClientId(configuration[AuthenticationSetting]) is { } clientId)
                 {
                     options.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));

@@ -6,6 +6,9 @@
 //   backup-missed   no table backup has been written for 25 hours (BackupTables runs daily)
 //   dead-letters    Event Grid gave up delivering an upload event (metric of the system topic)
 //   mail-dead-lettered  a mail went to the outbox's poison queue, or could not be queued (log lines of the app)
+//   upload-check-failed the check of an uploaded workbook failed on its last attempt (the app's log line), or the
+//                   host moved an upload's trigger message to its poison queue (the host's log line): a service's
+//                   workbook has a "failed" report, or none
 //   server-errors   more than serverErrorPercent of the API's requests failed with a 5xx in 15 minutes
 // The log alerts query the Log Analytics workspace the app's telemetry goes to (AppTraces, AppRequests). They are
 // evaluated every 15 minutes or hourly, not every minute: a log alert rule is billed by how often it runs
@@ -41,6 +44,12 @@ param closeEvents object
 
 @description('Log lines the mail outbox writes (PpsTelemetry in core/Telemetry).')
 param mailEvents object
+
+@description('Log lines of the upload check, the app\'s and the host\'s (PpsTelemetry in core/Telemetry).')
+param uploadEvents object
+
+@description('Name of the blob-triggered function that checks uploads.')
+param uploadFunctionName string
 
 @description('Name of the table backup timer function.')
 param backupFunctionName string
@@ -109,6 +118,16 @@ var logAlerts = [
     frequency: 'PT1H'
     window: 'PT1H'
     query: 'AppTraces | where Message startswith "${mailEvents.deadLettered}" or Message startswith "${mailEvents.notQueued}"'
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
+    name: 'upload-check-failed'
+    description: 'The check of an uploaded workbook (${uploadFunctionName}) failed on its last attempt, or the host moved the upload\'s trigger to its poison queue: the service\'s workbook was not checked. See the exception in Application Insights; the service can upload again (docs/deploy.md, "Alerts").'
+    severity: 2
+    frequency: 'PT1H'
+    window: 'PT1H'
+    query: 'search in (AppTraces, AppExceptions) "${uploadEvents.checkFailed}" or "${uploadEvents.poisonQueue}"'
     operator: 'GreaterThan'
     threshold: 0
   }

@@ -1,4 +1,7 @@
-// Log Analytics workspace and the workspace-based Application Insights resource the function app logs to.
+// Log Analytics workspace and the workspace-based Application Insights resource the function app logs to, and a
+// second workspace for the storage accounts' read/write/delete logs, with its own daily cap: a crawler reading the
+// public site (every read is a log record) fills that workspace's cap, never the app's, so it cannot silence the
+// app's telemetry and the alerts that read it.
 // Local (instrumentation-key) authentication is disabled: the app sends telemetry with its managed
 // identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING), so the connection string is not a secret.
 
@@ -22,6 +25,12 @@ param retentionInDays int = 30
 @description('Daily ingestion cap in GB, as a decimal string (for example 0.5); a cost guard-rail.')
 param dailyCapGb string = '0.5'
 
+@description('Name of the Log Analytics workspace of the storage logs.')
+param storageLogAnalyticsName string
+
+@description('Daily ingestion cap of the storage logs\' workspace in GB, as a decimal string.')
+param storageLogDailyCapGb string = '0.5'
+
 resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
   name: logAnalyticsName
   location: location
@@ -33,6 +42,23 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
     retentionInDays: retentionInDays
     workspaceCapping: {
       dailyQuotaGb: json(dailyCapGb)
+    }
+    publicNetworkAccessForIngestion: 'Enabled'
+    publicNetworkAccessForQuery: 'Enabled'
+  }
+}
+
+resource storageLogs 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
+  name: storageLogAnalyticsName
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: retentionInDays
+    workspaceCapping: {
+      dailyQuotaGb: json(storageLogDailyCapGb)
     }
     publicNetworkAccessForIngestion: 'Enabled'
     publicNetworkAccessForQuery: 'Enabled'
@@ -59,3 +85,5 @@ output applicationInsightsName string = appInsights.name
 output applicationInsightsId string = appInsights.id
 output applicationInsightsConnectionString string = appInsights.properties.ConnectionString
 output logAnalyticsWorkspaceId string = workspace.id
+@description('The workspace of the storage accounts\' logs (not the app\'s).')
+output storageLogAnalyticsWorkspaceId string = storageLogs.id

@@ -54,4 +54,20 @@ public class AlertsTests
         var group = Alerts.Resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/actionGroups");
         Assert.Single(group["properties"]!["emailReceivers"]!.AsArray());
     }
+
+    [Fact]
+    public void The_storage_logs_have_a_workspace_and_a_cap_of_their_own()
+    {
+        var main = CompiledTemplate.Main();
+        var storage = main.Resources.Single(r => r["name"]?.GetValue<string>() == "storage");
+        Assert.Contains("storageLogAnalyticsWorkspaceId", storage["properties"]!["parameters"]!["logAnalyticsWorkspaceId"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        var alerts = main.Resources.Single(r => r["name"]?.GetValue<string>() == "alerts");
+        var alertsWorkspace = alerts["properties"]!["parameters"]!["logAnalyticsWorkspaceId"]!["value"]!.GetValue<string>();
+        Assert.Contains("outputs.logAnalyticsWorkspaceId.value", alertsWorkspace, StringComparison.Ordinal); // the app workspace, not the storage logs one
+        var monitoring = main.Module("monitoring");
+        var workspaces = monitoring.Resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.OperationalInsights/workspaces").ToList();
+        Assert.Equal(2, workspaces.Count);
+        Assert.All(workspaces, w => Assert.NotNull(w["properties"]!["workspaceCapping"]!["dailyQuotaGb"]));
+        Assert.NotEqual(monitoring.Evaluate(workspaces[0]["name"]!.GetValue<string>()), monitoring.Evaluate(workspaces[1]["name"]!.GetValue<string>()));
+    }
 }

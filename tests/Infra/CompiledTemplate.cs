@@ -50,45 +50,66 @@ public sealed class CompiledTemplate
     public JsonNode Variable(string name) => template["variables"]?[name] ?? throw new KeyNotFoundException($"No variable {name}.");
 
     /// <summary>The value of a template expression (or a plain string) in this template's scope.</summary>
-    public string Evaluate(string text)
+    public string Evaluate(string text) => EvaluateNode(text) switch
     {
-        if (!text.StartsWith('[') || text.StartsWith("[[", StringComparison.Ordinal)) return text;
+        JsonValue value => value.ToString(),
+        _ => text,
+    };
+
+    /// <summary>As <see cref="Evaluate"/>, keeping objects (a parameter or variable that is an object, and its properties: parameters('x').y).</summary>
+    public JsonNode? EvaluateNode(string text)
+    {
+        if (!text.StartsWith('[') || text.StartsWith("[[", StringComparison.Ordinal)) return JsonValue.Create(text);
         var position = 1;
-        var value = Expression(text, ref position);
-        return value ?? text;
+        return Expression(text, ref position) ?? JsonValue.Create(text);
     }
 
-    private string? Expression(string text, ref int i)
+    private JsonNode? Expression(string text, ref int i)
     {
         if (text[i] == '\'')
         {
             var end = text.IndexOf('\'', i + 1);
             var literal = text[(i + 1)..end];
             i = end + 1;
-            return literal;
+            return JsonValue.Create(literal);
         }
         var open = text.IndexOf('(', i);
         var function = text[i..open];
         i = open + 1;
-        var args = new List<string?>();
+        var args = new List<JsonNode?>();
         while (text[i] != ')')
         {
             args.Add(Expression(text, ref i));
             while (text[i] is ',' or ' ') i++;
         }
         i++;
-        return function switch
+        JsonNode? result = function switch
         {
-            "parameters" => Parameter(args[0]!),
-            "variables" => Variable(args[0]!) is JsonValue v ? Evaluate(v.GetValue<string>()) : null,
-            "format" when args.All(a => a is not null) => string.Format(System.Globalization.CultureInfo.InvariantCulture, args[0]!, args.Skip(1).Cast<object>().ToArray()),
+            "parameters" => Parameter(args[0]!.ToString()),
+            "variables" => Variable(args[0]!.ToString()) is JsonValue v ? EvaluateNode(v.ToString()) : Variable(args[0]!.ToString()).DeepClone(),
+            "format" when args.All(a => a is JsonValue) => JsonValue.Create(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                args[0]!.ToString(), args.Skip(1).Select(a => (object)a!.ToString()).ToArray())),
             _ => null,
         };
+        // Property access: parameters('closeEvents').failed
+        while (i < text.Length && text[i] == '.')
+        {
+            var start = ++i;
+            while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_')) i++;
+            var property = text[start..i];
+            result = result is JsonObject o && o[property] is { } p ? (p is JsonValue pv && pv.ToString().StartsWith('[') ? EvaluateNode(pv.ToString()) : p.DeepClone()) : null;
+        }
+        return result;
     }
 
-    private string? Parameter(string name)
+    private JsonNode? Parameter(string name)
     {
-        if (parameterValues?[name]?["value"] is JsonValue passed) return parent!.Evaluate(passed.GetValue<string>());
-        return template["parameters"]?[name]?["defaultValue"] is JsonValue fallback ? Evaluate(fallback.ToString()) : null;
+        if (parameterValues?[name]?["value"] is { } passed)
+        {
+            return passed is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? parent!.EvaluateNode(v.GetValue<string>()) : passed.DeepClone();
+        }
+        return template["parameters"]?[name]?["defaultValue"] is { } fallback
+            ? (fallback is JsonValue f && f.GetValueKind() == System.Text.Json.JsonValueKind.String ? EvaluateNode(f.GetValue<string>()) : fallback.DeepClone())
+            : null;
     }
 }
