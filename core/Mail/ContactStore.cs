@@ -43,6 +43,7 @@ public sealed class ContactStore(PpsStorage storage)
         {
             ["Name"] = contact.Name, ["Email"] = contact.Email, ["UpdatedAt"] = now, ["UpdatedBy"] = by,
         };
+        TableLimits.EnsureFits(entity); // Azure refuses an entity past its limits, Azurite does not
         try
         {
             if (id is null) await storage.Contacts.AddEntityAsync(entity, ct);

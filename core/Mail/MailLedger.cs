@@ -40,7 +40,8 @@ public sealed class MailLedger(PpsStorage storage)
     /// <summary>Claims the key for a delivery: the new ETag, or null when another delivery claimed or changed it first.</summary>
     public async Task<string?> TryClaimAsync(OutboxMessage message, MailEntry? read, DateTimeOffset now, CancellationToken ct = default)
     {
-        var entity = Entity(message, MailState.Sending, now, (read?.Deliveries ?? 0) + 1, 0, null);
+        // Checked before anything is sent: Azure refuses an entity past its limits (a key over 1 KiB, say), Azurite does not.
+        var entity = Fitting(Entity(message, MailState.Sending, now, (read?.Deliveries ?? 0) + 1, 0, null));
         try
         {
             var response = read is null
@@ -56,7 +57,7 @@ public sealed class MailLedger(PpsStorage storage)
 
     /// <summary>Records what became of a claimed key. The claim's ETag makes sure only the claiming delivery records it.</summary>
     public async Task RecordAsync(OutboxMessage message, string claim, MailState state, DateTimeOffset now, int deliveries, int recipients, string? error, CancellationToken ct = default) =>
-        await storage.Mail.UpdateEntityAsync(Entity(message, state, now, deliveries, recipients, error), new ETag(claim), TableUpdateMode.Replace, ct);
+        await storage.Mail.UpdateEntityAsync(Fitting(Entity(message, state, now, deliveries, recipients, error)), new ETag(claim), TableUpdateMode.Replace, ct);
 
     /// <summary>Every row of a year, for NPPN's view of what was sent (keys, states and counts; no addresses).</summary>
     public async Task<IReadOnlyList<MailEntry>> ListAsync(int year, CancellationToken ct = default)
@@ -74,10 +75,17 @@ public sealed class MailLedger(PpsStorage storage)
         (await storage.Mail.GetEntityIfExistsAsync<TableEntity>(ReminderPartition, ReminderPoint(year, daysBefore), cancellationToken: ct)).HasValue;
 
     public async Task MarkReminderPointQueuedAsync(int year, int daysBefore, int queued, DateTimeOffset now, CancellationToken ct = default) =>
-        await storage.Mail.UpsertEntityAsync(new TableEntity(ReminderPartition, ReminderPoint(year, daysBefore))
+        await storage.Mail.UpsertEntityAsync(Fitting(new TableEntity(ReminderPartition, ReminderPoint(year, daysBefore))
         {
             ["Year"] = year, ["DaysBefore"] = daysBefore, ["Queued"] = queued, ["At"] = now,
-        }, TableUpdateMode.Replace, ct);
+        }), TableUpdateMode.Replace, ct);
+
+    /// <summary>The entity, once checked against Table storage's limits (<see cref="TableLimits.EnsureFits(TableEntity)"/>).</summary>
+    private static TableEntity Fitting(TableEntity entity)
+    {
+        TableLimits.EnsureFits(entity);
+        return entity;
+    }
 
     private static string ReminderPoint(int year, int daysBefore) => $"{year:0000}-d{daysBefore:000}";
 

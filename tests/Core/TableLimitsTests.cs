@@ -109,4 +109,21 @@ public class TableLimitsTests
         UpdatedAt = Now,
         Values = new ReturnValues([KeyValuePair.Create(FieldIds.Comments, comment)]),
     };
+
+    /// <summary>The mail tables too: a ledger key past Table storage's 1 KiB is refused before anything is written; a contact at its limits fits.</summary>
+    [Fact]
+    public async Task The_mail_tables_are_written_within_the_limits()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var ledger = new Pps.Core.Mail.MailLedger(storage);
+        var tooLong = new Pps.Core.Mail.OutboxMessage("chase", "chase-2013-042-" + new string('x', TableLimits.MaxKeyCharacters), 2013, 42, Now);
+        await Assert.ThrowsAsync<StorageLimitException>(() => ledger.TryClaimAsync(tooLong, null, Now));
+        Assert.Empty(await ledger.ListAsync(2013));
+
+        var contacts = new Pps.Core.Mail.ContactStore(storage);
+        var name = string.Concat(Enumerable.Repeat("\U0001F600", Pps.Core.Mail.ContactStore.MaxNameLength / 2));
+        var email = new string('a', 64) + "@" + string.Join('.', Enumerable.Repeat(new string('b', 60), 3)) + ".org"; // 251 characters
+        Assert.Empty(Pps.Core.Mail.ContactStore.Problems(name, email));
+        Assert.NotNull(await contacts.SaveAsync(42, null, name, email, "nppn", Now));
+    }
 }
