@@ -16,16 +16,19 @@ public static class BenchConfiguration
         return null;
     }
 
-    public static IConfiguration ForRun(string connection, string id) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        [StorageSetup.ConnectionName] = connection,
-        ["Pps:TablePrefix"] = "bench" + id,
-        ["Pps:UploadsContainer"] = "bench-up-" + id,
-        ["Pps:ReportsContainer"] = "bench-rep-" + id,
-        ["Pps:PublishedContainer"] = "bench-pub-" + id,
-        ["Pps:ReferenceContainer"] = "bench-ref-" + id,
-        ["Pps:ProvisionalContainer"] = "bench-prov-" + id,
-        ["Pps:BackupsContainer"] = "bench-bak-" + id,
-        ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex("bench-admin-" + id),
-    }).Build();
+    public static IConfiguration ForRun(string connection, string id) => new ConfigurationBuilder().AddInMemoryCollection(
+        new Dictionary<string, string?>(new StorageOptions
+        {
+            TablePrefix = "bench" + id,
+            UploadsContainer = "bench-up-" + id,
+            ReportsContainer = "bench-rep-" + id,
+            PublishedContainer = "bench-pub-" + id,
+            ReferenceContainer = "bench-ref-" + id,
+            ProvisionalContainer = "bench-prov-" + id,
+            BackupsContainer = "bench-bak-" + id,
+        }.Settings())
+        {
+            [StorageSetup.ConnectionName] = connection,
+            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex("bench-admin-" + id),
+        }).Build();
 }

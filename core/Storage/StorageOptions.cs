@@ -43,6 +43,25 @@ public sealed class StorageOptions
     /// </summary>
     public string? MailQueue { get; set; }
 
+    /// <summary>
+    /// These names as the app's settings ("Pps:TablePrefix", ...; with <paramref name="separator"/> "__" as environment
+    /// variables): how a test, a benchmark or a second process is pointed at the same tables and containers.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string?>> Settings(string separator = ":")
+    {
+        KeyValuePair<string, string?> Setting(string name, string? value) => KeyValuePair.Create(SectionName + separator + name, value);
+        yield return Setting(nameof(TablePrefix), TablePrefix);
+        yield return Setting(nameof(UploadsContainer), UploadsContainer);
+        yield return Setting(nameof(ReportsContainer), ReportsContainer);
+        yield return Setting(nameof(PublishedContainer), PublishedContainer);
+        yield return Setting(nameof(ReferenceContainer), ReferenceContainer);
+        yield return Setting(nameof(ProvisionalContainer), ProvisionalContainer);
+        yield return Setting(nameof(BackupsContainer), BackupsContainer);
+        yield return Setting(nameof(PublishedPrefix), PublishedPrefix);
+        if (BackupCopyContainer is not null) yield return Setting(nameof(BackupCopyContainer), BackupCopyContainer);
+        if (MailQueue is not null) yield return Setting(nameof(MailQueue), MailQueue);
+    }
+
     public string MailQueueName => string.IsNullOrWhiteSpace(MailQueue) ? TablePrefix.ToLowerInvariant() + "-mail" : MailQueue;
     public string MailPoisonQueueName => MailQueueName + "-poison";
 }

@@ -60,13 +60,7 @@ public class CliTests
         start.ArgumentList.Add(cli);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["PPS_STORAGE"] = Azurite.ConnectionString;
-        start.Environment["Pps__TablePrefix"] = options.TablePrefix;
-        start.Environment["Pps__UploadsContainer"] = options.UploadsContainer;
-        start.Environment["Pps__ReportsContainer"] = options.ReportsContainer;
-        start.Environment["Pps__PublishedContainer"] = options.PublishedContainer;
-        start.Environment["Pps__ReferenceContainer"] = options.ReferenceContainer;
-        start.Environment["Pps__ProvisionalContainer"] = options.ProvisionalContainer;
-        start.Environment["Pps__BackupsContainer"] = options.BackupsContainer;
+        foreach (var (name, value) in options.Settings("__")) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -15,17 +15,9 @@ public static class AppServices
     public static async Task<ServiceProvider> StartAsync(TimeProvider clock, string adminToken, Action<ILoggingBuilder>? logging = null,
         IReadOnlyDictionary<string, string>? settings = null)
     {
-        var id = Guid.NewGuid().ToString("N")[..10];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(Azurite.NewOptions().Settings())
         {
             [StorageSetup.ConnectionName] = Azurite.ConnectionString,
-            ["Pps:TablePrefix"] = "t" + id,
-            ["Pps:UploadsContainer"] = "uploads-" + id,
-            ["Pps:ReportsContainer"] = "reports-" + id,
-            ["Pps:PublishedContainer"] = "published-" + id,
-            ["Pps:ReferenceContainer"] = "reference-" + id,
-            ["Pps:ProvisionalContainer"] = "provisional-" + id,
-            ["Pps:BackupsContainer"] = "backups-" + id,
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(adminToken),
         }.Concat((settings ?? new Dictionary<string, string>()).Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))).Build();
         var services = new ServiceCollection()

@@ -21,9 +21,9 @@ public static class Azurite
     }
 
     /// <summary>Table prefix and container names of their own, for a test that builds its storage through the app's DI.</summary>
-    public static StorageOptions NewOptions()
+    public static StorageOptions NewOptions(string suffix = "")
     {
-        var id = Guid.NewGuid().ToString("N")[..10];
+        var id = Guid.NewGuid().ToString("N")[..10] + suffix;
         return new StorageOptions
         {
             TablePrefix = "t" + id,

@@ -54,26 +54,20 @@ public sealed class DevHostFixture : IAsyncDisposable
     /// <summary>Starts the devhost; it is now 15 September 2013 on its clock unless <paramref name="now"/> says otherwise.</summary>
     public static async Task<DevHostFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null, DateTimeOffset? now = null)
     {
-        var names = (await Azurite.NewStorageAsync()).Options; // fresh names; the devhost creates its storage itself on start
-        var config = new Dictionary<string, string>
+        // Fresh names; the devhost creates its storage itself on start.
+        var names = Azurite.NewOptions("d");
+        var config = new Dictionary<string, string>(names.Settings().Select(kv => KeyValuePair.Create(kv.Key, kv.Value!)))
         {
             ["port"] = "0",
             ["DevHost:Settings"] = "",
             ["DevHost:BlobPollSeconds"] = "0.2",
             ["PpsStorage"] = Azurite.ConnectionString,
-            ["Pps:TablePrefix"] = names.TablePrefix + "d",
-            ["Pps:UploadsContainer"] = names.UploadsContainer + "-d",
-            ["Pps:ReportsContainer"] = names.ReportsContainer + "-d",
-            ["Pps:PublishedContainer"] = names.PublishedContainer + "-d",
-            ["Pps:ReferenceContainer"] = names.ReferenceContainer + "-d",
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(AdminToken),
             ["CloseYearSchedule"] = "0 0 0 1 1 *",
             ["BackupSchedule"] = "0 0 0 1 1 *",
             ["ReminderSchedule"] = "0 0 0 1 1 *",
-            ["Pps:MailQueue"] = (names.TablePrefix + "d-mail").ToLowerInvariant(),
+            ["Pps:MailQueue"] = (names.TablePrefix + "-mail").ToLowerInvariant(),
             ["DevHost:QueuePollSeconds"] = "0.2",
-            ["Pps:ProvisionalContainer"] = names.ProvisionalContainer + "-d",
-            ["Pps:BackupsContainer"] = names.BackupsContainer + "-d",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) config[key] = value;
         var clock = new FakeClock(now ?? Now);

@@ -35,16 +35,9 @@ public sealed class TestApp : IDisposable
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         options ??= Azurite.NewOptions();
-        var values = new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>(options.Settings())
         {
             [StorageSetup.ConnectionName] = Azurite.ConnectionString,
-            ["Pps:TablePrefix"] = options.TablePrefix,
-            ["Pps:UploadsContainer"] = options.UploadsContainer,
-            ["Pps:ReportsContainer"] = options.ReportsContainer,
-            ["Pps:PublishedContainer"] = options.PublishedContainer,
-            ["Pps:ReferenceContainer"] = options.ReferenceContainer,
-            ["Pps:ProvisionalContainer"] = options.ProvisionalContainer,
-            ["Pps:BackupsContainer"] = options.BackupsContainer,
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(AdminToken),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
