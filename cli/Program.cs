@@ -51,8 +51,9 @@ static int Usage()
                                                  service_id, one column per field id [, confirmed_warnings]: all or nothing;
                                                  every field unless --mode merge (only the file's columns change)
           export-published --out <folder>        copy every blob of the published container into a folder
-          report-pdf --year 2013 --out <pdf> [--url http://127.0.0.1:7071/]
-                                                 the national report as an A4 PDF, from a running host (headless Chromium)
+          report-pdf --year 2013 --out <pdf> [--url http://127.0.0.1:7071/] [--publish true]
+                                                 the national report as an A4 PDF, from a running host (headless Chromium);
+                                                 --publish adds it to the published set it shows (storage in PPS_STORAGE)
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite), or, with Microsoft Entra ID
         (DefaultAzureCredential: az login, a managed identity…), the account's endpoints, for every command but bench-close:
           --account <name>                       https://<name>.{table,blob,queue}.core.windows.net/ (or PPS_STORAGE_ACCOUNT)

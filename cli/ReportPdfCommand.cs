@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Pps.Cli;
@@ -43,6 +44,25 @@ public static class ReportPdfCommand
         }
         await page.PdfAsync(new PagePdfOptions { Path = output, Format = "A4", PrintBackground = true });
         Console.WriteLine($"Wrote {output} ({new FileInfo(output).Length / 1024} KiB) in {watch.ElapsedMilliseconds} ms.");
+        if (options.Optional("publish", "false") != "true") return 0;
+
+        // --publish: add the PDF to the published set it was rendered from (the version the page read), in the
+        // storage account of PPS_STORAGE: the function app cannot run Chromium, so this step runs beside it.
+        var version = await page.GetAttributeAsync("body", "data-version")
+            ?? throw new CommandLineException("The report page does not say which published version it shows.");
+        var returns = int.Parse(await page.GetAttributeAsync("body", "data-returns") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await using var app = CliApp.Build(options);
+        var publisher = app.GetRequiredService<Pps.Core.Publishing.Publisher>();
+        try
+        {
+            var manifest = await publisher.AttachAsync(year, Pps.Core.Publishing.ReportPdf.File(year, await File.ReadAllBytesAsync(output), returns), version);
+            var entry = manifest.Files.Single(f => f.Kind == Pps.Core.Publishing.ReportPdf.Kind);
+            Console.WriteLine($"Published {entry.Path} ({entry.Bytes / 1024} KiB, SHA-256 {entry.Sha256}) in version {manifest.Version} of {year}.");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CommandLineException(e.Message);
+        }
         return 0;
     }
 }

@@ -16,12 +16,29 @@ namespace Pps.Core.Publishing;
 /// </summary>
 public sealed record PublishedFile(byte[] Content, string ContentType, string Kind, string FigureId, string Title, int Returns, int? First = null, int? Last = null)
 {
-    public string Extension => ContentType.StartsWith("text/csv", StringComparison.Ordinal) ? "csv" : "json";
+    public string Extension => ContentType.StartsWith("text/csv", StringComparison.Ordinal) ? "csv"
+        : ContentType == ReportPdf.ContentType ? "pdf" : "json";
 
     public ManifestFile ToManifestEntry(int year)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(Content));
         return new(PublishedPaths.Object(year, sha256, Extension), Kind, FigureId, Title, Returns, sha256, Content.LongLength, ContentType, First, Last);
+    }
+}
+
+/// <summary>
+/// The national report as an A4 PDF, listed in the manifest as kind "pdf" (figure id "report"): rendered from the
+/// published report page by headless Chromium outside the function app and added with <see cref="Publisher.AttachAsync"/>.
+/// </summary>
+public static class ReportPdf
+{
+    public const string Kind = "pdf";
+    public const string ContentType = "application/pdf";
+
+    public static PublishedFile File(int year, byte[] content, int returns)
+    {
+        if (content.Length < 5 || !content.AsSpan(0, 5).SequenceEqual("%PDF-"u8)) throw new ArgumentException("The file is not a PDF.", nameof(content));
+        return new PublishedFile(content, ContentType, Kind, "report", $"The national report {year} (PDF)", returns);
     }
 }
 

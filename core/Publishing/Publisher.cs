@@ -148,6 +148,32 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
         }
     }
 
+    /// <summary>
+    /// Adds a file made outside the close to the year's current final set: the report's PDF, which headless Chromium
+    /// renders from the published pages (scripts/report-pdf.sh --publish), a step the function app cannot run. The file
+    /// is written as an object like any other, then a new version lists every file of the current one plus it (in place
+    /// of an earlier file of its kind) and is made current. <paramref name="renderedFrom"/> is the version the file was
+    /// made from: when the current set is another (a recompute published meanwhile), nothing is changed, since the
+    /// file would describe figures that are no longer the published ones.
+    /// </summary>
+    public async Task<Manifest> AttachAsync(int year, PublishedFile file, string renderedFrom, CancellationToken ct = default)
+    {
+        var current = await CurrentAsync(year, Manifest.Final, ct)
+            ?? throw new InvalidOperationException($"{year} has no published set to add {file.Title} to.");
+        if (current.Version != renderedFrom)
+        {
+            throw new InvalidOperationException($"{file.Title} was made from version {renderedFrom} of {year}, but version {current.Version} is published now: make it again.");
+        }
+        var now = clock.GetUtcNow();
+        var version = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+        var entry = file.ToManifestEntry(year);
+        await WriteObjectAsync(store, entry.Path, file, ct);
+        var manifest = current with { Version = version, CreatedAt = now, Files = [.. current.Files.Where(f => f.Kind != file.Kind), entry] };
+        await store.WriteOnceAsync(PublishedPaths.VersionManifest(year, version), JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
+        await MakeCurrentAsync(manifest, ct);
+        return manifest;
+    }
+
     /// <summary>Points the year's final manifest back at an earlier final version, which stays as it was written.</summary>
     public async Task<Manifest> RollBackAsync(int year, string version, CancellationToken ct = default)
     {

@@ -151,6 +151,35 @@ public class DevHostHttpTests
     }
 
     [Fact]
+    public async Task The_built_site_is_served_gzip_compressed_and_its_script_and_styles_are_under_150_KB_so()
+    {
+        var dist = RepoFiles.At("site", "dist");
+        Assert.True(File.Exists(Path.Combine(dist, "index.html")), $"The site is not built: run `npm ci && npm run build` in site/ ({dist}).");
+        await using var host = await DevHostFixture.StartAsync(new Dictionary<string, string> { ["DevHost:Site"] = dist });
+        using var client = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = host.BaseUrl };
+        async Task<HttpResponseMessage> GetGzipAsync(string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+            return await client.SendAsync(request);
+        }
+        var page = await GetGzipAsync("index.html");
+        Assert.Equal("gzip", page.Content.Headers.ContentEncoding.Single());
+        var html = await new StreamReader(new System.IO.Compression.GZipStream(await page.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress)).ReadToEndAsync();
+        var assets = System.Text.RegularExpressions.Regex.Matches(html, @"(?:src|href)=""(assets/site\.[0-9a-f]{12}\.(?:js|css))""").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(2, assets.Count);
+        long compressed = 0;
+        foreach (var asset in assets)
+        {
+            var response = await GetGzipAsync(asset);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("gzip", response.Content.Headers.ContentEncoding.Single());
+            compressed += (await response.Content.ReadAsByteArrayAsync()).LongLength;
+        }
+        Assert.True(compressed < 150 * 1024, $"the script and styles are {compressed / 1024} KB compressed");
+    }
+
+    [Fact]
     public async Task The_scheduler_runs_the_close_function_which_publishes_a_year_whose_window_has_passed()
     {
         await using var host = await DevHostFixture.StartAsync(new Dictionary<string, string> { ["CloseYearSchedule"] = "*/1 * * * * *" }, now: Closes.AddMinutes(5));

@@ -45,6 +45,40 @@ public class PublisherTests
     }
 
     [Fact]
+    public async Task The_report_pdf_joins_the_set_it_was_printed_from_with_its_hash_and_never_a_newer_one()
+    {
+        var storage = await Azurite.NewStorageAsync();
+        var clock = new FakeClock(Now);
+        var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock);
+        var published = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.7\n" + new string('x', 3000));
+
+        clock.Now += TimeSpan.FromMinutes(1);
+        var withPdf = await publisher.AttachAsync(2013, ReportPdf.File(2013, pdf, published.Returns), published.Version);
+
+        // Every file of the set as it was, plus the PDF as an object named by its hash; the year's pointer and the index follow.
+        var entry = Assert.Single(withPdf.Files, f => f.Kind == ReportPdf.Kind);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(pdf)), entry.Sha256);
+        Assert.Equal(PublishedPaths.Object(2013, entry.Sha256, "pdf"), entry.Path);
+        Assert.Equal("application/pdf", entry.ContentType);
+        Assert.Equal(published.Files, withPdf.Files.Where(f => f.Kind != ReportPdf.Kind));
+        Assert.Equal(pdf, (await new BlobPublishedStore(storage.Published).ReadAsync(entry.Path, CancellationToken.None))!.Value.Content.ToArray());
+        Assert.Equal(withPdf.Version, (await publisher.CurrentAsync(2013))!.Version);
+
+        // A PDF printed from a version that is no longer the published one is refused, and nothing changes.
+        var stale = Encoding.ASCII.GetBytes("%PDF-1.7\nstale");
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.AttachAsync(2013, ReportPdf.File(2013, stale, 0), published.Version));
+        Assert.Contains(withPdf.Version, refused.Message, StringComparison.Ordinal);
+        Assert.Equal(withPdf.Version, (await publisher.CurrentAsync(2013))!.Version);
+
+        // A new PDF of the current set takes the place of the earlier one.
+        clock.Now += TimeSpan.FromMinutes(1);
+        var again = await publisher.AttachAsync(2013, ReportPdf.File(2013, stale, 0), withPdf.Version);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(stale)), Assert.Single(again.Files, f => f.Kind == ReportPdf.Kind).Sha256);
+        Assert.Throws<ArgumentException>(() => ReportPdf.File(2013, Encoding.ASCII.GetBytes("<html>"), 0));
+    }
+
+    [Fact]
     public async Task A_set_written_while_the_earlier_years_are_read_lists_what_the_whole_result_makes_in_the_same_order()
     {
         // As a close does: the pages from 2012-2013 first, the figures once every year is read.

@@ -213,3 +213,15 @@ export function renderFigure(item, options = {}) {
   if (options.downloads !== false) section.append(downloads(item));
   return { element: section, drawChart };
 }
+
+/**
+ * The link to the set's report as a PDF, when the manifest lists one (kind "pdf": rendered from the report page after
+ * the close and added to the set with its SHA-256); null when the set has none yet.
+ */
+export function reportPdfLink(manifest, year) {
+  const pdf = (manifest.files ?? []).find((f) => f.kind === "pdf");
+  if (!pdf) return null;
+  const size = pdf.bytes >= 1024 * 1024 ? `${(pdf.bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(pdf.bytes / 1024))} KB`;
+  return el("p", { class: "govuk-body pps-report-pdf" },
+    el("a", { class: "govuk-link", href: url(pdf.path), download: `national-report-${year}.pdf`, "data-report-pdf": "true" }, `The national report ${year} as a PDF (A4, ${size})`));
+}

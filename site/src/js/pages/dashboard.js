@@ -2,7 +2,7 @@
 // the report groups them, each with N, its chart and table, its note and its downloads.
 import { loadFigures } from "../data.js";
 import { el } from "../format.js";
-import { groupFigures, renderFigure, figureAnchor, heading, PARTS } from "../figures.js";
+import { groupFigures, renderFigure, figureAnchor, heading, PARTS, reportPdfLink } from "../figures.js";
 import { ready, publishedYearPage } from "../page.js";
 import { describeSyntheticFigures, syntheticBanner } from "../synthetic.js";
 
@@ -35,7 +35,7 @@ export async function dashboard(target) {
       }
     }
     const banner = syntheticBanner(describeSyntheticFigures(items.map((i) => i.figure)));
-    body.replaceChildren(...(banner ? [banner] : []), summary, contents, ...sections);
+    body.replaceChildren(...(banner ? [banner] : []), summary, reportPdfLink(manifest, entry.year) ?? "", contents, ...sections);
     drawAsSeen(draws);
     document.title = `National dashboard ${entry.year} – Parent Partnership Services national benchmarking`;
     ready();

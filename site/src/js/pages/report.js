@@ -2,7 +2,7 @@
 // notes on method, the key to service numbers) that prints to a clean A4 PDF (print styles in site.scss).
 import { loadFigures, loadOptional } from "../data.js";
 import { el } from "../format.js";
-import { groupFigures, renderFigure, heading, figureAnchor, PARTS } from "../figures.js";
+import { groupFigures, renderFigure, heading, figureAnchor, PARTS, reportPdfLink } from "../figures.js";
 import { ready, publishedYearPage } from "../page.js";
 import { describeSyntheticFigures, syntheticBanner, syntheticTag } from "../synthetic.js";
 
@@ -136,7 +136,11 @@ export async function report(target) {
 
     const cover = el("div", { class: "pps-cover" },
       el("h1", { class: "govuk-heading-xl" }, `Parent Partnership Services in England: the extent to which services meet the exemplifications of the minimum standards, and additional national data collection, ${entry.year}`),
-      el("p", { class: "govuk-body-l" }, `National report from ${manifest.returns} returns. Published by NPPN on ${new Date(manifest.createdAt).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })} (version ${manifest.version}).`));
+      el("p", { class: "govuk-body-l" }, `National report from ${manifest.returns} returns. Published by NPPN on ${new Date(manifest.createdAt).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })} (version ${manifest.version}).`),
+      print ? null : reportPdfLink(manifest, entry.year));
+    // What the PDF command reads to add the PDF to the very set it was printed from.
+    document.body.dataset.version = manifest.version;
+    document.body.dataset.returns = String(manifest.returns);
 
     const summary = el("section", { "aria-labelledby": "summary-title" },
       el("h2", { class: "govuk-heading-l", id: "summary-title" }, "Summary"),
@@ -159,20 +163,24 @@ export async function report(target) {
       const partSection = el("section", { class: "pps-part", "aria-labelledby": `part-${part.part}-title` },
         el("h2", { class: "govuk-heading-l", id: `part-${part.part}-title` }, part.title));
       for (const group of partGroups) {
-        const section = el("section", { id: `report-${group.id}`, "aria-labelledby": group.title === part.title ? `part-${part.part}-title` : `report-${group.id}-title` },
-          group.title === part.title ? null : el("h3", { class: "govuk-heading-m", id: `report-${group.id}-title` }, group.title));
+        // A group that is the whole part ("Who took part") has no heading of its own: it is not a landmark named again
+        // after its part, and its headings sit one level under the part's.
+        const own = group.title !== part.title;
+        const section = el("section", { id: `report-${group.id}`, "aria-labelledby": own ? `report-${group.id}-title` : null },
+          own ? el("h3", { class: "govuk-heading-m", id: `report-${group.id}-title` }, group.title) : null);
+        const level = own ? 4 : 3;
         const sectionHighlights = opening.filter((h) => h.section === group.id);
         if (sectionHighlights.length) {
-          section.append(el("h4", { class: "govuk-heading-s" }, `Highlights for ${entry.year}`), highlightList(sectionHighlights));
+          section.append(el(`h${level}`, { class: "govuk-heading-s" }, `Highlights for ${entry.year}`), highlightList(sectionHighlights));
         }
         let area = null;
         for (const item of group.items) {
           const code = item.figure.id.startsWith("chart-4-") ? item.figure.id.slice("chart-4-".length) : null;
           if (code && areaByCode.get(code) !== area) {
             area = areaByCode.get(code);
-            section.append(el("h4", { class: "govuk-heading-m" }, areaTitle.get(area) ?? `Area ${area}`));
+            section.append(el(`h${level}`, { class: "govuk-heading-m" }, areaTitle.get(area) ?? `Area ${area}`));
           }
-          add(section, item, code ? "h5" : "h4");
+          add(section, item, `h${code ? level + 1 : level}`);
         }
         partSection.append(section);
       }
