@@ -19,8 +19,42 @@ targetScope = 'subscription'
 @maxLength(40)
 param environmentName string
 
-@description('Azure region for every resource (for example uksouth).')
-@minLength(1)
+// The regions that offer the Flex Consumption plan (`az functionapp list-flexconsumption-locations`, as of 2025 from
+// the author's reference: no Azure access here to re-check it). Each has a backup copy region in backupCopyRegions.
+@description('Azure region for every resource (for example uksouth): one that offers the Flex Consumption plan.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
