@@ -289,7 +289,9 @@ public class ConsoleTests
         await page.ClickAsync("button[aria-label=\"Revoke Raj Patel's credential\"]");
         await SucceedsAsync(page, "Raj Patel's credential revoked");
         var rows = await page.Locator("#staff table").InnerTextAsync();
-        Assert.Contains("by nppn:Jane Smith", rows);
+        Assert.Contains("by Jane Smith " + Hostile, rows); // the person, not the audit's "nppn:" form
+        Assert.DoesNotContain("nppn:", rows);
+        Assert.Contains("NPPN (admin token)", rows); // Jane's own credential was issued with the bootstrap token
         Assert.Equal(0, await page.Locator("button[aria-label^=\"Revoke Jane Smith\"]").CountAsync());
         Assert.Equal(0, await page.Locator("#staff img").CountAsync());
         Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));

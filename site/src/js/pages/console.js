@@ -84,11 +84,16 @@ function table(caption, headers, rows, { compact = false } = {}) {
   return el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": caption },
     el("table", { class: `govuk-table${compact ? " pps-table--compact" : ""}` },
       el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, caption),
-      el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" }, headers.map((h) => el("th", { class: "govuk-table__header", scope: "col" }, h)))),
+      el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" }, headers.map((h) => el("th", { class: "govuk-table__header", scope: "col" },
+        // A column of buttons has no visible heading, but a screen reader still says what the column holds.
+        h === "" ? el("span", { class: "govuk-visually-hidden" }, "Actions") : h)))),
       el("tbody", { class: "govuk-table__body" }, rows)));
 }
 
 const td = (...content) => el("td", { class: "govuk-table__cell" }, ...content);
+
+/** Who did something, as the audit records it ("nppn:Jane Smith", "nppn" for the configured admin token), for people. */
+const actorName = (by) => !by ? "" : by === "nppn" ? "NPPN (admin token)" : by.startsWith("nppn:") ? by.slice(5) : by;
 
 /** Text for a CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
 function csvCell(value) {
@@ -635,8 +640,8 @@ class Console {
           } else if (!c.revokedAt) {
             action = "You (another member of staff revokes it)";
           }
-          return el("tr", { class: "govuk-table__row", "data-staff": c.id }, td(c.name), td(dayTime(c.issuedAt)), td(c.issuedBy),
-            td(c.revokedAt ? `${dayTime(c.revokedAt)} by ${c.revokedBy}` : ""), td(action));
+          return el("tr", { class: "govuk-table__row", "data-staff": c.id }, td(c.name), td(dayTime(c.issuedAt)), td(actorName(c.issuedBy)),
+            td(c.revokedAt ? `${dayTime(c.revokedAt)} by ${actorName(c.revokedBy)}` : ""), td(action));
         }), { compact: true });
     panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "staff-title" }, "NPPN staff"), who, slot, issue, list);
   }
