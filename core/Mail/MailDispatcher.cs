@@ -150,7 +150,7 @@ public sealed class MailDispatcher(
             case MailKinds.SignIn:
             {
                 // Issued now, not when NPPN asked: the token then exists only in the mail, never in a queue or a table.
-                var issued = await credentials.IssueAsync(m.ServiceId, m.Year, "nppn", clock.GetUtcNow(), m.Label ?? $"Emailed sign-in link ({m.Key})", ct);
+                var issued = await credentials.IssueAsync(m.ServiceId, m.Year, m.RequestedBy ?? Actor.Nppn.Id, clock.GetUtcNow(), m.Label ?? $"Emailed sign-in link ({m.Key})", ct);
                 var (subject, body) = MailComposer.SignIn(m, service, issued.Token, settings.SiteUrl);
                 return (subject, body, issued.Credential.Id);
             }

@@ -38,11 +38,12 @@ public sealed class MailRequests(MailOutbox outbox, ContactStore contacts, Colle
         QueueAsync(year, serviceIds, MailKinds.Chase, note, null, requireOpen: true, ct);
 
     /// <summary>A sign-in link for each service named (every service of the year when none is): each its own new credential.</summary>
-    public Task<MailRequestOutcome> SignInLinksAsync(int year, IReadOnlyList<int>? serviceIds, string? label, CancellationToken ct) =>
-        QueueAsync(year, serviceIds, MailKinds.SignIn, null, label, requireOpen: false, ct);
+    /// <summary>Mails each service (or those named) a sign-in link; the credential in it is issued in <paramref name="requestedBy"/>'s name.</summary>
+    public Task<MailRequestOutcome> SignInLinksAsync(int year, IReadOnlyList<int>? serviceIds, string? label, Actor requestedBy, CancellationToken ct) =>
+        QueueAsync(year, serviceIds, MailKinds.SignIn, null, label, requireOpen: false, ct, requestedBy);
 
     private async Task<MailRequestOutcome> QueueAsync(
-        int year, IReadOnlyList<int>? serviceIds, string kind, string? note, string? label, bool requireOpen, CancellationToken ct)
+        int year, IReadOnlyList<int>? serviceIds, string kind, string? note, string? label, bool requireOpen, CancellationToken ct, Actor? requestedBy = null)
     {
         var problems = new List<ValidationIssue>();
         var unknown = serviceIds?.Where(id => !ServiceRegistry.IsKnown(id)).ToList() ?? [];
@@ -71,7 +72,7 @@ public sealed class MailRequests(MailOutbox outbox, ContactStore contacts, Colle
                 continue;
             }
             var key = kind == MailKinds.Chase ? OutboxMessage.ChaseKey(year, serviceId, batch) : OutboxMessage.SignInKey(year, serviceId, batch);
-            await outbox.EnqueueAsync(new OutboxMessage(kind, key, year, serviceId, now, Note: note, Label: label), ct);
+            await outbox.EnqueueAsync(new OutboxMessage(kind, key, year, serviceId, now, Note: note, Label: label, RequestedBy: requestedBy?.Id), ct);
             queued.Add(key);
         }
         return new MailRequestOutcome.Queued(new MailRequestResult(batch, queued, withoutContacts));

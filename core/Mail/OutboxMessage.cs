@@ -31,6 +31,7 @@ public static class MailKinds
 /// <param name="UploadId">The workbook upload whose result is mailed.</param>
 /// <param name="Note">NPPN's own words in a chase (free text: kept out of logs).</param>
 /// <param name="Label">NPPN's label for an emailed credential.</param>
+/// <param name="RequestedBy">Who asked for the mail, as the audit names people ("nppn:Jane Smith"): an emailed credential is issued by them.</param>
 public sealed record OutboxMessage(
     string Kind,
     string Key,
@@ -41,7 +42,8 @@ public sealed record OutboxMessage(
     string? UploadId = null,
     string? Note = null,
     string? Label = null,
-    int? DaysBefore = null)
+    int? DaysBefore = null,
+    string? RequestedBy = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

@@ -116,7 +116,7 @@ public sealed class MailFunctions(ContactStore contacts, MailRequests requests, 
         var body = await RequestBody.ReadJsonAsync<MailBatchRequest>(request, ct: ct);
         if (body.Value is not { } batch) return body.Failure!;
         if (batch.Note is not null) return Problems.Invalid("Nothing was sent.", [ValidationIssue.Error("note", "not-allowed", "A sign-in link carries no note; give a label for the credentials instead.")]);
-        return Result(await requests.SignInLinksAsync(year, batch.ServiceIds, batch.Label, ct));
+        return Result(await requests.SignInLinksAsync(year, batch.ServiceIds, batch.Label, access.Caller.Actor, ct));
     }
 
     [Function("GetReminderSchedule")]

@@ -152,13 +152,16 @@ public class MailDevHostTests
     }
 
     [Fact]
-    public async Task A_sign_in_link_carries_a_new_credential_for_the_service_and_a_chase_carries_NPPNs_note()
+    public async Task A_sign_in_link_carries_a_new_credential_issued_by_the_person_who_sent_it_and_a_chase_carries_NPPNs_note()
     {
         await using var host = await StartAsync(Maildev.Settings());
         var officer = Maildev.NewAddress();
         await AddContactAsync(host, 60, "Gil Officer", officer);
+        // From here on NPPN's staff sign in as themselves (the admin token stops signing in).
+        var ann = await host.Services.GetRequiredService<StaffCredentialStore>().IssueAsync("Ann Lee", "nppn", host.Clock.Now);
+        var staff = Authorized(host, ann.Token);
 
-        var sent = await Admin(host).PostAsJsonAsync("api/years/2013/sign-in-links", new { serviceIds = new[] { 60, 61 }, label = "2013 officers" });
+        var sent = await staff.PostAsJsonAsync("api/years/2013/sign-in-links", new { serviceIds = new[] { 60, 61 }, label = "2013 officers" });
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         var result = await sent.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Single(result.GetProperty("queued").EnumerateArray());
@@ -173,8 +176,9 @@ public class MailDevHostTests
         Assert.Equal(2013, me.GetProperty("year").GetInt32());
         var credential = Assert.Single(await host.Services.GetRequiredService<CredentialStore>().ListAsync(2013, 60));
         Assert.Equal("2013 officers", credential.Label);
+        Assert.Equal("nppn:Ann Lee", credential.IssuedBy);
 
-        var chase = await Admin(host).PostAsJsonAsync("api/years/2013/chase", new { serviceIds = new[] { 60 }, note = "Only Part 2 is missing." });
+        var chase = await staff.PostAsJsonAsync("api/years/2013/chase", new { serviceIds = new[] { 60 }, note = "Only Part 2 is missing." });
         Assert.Equal(HttpStatusCode.Accepted, chase.StatusCode);
         var chased = Assert.Single(await Maildev.WaitForAsync(officer, where: m => Maildev.Subject(m).Contains("waiting for")));
         Assert.Contains("Only Part 2 is missing.", Maildev.Text(chased));
