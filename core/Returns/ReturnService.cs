@@ -108,7 +108,7 @@ public sealed class ReturnService(
     private async Task<(ReturnOutcome Outcome, bool Remembered)> WriteOnceAsync(Actor actor, ReturnChange change, bool submit, bool mayRemember, CancellationToken ct)
     {
         if (!actor.MayAccess(change.ServiceId)) return (ForbiddenOtherService(actor), false);
-        if (!ServiceRegistry.IsKnown(change.ServiceId)) return (new ReturnOutcome.NotFound($"There is no service {change.ServiceId}."), false);
+        if (NoSuchServiceIn(change.Year, change.ServiceId) is { } noSuchService) return (noSuchService, false);
         // The three reads are independent: make them at once. The year and last year's return change rarely and are
         // read every save: both come from the stores' short-lived caches (see CollectionYearStore.CacheTimeToLive and
         // ReturnStore.CacheTimeToLive for how stale they may be); the window rules below still use this save's clock.
@@ -245,13 +245,24 @@ public sealed class ReturnService(
     }
 
     /// <summary>
+    /// The one rule of which services a year can have a return from, whichever path the return comes by (form,
+    /// workbook, CSV): a service in the register that had not ended by that year.
+    /// </summary>
+    private static ReturnOutcome.NotFound? NoSuchServiceIn(int year, int serviceId) => ServiceRegistry.Find(serviceId) switch
+    {
+        null => new ReturnOutcome.NotFound($"There is no service {serviceId}."),
+        { } ended when !ended.ExistsIn(year) => new ReturnOutcome.NotFound($"Service {serviceId} ({ended.Name}) did not exist in {year}: it ended in {ended.LastYear}."),
+        _ => null,
+    };
+
+    /// <summary>
     /// A return as the form shows it: the stored version (none before the service starts), last year's values
     /// beside it, the warnings still to confirm, and the year's window for this service.
     /// </summary>
     public async Task<ReturnOutcome> ReadAsync(Actor actor, int year, int serviceId, CancellationToken ct = default)
     {
         if (!actor.MayAccess(serviceId)) return ForbiddenOtherService(actor);
-        if (!ServiceRegistry.IsKnown(serviceId)) return new ReturnOutcome.NotFound($"There is no service {serviceId}.");
+        if (NoSuchServiceIn(year, serviceId) is { } noSuchService) return noSuchService;
         var found = await years.GetAsync(year, ct);
         if (found is null) return new ReturnOutcome.NotFound($"The {year} collection has not been set up.");
         if (await DefinitionAsync(year, ct) is not { } definition) return NoDefinition(year);

@@ -38,6 +38,20 @@ public class OneRuleTests
     }
 
     [Fact]
+    public async Task A_service_that_had_ended_by_the_year_has_no_return_for_it_by_any_path()
+    {
+        using var app = await OpenAsync();
+        var service = app.Get<ReturnService>();
+        // Bedfordshire (26) ended in 2009: the form, the workbook and the CSV all save through this one rule.
+        var draft = Assert.IsType<ReturnOutcome.NotFound>(await service.SaveDraftAsync(Actor.Nppn, Change(26, null, (CaseworkUsers, "10"))));
+        Assert.Contains("did not exist in 2013", draft.Message);
+        Assert.Contains("ended in 2009", draft.Message);
+        Assert.IsType<ReturnOutcome.NotFound>(await service.SubmitAsync(Actor.Nppn, Change(26, null, CompleteReturn.With((CaseworkUsers, "10")))));
+        Assert.IsType<ReturnOutcome.NotFound>(await service.ReadAsync(Actor.Nppn, 2013, 26));
+        Assert.Null(await app.Get<ReturnStore>().GetAsync(2013, 26));
+    }
+
+    [Fact]
     public async Task A_submitted_return_under_an_extension_cannot_become_a_draft_and_stays_counted_and_published()
     {
         using var app = await OpenAsync();
