@@ -17,16 +17,7 @@ public static class BenchConfiguration
     }
 
     public static IConfiguration ForRun(string connection, string id) => new ConfigurationBuilder().AddInMemoryCollection(
-        new Dictionary<string, string?>(new StorageOptions
-        {
-            TablePrefix = "bench" + id,
-            UploadsContainer = "bench-up-" + id,
-            ReportsContainer = "bench-rep-" + id,
-            PublishedContainer = "bench-pub-" + id,
-            ReferenceContainer = "bench-ref-" + id,
-            ProvisionalContainer = "bench-prov-" + id,
-            BackupsContainer = "bench-bak-" + id,
-        }.Settings())
+        new Dictionary<string, string?>(StorageOptions.ForRun(id, tablePrefix: "bench").Settings())
         {
             [StorageSetup.ConnectionName] = connection,
             ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex("bench-admin-" + id),

@@ -44,6 +44,25 @@ public sealed class StorageOptions
     public string? MailQueue { get; set; }
 
     /// <summary>
+    /// Tables and containers of their own for one run (a test, a benchmark) sharing an account with others: the
+    /// default names with <paramref name="id"/> after them, and the tables' prefix <paramref name="tablePrefix"/> + id.
+    /// </summary>
+    public static StorageOptions ForRun(string id, string tablePrefix = "t")
+    {
+        var defaults = new StorageOptions();
+        return new StorageOptions
+        {
+            TablePrefix = tablePrefix + id,
+            UploadsContainer = $"{defaults.UploadsContainer}-{id}",
+            ReportsContainer = $"{defaults.ReportsContainer}-{id}",
+            PublishedContainer = $"{defaults.PublishedContainer}-{id}",
+            ReferenceContainer = $"{defaults.ReferenceContainer}-{id}",
+            ProvisionalContainer = $"{defaults.ProvisionalContainer}-{id}",
+            BackupsContainer = $"{defaults.BackupsContainer}-{id}",
+        };
+    }
+
+    /// <summary>
     /// These names as the app's settings ("Pps:TablePrefix", ...; with <paramref name="separator"/> "__" as environment
     /// variables): how a test, a benchmark or a second process is pointed at the same tables and containers.
     /// </summary>

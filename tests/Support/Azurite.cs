@@ -21,18 +21,5 @@ public static class Azurite
     }
 
     /// <summary>Table prefix and container names of their own, for a test that builds its storage through the app's DI.</summary>
-    public static StorageOptions NewOptions(string suffix = "")
-    {
-        var id = Guid.NewGuid().ToString("N")[..10] + suffix;
-        return new StorageOptions
-        {
-            TablePrefix = "t" + id,
-            UploadsContainer = "uploads-" + id,
-            ReportsContainer = "reports-" + id,
-            PublishedContainer = "published-" + id,
-            ReferenceContainer = "reference-" + id,
-            ProvisionalContainer = "provisional-" + id,
-            BackupsContainer = "backups-" + id,
-        };
-    }
+    public static StorageOptions NewOptions(string suffix = "") => StorageOptions.ForRun(Guid.NewGuid().ToString("N")[..10] + suffix);
 }
