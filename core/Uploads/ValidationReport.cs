@@ -86,7 +86,7 @@ public sealed record ValidationReport
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
-    public static ValidationReport FromJson(BinaryData json) => json.ToObjectFromJson<ValidationReport>(Json)!;
+    public static ValidationReport FromJson(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<ValidationReport>(json, Json)!;
 
     private static JsonSerializerOptions CreateJson()
     {

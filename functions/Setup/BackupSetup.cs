@@ -15,7 +15,7 @@ public static class BackupSetup
     public const string CopyConnectionName = "PpsBackupCopy";
 
     /// <summary>
-    /// The table backup and restore (core/Backup). Needs <see cref="StorageSetup.AddPpsStorage"/>. Every backup is
+    /// The table backup and restore (adapters/Backup). Needs <see cref="StorageSetup.AddPpsStorage"/>. Every backup is
     /// also written to "PpsBackupCopy" when it is set: a connection string, or (in Azure)
     /// "PpsBackupCopy__blobServiceUri" with "PpsBackupCopy__credential" and "PpsBackupCopy__clientId", the second
     /// account in another region that infra/modules/backup-copy.bicep creates. Its container is

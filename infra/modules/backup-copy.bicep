@@ -1,5 +1,5 @@
 // The backups' second home: a storage account in another region (the paired region by default, main.bicep), to
-// which the BackupTables function writes every backup after writing it beside the data (core/Backup/TableBackup.cs,
+// which the BackupTables function writes every backup after writing it beside the data (adapters/Backup/TableBackup.cs,
 // "PpsBackupCopy"). Losing the data's account (deleted, encrypted by an attacker with the app's rights) or its region
 // loses no backup. The app writes with its user-assigned identity, which holds Storage Blob Data Contributor on this
 // container only; shared keys are off, so nothing here needs (or accepts) a key. Object replication was the other

@@ -1,6 +1,6 @@
 // Mail in Azure: Azure Communication Services Email with an Azure-managed sender domain. The app sends through the
 // service's SMTP relay (smtp.azurecomm.net, port 587, STARTTLS), the same SMTP path it uses locally against maildev
-// (core/Mail/SmtpMailSender.cs). The relay authenticates a Microsoft Entra application, not a managed identity:
+// (adapters/Mail/SmtpMailSender.cs). The relay authenticates a Microsoft Entra application, not a managed identity:
 // its user name is "<communication service name>|<application (client) id>|<tenant id>" and its password a client
 // secret of that application, which needs a role on the communication service that may send email (see
 // docs/deploy.md, "Mail"). Until those are given, mail is queued and dead-lettered, and the alert says so.

@@ -13,7 +13,7 @@ public sealed class StorageOptions
     public string ReferenceContainer { get; set; } = "reference";
     /// <summary>Provisional sets (NPPN's recomputes before the close): private, never the public website's container.</summary>
     public string ProvisionalContainer { get; set; } = "provisional";
-    /// <summary>Table backups (versioned, immutable in Azure): see core/Backup.</summary>
+    /// <summary>Table backups (versioned, immutable in Azure): see adapters/Backup.</summary>
     public string BackupsContainer { get; set; } = "backups";
     /// <summary>The container of the backup copy's account ("PpsBackupCopy"); empty for the backups container's name.</summary>
     public string? BackupCopyContainer { get; set; }

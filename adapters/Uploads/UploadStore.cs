@@ -56,7 +56,7 @@ public sealed class UploadStore(PpsStorage storage)
         try
         {
             var content = await storage.Reports.GetBlobClient(name.ReportName).DownloadContentAsync(ct);
-            return (ValidationReport.FromJson(content.Value.Content), content.Value.Details.ETag);
+            return (ValidationReport.FromJson(content.Value.Content.ToMemory().Span), content.Value.Details.ETag);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
