@@ -73,7 +73,9 @@ public sealed class CloseNowService(
         var drafts = list.Where(r => !r.IsReturned).OrderBy(r => r.ServiceId).Select(r => new ServiceAt(r.ServiceId, Name(r.ServiceId), r.UpdatedAt)).ToList();
         var notCounting = returned.Except(counting).OrderBy(r => r.ServiceId).Select(r => new ServiceAt(r.ServiceId, Name(r.ServiceId), r.SubmittedAt)).ToList();
         var started = list.Select(r => r.ServiceId).ToHashSet();
-        var notStarted = ServiceRegistry.ExistingIn(collection.Year).Count(s => !started.Contains(s.Id));
+        // Of the year's services as NPPN opened it (150 in 2013, the denominator of Tables A and B), not of the register,
+        // which lists every service that existed that year under its id (152 in 2013: councils merge and split).
+        var notStarted = Math.Max(0, collection.NationalServiceCount - started.Count);
         var extensions = collection.OpenExtensionsAt(now).Select(kv => new ServiceAt(kv.Key, Name(kv.Key), kv.Value)).ToList();
         return new ClosePreview(collection.Year, collection.StateAt(now), collection.Closes, counting.Count, drafts, notCounting, notStarted, extensions,
             Refusal(collection, now));

@@ -49,6 +49,8 @@ public class CloseNowHttpTests
         Assert.True((bool)preview["canClose"]!);
         Assert.Equal(2, (int)preview["returnsCounted"]!);
         Assert.Equal([43], Ids(preview["draftsLeftOut"]!));
+        // Not started: of the year's 150 services (as NPPN opened it), not of the register's services of 2013.
+        Assert.Equal(150 - 3, (int)preview["notStarted"]!);
         Assert.Equal(ServiceRegistry.Find(43)!.Name, (string?)preview["draftsLeftOut"]![0]!["name"]);
         Assert.Equal([45, 46], Ids(preview["openExtensions"]!));
         Assert.Equal(ServiceRegistry.Find(46)!.Name, (string?)preview["openExtensions"]![1]!["name"]);
