@@ -33,12 +33,16 @@ public sealed class BrowserPages : IAsyncDisposable
     public IPlaywright Playwright { get; }
     public IBrowser Browser { get; }
 
-    public static async Task<BrowserPages> StartAsync(bool openYear = true)
+    /// <param name="settings">More of the host's settings (mail, the site's port), over the production topology's.</param>
+    /// <param name="now">The app's clock at the start (15 September 2013 unless given).</param>
+    public static async Task<BrowserPages> StartAsync(bool openYear = true, IReadOnlyDictionary<string, string>? settings = null, DateTimeOffset? now = null)
     {
         var site = RepoFiles.At("site", "dist");
         Assert.True(File.Exists(Path.Combine(site, "form.html")), $"The site is not built: run `npm ci && npm run build` in site/ ({site} has no form.html).");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        var host = await DevHostFixture.StartAsync(new Dictionary<string, string> { ["DevHost:Site"] = site, ["topology"] = "production" });
+        var all = new Dictionary<string, string> { ["DevHost:Site"] = site, ["topology"] = "production" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key] = value;
+        var host = await DevHostFixture.StartAsync(all, now);
         if (openYear)
         {
             await host.Services.GetRequiredService<CollectionYearStore>()

@@ -135,6 +135,7 @@ class Console {
       extensions: el("section", { id: "extensions", "aria-labelledby": "extensions-title" }),
       return: el("section", { id: "return", "aria-labelledby": "return-title" }),
       credentials: el("section", { id: "credentials", "aria-labelledby": "credentials-title" }),
+      contacts: el("section", { id: "contacts", "aria-labelledby": "contacts-title" }),
       staff: el("section", { id: "staff", "aria-labelledby": "staff-title" }),
       publishing: el("section", { id: "publishing", "aria-labelledby": "publishing-title" }),
       imports: el("section", { id: "imports", "aria-labelledby": "imports-title" }),
@@ -144,12 +145,13 @@ class Console {
     const contents = el("nav", { class: "pps-contents", "aria-label": "Console sections" },
       el("ul", { class: "govuk-list pps-contents__list" }, [
         ["window", "Collection window"], ["completeness", "Completeness"], ["extensions", "Extensions"], ["return", "A service's return"],
-        ["credentials", "Credentials"], ["staff", "NPPN staff"], ["publishing", "National figures"], ["imports", "Imports"],
+        ["credentials", "Credentials"], ["contacts", "Contacts"], ["staff", "NPPN staff"], ["publishing", "National figures"], ["imports", "Imports"],
       ].map(([id, text]) => el("li", {}, el("a", { class: "govuk-link", href: `#${id}` }, text)))));
     this.yearBar = el("div", { class: "pps-year-bar" });
     this.target.replaceChildren(el("div", { class: "pps-return-header" }, this.yearBar, signOut), contents, ...Object.values(this.panels));
     this.renderYearBar();
     this.renderImports();
+    this.renderContacts();
     await Promise.all([this.showYear(), this.loadStaff()]);
     ready();
   }
@@ -299,7 +301,8 @@ class Console {
         p.submittedNotCounting.length
           ? row(`Submitted without a required answer (${p.submittedNotCounting.length})`, listOf("close-not-counting", p.submittedNotCounting, "submitted", ""))
           : null,
-        row("Not started", String(p.notStarted)),
+        row("Not started", el("span", { id: "close-not-started" },
+          this.yearDoc?.year === year ? `${p.notStarted} of the year's ${this.yearDoc.nationalServiceCount} services` : String(p.notStarted))),
         row(`Extensions still running (${p.openExtensions.length})`, listOf("close-extensions", p.openExtensions, "until", "None."))),
       p.openExtensions.length
         ? el("div", { class: "govuk-warning-text" }, el("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
@@ -387,8 +390,45 @@ class Console {
       el("a", { class: "govuk-link", href: this.csvUrl, download: `not-returned-${this.year}.csv`, id: "not-returned-csv" },
         `Download the ${notReturned.length} services that have not returned (CSV)`));
     this.servicesTable = el("div", {});
-    panel.replaceChildren(title, totals, counts, download, this.servicesTable);
+    panel.replaceChildren(title, totals, counts, download, this.chaseForm(notReturned), this.servicesTable);
     this.renderServices();
+  }
+
+  /**
+   * Chase by email the services on the chase list (not started or a draft), or those NPPN names: offered only while
+   * the year takes returns (the API refuses a chase otherwise), with NPPN's note in each mail.
+   */
+  chaseForm(notReturned) {
+    const y = this.yearDoc;
+    const open = y && !y.publishedAt && (y.state === "open" || Object.keys(y.extensions ?? {}).length > 0);
+    if (!open || notReturned.length === 0) return "";
+    const slot = el("div", { class: "pps-slot", id: "chase-slot" });
+    const only = textInput("chase-services", "Only these services (optional)", { width: 20, hint: `Service ids separated by commas. Leave empty to chase all ${notReturned.length} on the list.` });
+    const note = el("textarea", { class: "govuk-textarea", id: "chase-note", name: "chase-note", rows: "3", "aria-describedby": "chase-note-hint" });
+    const formNode = el("form", { novalidate: true, id: "chase-form" },
+      el("h3", { class: "govuk-heading-m" }, "Chase by email"),
+      el("p", { class: "govuk-body" }, "Mails each service's contacts that its return has not reached NPPN, with its closing date and your note. A service that submits before the mail goes out gets nothing."),
+      slot, only.group,
+      el("div", { class: "govuk-form-group" },
+        el("label", { class: "govuk-label", for: "chase-note" }, "Your note (optional)"),
+        el("div", { class: "govuk-hint", id: "chase-note-hint" }, "Shown in the mail as you write it."),
+        note),
+      button(`Email a chase`, null, { type: "submit", id: "send-chase" }));
+    formNode.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const typed = only.input.value.split(/[\s,]+/).filter(Boolean);
+      const ids = typed.length ? typed.map(Number) : notReturned.map((s) => s.serviceId);
+      if (ids.some((id) => !Number.isInteger(id) || id <= 0)) {
+        slot.replaceChildren(errorSummary("No chase was sent", [{ text: "Service ids must be whole numbers separated by commas, such as 12, 40.", href: "#chase-services" }]));
+        return;
+      }
+      const result = await call(session, "POST", `years/${this.year}/chase`, { body: { serviceIds: ids, note: note.value.trim() || null } });
+      if (!outcome(slot, result, { title: "No chase was sent", fields: { serviceIds: "chase-services", note: "chase-note" } })) return;
+      const without = result.body.withoutContacts ?? [];
+      slot.replaceChildren(success(`Chase queued for ${pluralise(result.body.queued?.length ?? 0, "service", "services")}`,
+        without.length ? `No contact is recorded for ${without.length === 1 ? "service" : "services"} ${without.join(", ")}: add one in Contacts, then chase again.` : "It goes out by email within a minute."));
+    });
+    return formNode;
   }
 
   renderServices() {
@@ -600,6 +640,65 @@ class Console {
     panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "credentials-title" }, "Credentials"), slot, links, issue, list);
   }
 
+  // ---- Contacts: who at each service receives its mail (sign-in links, receipts, reminders, chases). Personal data:
+  // shown to NPPN only, on request for one service.
+  renderContacts(serviceId) {
+    const panel = this.panels.contacts;
+    const slot = el("div", { class: "pps-slot" });
+    const service = textInput("contact-service", "Service id", { width: 4, value: serviceId ? String(serviceId) : undefined });
+    const show = el("form", { novalidate: true, class: "pps-inline-form" }, service.group, button("Show contacts", null, { type: "submit", secondary: true, id: "show-contacts" }));
+    const area = el("div", { id: "contacts-area" });
+    show.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const id = Number(service.input.value);
+      if (!Number.isInteger(id) || id <= 0) {
+        slot.replaceChildren(errorSummary("There is a problem", [{ text: "Enter the service's id, a whole number such as 42.", href: "#contact-service" }]));
+        return;
+      }
+      slot.replaceChildren();
+      await this.showContacts(id, area, slot);
+    });
+    panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "contacts-title" }, "Contacts"),
+      el("p", { class: "govuk-body" }, "The people at a service who receive its sign-in links, receipts, reminders and chases. Addresses are personal data: they are used only to send the service's mail and never published."),
+      slot, show, area);
+    if (serviceId) return this.showContacts(serviceId, area, slot);
+    return undefined;
+  }
+
+  async showContacts(serviceId, area, slot) {
+    const listed = await get(session, `services/${serviceId}/contacts`);
+    if (!listed.ok) {
+      area.replaceChildren(errorSummary("The contacts could not be read", [listed.message]));
+      return;
+    }
+    const name = textInput("contact-name", "Name");
+    const email = textInput("contact-email", "Email address", { type: "email", autocomplete: "off" });
+    const add = el("form", { novalidate: true, id: "add-contact-form" },
+      el("h4", { class: "govuk-heading-s" }, `Add a contact for service ${serviceId}`), name.group, email.group,
+      button("Add contact", null, { type: "submit", id: "add-contact" }));
+    add.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = await call(session, "POST", `services/${serviceId}/contacts`, { body: { name: name.input.value, email: email.input.value } });
+      if (!outcome(slot, result, { title: "The contact was not added", fields: { name: "contact-name", email: "contact-email" } })) return;
+      await this.showContacts(serviceId, area, slot);
+      slot.replaceChildren(success(`${result.body.name} added to service ${serviceId}'s contacts`));
+    });
+    const list = listed.body.length === 0
+      ? el("p", { class: "govuk-body", id: "contacts-none" }, `Service ${serviceId} has no contact: nothing can be mailed to it.`)
+      : table(`Contacts of service ${serviceId}`, ["Name", "Email address", "Changed", ""], listed.body.map((c) => {
+        const remove = button("Remove", async () => {
+          const result = await call(session, "DELETE", `services/${serviceId}/contacts/${encodeURIComponent(c.id)}`);
+          if (!outcome(slot, result, { title: "The contact was not removed" })) return;
+          await this.showContacts(serviceId, area, slot);
+          slot.replaceChildren(success(`${c.name} removed from service ${serviceId}'s contacts`));
+        }, { warning: true });
+        remove.setAttribute("aria-label", `Remove ${c.name} from service ${serviceId}'s contacts`);
+        remove.classList.add("govuk-!-margin-bottom-0");
+        return el("tr", { class: "govuk-table__row", "data-contact": c.id }, td(c.name), td(c.email), td(`${dayTime(c.updatedAt)} by ${actorName(c.updatedBy)}`), td(remove));
+      }), { compact: true });
+    area.replaceChildren(list, add);
+  }
+
   // ---- NPPN staff: each person's own credential, issued and revoked by another member of staff, so the audit names them.
   async loadStaff() {
     const panel = this.panels.staff;
@@ -617,6 +716,19 @@ class Console {
       event.preventDefault();
       const result = await call(session, "POST", "staff", { body: { name: name.input.value } });
       if (!outcome(slot, result, { title: "No credential was issued", fields: { name: "staff-name" } })) return;
+      if (!this.me?.staffName) {
+        // Issued with the configured admin token: from now on that token is refused everywhere (the API answers 401),
+        // so nothing more is asked with it; the person signs in with the credential shown.
+        const again = button("Sign out and sign in with it", () => { session.token = null; signIn(this.target); }, { secondary: true, id: "sign-in-as-staff" });
+        panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "staff-title" }, "NPPN staff"),
+          el("div", { class: "pps-slot" }, success(`Credential issued to ${result.body.name}`,
+            el("p", { class: "govuk-body" }, "Give it to them now: it is shown only this once and cannot be read again."),
+            el("p", { class: "govuk-body pps-token" }, el("code", { id: "issued-staff-token" }, result.body.token)),
+            el("p", { class: "govuk-body" }, "The configured admin token no longer signs in now that a member of staff has a credential: sign in with your own."))),
+          again);
+        panel.querySelector(".govuk-notification-banner")?.focus();
+        return;
+      }
       await this.loadStaff();
       this.panels.staff.querySelector(".pps-slot").replaceChildren(success(`Credential issued to ${result.body.name}`,
         el("p", { class: "govuk-body" }, "Give it to them now: it is shown only this once and cannot be read again."),
