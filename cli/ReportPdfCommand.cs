@@ -7,7 +7,8 @@ namespace Pps.Cli;
 /// <summary>
 /// Renders the national report of a published year to an A4 PDF with headless Chromium (/usr/bin/chromium,
 /// never a downloaded browser) from a running host: opens report.html?year=Y&amp;print=1, waits until the page
-/// says every chart is drawn (body[data-ready=true]) and prints it with the page's print styles.
+/// says every chart is drawn (body[data-ready=true]) and prints it with the page's print styles, twice, so that the
+/// contents give each heading's page (<see cref="ReportPrinter"/>).
 /// </summary>
 public static class ReportPdfCommand
 {
@@ -42,8 +43,18 @@ public static class ReportPdfCommand
         {
             throw new CommandLineException($"{year} is not a published year at {baseUrl}.");
         }
-        await page.PdfAsync(new PagePdfOptions { Path = output, Format = "A4", PrintBackground = true });
-        Console.WriteLine($"Wrote {output} ({new FileInfo(output).Length / 1024} KiB) in {watch.ElapsedMilliseconds} ms.");
+        ReportPrinter.Printed printed;
+        try
+        {
+            printed = await ReportPrinter.PrintAsync(page);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CommandLineException(e.Message);
+        }
+        await File.WriteAllBytesAsync(output, printed.Pdf);
+        Console.WriteLine($"Wrote {output} ({printed.Pdf.Length / 1024} KiB, {printed.Pages} pages) in {watch.ElapsedMilliseconds} ms " +
+            $"(prints of {printed.FirstPass.TotalMilliseconds:F0} and {printed.SecondPass.TotalMilliseconds:F0} ms, the second with the contents' page numbers).");
         if (options.Optional("publish", "false") != "true") return 0;
 
         // --publish: add the PDF to the published set it was rendered from (the version the page read), in the

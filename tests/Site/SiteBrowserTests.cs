@@ -212,13 +212,32 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         await site.OpenAsync(page, "report.html?year=2013&print=1");
         var path = Path.Combine(PublishedSiteFixture.Artifacts, "report-2013-checked.pdf");
         var started = System.Diagnostics.Stopwatch.StartNew();
-        await page.PdfAsync(new PagePdfOptions { Format = "A4", PrintBackground = true, Path = path });
-        output.WriteLine($"PDF in {started.ElapsedMilliseconds} ms");
+        // As `pps report-pdf` prints it: twice, the second time with the contents' page numbers written in.
+        var printed = await Pps.Cli.ReportPrinter.PrintAsync(page);
+        await File.WriteAllBytesAsync(path, printed.Pdf);
+        output.WriteLine($"PDF: {printed.Pages} pages, {printed.Pdf.Length / 1024} KiB in {started.ElapsedMilliseconds} ms (prints of {printed.FirstPass.TotalMilliseconds:F0} and {printed.SecondPass.TotalMilliseconds:F0} ms)");
         Poppler("pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "3", path, Path.Combine(PublishedSiteFixture.Artifacts, "report-2013-page"));
 
         var pages = int.Parse(System.Text.RegularExpressions.Regex.Match(Poppler("pdfinfo", path), @"Pages:\s+(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var texts = Enumerable.Range(1, pages).Select(n => Poppler("pdftotext", "-layout", "-f", $"{n}", "-l", $"{n}", path, "-")).ToList();
         for (var n = 1; n <= pages; n++) Assert.True(texts[n - 1].Contains($"Page {n} of {pages}", StringComparison.Ordinal), $"page {n} has no number");
+        // The contents give each heading's page: read on paper, the number after each entry is a page that shows that heading.
+        static string Squash(string text) => System.Text.RegularExpressions.Regex.Replace(text.Replace("\ufb01", "fi", StringComparison.Ordinal).Replace("\ufb02", "fl", StringComparison.Ordinal), @"\s+", "");
+        var entries = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('.pps-report-contents__entry')].map((li) => [li.querySelector('a').textContent, li.querySelector('[data-page-of]').textContent])");
+        Assert.True(entries.Length > 40, $"the contents list {entries.Length} headings");
+        var firstListed = int.Parse(entries[0][1], System.Globalization.CultureInfo.InvariantCulture);
+        var contentsText = Squash(string.Concat(texts.Take(firstListed - 1)));
+        Assert.Contains("Contents", contentsText);
+        var last = 0;
+        foreach (var entry in entries)
+        {
+            var number = int.Parse(entry[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(number >= last && number <= pages, $"'{entry[0]}' is given page {number}, after page {last}, of {pages}");
+            Assert.True(contentsText.Contains(Squash(entry[0]) + entry[1], StringComparison.Ordinal), $"the printed contents do not give '{entry[0]}' page {number}");
+            Assert.True(Squash(texts[number - 1]).Contains(Squash(entry[0]), StringComparison.Ordinal), $"page {number} does not show '{entry[0]}'");
+            last = number;
+        }
+
         // The fixture's reference rows are synthetic, so the cover says the report holds synthetic data, and so does every footer.
         Assert.Contains("This page shows synthetic data", texts[0]);
         Assert.All(texts, t => Assert.Contains("Contains SYNTHETIC DATA", t));
@@ -251,8 +270,10 @@ public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelpe
         // And in the browser, laid out at the printable width of A4 (186 mm): no table is wider than the page.
         await page.SetViewportSizeAsync(703, 1000);
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
-        var wide = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > 704).map((t) => t.caption?.textContent ?? '?')");
+        var wide = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > 704 || t.scrollWidth > t.parentElement.clientWidth).map((t) => t.caption?.textContent ?? '?')");
         Assert.True(wide.Length == 0, $"tables wider than the page: {string.Join("; ", wide.Take(5))}");
+        var wideCharts = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('.pps-chart, .pps-chart canvas')].filter((c) => c.getBoundingClientRect().right > 704).map((c) => `${c.closest('[data-figure]')?.dataset.figure ?? '?'} (${c.tagName.toLowerCase()} from ${Math.round(c.getBoundingClientRect().left)} to ${Math.round(c.getBoundingClientRect().right)} px)`)");
+        Assert.True(wideCharts.Length == 0, $"charts wider than the page: {string.Join("; ", wideCharts.Take(5))}");
         Assert.Empty(errors);
     }
 

@@ -111,6 +111,21 @@ function keyTable(key) {
         el("td", { class: "govuk-table__cell" }, s.note ?? ""))))));
 }
 
+/**
+ * The contents: every heading marked data-contents (1: a part or appendix, 2: a section, table or chart under it), in
+ * the order they appear. On paper each line ends in the page its heading is on: the PDF command prints once with a
+ * placeholder of the same width, reads from that PDF where each heading fell, writes the numbers in and prints again.
+ */
+function contentsOf(sections, print) {
+  const headings = sections.flatMap((s) => [...s.querySelectorAll("[data-contents]")]);
+  return el("nav", { class: "pps-contents-page", "aria-labelledby": "report-contents-title" },
+    el("h2", { class: "govuk-heading-l", id: "report-contents-title" }, "Contents"),
+    el("ul", { class: "govuk-list pps-report-contents" }, headings.map((h) =>
+      el("li", { class: `pps-report-contents__entry pps-report-contents__entry--${h.dataset.contents}` },
+        el("a", { class: "govuk-link", href: `#${h.id}` }, h.firstChild?.textContent ?? h.textContent),
+        print ? el("span", { class: "pps-report-contents__page", "data-page-of": h.id }, "000") : null))));
+}
+
 export async function report(target) {
   const print = matchMedia("print").matches || new URLSearchParams(location.search).has("print");
   await publishedYearPage(target, show);
@@ -130,6 +145,8 @@ export async function report(target) {
       const statement = perExemplification.get(item.figure.id);
       const table = item.figure.id === "table-c" && areaByCode.size > 0 ? tableCByArea(item.figure, areaByCode, areaTitle) : undefined;
       const { element, drawChart } = renderFigure(item, { table, headingLevel: level, downloads: false, print, statement: statement?.text, statementSynthetic: statement?.synthetic });
+      // Numbered tables and charts are listed in the contents, under their section.
+      if (/^(Table|Chart)/.test(item.figure.reportRef)) element.querySelector(`#${figureAnchor(item.figure)}-title`)?.setAttribute("data-contents", "2");
       parent.append(element);
       if (drawChart) draws.push(drawChart);
     };
@@ -143,31 +160,22 @@ export async function report(target) {
     document.body.dataset.returns = String(manifest.returns);
 
     const summary = el("section", { "aria-labelledby": "summary-title" },
-      el("h2", { class: "govuk-heading-l", id: "summary-title" }, "Summary"),
+      el("h2", { class: "govuk-heading-l", id: "summary-title", "data-contents": "1" }, "Summary"),
       el("p", { class: "govuk-body" }, "The statements below are generated from the published figures; each section repeats its own."),
       opening.length ? highlightList(opening) : el("p", { class: "govuk-body" }, "No statements: no returns were published."));
-
-    const contents = el("nav", { "aria-labelledby": "report-contents-title" },
-      el("h2", { class: "govuk-heading-l", id: "report-contents-title" }, "Contents"),
-      el("ol", { class: "govuk-list govuk-list--number" },
-        groups.map((g) => el("li", {}, el("a", { class: "govuk-link", href: `#report-${g.id}` }, g.title), el("ul", { class: "govuk-list govuk-!-margin-left-4" },
-          g.items.filter((i) => /^(Table|Chart)/.test(i.figure.reportRef)).map((i) => el("li", {},
-            el("a", { class: "govuk-link", href: `#${figureAnchor(i.figure)}` }, heading(i.figure))))))),
-        el("li", {}, el("a", { class: "govuk-link", href: "#report-method" }, "Notes on method")),
-        el("li", {}, el("a", { class: "govuk-link", href: "#report-key" }, "Appendix 1: key to service numbers"))));
 
     const parts = [];
     for (const part of PARTS) {
       const partGroups = groups.filter((g) => g.part === part.part);
       if (partGroups.length === 0) continue;
       const partSection = el("section", { class: "pps-part", "aria-labelledby": `part-${part.part}-title` },
-        el("h2", { class: "govuk-heading-l", id: `part-${part.part}-title` }, part.title));
+        el("h2", { class: "govuk-heading-l", id: `part-${part.part}-title`, "data-contents": "1" }, part.title));
       for (const group of partGroups) {
         // A group that is the whole part ("Who took part") has no heading of its own: it is not a landmark named again
         // after its part, and its headings sit one level under the part's.
         const own = group.title !== part.title;
         const section = el("section", { id: `report-${group.id}`, "aria-labelledby": own ? `report-${group.id}-title` : null },
-          own ? el("h3", { class: "govuk-heading-m", id: `report-${group.id}-title` }, group.title) : null);
+          own ? el("h3", { class: "govuk-heading-m", id: `report-${group.id}-title`, "data-contents": "2" }, group.title) : null);
         const level = own ? 4 : 3;
         const sectionHighlights = opening.filter((h) => h.section === group.id);
         if (sectionHighlights.length) {
@@ -188,19 +196,20 @@ export async function report(target) {
     }
 
     const method = el("section", { class: "pps-part", id: "report-method", "aria-labelledby": "report-method-title" },
-      el("h2", { class: "govuk-heading-l", id: "report-method-title" }, "Notes on method"),
+      el("h2", { class: "govuk-heading-l", id: "report-method-title", "data-contents": "1" }, "Notes on method"),
       el("p", { class: "govuk-body" }, "Every figure is recomputed from the returns when a year is published. The conventions below are stated under each figure they apply to; here they are listed once, with the figures that use them."),
       methodNotes(items));
 
     const appendix = el("section", { class: "pps-part", id: "report-key", "aria-labelledby": "report-key-title" },
-      el("h2", { class: "govuk-heading-l", id: "report-key-title" }, "Appendix 1: key to service numbers"),
+      el("h2", { class: "govuk-heading-l", id: "report-key-title", "data-contents": "1" }, "Appendix 1: key to service numbers"),
       key ? [keyCounts(key, servicesNationally(items, entry.year)), keyTable(key)] : el("p", { class: "govuk-body" }, "The key to service numbers is not in this published set."));
 
     // On paper the cover is a page of its own, with the synthetic mark on it; each page's footer repeats the mark.
     const banner = syntheticBanner(describeSyntheticFigures(items.map((i) => i.figure), allHighlights));
     if (banner) cover.append(banner);
     body.classList.toggle("pps-report--synthetic", Boolean(banner));
-    body.replaceChildren(cover, summary, contents, ...parts, method, appendix);
+    const sections = [summary, ...parts, method, appendix];
+    body.replaceChildren(cover, contentsOf(sections, print), ...sections);
     for (const drawChart of draws) drawChart();
     document.title = `National report ${entry.year} – Parent Partnership Services national benchmarking`;
     ready();

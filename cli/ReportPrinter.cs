@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using UglyToad.PdfPig;
+
+namespace Pps.Cli;
+
+/// <summary>
+/// Prints the report page (report.html?print=1, every chart drawn) to an A4 PDF whose contents give each heading's page.
+/// Chromium prints the page numbers and the running footer itself (the page's <c>@page</c> margin boxes), but CSS cannot
+/// give the page an element will fall on (Chromium has no <c>target-counter()</c>), so the report is printed twice: the
+/// first time with an unseen marker beside each heading the contents lists (out of the flow, so nothing moves) and the
+/// contents' numbers held by a placeholder of the same width; the markers are read back from that PDF's text, page by
+/// page, the numbers written in, and the page printed again. Used by <c>pps report-pdf</c> and the browser tests.
+/// </summary>
+public static partial class ReportPrinter
+{
+    public sealed record Printed(byte[] Pdf, int Pages, IReadOnlyDictionary<string, int> PageOfHeading, TimeSpan FirstPass, TimeSpan SecondPass);
+
+    private static readonly PagePdfOptions A4 = new() { Format = "A4", PrintBackground = true };
+
+    [GeneratedRegex("PPSM([0-9]+)Q")]
+    private static partial Regex Marker();
+
+    /// <summary>Prints the report already open and drawn in <paramref name="page"/>; the page's contents keep the numbers written in.</summary>
+    public static async Task<Printed> PrintAsync(IPage page)
+    {
+        var watch = Stopwatch.StartNew();
+        var targets = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('[data-page-of]')].map((span, n) => {
+              const heading = document.getElementById(span.dataset.pageOf);
+              const marker = document.createElement('span');
+              marker.className = 'pps-page-marker';
+              marker.textContent = `PPSM${n}Q`;
+              heading.prepend(marker);
+              return span.dataset.pageOf;
+            })
+            """);
+        var first = await page.PdfAsync(A4);
+        var firstPass = watch.Elapsed;
+
+        var pageOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        int pages;
+        using (var document = PdfDocument.Open(first))
+        {
+            pages = document.NumberOfPages;
+            foreach (var pdfPage in document.GetPages())
+            {
+                foreach (Match match in Marker().Matches(pdfPage.Text))
+                {
+                    var n = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+                    if (n < targets.Length) pageOf.TryAdd(targets[n], pdfPage.Number);
+                }
+            }
+        }
+        var missing = targets.Where(t => !pageOf.ContainsKey(t)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"The first print does not show where {missing.Count} of the contents' {targets.Length} headings fell (first: {missing[0]}).");
+        }
+
+        await page.EvaluateAsync("""
+            (pageOf) => {
+              document.querySelectorAll('.pps-page-marker').forEach((m) => m.remove());
+              for (const span of document.querySelectorAll('[data-page-of]')) {
+                span.textContent = String(pageOf[span.dataset.pageOf]);
+                span.dataset.page = span.textContent;
+              }
+            }
+            """, pageOf);
+        watch.Restart();
+        var pdf = await page.PdfAsync(A4);
+        var secondPass = watch.Elapsed;
+        using (var document = PdfDocument.Open(pdf))
+        {
+            // The numbers are as wide as their placeholder, so the second print lays out as the first did.
+            if (document.NumberOfPages != pages)
+            {
+                throw new InvalidOperationException($"The report printed to {pages} pages, then to {document.NumberOfPages} with the contents' page numbers written in.");
+            }
+        }
+        return new Printed(pdf, pages, pageOf, firstPass, secondPass);
+    }
+}
