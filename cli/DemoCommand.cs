@@ -19,7 +19,8 @@ namespace Pps.Cli;
 
 /// <summary>
 /// The demo, over HTTP only, as NPPN and the services would use the running host: NPPN opens the years (marking
-/// what is synthetic), loads the reference data and statistical neighbours, and issues each service a credential;
+/// what is synthetic), loads the reference data and statistical neighbours, and issues each service a credential
+/// (with a mailbox: mailed to its contact as a sign-in link, which the service reads back from the mailbox);
 /// each service saves and submits its return with its own token (16 at a time; every 13th uploads a filled-in workbook
 /// instead, and waits for its report); then NPPN moves the closing date to a moment from now and the host's timer
 /// closes and publishes. Prints where to look and the headline figures
@@ -88,8 +89,23 @@ public static class DemoCommand
             await ForEachAsync(thisYear, r => client.AddContactAsync(r.ServiceId, "Demo officer", DemoContact(r.ServiceId)));
             Step(watch, $"NPPN added a (made-up) contact for each of the {thisYear.Count} services (POST /api/services/{{id}}/contacts): their mail goes to {mailbox}");
         }
-        await ForEachAsync(thisYear, async r => tokens[(r.Year, r.ServiceId)] = await client.IssueCredentialAsync(r.ServiceId, r.Year));
-        Step(watch, $"Issued {tokens.Count} credentials for {DemoData.Year} (one per service)");
+        var signInLinks = new Dictionary<int, string>();
+        if (mailbox is not null)
+        {
+            // As NPPN's console does it: every service's credential mailed to its contacts as a sign-in link; each service
+            // then signs in with the link in its mail (read back from the mailbox), never with a token copied by hand.
+            var queued = await client.SignInLinksAsync(DemoData.Year, thisYear.Select(r => r.ServiceId).ToList());
+            signInLinks = await SignInLinksAsync(mailbox, thisYear.Select(r => r.ServiceId).ToHashSet(), timeout);
+            foreach (var (serviceId, link) in signInLinks) tokens[(DemoData.Year, serviceId)] = Uri.UnescapeDataString(link[(link.IndexOf("#token=", StringComparison.Ordinal) + 7)..]);
+            Step(watch, $"NPPN emailed {queued} sign-in links for {DemoData.Year} (POST /api/years/{DemoData.Year}/sign-in-links); each service signs in with the token in the link in its mail");
+            var missing = thisYear.Where(r => !signInLinks.ContainsKey(r.ServiceId)).Select(r => r.ServiceId).ToList();
+            if (missing.Count > 0) throw new InvalidOperationException($"No sign-in link reached the mailbox within {timeout.TotalSeconds:0} s for services {string.Join(", ", missing)}.");
+        }
+        else
+        {
+            await ForEachAsync(thisYear, async r => tokens[(r.Year, r.ServiceId)] = await client.IssueCredentialAsync(r.ServiceId, r.Year));
+            Step(watch, $"Issued {tokens.Count} credentials for {DemoData.Year} (one per service)");
+        }
         // Every 13th service (10 of 131) sends its return as a filled-in workbook instead, started first so that waiting
         // for the host's upload trigger overlaps the others' saves.
         var asWorkbooks = thisYear.Where((_, i) => i % WorkbookEvery == WorkbookEvery - 1).Select(r => r.ServiceId).ToHashSet();
@@ -119,6 +135,7 @@ public static class DemoCommand
             Step(watch, $"The outbox mailed {receipts} receipts and {results} workbook results (read back from the mailbox's REST API)");
             if (receipts != thisYear.Count) mailFailures.Add($"{receipts} receipts were mailed, not {thisYear.Count} (one per submitted return)");
             if (results != client.Uploads) mailFailures.Add($"{results} workbook results were mailed, not {client.Uploads} (one per upload)");
+            if (signInLinks.Count != thisYear.Count) mailFailures.Add($"{signInLinks.Count} sign-in links were mailed, not {thisYear.Count} (one per service)");
         }
 
         // The close goes through the host's timer: NPPN only moves 2013's closing date to just after now. (The earlier
@@ -142,9 +159,11 @@ public static class DemoCommand
         Console.WriteLine($"Published data:           {new Uri(api, "data/" + published.Manifest)}");
         Console.WriteLine($"The national report:      {new Uri(api, "/report.html")}");
         Console.WriteLine($"Service {form.ServiceId}'s page:        {new Uri(api, $"/service.html?id={form.ServiceId}")}");
-        Console.WriteLine($"A service's form:         {new Uri(api, "/form.html")}  sign in with token {tokens[(form.Year, form.ServiceId)]} (2013 is closed now: the form shows the submitted return read-only)");
+        Console.WriteLine(signInLinks.TryGetValue(form.ServiceId, out var formLink)
+            ? $"A service's form:         {formLink}  (service {form.ServiceId}'s sign-in link, from its mail; 2013 is closed now: the form shows the submitted return read-only)"
+            : $"A service's form:         {new Uri(api, "/form.html")}  sign in with token {tokens[(form.Year, form.ServiceId)]} (2013 is closed now: the form shows the submitted return read-only)");
         Console.WriteLine($"NPPN's console:           {new Uri(api, $"/console.html?year={DemoData.Year}")}  admin token {adminToken}");
-        if (mailbox is not null) Console.WriteLine($"The mailbox (maildev):    {mailbox}  every mail the demo sent (receipts, workbook results), as the services' contacts received them");
+        if (mailbox is not null) Console.WriteLine($"The mailbox (maildev):    {mailbox}  every mail the demo sent (sign-in links, receipts, workbook results), as the services' contacts received them");
         Console.WriteLine($"Headline figures of {DemoData.Year} as published ({manifest.Files.Count} files, {manifest.Returns} returns; * = rests on synthetic data):");
         foreach (var h in highlights) Console.WriteLine($"  {(h.Synthetic ? "*" : " ")} {h.Text}");
         Step(watch, "Done");
@@ -191,6 +210,28 @@ public static class DemoCommand
     }
 
     private static string DemoContact(int serviceId) => $"officer@service-{serviceId:000}.pps-demo.example.org";
+
+    /// <summary>The sign-in link mailed to each service's (made-up) contact, read back from the mailbox: all of them, or those there by the timeout.</summary>
+    private static async Task<Dictionary<int, string>> SignInLinksAsync(Uri mailbox, IReadOnlySet<int> services, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = mailbox };
+        var link = new System.Text.RegularExpressions.Regex(@"\S+form\.html#token=\S+");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var mails = JsonDocument.Parse(await http.GetStringAsync("api/email"));
+            var links = new Dictionary<int, string>();
+            foreach (var mail in mails.RootElement.EnumerateArray())
+            {
+                if (!(mail.GetProperty("subject").GetString() ?? "").StartsWith($"{DemoData.Year} PPS return: your sign-in link for ", StringComparison.Ordinal)) continue;
+                var to = mail.GetProperty("envelope").GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString()).ToHashSet();
+                var serviceId = services.FirstOrDefault(id => to.Contains(DemoContact(id)));
+                if (serviceId != 0 && link.Match(mail.GetProperty("text").GetString() ?? "") is { Success: true } found) links[serviceId] = found.Value;
+            }
+            if (links.Count >= services.Count || DateTime.UtcNow > deadline) return links;
+            await Task.Delay(250);
+        }
+    }
 
     /// <summary>Receipts and workbook results in the mailbox, waiting until the receipts are all there (or the timeout).</summary>
     private static async Task<(int Receipts, int Results)> CountMailAsync(Uri mailbox, int expected, int uploads, TimeSpan timeout)
@@ -298,6 +339,13 @@ public static class DemoCommand
         {
             using var request = Admin(HttpMethod.Post, $"api/services/{serviceId}/contacts", JsonContent.Create(new { name, email }, options: Json));
             await SendAsync(request, $"add a contact to service {serviceId}");
+        }
+
+        /// <summary>Asks for a sign-in link by email for each service named; returns how many were queued.</summary>
+        public async Task<int> SignInLinksAsync(int year, IReadOnlyList<int> serviceIds)
+        {
+            using var request = Admin(HttpMethod.Post, $"api/years/{year}/sign-in-links", JsonContent.Create(new { serviceIds, label = "Sign-in link (demo)" }, options: Json));
+            return (await SendAsync(request, $"email sign-in links for {year}")).Body.GetProperty("queued").GetArrayLength();
         }
 
         public async Task<string> IssueCredentialAsync(int serviceId, int year)

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The demo, end to end over HTTP: starts Azurite, maildev (the development mail server) and the devhost on loopback, then `pps demo` opens the 2009-2013
-# collections, loads the reference data, issues each service a credential and sends every return as the service
+# collections, loads the reference data, emails each service a sign-in link and sends every return as the service
 # would (the 131 real 2013 self-ratings with synthetic Part 2 figures; synthetic 2009-2012, all labelled so; every
 # 13th 2013 service, 10 in all, uploads a filled-in workbook instead: template downloaded, .xlsx posted, report
 # polled), and lets the devhost's timer close and publish. Prints the dashboard, a service's form and NPPN's console
-# with their tokens, the mailbox (each service has a made-up contact: its receipts and workbook results are there),
+# with their tokens, the mailbox (each service has a made-up contact: its sign-in link, receipt and workbook result are there),
 # and the headline figures read back from the published files; keeps serving until Ctrl-C.
 #   scripts/demo.sh           the demo, then serve
 #   scripts/demo.sh --check   the same, verify what it printed, stop everything; exit 0 only if all is well
