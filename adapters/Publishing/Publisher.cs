@@ -71,8 +71,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
         var returns = result.Figures.FirstOrDefault(f => f.Id == "table-a")?.Returns
             ?? (result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns));
         var manifest = new Manifest(result.Year, version, status, now, returns, entries.OrderBy(e => e.Key).Select(e => e.Value).ToList());
-        await target.WriteOnceAsync(PublishedPaths.VersionManifest(result.Year, version),
-            JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
+        await WriteVersionManifestAsync(target, manifest, ct);
         return manifest;
     }
 
@@ -137,6 +136,22 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
         }
     }
 
+    /// <summary>
+    /// Writes a version's own manifest, create-only. The version's name is new to this run (its time and random bytes), so
+    /// one found there already is this run's own: written by an attempt whose answer was lost, then sent again by the SDK.
+    /// </summary>
+    private static async Task WriteVersionManifestAsync(IPublishedStore target, Manifest manifest, CancellationToken ct)
+    {
+        try
+        {
+            await target.WriteOnceAsync(PublishedPaths.VersionManifest(manifest.Year, manifest.Version),
+                JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+        }
+    }
+
     /// <summary>Points the year's manifest for the version's status at it and, for a final version, the index.</summary>
     public async Task MakeCurrentAsync(Manifest manifest, CancellationToken ct = default)
     {
@@ -169,7 +184,7 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
         var entry = file.ToManifestEntry(year);
         await WriteObjectAsync(store, entry.Path, file, ct);
         var manifest = current with { Version = version, CreatedAt = now, Files = [.. current.Files.Where(f => f.Kind != file.Kind), entry] };
-        await store.WriteOnceAsync(PublishedPaths.VersionManifest(year, version), JsonSerializer.SerializeToUtf8Bytes(manifest, PublishedSetBuilder.Json), "application/json", ct);
+        await WriteVersionManifestAsync(store, manifest, ct);
         await MakeCurrentAsync(manifest, ct);
         return manifest;
     }

@@ -60,6 +60,9 @@ public sealed class CollectionYearStore(PpsStorage storage, TimeProvider? clock 
             ["SyntheticParts"] = year.SyntheticParts.Count == 0 ? null : string.Join(",", year.SyntheticParts),
             ["EndedExtensions"] = year.EndedExtensions.Count == 0 ? null : JsonSerializer.Serialize(year.EndedExtensions),
             ["MaxExtensionDays"] = year.MaxExtensionDays,
+            // This write's own mark, as a return's (ReturnStore.SaveAsync): a retried write that finds its condition failed
+            // tells by it whether the write it retried was applied.
+            [WriteIdProperty] = Guid.NewGuid().ToString("N"),
         };
         TableLimits.EnsureFits(entity);
         try
@@ -72,18 +75,26 @@ public sealed class CollectionYearStore(PpsStorage storage, TimeProvider? clock 
         }
         catch (RequestFailedException e) when (PpsStorage.IsConflict(e))
         {
-            var current = await GetAsync(year.Year, ct);
+            var found = await storage.Years.GetEntityIfExistsAsync<TableEntity>(Partition, Keys.Year(year.Year), cancellationToken: ct);
+            if (found.HasValue && found.Value!.GetString(WriteIdProperty) == entity.GetString(WriteIdProperty))
+            {
+                // The answer to this very write was lost and the SDK sent it again: it is stored, once.
+                return found.Value.ETag.ToString();
+            }
+            var current = found.HasValue ? FromEntity(found.Value!) : null;
             throw new ConcurrencyConflictException(
                 etag is null
                     ? $"Collection year {year.Year} exists already."
                     : $"Collection year {year.Year} was changed by someone else; reload it and try again.",
-                current?.Year, e);
+                current, e);
         }
         finally
         {
             _recent.Remove(year.Year);
         }
     }
+
+    private const string WriteIdProperty = "WriteId";
 
     private static CollectionYear FromEntity(TableEntity e) => new()
     {

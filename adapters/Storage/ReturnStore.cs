@@ -158,28 +158,40 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
             Revision = (previous?.Revision ?? 0) + 1, UpdatedBy = actor, ETag = null, Audit = new RevisionAudit(action, reason, changes) { Source = source },
         };
         var entity = ToEntity(stored);
+        // This write's own mark: when the SDK's retry of it finds its condition failed, the mark tells whether the write
+        // it retried was applied (its answer lost on the way back) or someone else's was.
+        var writeId = Guid.NewGuid().ToString("N");
+        entity[WriteIdProperty] = writeId;
         TableLimits.EnsureFits(entity); // before anything is written: Azure would refuse it, Azurite would not
-        Response response;
+        string? etag;
         _recent.Remove((updated.Year, updated.ServiceId));
         try
         {
-            response = previous?.ETag is null
+            var response = previous?.ETag is null
                 ? await storage.Returns.AddEntityAsync(entity, ct)
                 : await storage.Returns.UpdateEntityAsync(entity, new ETag(previous.ETag), TableUpdateMode.Replace, ct);
+            etag = response.Headers.ETag?.ToString();
         }
         catch (RequestFailedException e) when (PpsStorage.IsConflict(e))
         {
             _written.TryRemove((updated.Year, updated.ServiceId), out _);
-            var current = await GetAsync(updated.Year, updated.ServiceId, ct);
-            throw new ConcurrencyConflictException(
-                $"The return of service {updated.ServiceId} for {updated.Year} was changed by someone else (now at revision {current?.Revision ?? 0}). Reload it and apply your change again.",
-                current, e);
+            var found = await storage.Returns.GetEntityIfExistsAsync<TableEntity>(Keys.Year(updated.Year), Keys.Service(updated.ServiceId), cancellationToken: ct);
+            var current = found.HasValue ? found.Value! : null;
+            if (current?.GetString(WriteIdProperty) != writeId)
+            {
+                throw new ConcurrencyConflictException(
+                    $"The return of service {updated.ServiceId} for {updated.Year} was changed by someone else (now at revision {current?.GetInt32("Revision") ?? 0}). Reload it and apply your change again.",
+                    current is null ? null : FromEntity(current), e);
+            }
+            // A connection lost after storage applied the write, and the SDK sent it again: the second attempt found the
+            // first one's revision. The change is stored, once: carry on as if the first answer had arrived.
+            etag = current.ETag.ToString();
         }
         finally
         {
             _recent.Remove((updated.Year, updated.ServiceId));
         }
-        stored = stored with { ETag = response.Headers.ETag?.ToString() };
+        stored = stored with { ETag = etag };
         if (_written.Count >= 10_000) _written.Clear();
         _written[(stored.Year, stored.ServiceId)] = stored;
 
@@ -329,6 +341,9 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
     /// Azurite) serialise and parse every property of every entity, and the close reads 68,000 returns at 100x.
     /// </summary>
     private const string ValuesProperty = "Values";
+
+    /// <summary>A random id each write of a return stores, so that a retried write can recognise itself (see <see cref="SaveAsync(ServiceReturn, ServiceReturn?, string, string, string?, string?, CancellationToken)"/>).</summary>
+    private const string WriteIdProperty = "WriteId";
 
     /// <summary>
     /// As many parts after the first as an entity can hold: 1 MiB counts 60,000 bytes for a part of 30,000 characters, so

@@ -52,7 +52,9 @@ public sealed class DevHostFixture : IAsyncDisposable
     public HttpClient Site { get; }
 
     /// <summary>Starts the devhost; it is now 15 September 2013 on its clock unless <paramref name="now"/> says otherwise.</summary>
-    public static async Task<DevHostFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null, DateTimeOffset? now = null)
+    /// <param name="configure">Registrations made before the app's own, such as a pipeline policy on its storage clients (<see cref="StorageFaults"/>).</param>
+    public static async Task<DevHostFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null, DateTimeOffset? now = null,
+        Action<IServiceCollection>? configure = null)
     {
         // Fresh names; the devhost creates its storage itself on start.
         var names = Azurite.NewOptions("d");
@@ -72,7 +74,11 @@ public sealed class DevHostFixture : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) config[key] = value;
         var clock = new FakeClock(now ?? Now);
         var app = DevHostApp.Build(config.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(),
-            services => services.AddSingleton<TimeProvider>(clock));
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                configure?.Invoke(services);
+            });
         await app.StartAsync();
         return new DevHostFixture(app, app.Services.GetRequiredService<PpsStorage>(), clock);
     }
