@@ -30,7 +30,7 @@ namespace Pps.Cli;
 public static class BenchCloseCommand
 {
     private const int Year = 2013;
-    private const int FirstYear = Year - YearCloser.HistoryYears + 1;
+    private const int FirstYear = Year - NationalAggregator.HistoryYears + 1;
     /// <summary>A copy's service ids are the originals + copy x this (the registry's ids are all below it).</summary>
     private const int CopyIdStride = 1000;
     private const double TargetMsAt100 = 20_000;
@@ -54,7 +54,7 @@ public static class BenchCloseCommand
         _ = CommandLine.Storage(); // fails early when PPS_STORAGE is not set
 
         var data = SyntheticReturns.Generate(seed, FirstYear, Year);
-        Console.WriteLine($"bench-close: close {Year} with {YearCloser.HistoryYears} years of history; synthetic seed {seed}: {data.Returns.Count} submitted returns " +
+        Console.WriteLine($"bench-close: close {Year} with {NationalAggregator.HistoryYears} years of history; synthetic seed {seed}: {data.Returns.Count} submitted returns " +
                           $"({string.Join(", ", data.Returns.GroupBy(r => r.Year).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"))}) copied k times for k in {string.Join(", ", scales)}.");
         Console.WriteLine($"{Environment.ProcessorCount} CPUs; publisher parallelism {new Publisher(new BlobPublishedStore(CommandLine.Storage().Published), TimeProvider.System).Parallelism}; " +
                           $"{runs} timed runs per scale after at least {warmups} discarded warm-up(s), more until a close compiles at most {SettledJitMethods} methods " +
@@ -332,7 +332,7 @@ public static class BenchCloseCommand
         var cpuBefore = CpuMark.Now();
         var watch = Stopwatch.StartNew();
         var markStart = Stopwatch.GetTimestamp();
-        var all = await Task.WhenAll(Enumerable.Range(FirstYear, YearCloser.HistoryYears).Select(async y =>
+        var all = await Task.WhenAll(Enumerable.Range(FirstYear, NationalAggregator.HistoryYears).Select(async y =>
         {
             var count = 0;
             await foreach (var _ in returns.QueryForAggregationAsync(y, CancellationToken.None)) count++;

@@ -29,84 +29,47 @@ public sealed class Publisher(IPublishedStore store, TimeProvider clock, IPublis
     public int Parallelism { get; init; } = 16;
 
     public Task<Manifest> PublishAsync(NationalResult result, string status, CancellationToken ct = default) =>
-        PublishAsync(NationalComputation.Done(result), status, ct);
+        PublishAsync(BuiltSet.From(result), status, ct);
 
-    /// <inheritdoc cref="WriteVersionAsync(NationalComputation, string, CancellationToken)"/>
-    public async Task<Manifest> PublishAsync(NationalComputation computing, string status, CancellationToken ct = default)
+    /// <inheritdoc cref="WriteVersionAsync(BuiltSet, string, CancellationToken)"/>
+    public async Task<Manifest> PublishAsync(BuiltSet set, string status, CancellationToken ct = default)
     {
-        var manifest = await WriteVersionAsync(computing, status, ct);
+        var manifest = await WriteVersionAsync(set, status, ct);
         await MakeCurrentAsync(manifest, ct);
         return manifest;
     }
 
-    /// <inheritdoc cref="WriteVersionAsync(NationalComputation, string, CancellationToken)"/>
+    /// <inheritdoc cref="WriteVersionAsync(BuiltSet, string, CancellationToken)"/>
     public Task<Manifest> WriteVersionAsync(NationalResult result, string status, CancellationToken ct = default) =>
-        WriteVersionAsync(NationalComputation.Done(result), status, ct);
+        WriteVersionAsync(BuiltSet.From(result), status, ct);
 
     /// <summary>
     /// Writes a new version's files that its store does not hold yet, and its own manifest, and nothing a reader
-    /// follows: until <see cref="MakeCurrentAsync"/> the version is invisible. The services' shards are written as soon
-    /// as their pages can be made, while the figures are still being computed; the manifest lists the files in the
-    /// order of <see cref="PublishedSetBuilder.Build"/> whatever order they were written in.
+    /// follows: until <see cref="MakeCurrentAsync"/> the version is invisible. Each file is written as it comes from the
+    /// set; the manifest lists them in their places (<see cref="PlacedFile"/>) whatever order they were written in.
     /// </summary>
-    public async Task<Manifest> WriteVersionAsync(NationalComputation computing, string status, CancellationToken ct = default)
+    public async Task<Manifest> WriteVersionAsync(BuiltSet set, string status, CancellationToken ct = default)
     {
         var target = StoreFor(status);
         var now = clock.GetUtcNow();
         var version = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         // What the store holds already: every object the year's current manifests in this store list (each was
         // written before its manifest). Claimed by the first file that has it, so equal files are written once.
-        var held = await HeldObjectsAsync(target, computing.Year, ct);
-        var entries = new ConcurrentDictionary<(int Part, int Index), ManifestFile>();
-        await Parallel.ForEachAsync(FilesAsync(computing),
+        var held = await HeldObjectsAsync(target, set.Year, ct);
+        var entries = new ConcurrentDictionary<(int Section, int Index), ManifestFile>();
+        await Parallel.ForEachAsync(set.Files,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
             async (item, token) =>
             {
-                var entry = item.File.ToManifestEntry(computing.Year);
-                entries[item.Place] = entry;
+                var entry = item.File.ToManifestEntry(set.Year);
+                entries[(item.Section, item.Index)] = entry;
                 if (held.TryAdd(entry.Path, 0)) await WriteObjectAsync(target, entry.Path, item.File, token);
             });
 
-        var result = await computing.Result;
-        var returns = result.Figures.FirstOrDefault(f => f.Id == "table-a")?.Returns
-            ?? (result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns));
-        var manifest = new Manifest(result.Year, version, status, now, returns, entries.OrderBy(e => e.Key).Select(e => e.Value).ToList());
+        var manifest = new Manifest(set.Year, version, status, now, await set.Returns, entries.OrderBy(e => e.Key).Select(e => e.Value).ToList());
         await WriteVersionManifestAsync(target, manifest, ct);
         return manifest;
     }
-
-    /// <summary>
-    /// The set's files, each with its place in the manifest: the shards first, as soon as the pages are ready; then
-    /// the files of Part 1's figures, then the rest. The figures' files are made on threads of their own as soon as
-    /// their figures are computed (Part 1's while Part 2's are), so that they are ready when the last shard is written.
-    /// </summary>
-    private static async IAsyncEnumerable<(PublishedFile File, (int Part, int Index) Place)> FilesAsync(NationalComputation computing)
-    {
-        const int before = 0, services = 1, after = 2;
-        var firstFiles = MakeWhenReady(() => FigureFiles(computing.FirstFigures.GetAwaiter().GetResult()));
-        var otherFiles = MakeWhenReady(() =>
-        {
-            var result = computing.Result.GetAwaiter().GetResult();
-            var others = FigureFiles(result.Figures.Skip(computing.FirstFigures.Result.Count));
-            others.Add(PublishedSetBuilder.AllFigures(result, [.. firstFiles.GetAwaiter().GetResult(), .. others]));
-            return (Before: others, After: PublishedSetBuilder.AfterServices(result).ToList());
-        });
-
-        var index = 0;
-        foreach (var shard in PublishedSetBuilder.ServiceShards(computing.Year, await computing.Benchmarks)) yield return (shard, (services, index++));
-        index = 0;
-        foreach (var file in await firstFiles) yield return (file, (before, index++));
-        var (beforeServices, afterServices) = await otherFiles;
-        foreach (var file in beforeServices) yield return (file, (before, index++));
-        index = 0;
-        foreach (var file in afterServices) yield return (file, (after, index++));
-    }
-
-    private static List<PublishedFile> FigureFiles(IEnumerable<Figure> figures) => [.. figures.SelectMany(PublishedSetBuilder.FigureFiles)];
-
-    /// <summary>Runs <paramref name="make"/> on a thread of its own, which may wait there for what it needs: never a pool thread, which the writing needs.</summary>
-    private static Task<T> MakeWhenReady<T>(Func<T> make) =>
-        Task.Factory.StartNew(make, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>The objects of <paramref name="year"/> that <paramref name="target"/> holds for certain: those its final and provisional manifests list.</summary>
     private static async Task<ConcurrentDictionary<string, byte>> HeldObjectsAsync(IPublishedStore target, int year, CancellationToken ct)

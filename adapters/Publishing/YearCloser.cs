@@ -28,19 +28,13 @@ public sealed record CloseOutcome(int Year, string Result, Manifest? Manifest, i
 /// </summary>
 public sealed class YearCloser(
     PpsStorage storage,
-    ReturnStore returns,
     CollectionYearStore years,
-    ReferenceDataStore reference,
-    IDefinitionCatalog definitions,
-    ServicesNationally servicesNationally,
+    CloseInputLoader loader,
     Publisher publisher,
     TimeProvider clock,
     ILogger<YearCloser> log,
     WriteFaults? faults = null)
 {
-    /// <summary>Years of history a recompute reads: the 5-year tables need the chosen year and four before it.</summary>
-    public const int HistoryYears = 5;
-
     /// <summary>How long the year's lease runs before it must be renewed (15-60 s, as Blob storage allows).</summary>
     internal TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -129,23 +123,23 @@ public sealed class YearCloser(
                 // Marking the year closed locks every return of it (ServiceReturn.AsOf): one conditional write, made
                 // before anything is read, so what is read is what is locked.
                 var closed = collection with { ClosedAt = collection.ClosedAt ?? clock.GetUtcNow() };
-                using (Phase("lock"))
+                using (PpsTelemetry.Phase("lock"))
                 {
                     etag = await years.SaveAsync(closed, etag, ct);
                 }
                 await _faults.AtAsync(WriteFaults.YearClosed, ct);
-                var (computing, stored) = await LoadAndStartComputingAsync(year, ct);
+                var (set, stored) = await LoadComputeAndBuildAsync(year, ct);
                 var locked = collection.ClosedAt is null ? stored : 0;
                 Manifest manifest;
-                using (Phase("write"))
+                using (PpsTelemetry.Phase("write"))
                 {
-                    manifest = await publisher.WriteVersionAsync(computing, Manifest.Final, ct);
+                    manifest = await publisher.WriteVersionAsync(set, Manifest.Final, ct);
                 }
-                using (Phase("make-current"))
+                using (PpsTelemetry.Phase("make-current"))
                 {
                     await publisher.MakeCurrentAsync(manifest, ct);
                 }
-                using (Phase("mark-published"))
+                using (PpsTelemetry.Phase("mark-published"))
                 {
                     await years.SaveAsync(closed with { PublishedAt = manifest.CreatedAt, PublishedVersion = manifest.Version }, etag, ct);
                 }
@@ -161,9 +155,6 @@ public sealed class YearCloser(
             throw;
         }
     }
-
-    /// <summary>A step of a close or recompute, as a child span named pps.phase.{name}.</summary>
-    private static System.Diagnostics.Activity? Phase(string name) => PpsTelemetry.Source.StartActivity("pps.phase." + name);
 
     private static void Describe(System.Diagnostics.Activity? activity, CloseOutcome outcome)
     {
@@ -221,11 +212,11 @@ public sealed class YearCloser(
         activity?.SetTag("pps.status", status);
         try
         {
-            var (computing, _) = await LoadAndStartComputingAsync(year, ct);
+            var (set, _) = await LoadComputeAndBuildAsync(year, ct);
             Manifest manifest;
-            using (Phase("publish"))
+            using (PpsTelemetry.Phase("publish"))
             {
-                manifest = await publisher.PublishAsync(computing, status, ct);
+                manifest = await publisher.PublishAsync(set, status, ct);
             }
             activity?.SetTag("pps.version", manifest.Version);
             activity?.SetTag("pps.returns", manifest.Returns);
@@ -240,93 +231,18 @@ public sealed class YearCloser(
     }
 
     /// <summary>
-    /// Reads the year and the one before it, and what NPPN loaded about the services' areas; then starts the services'
-    /// pages (all they read) and reads the three earlier years while the pages are made and written: storage, which
-    /// answers one call at a time, never waits for the pages to be computed. Parts 1 and 2 start once every year is
-    /// read (the compute phase runs on beside the writing). Also says how many returns the year has stored (drafts too).
+    /// The close's first three steps, each overlapping the next: load (<see cref="CloseInputLoader"/>: the years the
+    /// pages need first, the earlier ones read on meanwhile), compute (<see cref="NationalAggregator"/>: the pages, then
+    /// Parts 1 and 2 once every year is read) and build the files (<see cref="BuiltSet"/>: each as soon as what it shows
+    /// is computed). The write step takes the set. Also says how many returns the year has stored (drafts too).
     /// </summary>
-    private async Task<(NationalComputation Computing, int StoredThisYear)> LoadAndStartComputingAsync(int year, CancellationToken ct)
+    private async Task<(BuiltSet Set, int StoredThisYear)> LoadComputeAndBuildAsync(int year, CancellationToken ct)
     {
-        YearOfReturns[] recent;
-        AreaFacts areas;
-        using (Phase("load"))
-        {
-            var loadingAreas = LoadAreaFactsAsync(year, ct);
-            recent = await Task.WhenAll(Enumerable.Range(year - Benchmarking.YearsRead + 1, Benchmarking.YearsRead).Select(y => returns.ListForAggregationAsync(y, ct)));
-            areas = await loadingAreas;
-        }
-        var earlier = Task.WhenAll(Enumerable.Range(year - HistoryYears + 1, HistoryYears - Benchmarking.YearsRead).Select(y => returns.ListForAggregationAsync(y, ct)));
-        _ = PhaseAsync("load-earlier", earlier);
-        var computing = NationalAggregator.Start(Input(year, Returned(recent), areas), WholeInputAsync(year, earlier, recent, areas));
-        _ = PhaseAsync("compute", computing.Result);
-        return (computing, recent.Single(y => y.Year == year).Stored);
+        var loaded = await loader.LoadAsync(year, ct);
+        var computing = NationalAggregator.Start(loaded.Recent, loaded.Whole);
+        _ = PpsTelemetry.PhaseAsync("compute", computing.Result);
+        return (BuiltSet.From(computing), loaded.StoredThisYear);
     }
-
-    private static async Task<AggregationInput> WholeInputAsync(int year, Task<YearOfReturns[]> earlier, YearOfReturns[] recent, AreaFacts areas) =>
-        Input(year, Returned([.. await earlier, .. recent]), areas);
-
-    private static List<ReturnRecord> Returned(IEnumerable<YearOfReturns> years) => years.SelectMany(y => y.Returned).ToList();
-
-    private static AggregationInput Input(int year, IReadOnlyList<ReturnRecord> returned, AreaFacts areas) =>
-        Input(year, returned, areas.Reference, areas.Neighbours, areas.SyntheticParts, areas.Definitions, areas.NationalServiceCount);
-
-    /// <summary>A phase that runs beside others: its span ends when <paramref name="work"/> does (its failure is the caller's to observe).</summary>
-    private static async Task PhaseAsync(string name, Task work)
-    {
-        using var phase = Phase(name);
-        try
-        {
-            await work;
-        }
-        catch (Exception e)
-        {
-            phase.Fail(e);
-        }
-    }
-
-    /// <summary>
-    /// What NPPN has loaded about the services' areas (reference data and statistical neighbours), and which parts
-    /// of which years it marked synthetic.
-    /// </summary>
-    private sealed record AreaFacts(
-        Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours, IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts,
-        DefinitionSet Definitions, Func<int, int> NationalServiceCount);
-
-    /// <summary>As <see cref="AreaFacts"/> says, and the definitions of the year and those before it (fixed for the whole close).</summary>
-    private async Task<AreaFacts> LoadAreaFactsAsync(int year, CancellationToken ct)
-    {
-        var data = reference.LoadAsync(ct);
-        var neighbours = reference.LoadNeighboursAsync(ct);
-        var forms = definitions.UpToAsync(year, ct);
-        var all = years.ListAsync(ct);
-        var synthetic = (await all).Where(y => y.SyntheticParts.Count > 0).ToDictionary(y => y.Year, y => y.SyntheticParts);
-        return new AreaFacts(await data, await neighbours, synthetic, await forms, servicesNationally.For(await all));
-    }
-
-    /// <summary>
-    /// Every figure for the year from the submitted returns among those given (drafts never count), read with
-    /// <paramref name="definitions"/> (the built-in ones when null).
-    /// </summary>
-    public static NationalResult Compute(
-        int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null,
-        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts = null, DefinitionSet? definitions = null) =>
-        NationalAggregator.Compute(Input(year, stored.Where(r => r.IsReturned).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
-            referenceData, neighbours, syntheticParts, definitions ?? BuiltInDefinitions.All, ServicesNationally.BuiltIn.InYear));
-
-    private static AggregationInput Input(
-        int year, IReadOnlyList<ReturnRecord> returned, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours,
-        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts, DefinitionSet definitions, Func<int, int> nationalServiceCount) => new()
-        {
-            Year = year,
-            // A submitted return counts only when it holds every answer its year's definition requires (the rule a submit
-            // is held to, and the completeness view counts by), so one stored without them before the rule counts nowhere.
-            Returns = returned.Where(r => definitions.Find(r.Year)?.CountsAsSubmitted(r.Values) ?? true).ToList(),
-            Reference = referenceData,
-            Definitions = definitions,
-            StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
-            NationalServiceCount = nationalServiceCount,
-            SyntheticParts = syntheticParts ?? new Dictionary<int, IReadOnlyList<string>>(),
-        };
 
     /// <summary>
     /// Runs <paramref name="work"/> holding the year's lease, renewed every <see cref="RenewEvery"/> for as long as

@@ -25,10 +25,19 @@ public static class NationalAggregator
         var benchmarks = Run(() => Benchmarking.Compute(recent));
         var part1 = RunWhenRead(whole, input => SyntheticLabel.Apply(ExemplificationFigures.Compute(input), SyntheticLabel.SelfAssessment, input));
         var part2 = RunWhenRead(Then(part1, whole), input => SyntheticLabel.Apply(AdditionalDataFigures.Compute(input), SyntheticLabel.AdditionalData, input));
-        var (first, second) = (FinishedAsync(part1, recent.Definitions), FinishedAsync(part2, recent.Definitions));
-        var result = Assemble(recent.Year, first, second, part1, part2, benchmarks);
-        return new NationalComputation(recent.Year, benchmarks, result) { FirstFigures = first };
+        IReadOnlyList<Task<IReadOnlyList<Figure>>> parts = [FinishedAsync(part1, recent.Definitions), FinishedAsync(part2, recent.Definitions)];
+        var result = Assemble(recent.Year, parts, [part1, part2], benchmarks);
+        return new NationalComputation(recent.Year, benchmarks, parts, result);
     }
+
+    /// <summary>
+    /// The years a computation for <paramref name="year"/> reads, so that a loader reads them and no more: every figure
+    /// reads the year and the four before it (the 5-year tables); the services' pages only <see cref="Benchmarking.YearsRead"/>.
+    /// </summary>
+    public static YearsRead YearsReadFor(int year) => new(year - HistoryYears + 1, year - Benchmarking.YearsRead + 1, year);
+
+    /// <summary>Years of history a computation reads: the 5-year tables need the chosen year and four before it.</summary>
+    public const int HistoryYears = 5;
 
     /// <summary><paramref name="reading"/>'s input, once <paramref name="previous"/> has ended too.</summary>
     private static async Task<AggregationInput> Then(Task previous, Task<AggregationInput> reading)
@@ -51,11 +60,11 @@ public static class NationalAggregator
         [.. NotCollected.Annotate((await part.ConfigureAwait(false)).Figures, definitions).Select(SayWhenEmpty)];
 
     private static async Task<NationalResult> Assemble(
-        int year, Task<IReadOnlyList<Figure>> firstFigures, Task<IReadOnlyList<Figure>> secondFigures,
-        Task<PartResult> part1, Task<PartResult> part2, Task<ServiceBenchmarks> benchmarks)
+        int year, IReadOnlyList<Task<IReadOnlyList<Figure>>> figures, IReadOnlyList<Task<PartResult>> parts, Task<ServiceBenchmarks> benchmarks)
     {
-        var (first, second, pages) = (await part1, await part2, await benchmarks);
-        return new NationalResult(year, [.. await firstFigures, .. await secondFigures], [.. first.Highlights, .. second.Highlights], pages);
+        var done = await Task.WhenAll(parts);
+        var pages = await benchmarks;
+        return new NationalResult(year, [.. (await Task.WhenAll(figures)).SelectMany(f => f)], [.. done.SelectMany(p => p.Highlights)], pages);
     }
 
     /// <summary>A figure that rests on no returns says so plainly, first among its notes.</summary>
@@ -69,15 +78,21 @@ public static class NationalAggregator
 public sealed record PartResult(IReadOnlyList<Figure> Figures, IReadOnlyList<Highlight> Highlights);
 
 /// <summary>
-/// A recompute under way: the services' pages (<see cref="Benchmarks"/>) come first, then Part 1's figures
-/// (<see cref="FirstFigures"/>), then the whole result.
+/// A recompute under way: the services' pages (<see cref="Benchmarks"/>) come first, then each part's figures as it is
+/// computed (<see cref="Parts"/>, in the order the result holds them), then the whole result.
 /// </summary>
-public sealed record NationalComputation(int Year, Task<ServiceBenchmarks> Benchmarks, Task<NationalResult> Result)
+public sealed record NationalComputation(int Year, Task<ServiceBenchmarks> Benchmarks, IReadOnlyList<Task<IReadOnlyList<Figure>>> Parts, Task<NationalResult> Result)
 {
-    /// <summary>The first figures of <see cref="Result"/>'s, as it will hold them, ready before the others.</summary>
-    public required Task<IReadOnlyList<Figure>> FirstFigures { get; init; }
-
     /// <summary>A result computed already, as a computation.</summary>
     public static NationalComputation Done(NationalResult result) =>
-        new(result.Year, Task.FromResult(result.Benchmarks), Task.FromResult(result)) { FirstFigures = Task.FromResult(result.Figures) };
+        new(result.Year, Task.FromResult(result.Benchmarks), [Task.FromResult(result.Figures)], Task.FromResult(result));
+}
+
+/// <summary>The years a computation reads: <see cref="First"/> to <see cref="Last"/>, the services' pages from <see cref="FirstForPages"/>.</summary>
+public sealed record YearsRead(int First, int FirstForPages, int Last)
+{
+    public IEnumerable<int> ForPages => Enumerable.Range(FirstForPages, Last - FirstForPages + 1);
+
+    /// <summary>The years only the figures read, not the pages.</summary>
+    public IEnumerable<int> OnlyForFigures => Enumerable.Range(First, FirstForPages - First);
 }

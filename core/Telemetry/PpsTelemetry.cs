@@ -65,4 +65,21 @@ public static class PpsTelemetry
         activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
         activity?.SetTag("error.type", e.GetType().FullName);
     }
+
+    /// <summary>A step of a close or recompute, as a child span named pps.phase.{name} (the bench adds these up).</summary>
+    public static Activity? Phase(string name) => Source.StartActivity("pps.phase." + name);
+
+    /// <summary>A step that runs beside others: its span ends when <paramref name="work"/> does (its failure is the caller's to observe).</summary>
+    public static async Task PhaseAsync(string name, Task work)
+    {
+        using var phase = Phase(name);
+        try
+        {
+            await work.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            phase.Fail(e);
+        }
+    }
 }

@@ -21,8 +21,7 @@ public class CloseAlertsTests
         var years = new CollectionYearStore(storage);
         await years.SaveAsync(new CollectionYear { Year = 2013, Opens = Closes.AddDays(-60), Closes = Closes, NationalServiceCount = 150 }, null);
         var log = new ListLogger();
-        YearCloser Closer(IPublishedStore store) => new(storage, new ReturnStore(storage), years, new ReferenceDataStore(storage),
-            new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock), ServicesNationally.BuiltIn, new Publisher(store, clock), clock, log);
+        YearCloser Closer(IPublishedStore store) => PublishingFixtures.Closer(storage, years, clock, store, log);
 
         await Assert.ThrowsAsync<IOException>(() => Closer(new PublishingFixtures.FailingStore(new BlobPublishedStore(storage.Published), 0)).CloseDueYearsAsync());
 
@@ -45,8 +44,7 @@ public class CloseAlertsTests
         await years.SaveAsync(new CollectionYear { Year = 2013, Opens = Closes.AddDays(-60), Closes = Closes, NationalServiceCount = 150,
             Extensions = new Dictionary<int, DateTimeOffset> { [42] = Closes.AddDays(10) } }, null);
         var log = new ListLogger();
-        var closer = new YearCloser(storage, new ReturnStore(storage), years, new ReferenceDataStore(storage),
-            new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock), ServicesNationally.BuiltIn, new Publisher(new BlobPublishedStore(storage.Published), clock), clock, log);
+        var closer = PublishingFixtures.Closer(storage, years, clock, log: log);
 
         // An extension keeps the year open: not due, and not overdue until a day after the extension ends.
         clock.Now = Closes.AddDays(5);

@@ -81,26 +81,43 @@ public class PublisherTests
     [Fact]
     public async Task A_set_written_while_the_earlier_years_are_read_lists_what_the_whole_result_makes_in_the_same_order()
     {
-        // As a close does: the pages from 2012-2013 first, the figures once every year is read.
+        // As a close does: the pages from the years they read first, the figures once every year is read.
         var storage = await Azurite.NewStorageAsync();
         var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
         var input = SyntheticReturns.Generate(2013, 2009, 2013).Input(2013);
-        var recent = input with { Returns = [.. input.Returns.Where(r => r.Year > 2013 - Benchmarking.YearsRead)] };
+        var recent = input with { Returns = [.. input.Returns.Where(r => NationalAggregator.YearsReadFor(2013).ForPages.Contains(r.Year))] };
         var everyYear = new TaskCompletionSource<AggregationInput>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var computing = NationalAggregator.Start(recent, everyYear.Task);
-        var writing = publisher.WriteVersionAsync(computing, Manifest.Final);
+        var writing = publisher.WriteVersionAsync(BuiltSet.From(computing), Manifest.Final);
         await computing.Benchmarks.WaitAsync(TimeSpan.FromSeconds(30)); // the pages need no earlier year
-        Assert.False(computing.FirstFigures.IsCompleted);
+        Assert.DoesNotContain(computing.Parts, p => p.IsCompleted);
         everyYear.SetResult(input);
         var manifest = await writing;
 
         var expected = PublishedSetBuilder.Build(NationalAggregator.Compute(input)).Select(f => f.ToManifestEntry(2013)).ToList();
         Assert.Equal(expected.Count, manifest.Files.Count);
         Assert.Equal(expected, manifest.Files);
-        var (first, all) = (await computing.FirstFigures, (await computing.Result).Figures);
-        Assert.InRange(first.Count, 1, all.Count - 1);
-        Assert.Equal(first, all.Take(first.Count)); // Part 1's, written while Part 2's were computed
+        var (parts, all) = (await Task.WhenAll(computing.Parts), (await computing.Result).Figures);
+        Assert.Equal(2, parts.Length);
+        Assert.All(parts, p => Assert.NotEmpty(p));
+        Assert.Equal(all, parts.SelectMany(p => p)); // each part's files written as that part was computed
+    }
+
+    [Fact]
+    public async Task A_built_set_lists_its_files_in_the_manifest_order_whatever_order_they_are_made_in()
+    {
+        // The build step alone, without storage: shards come first from the set, but the manifest lists figures first.
+        var result = SmallResult(2013);
+        var set = BuiltSet.From(result);
+        var made = new List<PlacedFile>();
+        await foreach (var file in set.Files) made.Add(file);
+
+        Assert.Equal(1, made[0].Section); // a shard of the services' pages, made first
+        var ordered = made.OrderBy(f => (f.Section, f.Index)).Select(f => f.File.ToManifestEntry(2013)).ToList();
+        Assert.Equal(PublishedSetBuilder.Build(result).Select(f => f.ToManifestEntry(2013)), ordered);
+        Assert.Equal(made.Count, made.Select(f => (f.Section, f.Index)).Distinct().Count());
+        Assert.Equal(3, await set.Returns); // no Table A in this result: the most returns any figure rests on (Chart 1's)
     }
 
     [Fact]

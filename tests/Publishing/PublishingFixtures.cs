@@ -1,8 +1,12 @@
 using System.Text.Json;
 using Azure;
 using Json.Schema;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pps.Core.Catalogue;
 using Pps.Core.Aggregation;
 using Pps.Core.Publishing;
+using Pps.Core.Storage;
 using Pps.Tests.Support;
 
 namespace Pps.Tests.Publishing;
@@ -32,6 +36,17 @@ internal static class PublishingFixtures
         [new Highlight("comply-all", "exemplifications", "chart-1", "{pct}% comply with all", new Dictionary<string, decimal> { ["pct"] = 45 })],
         [new ServiceBenchmark(1, "Sheffield", "Yorkshire and The Humber", year,
             [new BenchmarkLine("budget", "Core budget", "gbp", 100m, new Comparison("national", 3, 90m, 95m), new Comparison("Yorkshire and The Humber", 1, 100m, 100m), null)])]);
+
+    /// <summary>
+    /// A close over <paramref name="storage"/> built as the app builds it, with the stores a test may replace: where
+    /// the set is written (<paramref name="store"/>, the public container by default) and the log.
+    /// </summary>
+    public static YearCloser Closer(PpsStorage storage, CollectionYearStore years, TimeProvider clock, IPublishedStore? store = null, ILogger<YearCloser>? log = null)
+    {
+        var loader = new CloseInputLoader(new ReturnStore(storage), years, new ReferenceDataStore(storage),
+            new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock), ServicesNationally.BuiltIn);
+        return new YearCloser(storage, years, loader, new Publisher(store ?? new BlobPublishedStore(storage.Published), clock), clock, log ?? NullLogger<YearCloser>.Instance);
+    }
 
     /// <summary>The same result with one figure changed (Chart 1's counts), as a recompute after one return changed.</summary>
     public static NationalResult WithChart1Changed(NationalResult result) => result with

@@ -16,8 +16,7 @@ public class YearCloserTests
 
     private sealed record Setup(PpsStorage Storage, FakeClock Clock, ReturnStore Returns, CollectionYearStore Years, ReturnService Service)
     {
-        public YearCloser Closer(IPublishedStore? store = null) => new(Storage, Returns, Years, new ReferenceDataStore(Storage),
-            new DefinitionCatalog(new DefinitionStore(Storage, Years, Clock), Years, Clock), ServicesNationally.BuiltIn, new Publisher(store ?? new BlobPublishedStore(Storage.Published), Clock), Clock, NullLogger<YearCloser>.Instance);
+        public YearCloser Closer(IPublishedStore? store = null) => PublishingFixtures.Closer(Storage, Years, Clock, store);
     }
 
     /// <summary>The 2013 window with the real self-ratings of the report's Table C submitted by each service.</summary>

@@ -33,7 +33,7 @@ public class OneRuleTests
     private static async Task<(CompletenessReport Completeness, NationalResult Published)> BothViewsAsync(TestApp app)
     {
         var completeness = (await app.Get<ReturnService>().CompletenessAsync(2013))!;
-        var published = YearCloser.Compute(2013, await app.Get<ReturnStore>().ListYearAsync(2013), ReferenceData.Empty);
+        var published = NationalAggregator.Compute(CloseInputLoader.InputFrom(2013, await app.Get<ReturnStore>().ListYearAsync(2013), ReferenceData.Empty));
         return (completeness, published);
     }
 
