@@ -21,6 +21,7 @@ try
         "import-returns" => await ImportReturnsCommand.RunAsync(options),
         "export-published" => await ExportCommand.PublishedAsync(options),
         "report-pdf" => await ReportPdfCommand.RunAsync(options),
+        "service-pdf" => await ServicePdfCommand.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -54,6 +55,8 @@ static int Usage()
           report-pdf --year 2013 --out <pdf> [--url http://127.0.0.1:7071/] [--publish true]
                                                  the national report as an A4 PDF, from a running host (headless Chromium);
                                                  --publish adds it to the published set it shows (storage in PPS_STORAGE)
+          service-pdf --year 2013 --service <24|24,25|all> --out <folder> [--url http://127.0.0.1:7071/]
+                                                 services' benchmarking packs as A4 PDFs (service-{id}-{year}.pdf), from a running host
         Storage: the connection string in PPS_STORAGE (scripts/azurite.sh sets it for Azurite), or, with Microsoft Entra ID
         (DefaultAzureCredential: az login, a managed identity…), the account's endpoints, for every command but bench-close:
           --account <name>                       https://<name>.{table,blob,queue}.core.windows.net/ (or PPS_STORAGE_ACCOUNT)

@@ -14,7 +14,7 @@ namespace Pps.Tests.Site;
 /// report prints to A4. Screenshots and the PDF are kept in tests/artifacts/.
 /// </summary>
 [Trait("Category", "Browser")]
-public sealed class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelper output) : IClassFixture<PublishedSiteFixture>
+public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOutputHelper output) : IClassFixture<PublishedSiteFixture>
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
