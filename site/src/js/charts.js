@@ -1,8 +1,15 @@
 // Draws a figure as a chart with Chart.js. Which columns go where follows from the figure's kind and its
 // columns' units; a figure with nothing to draw gets no chart (its table says "no data").
-import { Chart, registerables } from "chart.js";
+import {
+  Chart, BarController, DoughnutController, LineController, ScatterController,
+  ArcElement, BarElement, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip,
+} from "chart.js";
 
-Chart.register(...registerables);
+// Only what the site draws (bar, doughnut, line and scatter charts on category and linear axes), not every chart type,
+// scale and plugin Chart.js has: the bundle is held under 150 KB compressed, and the browser parses less before the
+// dashboard's first charts.
+Chart.register(BarController, DoughnutController, LineController, ScatterController,
+  ArcElement, BarElement, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
 Chart.defaults.animation = false;
 Chart.defaults.font.family = "system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif";
 Chart.defaults.color = "#0b0c0c";
