@@ -132,7 +132,7 @@ public class PublishedLayoutTests(ITestOutputHelper output)
         Assert.Equal(publicBefore, await BlobsAsync(storage.Published));
 
         // A publisher with no private store refuses a provisional set rather than write it publicly.
-        var publicOnly = new Publisher(new BlobPublishedStore(storage.Published), clock);
+        var publicOnly = PublisherOver(storage, clock);
         await Assert.ThrowsAsync<InvalidOperationException>(() => publicOnly.PublishAsync(SmallResult(2013), Manifest.Provisional));
         Assert.Equal(publicBefore, await BlobsAsync(storage.Published));
     }
@@ -141,7 +141,7 @@ public class PublishedLayoutTests(ITestOutputHelper output)
     public async Task An_object_left_by_a_run_that_died_is_taken_as_written()
     {
         var storage = await Azurite.NewStorageAsync();
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+        var publisher = PublisherOver(storage, new FakeClock(Now));
         var file = PublishedSetBuilder.Build(SmallResult(2013)).First();
         var entry = file.ToManifestEntry(2013);
         await new BlobPublishedStore(storage.Published).WriteOnceAsync(entry.Path, file.Content, file.ContentType, default);
@@ -149,7 +149,7 @@ public class PublishedLayoutTests(ITestOutputHelper output)
         var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
 
         Assert.Contains(entry, manifest.Files);
-        Assert.Equal(file.Content, (await new BlobPublishedStore(storage.Published).ReadAsync(entry.Path, CancellationToken.None))!.Value.Content.ToArray());
+        Assert.Equal(file.Content, (await storage.Published.ReadPublishedAsync(entry.Path)).ToArray());
     }
 
     /// <summary>The demo's 2013 result: 138 services' pages of 21-23 KB each.</summary>

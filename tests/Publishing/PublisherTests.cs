@@ -16,7 +16,7 @@ public class PublisherTests
     public async Task Publishing_writes_every_file_then_the_manifest_with_checksums_and_headers()
     {
         var storage = await Azurite.NewStorageAsync();
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+        var publisher = PublisherOver(storage, new FakeClock(Now));
 
         var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
 
@@ -32,7 +32,7 @@ public class PublisherTests
             var bytes = compressed ? Gunzip(stored) : stored;
             Assert.Equal(file.Bytes, bytes.LongLength);
             Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-            Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData((await new BlobPublishedStore(storage.Published).ReadAsync(file.Path, CancellationToken.None))!.Value.Content.ToArray())));
+            Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData((await storage.Published.ReadPublishedAsync(file.Path)).ToArray())));
             Assert.Equal(file.ContentType, content.Value.Details.ContentType);
             Assert.Equal(PublishedPaths.ImmutableCacheControl, content.Value.Details.CacheControl);
             Assert.Equal(PublishedPaths.Object(2013, file.Sha256, file.ContentType.StartsWith("text/csv", StringComparison.Ordinal) ? "csv" : "json"), file.Path);
@@ -40,7 +40,7 @@ public class PublisherTests
         var pointer = await storage.Published.GetBlobClient("2013/manifest.json").DownloadContentAsync();
         Assert.Equal(PublishedPaths.PointerCacheControl, pointer.Value.Details.CacheControl);
         Assert.Equal(manifest.Version, pointer.Value.Content.ToObjectFromJson<Manifest>(PublishedSetBuilder.Json)!.Version);
-        var index = (await new BlobPublishedStore(storage.Published).ReadAsync("index.json", CancellationToken.None))!.Value.Content.ToObjectFromJson<PublishedIndex>(PublishedSetBuilder.Json)!;
+        var index = (await storage.Published.ReadPublishedAsync("index.json")).ToObjectFromJson<PublishedIndex>(PublishedSetBuilder.Json)!;
         Assert.Equal(manifest.Version, Assert.Single(index.Years).Version);
     }
 
@@ -49,7 +49,7 @@ public class PublisherTests
     {
         var storage = await Azurite.NewStorageAsync();
         var clock = new FakeClock(Now);
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock);
+        var publisher = PublisherOver(storage, clock);
         var published = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
         var pdf = Encoding.ASCII.GetBytes("%PDF-1.7\n" + new string('x', 3000));
 
@@ -62,7 +62,7 @@ public class PublisherTests
         Assert.Equal(PublishedPaths.Object(2013, entry.Sha256, "pdf"), entry.Path);
         Assert.Equal("application/pdf", entry.ContentType);
         Assert.Equal(published.Files, withPdf.Files.Where(f => f.Kind != ReportPdf.Kind));
-        Assert.Equal(pdf, (await new BlobPublishedStore(storage.Published).ReadAsync(entry.Path, CancellationToken.None))!.Value.Content.ToArray());
+        Assert.Equal(pdf, (await storage.Published.ReadPublishedAsync(entry.Path)).ToArray());
         Assert.Equal(withPdf.Version, (await publisher.CurrentAsync(2013))!.Version);
 
         // A PDF printed from a version that is no longer the published one is refused, and nothing changes.
@@ -83,7 +83,7 @@ public class PublisherTests
     {
         // As a close does: the pages from the years they read first, the figures once every year is read.
         var storage = await Azurite.NewStorageAsync();
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+        var publisher = PublisherOver(storage, new FakeClock(Now));
         var input = SyntheticReturns.Generate(2013, 2009, 2013).Input(2013);
         var recent = input with { Returns = [.. input.Returns.Where(r => NationalAggregator.YearsReadFor(2013).ForPages.Contains(r.Year))] };
         var everyYear = new TaskCompletionSource<AggregationInput>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -171,7 +171,7 @@ public class PublisherTests
     public async Task A_provisional_set_goes_to_the_private_container_and_never_touches_the_public_one()
     {
         var storage = await Azurite.NewStorageAsync();
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now), new BlobPublishedStore(storage.Provisional));
+        var publisher = PublisherOver(storage, new FakeClock(Now), provisional: true);
         var provisional = await publisher.PublishAsync(SmallResult(2014), Manifest.Provisional);
         Assert.Equal(Manifest.Provisional, provisional.Status);
         Assert.Null(await publisher.CurrentAsync(2014));
@@ -192,7 +192,7 @@ public class PublisherTests
     {
         var storage = await Azurite.NewStorageAsync();
         var clock = new FakeClock(Now);
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), clock, new BlobPublishedStore(storage.Provisional));
+        var publisher = PublisherOver(storage, clock, provisional: true);
         var first = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
         clock.Now = Now.AddDays(1);
         var second = await publisher.PublishAsync(WithChart1Changed(SmallResult(2013)), Manifest.Final);
@@ -204,7 +204,7 @@ public class PublisherTests
         // Every file of the version rolled back to is still there, as it was: nothing published is ever removed.
         foreach (var file in first.Files)
         {
-            var content = (await new BlobPublishedStore(storage.Published).ReadAsync(file.Path, CancellationToken.None))!.Value.Content;
+            var content = (await storage.Published.ReadPublishedAsync(file.Path));
             Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(content.ToArray())));
         }
         var provisional = await publisher.PublishAsync(SmallResult(2013), Manifest.Provisional);
@@ -216,14 +216,14 @@ public class PublisherTests
     public async Task Every_published_document_matches_its_schema()
     {
         var storage = await Azurite.NewStorageAsync();
-        var publisher = new Publisher(new BlobPublishedStore(storage.Published), new FakeClock(Now));
+        var publisher = PublisherOver(storage, new FakeClock(Now));
         var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
         await AssertPublishedSetMatchesSchemasAsync(storage.Published, manifest);
     }
 
     internal static async Task AssertPublishedSetMatchesSchemasAsync(Azure.Storage.Blobs.BlobContainerClient container, Manifest manifest)
     {
-        AssertMatches("manifest", (await new BlobPublishedStore(container).ReadAsync(PublishedPaths.Manifest(manifest.Year, manifest.Status), CancellationToken.None))!.Value.Content, "manifest");
+        AssertMatches("manifest", (await container.ReadPublishedAsync(PublishedPaths.Manifest(manifest.Year, manifest.Status))), "manifest");
         if (manifest.Status == Manifest.Final)
         {
             AssertMatches("index", (await container.GetBlobClient(PublishedPaths.Index).DownloadContentAsync()).Value.Content, PublishedPaths.Index);
@@ -232,7 +232,7 @@ public class PublisherTests
         {
             if (file.Kind == "figures")
             {
-                var all = (await new BlobPublishedStore(container).ReadAsync(file.Path, CancellationToken.None))!.Value.Content;
+                var all = (await container.ReadPublishedAsync(file.Path));
                 var figures = System.Text.Json.JsonDocument.Parse(all.ToMemory()).RootElement.EnumerateArray().ToList();
                 Assert.Equal(manifest.Files.Count(f => f.Kind == "figure"), figures.Count);
                 foreach (var figure in figures) AssertMatches("figure", BinaryData.FromString(figure.GetRawText()), file.Path);
@@ -240,7 +240,7 @@ public class PublisherTests
             }
             if (file.Kind == ManifestFile.Services)
             {
-                var shard = (await new BlobPublishedStore(container).ReadAsync(file.Path, CancellationToken.None))!.Value.Content;
+                var shard = (await container.ReadPublishedAsync(file.Path));
                 AssertMatches("services", shard, file.Path);
                 var services = System.Text.Json.JsonDocument.Parse(shard.ToMemory()).RootElement.GetProperty("services").EnumerateArray().ToList();
                 Assert.All(services, s => Assert.InRange(s.GetProperty("serviceId").GetInt32(), file.First!.Value, file.Last!.Value));
@@ -248,7 +248,7 @@ public class PublisherTests
                 continue;
             }
             var schema = file.Kind switch { "figure" => "figure", "highlights" => "highlights", "key" => "key", "reconciliation" => "reconciliation", _ => throw new InvalidOperationException(file.Kind) };
-            AssertMatches(schema, (await new BlobPublishedStore(container).ReadAsync(file.Path, CancellationToken.None))!.Value.Content, file.Path);
+            AssertMatches(schema, (await container.ReadPublishedAsync(file.Path)), file.Path);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Blobs;
 using Json.Schema;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -36,6 +37,15 @@ internal static class PublishingFixtures
         [new Highlight("comply-all", "exemplifications", "chart-1", "{pct}% comply with all", new Dictionary<string, decimal> { ["pct"] = 45 })],
         [new ServiceBenchmark(1, "Sheffield", "Yorkshire and The Humber", year,
             [new BenchmarkLine("budget", "Core budget", "gbp", 100m, new Comparison("national", 3, 90m, 95m), new Comparison("Yorkshire and The Humber", 1, 100m, 100m), null)])]);
+
+    /// <summary>A publisher over the test's containers as the app builds it: the public one, and the private one for provisional sets when asked.</summary>
+    public static Publisher PublisherOver(PpsStorage storage, TimeProvider clock, bool provisional = false) =>
+        new(new BlobPublishedStore(storage.Published), clock, provisional ? new BlobPublishedStore(storage.Provisional) : null);
+
+    /// <summary>A published file's bytes as a reader gets them from <paramref name="container"/> (stored gzipped, read plain).</summary>
+    public static async Task<BinaryData> ReadPublishedAsync(this BlobContainerClient container, string path) =>
+        (await new BlobPublishedStore(container).ReadAsync(path, CancellationToken.None))?.Content
+            ?? throw new FileNotFoundException($"No published file {path} in {container.Name}.");
 
     /// <summary>
     /// A close over <paramref name="storage"/> built as the app builds it, with the stores a test may replace: where

@@ -127,12 +127,12 @@ public class YearCloserTests
         var figures = new List<Figure>();
         foreach (var file in manifest.Files.Where(f => f.Kind == "figure"))
         {
-            var json = (await new BlobPublishedStore(setup.Storage.Published).ReadAsync(file.Path, CancellationToken.None))!.Value.Content;
+            var json = (await setup.Storage.Published.ReadPublishedAsync(file.Path));
             var figure = json.ToObjectFromJson<Figure>(PublishedSetBuilder.Json)!;
             figures.Add(figure with { Rows = figure.Rows.Select(row => (IReadOnlyList<object?>)row.Select(PlainCell).ToList()).ToList() });
         }
         var highlightsFile = manifest.Files.Single(f => f.Kind == "highlights");
-        var highlights = (await new BlobPublishedStore(setup.Storage.Published).ReadAsync(highlightsFile.Path, CancellationToken.None))!.Value.Content
+        var highlights = (await setup.Storage.Published.ReadPublishedAsync(highlightsFile.Path))
             .ToObjectFromJson<List<Highlight>>(PublishedSetBuilder.Json)!;
         var published = new PartResult(figures, highlights);
 
@@ -156,7 +156,7 @@ public class YearCloserTests
         var manifest = Assert.Single(await setup.Closer().CloseDueYearsAsync()).Manifest!;
 
         async Task<ServiceBenchmark> PageOf(int serviceId) =>
-            (await new BlobPublishedStore(setup.Storage.Published).ReadAsync(manifest.Files.Single(f => f.Kind == ManifestFile.Services && f.First <= serviceId && serviceId <= f.Last).Path, CancellationToken.None))!.Value.Content.ToObjectFromJson<ServiceShard>(PublishedSetBuilder.Json)!.Services.Single(s => s.ServiceId == serviceId);
+            (await setup.Storage.Published.ReadPublishedAsync(manifest.Files.Single(f => f.Kind == ManifestFile.Services && f.First <= serviceId && serviceId <= f.Last).Path)).ToObjectFromJson<ServiceShard>(PublishedSetBuilder.Json)!.Services.Single(s => s.ServiceId == serviceId);
         var withNeighbours = await PageOf(1);
         Assert.NotEmpty(withNeighbours.Lines);
         Assert.All(withNeighbours.Lines, l => Assert.Equal("statistical neighbours", l.Neighbours!.Group));
