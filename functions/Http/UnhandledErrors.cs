@@ -17,10 +17,32 @@ public static class UnhandledErrors
     public static JsonResponse Response(Exception exception, ILogger log, string correlationId)
     {
         log.LogError(exception, "Unhandled error in an HTTP function; correlation id {CorrelationId}", correlationId);
+        if (IsStorageUnavailable(exception))
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "The service is busy; try again in a moment.",
+                $"Storage did not answer in time, after trying again. If it was a change, read the return again to see whether it was stored before you send it again. If this goes on, tell NPPN the correlation id {correlationId}.",
+                new Dictionary<string, object?> { ["correlationId"] = correlationId }).WithHeader("Retry-After", RetryAfterSeconds);
+        }
         return Problems.Of(StatusCodes.Status500InternalServerError, "Something went wrong on our side.",
             $"The request could not be completed. If it was a change, read the return again to see whether it was stored. If this goes on, tell NPPN the correlation id {correlationId}.",
             new Dictionary<string, object?> { ["correlationId"] = correlationId });
     }
+
+    /// <summary>How long a caller told the service is busy waits before trying again.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    /// <summary>
+    /// Storage that failed for itself, not for the request: what the Azure SDK throws once its own retries are spent (a
+    /// 5xx, 408 or 429 from the service; a connection lost or timed out, which it gathers in an AggregateException).
+    /// </summary>
+    public static bool IsStorageUnavailable(Exception exception) => exception switch
+    {
+        AggregateException all => all.InnerExceptions.Count > 0 && all.InnerExceptions.All(IsStorageUnavailable),
+        Azure.RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        IOException or TimeoutException => true,
+        OperationCanceledException => exception.InnerException is null || IsStorageUnavailable(exception.InnerException),
+        _ => false,
+    };
 
     /// <summary>Runs a function call and answers problem details if it throws.</summary>
     public static async Task<IActionResult> GuardAsync(Func<Task<IActionResult>> call, ILogger log, string? correlationId = null)
