@@ -21,7 +21,7 @@ public static class ImportReturnsCommand
             "merge" => ReturnsCsvMode.Merge,
             var other => throw new CommandLineException($"--mode {other} is not known: replace (the default; the file carries every field) or merge (only its columns change)."),
         };
-        var result = await import.ImportAsync(year, reader, Path.GetFileName(file), mode);
+        var result = await import.ImportAsync(year, reader, Path.GetFileName(file), mode, reason: options.Optional("reason", ""));
         if (!result.Succeeded)
         {
             Console.Error.WriteLine(result.Imported == 0

@@ -48,7 +48,7 @@ static int Usage()
           backup [--prefix pps]                  back up every table to the backups container
           backups                                list the complete backups, newest first
           restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything
-          import-returns --year <year> --file <csv> [--mode merge]
+          import-returns --year <year> --file <csv> [--mode merge] [--reason <why, for the audit>]
                                                  service_id, one column per field id [, confirmed_warnings]: all or nothing;
                                                  every field unless --mode merge (only the file's columns change)
           export-published --out <folder>        copy every blob of the published container into a folder

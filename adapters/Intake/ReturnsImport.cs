@@ -64,8 +64,13 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
 {
     /// <param name="actor">Who loads it (the audit names them); NPPN's configured identity when null (the cli).</param>
     /// <param name="preview">Check every row and say what each would change, storing nothing (<see cref="ReturnsImportResult.Preview"/>).</param>
+    /// <param name="reason">
+    /// NPPN's words on why the load is made ("late returns of 2012"), the audit row's reason for each return it changes,
+    /// as for any change NPPN makes; when none is given, the reason names the load and its file. Where the change came
+    /// from (the load's batch, the file and the line) is the audit row's source, as the form and the workbook record theirs.
+    /// </param>
     public async Task<ReturnsImportResult> ImportAsync(int year, TextReader csv, string source, ReturnsCsvMode mode = ReturnsCsvMode.Replace, CancellationToken ct = default,
-        Actor? actor = null, bool preview = false)
+        Actor? actor = null, bool preview = false, string? reason = null)
     {
         if (await definitions.FindAsync(year, ct) is not { } definition)
         {
@@ -75,6 +80,11 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
         if (await years.GetAsync(year, ct) is null)
         {
             return Failed(ReturnsImportFailure.NotSetUp, new ImportProblem(1, "", $"The {year} collection has not been set up: NPPN sets its window first (PUT /api/years/{year})."));
+        }
+        // The reason is checked before anything is stored, as every row is: refused at the first row's write, it would stop the load part-way.
+        if (FreeText.HasVisible(reason) && FreeText.Problem(reason!, definition.ReasonMaxLength) is { } reasonProblem)
+        {
+            return Failed(ReturnsImportFailure.Invalid, new ImportProblem(1, "reason", $"Reason: {reasonProblem}."));
         }
         var parsed = ReturnsCsv.Read(csv, definition, year, mode);
         if (parsed.Unreadable) return new(0, null, parsed.Problems, Failure: ReturnsImportFailure.Unreadable);
@@ -121,7 +131,8 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
         foreach (var row in parsed.Rows.Where(r => !unchanged.Contains(r.ServiceId)))
         {
             var change = new ReturnChange(year, row.ServiceId, values[row.ServiceId], row.ConfirmedWarnings, current.GetValueOrDefault(row.ServiceId)?.ETag,
-                $"CSV bulk load {batch} ({source}), line {row.Line}{merge}");
+                Reason: FreeText.HasVisible(reason) ? reason : $"CSV bulk load {batch} ({source})",
+                Source: $"CSV bulk load {batch} ({source}), line {row.Line}{merge}");
             var outcome = await returns.SubmitAsync(actor ?? Actor.Nppn, change, ct);
             if (outcome is not ReturnOutcome.Done)
             {

@@ -9,7 +9,7 @@ namespace Pps.Functions.Uploads;
 /// <summary>
 /// NPPN's bulk load of a year's returns from CSV (the body, text/csv), all or nothing. <c>?mode=merge</c> changes
 /// only the columns the file carries; by default each row replaces its return and the file must carry every field.
-/// Service credentials get 403.
+/// <c>?reason=</c> is NPPN's reason for the audit (why the load is made). Service credentials get 403.
 /// </summary>
 public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator auth)
 {
@@ -38,7 +38,8 @@ public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator a
         }
         var body = await RequestBody.ReadTextAsync(request, "text/csv", ct, MaxBytes);
         if (body.Value is not { } csv) return body.Failure!;
-        var result = await import.ImportAsync(year, new StringReader(csv), "HTTP upload", mode, ct, caller.Actor, preview);
+        var reason = request.Query["reason"].ToString();
+        var result = await import.ImportAsync(year, new StringReader(csv), "HTTP upload", mode, ct, caller.Actor, preview, reason);
         if (preview && result.Failure is ReturnsImportFailure.None or ReturnsImportFailure.Invalid)
         {
             return new JsonResponse(StatusCodes.Status200OK, ReturnsImportPreviewDocument.From(year, mode, result));

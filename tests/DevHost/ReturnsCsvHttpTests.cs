@@ -107,8 +107,8 @@ public class ReturnsCsvHttpTests
             Assert.Equal(value, after.Values[field]);
         }
         var audit = (await host.Services.GetRequiredService<ReturnStore>().HistoryAsync(2013, 24)).MaxBy(a => a.Revision)!;
-        Assert.Contains("merge", audit.Reason, StringComparison.Ordinal);
-        Assert.Contains($"{FieldIds.Comments}, {FieldIds.CaseworkUsers}", audit.Reason, StringComparison.Ordinal);
+        Assert.Contains("merge", audit.Source, StringComparison.Ordinal);
+        Assert.Contains($"{FieldIds.Comments}, {FieldIds.CaseworkUsers}", audit.Source, StringComparison.Ordinal);
         Assert.Equal([FieldIds.CaseworkUsers, FieldIds.Comments], audit.Changes.Select(c => c.FieldId).Order(StringComparer.Ordinal));
 
         var unknownMode = await ProblemAsync(await PostCsvAsync(host, "service_id,comments.text\n24,x\n", "?mode=overwrite"), HttpStatusCode.BadRequest);

@@ -61,13 +61,35 @@ public class ReturnsCsvTests
         Assert.Equal("audio;braille", stored.Values.Text(FormatKinds));
         var audit = Assert.Single(await app.Store.HistoryAsync(2012, 24));
         Assert.Equal("nppn", audit.By);
-        Assert.StartsWith($"CSV bulk load {loaded.Body.GetProperty("batch").GetString()}", audit.Reason);
+        var batch = loaded.Body.GetProperty("batch").GetString();
+        Assert.Equal($"CSV bulk load {batch} (HTTP upload), line 2", audit.Source); // where it came from, as the form and workbook record theirs
+        Assert.Equal($"CSV bulk load {batch} (HTTP upload)", audit.Reason); // no reason given: the load names itself
 
         var again = await app.ImportCsvAsync(ApiHarness.AdminToken, 2012, Csv());
         Assert.Equal(200, again.Status);
         Assert.Equal(0, again.Body.GetProperty("imported").GetInt32());
         Assert.Equal(2, again.Body.GetProperty("unchanged").GetInt32());
         Assert.Single(await app.Store.HistoryAsync(2012, 24));
+    }
+
+    [Fact]
+    public async Task NPPN_s_reason_for_a_load_is_each_audit_row_s_reason_and_a_reason_past_its_limit_stores_nothing()
+    {
+        var app = await With2012Async();
+        var tooLong = await app.ImportCsvAsync(ApiHarness.AdminToken, 2012, Csv(), "?reason=" + new string('x', 5000));
+        Assert.Equal(422, tooLong.Status);
+        Assert.Contains("Reason:", tooLong.Body.GetProperty("problems")[0].GetProperty("message").GetString());
+        Assert.Equal("reason", tooLong.Body.GetProperty("problems")[0].GetProperty("column").GetString());
+        Assert.Null(await app.Store.GetAsync(2012, 24));
+
+        var loaded = await app.ImportCsvAsync(ApiHarness.AdminToken, 2012, Csv(), "?reason=Late%20returns%20sent%20on%20paper");
+        Assert.True(loaded.Status == 200, loaded.Body.ToString());
+        foreach (var service in new[] { 24, 25 })
+        {
+            var audit = Assert.Single(await app.Store.HistoryAsync(2012, service));
+            Assert.Equal("Late returns sent on paper", audit.Reason);
+            Assert.StartsWith($"CSV bulk load {loaded.Body.GetProperty("batch").GetString()} (HTTP upload), line ", audit.Source);
+        }
     }
 
     [Fact]

@@ -46,8 +46,12 @@ public sealed class UploadHarness
     public ValidateUploadedWorkbook Trigger { get; }
     public ReturnsCsvFunctions Csv { get; }
 
-    public Task<ApiResponse> ImportCsvAsync(string token, int year, string csv) =>
-        ApiHarness.Run(Csv.Import(ApiHarness.Request("POST", token, csv, contentType: "text/csv"), year, default));
+    public Task<ApiResponse> ImportCsvAsync(string token, int year, string csv, string query = "")
+    {
+        var request = ApiHarness.Request("POST", token, csv, contentType: "text/csv");
+        request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
+        return ApiHarness.Run(Csv.Import(request, year, default));
+    }
 
     public static async Task<UploadHarness> StartAsync()
     {
