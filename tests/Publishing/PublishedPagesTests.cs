@@ -123,7 +123,7 @@ public class PublishedPagesTests
             Assert.Equal(0, figure.Returns);
             Assert.Equal("No returns for 2013 gave this figure: it shows no data.", figure.Notes[0]);
             Assert.DoesNotContain(figure.Notes, n => n.Contains("no reference data", StringComparison.OrdinalIgnoreCase));
-            Assert.Contains(figure.Notes, n => n.Contains($"loaded for {reference.Count} services", StringComparison.Ordinal));
+            Assert.Contains(figure.Notes, n => n.Contains($"loaded for {reference.Count} local authority areas in the key to services", StringComparison.Ordinal));
         }
         Assert.DoesNotContain("No returns", result.Figure("table-a").Notes[0], StringComparison.Ordinal);
     }

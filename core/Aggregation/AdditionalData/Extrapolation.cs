@@ -45,13 +45,15 @@ public static class Extrapolation
             if (!all.Add(id)) continue;
             if (population is > 0) allPopulation += population.Value; else missing++;
         }
+        var national = input.NationalServiceCount(year);
         if (missing == 0)
         {
+            // "All" is the one count of services nationally (Table A's); the areas summed are the key's, which number every
+            // local authority area with a service that year, so the note gives both rather than a second count of services.
             return new ExtrapolatedTotal(total * allPopulation / reportingPopulation, PopulationMethod,
-                $"{year}: extrapolated by population: total × 0-19 population of all {all.Count} local authority areas in the key to services ({allPopulation:#,0}) / 0-19 population of the areas of the {returns} services that gave it ({reportingPopulation:#,0}).");
+                $"{year}: extrapolated by population to all {national} services nationally: total × 0-19 population of every local authority area in the key to services that year ({all.Count} areas, {allPopulation:#,0}) / 0-19 population of the areas of the {returns} services that gave it ({reportingPopulation:#,0}).");
         }
 
-        var national = input.NationalServiceCount(year);
         return new ExtrapolatedTotal(total * national / returns, ServiceCountMethod,
             $"{year}: extrapolated by service count: total × {national} services nationally / {returns} returns (the reference data has no 0-19 population for {missing} of the services that year).");
     }

@@ -145,7 +145,8 @@ internal sealed class Part2Context
         var sources = (used.Count > 0 ? used : loadedSources).Order(StringComparer.Ordinal).ToList();
         var list = loaded == 0
             ? $"no reference data loaded for {year}"
-            : $"{string.Join("; ", sources)}, for {year} (loaded for {loaded} services)";
+            // Counted as the key's areas, not services: 152 areas have a service in 2013, and "services" is the year's one count (150).
+            : $"{string.Join("; ", sources)}, for {year} (loaded for {loaded} local authority areas in the key to services)";
         return [$"{what}: {list}. Services without that reference figure for the year are left out (N drops)."];
     }
 

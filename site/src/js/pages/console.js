@@ -211,7 +211,9 @@ class Console {
 
     const opens = dateInput("window-opens", "Opens", { value: y ? toLocalInput(y.opens) : "" });
     const closes = dateInput("window-closes", "Closes", { value: y ? toLocalInput(y.closes) : "" });
-    const count = textInput("window-count", "Services nationally", { width: 4, value: y ? String(y.nationalServiceCount) : "150", hint: "The denominator of Tables A and B." });
+    // A year not yet opened takes the catalogue's count (services-nationally.csv) when this is left blank, so the
+    // console never states a count of its own.
+    const count = textInput("window-count", "Services nationally", { width: 4, value: y ? String(y.nationalServiceCount) : "", hint: "The denominator of Tables A and B. Leave blank for the catalogue's count for the year." });
     const moveForm = el("form", { novalidate: true, id: "window-form" },
       el("h3", { class: "govuk-heading-m" }, y ? `Move the ${y.year} dates` : "Open a collection year"),
       y ? null : textInput("window-year", "Year", { width: 4, value: String(new Date().getFullYear()) }).group,
