@@ -1,3 +1,4 @@
+using Pps.Core.Catalogue;
 using Pps.Core.Aggregation;
 using Pps.Core.Definition;
 
@@ -26,6 +27,9 @@ public static class DemoData
         var data = SyntheticReturns.Generate(seed, FirstYear, Year, new SyntheticOptions
         {
             Returners = new Dictionary<int, IReadOnlySet<int>> { [Year] = real.Keys.ToHashSet() },
+            // The synthetic 2009-2012 ratings walk back from the real 2013 ones, at the year-on-year change the report implies.
+            LastYearRatings = real.ToDictionary(r => r.Key, r => (IReadOnlyDictionary<string, string?>)Exemplifications.All
+                .ToDictionary(e => e.Code, e => r.Value.GetValueOrDefault(FieldIds.Rating(e.Code)))),
         });
         var sectionA = BuiltInDefinitions.For(Year).Sections.First(s => s.Id == "A").Fields.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         var returns = data.Returns

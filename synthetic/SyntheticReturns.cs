@@ -22,6 +22,23 @@ public sealed record SyntheticOptions
     public double SelfAssessmentOnly { get; init; } = 0.01;
     /// <summary>For the years given, exactly these services return (the draw is still made, so the streams stay the same).</summary>
     public IReadOnlyDictionary<int, IReadOnlySet<int>> Returners { get; init; } = new Dictionary<int, IReadOnlySet<int>>();
+
+    /// <summary>
+    /// The last year's self-ratings per service (exemplification code → B, G, x, N; blank for not rated), when they are
+    /// real (the demo's 2013 ratings, the report's Table C): the service's ratings in the last year generated are these,
+    /// and earlier years walk back from them, so that a year's change against the real one is as plausible as any
+    /// other. A service not listed draws its own.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyDictionary<string, string?>> LastYearRatings { get; init; } =
+        new Dictionary<int, IReadOnlyDictionary<string, string?>>();
+
+    /// <summary>
+    /// Chance that a service rates an exemplification differently from the year before. The 2013 report implies about
+    /// 1 in 9: on access to IPS (1a) "7 PPS rated themselves as improving to Best Practice ... and a further 2 to Good
+    /// Practice", and 5 of the Non-compliant "down-graded their rating compared to last year": 14 changes of 131; on
+    /// seeking parents' views (1h) "11 services gave themselves a lower rating this year than last".
+    /// </summary>
+    public double RatingChange { get; init; } = 14.0 / 131;
 }
 
 /// <summary>Synthetic returns and reference data for every service over several years.</summary>
@@ -47,7 +64,9 @@ public sealed record SyntheticData(int Seed, IReadOnlyList<int> Years, IReadOnly
 /// 0.4-19.8 per 1,000 aged 0-19, median 4.1, going with the budget per head; volunteer IPS, other volunteers
 /// and every choice at the report's shares.</item>
 /// <item>Year on year (walking back from the last year): about 4 in 10 budgets and establishments move, by
-/// 2.5%-19% (about 1 in 25 by up to 30%), casework users by a few percent; choices rarely change.</item>
+/// 2.5%-19% (about 1 in 25 by up to 30%), casework users by a few percent; choices rarely change; about 1 in 9
+/// self-ratings change (<see cref="SyntheticOptions.RatingChange"/>), keeping each exemplification's shares, and when
+/// the last year's ratings are real (<see cref="SyntheticOptions.LastYearRatings"/>) the earlier years walk back from them.</item>
 /// <item>Reference data: region (registry), population 0-19 (real ONS mid-2014, used for every year), and
 /// <b>synthetic</b> SEN and FSM pupils: no public 2013 counts by local authority exist, so SEN is drawn as
 /// 18-24% and FSM as 10-24% of the school-age share of the 0-19 population (taken as 11/20, ages 5-15),
@@ -86,10 +105,11 @@ public static class SyntheticReturns
         ranks.ByScore("fte", id => Math.Log(ProfileBudget(id, ranks.Of("budget_per_head", id))) + 0.15 * ranks.Normal("fte_noise", id));
         // Casework users per head go with the budget per head (users per FTE: mean 181, median 154).
         ranks.ByScore("users_per_1000", id => ranks.Normal("users_noise", id) + 0.7 * ranks.Normal("budget_per_head_noise", id));
+        var ratingShares = RatingShares(options);
         foreach (var service in services)
         {
             var yearsOfService = years.Where(service.ExistsIn).ToList();
-            var generator = new ServiceGenerator(service, seed, options, attribute => ranks.Of(attribute, service.Id));
+            var generator = new ServiceGenerator(service, seed, options, attribute => ranks.Of(attribute, service.Id), ratingShares);
             // The profile describes the service in the last year; the state walks back from there, so the last year
             // (the one the report describes) has the calibrated distribution and earlier years drift away from it.
             var emitted = new List<ReturnRecord>();
@@ -109,6 +129,22 @@ public static class SyntheticReturns
         }
         return new SyntheticData(seed, years, returns, new ReferenceData(reference));
     }
+
+    /// <summary>The rating levels, in the order of <see cref="RatingShares"/>.</summary>
+    private static readonly string[] Levels = ["B", "G", "x", "N"];
+
+    /// <summary>
+    /// Per exemplification, the share of services at each level (<see cref="Levels"/>) that the ratings keep from year to
+    /// year: the last year's real ratings' shares when given, else the profile's draw (30% Best, 60% Good, 6% not
+    /// completed, 4% Non-compliant).
+    /// </summary>
+    private static double[][] RatingShares(SyntheticOptions options) =>
+        Exemplifications.All.Select(e =>
+        {
+            var counts = Levels.Select(l => (double)options.LastYearRatings.Values.Count(r => r.GetValueOrDefault(e.Code) == l)).ToArray();
+            var total = counts.Sum();
+            return total == 0 ? [0.3, 0.6, 0.06, 0.04] : counts.Select(c => c / total).ToArray();
+        }).ToArray();
 
     /// <summary>One service's stream: its profile, and its state carried from one year to the next.</summary>
     private sealed class ServiceGenerator
@@ -147,10 +183,15 @@ public static class SyntheticReturns
         private bool _managesOtherStaff;
         private string _completedBy;
         private readonly double[] _timeWeights;
-        private readonly string[] _ratings;
+        private readonly string?[] _ratings;
+        private readonly string[] _drawnRatings;
+        private readonly Random _ratingRandom;
 
-        public ServiceGenerator(Service service, int seed, SyntheticOptions options, Func<string, double> rank)
+        private readonly double[][] _ratingShares;
+
+        public ServiceGenerator(Service service, int seed, SyntheticOptions options, Func<string, double> rank, double[][] ratingShares)
         {
+            _ratingShares = ratingShares;
             _service = service;
             _options = options;
             _random = new Random(Mix(seed, service.Id, 1));
@@ -190,7 +231,13 @@ public static class SyntheticReturns
             // Casework, other direct work, policy, training, supervision, other: about 3/4 direct work, 8% policy.
             _timeWeights = [Uniform(_random, 25, 95), Uniform(_random, 8, 30), _random.NextDouble() < 0.9 ? Uniform(_random, 2, 13) : Uniform(_random, 12, 40),
                 Uniform(_random, 0, 14), Uniform(_random, 0, 8), Uniform(_random, 0, 10)];
-            _ratings = Exemplifications.All.Select(_ => Pick(("B", 0.3), ("G", 0.6), ("x", 0.06), ("N", 0.04))).ToArray();
+            _drawnRatings = Exemplifications.All.Select(_ => Pick(("B", 0.3), ("G", 0.6), ("x", 0.06), ("N", 0.04))).ToArray();
+            // A service with real ratings for the last year starts from them (a blank one is not rated that year).
+            _ratings = options.LastYearRatings.TryGetValue(service.Id, out var real)
+                ? Exemplifications.All.Select(e => real.GetValueOrDefault(e.Code) is { Length: > 0 } r ? r : null).ToArray()
+                : [.. _drawnRatings];
+            // Ratings move on a stream of their own, so that calibrating how often they change leaves every other figure as it was drawn.
+            _ratingRandom = new Random(Mix(seed, service.Id, 3));
         }
 
         public ReferenceRow Reference(int year)
@@ -226,7 +273,10 @@ public static class SyntheticReturns
             if (!returns) return null;
 
             var v = new Dictionary<string, string>(StringComparer.Ordinal) { [CompletedBy] = _completedBy };
-            for (var i = 0; i < _ratings.Length; i++) v[Rating(Exemplifications.All[i].Code)] = _ratings[i];
+            for (var i = 0; i < _ratings.Length; i++)
+            {
+                if (_ratings[i] is { } rating) v[Rating(Exemplifications.All[i].Code)] = rating;
+            }
             if (_random.NextDouble() < _options.SelfAssessmentOnly) return v;
 
             v[ServiceType] = _type;
@@ -275,6 +325,29 @@ public static class SyntheticReturns
 
         private bool _started;
 
+        /// <summary>
+        /// The rating a year earlier, given this year's. It changes with a chance proportional to how uncommon this year's
+        /// level is (1 - its share), scaled so that on average a rating changes with the chance <paramref name="change"/>;
+        /// a changed rating is drawn from the other levels by their shares. Each level then gains as many ratings as it
+        /// loses (detailed balance), so every year keeps the shares: the synthetic years look like the real one
+        /// (1a stays about a fifth Non-compliant) instead of drifting to the profile's.
+        /// </summary>
+        private static string EarlierRating(string later, double[] shares, double change, Random random)
+        {
+            var at = Array.IndexOf(Levels, later);
+            var spread = shares.Sum(p => p * (1 - p));
+            if (at < 0 || spread <= 0 || random.NextDouble() >= change / spread * (1 - shares[at])) return later;
+            var u = random.NextDouble() * (1 - shares[at]);
+            var earlier = later;
+            for (var j = 0; j < Levels.Length; j++)
+            {
+                if (j == at || shares[j] <= 0) continue;
+                earlier = Levels[j];
+                if ((u -= shares[j]) < 0) break;
+            }
+            return earlier;
+        }
+
         /// <summary>The state a year earlier (the generator walks back in time, so each change is the reverse of the year's change).</summary>
         private void Drift()
         {
@@ -293,7 +366,8 @@ public static class SyntheticReturns
             if (_random.NextDouble() < 0.02) _forum = Pick(("leads", 0.17), ("active-participant", 0.7), ("no-involvement", 0.13));
             for (var i = 0; i < _ratings.Length; i++)
             {
-                if (_random.NextDouble() < 0.05) _ratings[i] = Pick(("B", 0.3), ("G", 0.6), ("x", 0.06), ("N", 0.04));
+                if (_ratings[i] is not { } rating) _ratings[i] = _drawnRatings[i];
+                else _ratings[i] = EarlierRating(rating, _ratingShares[i], _options.RatingChange, _ratingRandom);
             }
         }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pps.Core.Catalogue;
+using Pps.Core.Definition;
 using Pps.Core.Intake;
 using Pps.Core.Publishing;
 using Pps.Core.Returns;
@@ -98,17 +99,23 @@ public sealed class PublishedSiteFixture : IAsyncLifetime
             }, null);
         }
 
-        var synthetic = SyntheticReturns.Generate(seed: 2012, firstYear: 2012, lastYear: 2013);
-        var imported = await reference.ImportCsvAsync(new StringReader(ReferenceCsv(synthetic)));
-        Assert.True(imported.Succeeded, string.Join("; ", imported.Problems));
-        var neighbours = await reference.ImportNeighboursCsvAsync(new StringReader(NeighboursCsv()));
-        Assert.True(neighbours.Succeeded);
-
         var ratings = new List<(int ServiceId, Dictionary<string, string?> Values)>();
         using (var csv = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv")))
         {
             ratings.AddRange(SelfRatingsCsv.Read(csv));
         }
+        // The synthetic 2012 ratings walk back from the real 2013 ones (as the demo's do), so that the changes the pages
+        // show are as many as a real year's.
+        var synthetic = SyntheticReturns.Generate(seed: 2012, firstYear: 2012, lastYear: 2013, new SyntheticOptions
+        {
+            LastYearRatings = ratings.ToDictionary(r => r.ServiceId, r => (IReadOnlyDictionary<string, string?>)Exemplifications.All
+                .ToDictionary(e => e.Code, e => r.Values.GetValueOrDefault(FieldIds.Rating(e.Code)))),
+        });
+        var imported = await reference.ImportCsvAsync(new StringReader(ReferenceCsv(synthetic)));
+        Assert.True(imported.Succeeded, string.Join("; ", imported.Problems));
+        var neighbours = await reference.ImportNeighboursCsvAsync(new StringReader(NeighboursCsv()));
+        Assert.True(neighbours.Succeeded);
+
         var changes = synthetic.Returns.Where(r => r.Year == 2012)
             .Select(r => new ReturnChange(2012, r.ServiceId, r.Values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value), [], null))
             .Concat(ratings.Select(r => new ReturnChange(2013, r.ServiceId, r.Values, [], null)));
