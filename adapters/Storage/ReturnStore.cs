@@ -115,11 +115,13 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
         await foreach (var entity in QueryForAggregationAsync(year, ct))
         {
             stored++;
-            if (entity.GetString("Status") == nameof(ReturnStatus.Draft) || entity.GetDateTimeOffset("SubmittedAt") is null) continue;
+            if (!ServiceReturn.Returned(StatusOf(entity), entity.GetDateTimeOffset("SubmittedAt"))) continue;
             returned.Add(new ReturnRecord(Keys.Parse(entity.RowKey), year, ValuesOf(entity)));
         }
         return new YearOfReturns(year, stored, returned);
     }
+
+    private static ReturnStatus StatusOf(TableEntity entity) => Enum.Parse<ReturnStatus>(entity.GetString("Status"));
 
     /// <summary>
     /// The entities <see cref="ListForAggregationAsync"/> reads, undecoded: what reading a year costs before any of it
@@ -236,7 +238,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
             }
             list.Add(new AuditEntry(
                 serviceId, year, Keys.Parse(e.RowKey), e.GetDateTimeOffset("At")!.Value, e.GetString("By"), e.GetString("Action"),
-                e.GetString("Reason"), Enum.Parse<ReturnStatus>(e.GetString("Status")), changes, new ReturnValues(values), e.GetString("Source")));
+                e.GetString("Reason"), StatusOf(e), changes, new ReturnValues(values), e.GetString("Source")));
         }
         if (await readCurrent is { } current && list.All(a => a.Revision != current.Revision) && AuditEntry.Of(current) is { } missing)
         {
@@ -318,7 +320,7 @@ public sealed class ReturnStore(PpsStorage storage, WriteFaults? faults = null, 
         {
             Year = Keys.Parse(e.PartitionKey),
             ServiceId = Keys.Parse(e.RowKey),
-            Status = Enum.Parse<ReturnStatus>(e.GetString("Status")),
+            Status = StatusOf(e),
             Revision = e.GetInt32("Revision") ?? 0,
             UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
             UpdatedBy = e.GetString("UpdatedBy") ?? "",

@@ -50,7 +50,10 @@ public sealed record ServiceReturn
     /// figures, the completeness view and the close share. Read it on the stored return: a draft that the close
     /// locks (<see cref="AsOf"/>) was never submitted and does not count.
     /// </summary>
-    public bool IsReturned => SubmittedAt is not null && Status != ReturnStatus.Draft;
+    public bool IsReturned => Returned(Status, SubmittedAt);
+
+    /// <summary><see cref="IsReturned"/> for a return read field by field (the close reads only these two and the answers).</summary>
+    public static bool Returned(ReturnStatus status, DateTimeOffset? submittedAt) => submittedAt is not null && status != ReturnStatus.Draft;
 
     /// <summary>
     /// The return as it stands at <paramref name="now"/>: once the year's window has closed every return of
