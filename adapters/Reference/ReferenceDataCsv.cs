@@ -25,7 +25,28 @@ public static class ReferenceDataCsv
 {
     public static readonly IReadOnlyList<string> RequiredColumns = ["service_id", "year", "region", "population_0_19", "sen_pupils", "fsm_pupils"];
 
+    /// <summary>The problem of a file that cannot be read as CSV from some line on: a quote that never closes, or one inside a bare value.</summary>
+    internal static ImportProblem Unreadable(CsvHelperException e)
+    {
+        var line = e.Context?.Parser?.RawRow ?? 0;
+        return new ImportProblem(line, "", $"The file cannot be read as CSV from line {line} on: a value holds a quote that is never closed, or a quote outside quotes. " +
+            "Put a value with a comma or a quote inside quotes, and double each quote inside it (\"say \"\"no\"\"\"); nothing was stored.");
+    }
+
+    /// <summary>Every bad row, or the rows; a file CsvHelper cannot read (a stray quote) is one problem naming its line, never an exception.</summary>
     public static ImportResult Read(TextReader text)
+    {
+        try
+        {
+            return ReadRows(text);
+        }
+        catch (CsvHelperException e)
+        {
+            return new ImportResult(null, [ReferenceDataCsv.Unreadable(e)]);
+        }
+    }
+
+    private static ImportResult ReadRows(TextReader text)
     {
         var problems = new List<ImportProblem>();
         var rows = new List<ReferenceRow>();

@@ -18,7 +18,20 @@ public static class StatisticalNeighboursCsv
 {
     public static readonly IReadOnlyList<string> RequiredColumns = ["service_id", "neighbour_id"];
 
+    /// <summary>Every bad row, or the rows; a file CsvHelper cannot read (a stray quote) is one problem naming its line, never an exception.</summary>
     public static NeighboursImportResult Read(TextReader text)
+    {
+        try
+        {
+            return ReadRows(text);
+        }
+        catch (CsvHelperException e)
+        {
+            return new NeighboursImportResult(null, [ReferenceDataCsv.Unreadable(e)]);
+        }
+    }
+
+    private static NeighboursImportResult ReadRows(TextReader text)
     {
         var problems = new List<ImportProblem>();
         var pairs = new Dictionary<(int, int), int>();

@@ -43,6 +43,20 @@ public sealed class ReferenceDataStore(PpsStorage storage)
         return parsed;
     }
 
+    /// <summary>What <see cref="ImportCsvAsync"/> would change, storing nothing: the file's problems, or its changes row by row.</summary>
+    public async Task<(ImportResult Parsed, ReferenceChanges? Changes)> PreviewCsvAsync(TextReader csv, CancellationToken ct = default)
+    {
+        var parsed = ReferenceDataCsv.Read(csv);
+        return parsed.Succeeded ? (parsed, ReferenceChanges.Between(await LoadAsync(ct), parsed.Data!)) : (parsed, null);
+    }
+
+    /// <summary>What <see cref="ImportNeighboursCsvAsync"/> would change, storing nothing.</summary>
+    public async Task<(NeighboursImportResult Parsed, ReferenceChanges? Changes)> PreviewNeighboursCsvAsync(TextReader csv, CancellationToken ct = default)
+    {
+        var parsed = StatisticalNeighboursCsv.Read(csv);
+        return parsed.Succeeded ? (parsed, ReferenceChanges.Between(await LoadNeighboursAsync(ct), parsed.Neighbours!)) : (parsed, null);
+    }
+
     /// <summary>
     /// Replaces every year's reference rows with <paramref name="rows"/>, unchecked: for loading rows generated
     /// elsewhere in bulk (NPPN's imports go through <see cref="ImportCsvAsync"/>, which validates and merges).

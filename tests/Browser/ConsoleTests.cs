@@ -301,7 +301,7 @@ public class ConsoleTests
     }
 
     [Fact]
-    public async Task NPPN_imports_reference_data_and_sees_every_bad_row()
+    public async Task NPPN_imports_reference_data_returns_and_neighbours_seeing_every_bad_row_and_what_each_file_would_change_first()
     {
         await using var pages = await StartAsync();
         var page = await pages.NewPageAsync();
@@ -354,11 +354,31 @@ public class ConsoleTests
         Assert.Equal("Checked by NPPN", loaded.Values.AsDictionary()[Comments]);
         Assert.Null(await page.EvaluateAsync<object?>("() => window.__pwned ?? null"));
 
+        // Reference data: what a good file would change first (nothing stored), then its load.
+        await page.SetInputFilesAsync("#import-reference", new FilePayload
+        {
+            Name = "reference.csv", MimeType = "text/csv",
+            Buffer = "service_id,year,region,population_0_19,sen_pupils,fsm_pupils\n1,2013,London,10,1,1\n2,2013,London,20,2,2\n"u8.ToArray(),
+        });
+        await page.ClickAsync("#import-reference-submit");
+        await page.Locator("#import-reference-load").WaitForAsync();
+        Assert.Contains("2 new, 0 changed, 0 removed, 0 unchanged (replaces 2013)", await page.InnerTextAsync("#import-reference-summary"));
+        Assert.Contains("population_0_19: 20", await page.Locator("#import-reference-preview tr[data-service='2']").InnerTextAsync());
+        Assert.Empty((await pages.Host.Services.GetRequiredService<ReferenceDataStore>().LoadAsync()).Rows);
+        await AssertAccessibleAsync(page, "a reference data preview", "#imports");
+        await ScreenshotAsync(page, "console-reference-preview", page.Locator("#imports"));
+        await page.ClickAsync("#import-reference-load");
+        await SucceedsAsync(page, "reference.csv imported");
+        Assert.Equal(2, (await pages.Host.Services.GetRequiredService<ReferenceDataStore>().LoadAsync()).Rows.Count());
+
         await page.SetInputFilesAsync("#import-neighbours", new FilePayload
         {
             Name = "neighbours.csv", MimeType = "text/csv", Buffer = "service_id,neighbour_id\n1,2\n1,3\n"u8.ToArray(),
         });
         await page.ClickAsync("#import-neighbours-submit");
+        await page.Locator("#import-neighbours-preview tr[data-service='1'][data-change='new']").WaitForAsync();
+        Assert.Empty(await pages.Host.Services.GetRequiredService<ReferenceDataStore>().LoadNeighboursAsync());
+        await page.ClickAsync("#import-neighbours-load");
         await SucceedsAsync(page, "neighbours.csv imported");
         Assert.Equal([2, 3], (await pages.Host.Services.GetRequiredService<ReferenceDataStore>().LoadNeighboursAsync())[1]);
     }

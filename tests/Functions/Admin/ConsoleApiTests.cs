@@ -153,4 +153,83 @@ public class ConsoleApiTests
         Assert.Equal(200, imported.Status);
         Assert.Equal([2, 3], (await new ReferenceDataStore(api.Storage).LoadNeighboursAsync())[1]);
     }
+
+    private static Microsoft.AspNetCore.Http.HttpRequest Preview(string csv, string preview = "true")
+    {
+        var request = Request("POST", AdminToken, csv, contentType: "text/csv");
+        request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?preview=" + preview);
+        return request;
+    }
+
+    [Fact]
+    public async Task A_reference_data_preview_says_what_each_row_would_change_and_stores_nothing()
+    {
+        var api = await StartAsync();
+        var imports = Imports(api);
+        const string first = """
+            service_id,year,region,population_0_19,sen_pupils,fsm_pupils
+            1,2013,Yorkshire and The Humber,120000,3000,9000
+            2,2013,London,50000,1000,2000
+            3,2012,London,40000,900,1800
+            """;
+        Assert.Equal(200, (await Run(imports.ImportReference(Request("POST", AdminToken, first, contentType: "text/csv"), default))).Status);
+
+        // 2013 again: 1 unchanged, 2's SEN pupils changed, 4 new; 3's 2012 row is of another year, which the file leaves alone.
+        const string second = """
+            service_id,year,region,population_0_19,sen_pupils,fsm_pupils
+            1,2013,Yorkshire and The Humber,120000,3000,9000
+            2,2013,London,50000,1100,2000
+            4,2013,London,10000,100,200
+            """;
+        var preview = await Run(imports.ImportReference(Preview(second), default));
+        Assert.Equal(200, preview.Status);
+        var body = preview.Body;
+        Assert.Equal([2013], body.GetProperty("years").EnumerateArray().Select(y => y.GetInt32()));
+        Assert.Equal((1, 1, 0, 1), (body.GetProperty("new").GetInt32(), body.GetProperty("changed").GetInt32(), body.GetProperty("removed").GetInt32(), body.GetProperty("unchanged").GetInt32()));
+        var changed = body.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("change").GetString() == "changed");
+        Assert.Equal(2, changed.GetProperty("serviceId").GetInt32());
+        var field = Assert.Single(changed.GetProperty("fields").EnumerateArray());
+        Assert.Equal(("sen_pupils", "1000", "1100"), (field.GetProperty("field").GetString(), field.GetProperty("from").GetString(), field.GetProperty("to").GetString()));
+        // Nothing stored: 2's SEN pupils are as they were, and 4 has no row.
+        var stored = await new ReferenceDataStore(api.Storage).LoadAsync();
+        Assert.Equal(1000, stored.For(2013, 2)!.SenPupils);
+        Assert.Null(stored.For(2013, 4));
+
+        // A 2013 file without service 2: its 2013 row would go (the load replaces the year).
+        var removing = await Run(imports.ImportReference(Preview("service_id,year,region,population_0_19,sen_pupils,fsm_pupils\n1,2013,Yorkshire and The Humber,120000,3000,9000\n"), default));
+        Assert.Equal(2, Assert.Single(removing.Body.GetProperty("rows").EnumerateArray(), r => r.GetProperty("change").GetString() == "removed").GetProperty("serviceId").GetInt32());
+
+        // Bad rows are refused as by the load; an unreadable preview flag is a 400, never a 500.
+        var bad = await Run(imports.ImportReference(Preview("service_id,year,region,population_0_19,sen_pupils,fsm_pupils\n999,2013,London,1,1,1\n"), default));
+        Assert.Equal(422, bad.Status);
+        Assert.Equal(2, Assert.Single(bad.Body.GetProperty("rows").EnumerateArray()).GetProperty("line").GetInt32());
+        Assert.Equal(400, (await Run(imports.ImportReference(Preview(second, "yes"), default))).Status);
+        // A stray quote: a bad row, not a 500.
+        const string strayQuote = "service_id,year,region,population_0_19,sen_pupils,fsm_pupils\n1,2013,\"London,1,1,1\n";
+        var quote = await Run(imports.ImportReference(Preview(strayQuote), default));
+        Assert.Equal(422, quote.Status);
+        Assert.Contains("quote", Assert.Single(quote.Body.GetProperty("rows").EnumerateArray()).GetProperty("message").GetString());
+        Assert.Equal(422, (await Run(imports.ImportReference(Request("POST", AdminToken, strayQuote, contentType: "text/csv"), default))).Status);
+        Assert.Equal(422, (await Run(imports.ImportNeighbours(Request("POST", AdminToken, "service_id,neighbour_id\n1,\"2\n", contentType: "text/csv"), default))).Status);
+    }
+
+    [Fact]
+    public async Task A_neighbours_preview_names_each_service_whose_list_would_change_and_stores_nothing()
+    {
+        var api = await StartAsync();
+        var imports = Imports(api);
+        Assert.Equal(200, (await Run(imports.ImportNeighbours(Request("POST", AdminToken, "service_id,neighbour_id\n1,2\n1,3\n4,1\n5,1\n", contentType: "text/csv"), default))).Status);
+
+        var preview = await Run(imports.ImportNeighbours(Preview("service_id,neighbour_id\n1,3\n1,2\n4,2\n6,1\n"), default));
+        Assert.Equal(200, preview.Status);
+        var rows = preview.Body.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("serviceId").GetInt32());
+        Assert.Equal([4, 5, 6], rows.Keys.Order());
+        Assert.Equal("changed", rows[4].GetProperty("change").GetString());
+        Assert.Equal("1", rows[4].GetProperty("fields")[0].GetProperty("from").GetString());
+        Assert.Equal("2", rows[4].GetProperty("fields")[0].GetProperty("to").GetString());
+        Assert.Equal("removed", rows[5].GetProperty("change").GetString());
+        Assert.Equal("new", rows[6].GetProperty("change").GetString());
+        Assert.Equal(1, preview.Body.GetProperty("unchanged").GetInt32()); // 1: the same neighbours in another order
+        Assert.Equal([1], (await new ReferenceDataStore(api.Storage).LoadNeighboursAsync())[4]);
+    }
 }

@@ -934,39 +934,74 @@ class Console {
   // ---- Imports: reference data and statistical neighbours from CSV, every bad row listed.
   renderImports() {
     const panel = this.panels.imports;
+    // Reference data and neighbours: a preview of what the file would change (nothing stored), then the load of exactly
+    // that file, as for returns.
     const one = (id, title, path, hint) => {
       const slot = el("div", { class: "pps-slot" });
+      const previewArea = el("div", { id: `${id}-preview` });
       const file = el("input", { class: "govuk-file-upload", id, name: id, type: "file", accept: ".csv,text/csv", "aria-describedby": `${id}-hint` });
+      const what = path === "reference-data" ? "rows" : "services' neighbours";
+      const problems = (name, result) => {
+        const rows = result.body?.rows ?? [];
+        slot.replaceChildren(errorSummary(`${name} was not imported; nothing was stored`, [result.message]),
+          rows.length ? table(`Every bad row (${rows.length})`, ["Line", "Column", "Problem"],
+            rows.map((r) => el("tr", { class: "govuk-table__row" }, td(String(r.line)), td(r.column), td(r.message))), { compact: true }) : "");
+      };
       const formNode = el("form", { novalidate: true },
         el("h3", { class: "govuk-heading-m" }, title), slot,
         el("div", { class: "govuk-form-group" },
           el("label", { class: "govuk-label", for: id }, "CSV file"),
           el("div", { class: "govuk-hint", id: `${id}-hint` }, hint),
           file),
-        button("Import", null, { type: "submit", secondary: true, id: `${id}-submit` }));
+        button("Preview the changes", null, { type: "submit", secondary: true, id: `${id}-submit` }), previewArea);
       formNode.addEventListener("submit", async (event) => {
         event.preventDefault();
+        previewArea.replaceChildren();
         const chosen = file.files?.[0];
         if (!chosen) {
           slot.replaceChildren(errorSummary("Nothing was imported", [{ text: "Choose a CSV file.", href: `#${id}` }]));
           return;
         }
         const text = await chosen.text();
-        const result = await call(session, "POST", path, { body: text, contentType: "text/csv" });
-        if (result.ok) {
-          slot.replaceChildren(success(`${chosen.name} imported`, `${result.body.count} ${path === "reference-data" ? "rows" : "services' neighbours"} stored.`));
+        const preview = await call(session, "POST", `${path}?preview=true`, { body: text, contentType: "text/csv" });
+        if (!preview.ok) {
+          problems(chosen.name, preview);
           return;
         }
-        const rows = result.body?.rows ?? [];
-        slot.replaceChildren(errorSummary(`${chosen.name} was not imported; nothing was stored`, [result.message]),
-          rows.length ? table(`Every bad row (${rows.length})`, ["Line", "Column", "Problem"],
-            rows.map((r) => el("tr", { class: "govuk-table__row" }, td(String(r.line)), td(r.column), td(r.message))), { compact: true }) : "");
+        slot.replaceChildren();
+        const p = preview.body;
+        const shown = p.rows.slice(0, 200);
+        const change = (c) => (c.to === null ? `${c.field}: ${c.from} removed` : c.from === null ? `${c.field}: ${c.to}` : `${c.field}: ${c.from} → ${c.to}`);
+        const load = button(`Load ${chosen.name}`, async () => {
+          load.disabled = true;
+          const result = await call(session, "POST", path, { body: text, contentType: "text/csv" });
+          if (!result.ok) {
+            load.disabled = false;
+            problems(chosen.name, result);
+            return;
+          }
+          previewArea.replaceChildren();
+          slot.replaceChildren(success(`${chosen.name} imported`, `${result.body.count} ${what} stored.`));
+          slot.firstChild?.focus?.();
+        }, { warning: true, id: `${id}-load` });
+        previewArea.replaceChildren(
+          el("h4", { class: "govuk-heading-s", id: `${id}-summary`, tabindex: "-1" },
+            `${chosen.name}: ${p.new} new, ${p.changed} changed, ${p.removed} removed, ${p.unchanged} unchanged`
+            + (p.years.length ? ` (replaces ${p.years.join(", ")})` : " (replaces the whole list)")),
+          p.rows.length
+            ? table(`What it would change${p.rows.length > shown.length ? ` (the first ${shown.length} of ${p.rows.length})` : ""}`, ["Service", "Year", "Change", "Figures"],
+              shown.map((r) => el("tr", { class: "govuk-table__row", "data-service": String(r.serviceId), "data-change": r.change },
+                td(String(r.serviceId)), td(r.year === null ? "" : String(r.year)), td(r.change),
+                td(el("ul", { class: "govuk-list govuk-body-s" }, r.fields.map((c) => el("li", {}, change(c))))))), { compact: true })
+            : el("p", { class: "govuk-body" }, "Nothing would change."),
+          p.rows.length ? load : "");
+        previewArea.querySelector(`#${id}-summary`).focus();
       });
       return formNode;
     };
     panel.replaceChildren(el("h2", { class: "govuk-heading-l", id: "imports-title" }, "Imports"),
       this.returnsImport(),
-      one("import-reference", "Reference data", "reference-data", "Columns service_id, year, region, population_0_19, sen_pupils, fsm_pupils and optionally source. All or nothing: a file with any bad row stores nothing."),
-      one("import-neighbours", "Statistical neighbours", "statistical-neighbours", "Columns service_id, neighbour_id. Replaces the whole list; all or nothing."));
+      one("import-reference", "Reference data", "reference-data", "Columns service_id, year, region, population_0_19, sen_pupils, fsm_pupils and optionally source. Replaces every year the file holds; all or nothing: a file with any bad row stores nothing. You see what it would change first."),
+      one("import-neighbours", "Statistical neighbours", "statistical-neighbours", "Columns service_id, neighbour_id. Replaces the whole list; all or nothing. You see what it would change first."));
   }
 }
