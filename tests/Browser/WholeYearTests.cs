@@ -242,6 +242,18 @@ public class WholeYearTests
         await nppn.Locator("#publishing .pps-figure").WaitForAsync();
         Assert.Contains("provisional", await nppn.InnerTextAsync("#version-title"));
         await ScreenshotAsync(nppn, "year-provisional", nppn.Locator("#publishing"));
+        // ... and as the report they will become: the site's report page draws the provisional set, in this tab only.
+        await nppn.ClickAsync("#preview-report");
+        await nppn.WaitForFunctionAsync("() => document.body.dataset.ready === 'true' && document.getElementById('report-status')");
+        Assert.Contains("provisional=2014", nppn.Url, StringComparison.Ordinal);
+        Assert.Contains("Provisional 2014 figures: not published", await nppn.InnerTextAsync("#provisional-banner"));
+        Assert.StartsWith("Provisional national report from 1 return, computed on", await nppn.InnerTextAsync("#report-status"));
+        Assert.Contains("Table A", await nppn.InnerTextAsync(".pps-contents-page"));
+        Assert.True(await nppn.Locator(".pps-part").CountAsync() >= 2, "The provisional report has no parts.");
+        Assert.Null(await host.Services.GetRequiredService<Pps.Core.Publishing.Publisher>().CurrentAsync(2014)); // nothing public yet
+        await ScreenshotAsync(nppn, "year-provisional-report", nppn.Locator("#provisional-banner"));
+        await nppn.ClickAsync("#back-to-console");
+        await nppn.WaitForFunctionAsync("() => document.body.dataset.ready === 'true' && document.getElementById('close-and-publish')");
 
         // The closing day: close with the confirmation (the workbook's draft left out, the extension it ends), then publish.
         host.Clock.Now = CloseDay;
@@ -263,6 +275,9 @@ public class WholeYearTests
         Assert.Contains(ServiceRegistry.Find(Uploader)!.Name, await nppn.InnerTextAsync("#close-outcome-drafts"));
         Assert.Contains(ServiceRegistry.Find(Extended)!.Name, await nppn.InnerTextAsync("#close-outcome-extensions"));
         Assert.Equal([Extended], published.EndedExtensions.Select(e => e.ServiceId));
+        // The person who ended it, by name as the staff table names people (not the audit's "nppn:" form).
+        Assert.Contains("Nia Patel", await nppn.InnerTextAsync("#window table"));
+        Assert.DoesNotContain("nppn:", await nppn.InnerTextAsync("#window table"));
         await ScreenshotAsync(nppn, "year-published", nppn.Locator("#window"));
 
         await OpenAsync(nppn, "index.html");

@@ -6,15 +6,26 @@
 import { config } from "./config.js";
 
 const cache = new Map();
+// Where the files are read from: the public published data, unless NPPN previews a provisional set (readProvisional).
+let privateSource = null;
 
 export function url(path) {
   return config().publishedPrefix + path;
 }
 
+/**
+ * Reads every file from NPPN's provisional sets instead (GET /api/provisional/{path}, with NPPN's token), laid out as
+ * the published ones are, so a page draws a provisional set exactly as it will draw it once published.
+ */
+export function readProvisional(token) {
+  privateSource = { base: `${config().apiBase}provisional/`, init: { headers: { Authorization: `Bearer ${token}` }, credentials: "omit", cache: "no-store" } };
+  cache.clear();
+}
+
 export function getJson(path) {
-  const key = url(path);
+  const key = privateSource ? privateSource.base + path : url(path);
   if (!cache.has(key)) {
-    cache.set(key, fetch(key, { credentials: "same-origin" }).then((response) => {
+    cache.set(key, fetch(key, privateSource?.init ?? { credentials: "same-origin" }).then((response) => {
       if (!response.ok) throw new Error(`${key}: ${response.status} ${response.statusText}`);
       return response.json();
     }));

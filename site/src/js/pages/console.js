@@ -106,7 +106,7 @@ function csvCell(value) {
 function endedExtensions(y) {
   if (!y?.endedExtensions?.length) return "";
   return table("Extensions ended by the close", ["Service", "Ran until", "Ended", "By"],
-    y.endedExtensions.map((e) => el("tr", { class: "govuk-table__row" }, td(String(e.serviceId)), td(dayTime(e.until)), td(dayTime(e.endedAt)), td(e.endedBy))),
+    y.endedExtensions.map((e) => el("tr", { class: "govuk-table__row" }, td(String(e.serviceId)), td(dayTime(e.until)), td(dayTime(e.endedAt)), td(actorName(e.endedBy)))),
     { compact: true });
 }
 
@@ -834,8 +834,17 @@ class Console {
       drawChart?.();
     };
     pick.addEventListener("submit", (event) => { event.preventDefault(); showFigure(); });
+    // The whole set as the report it becomes: the site's own report page draws it, a provisional set read through the
+    // API with this tab's sign-in, a final one from the public site.
+    const asReport = manifest.body.status === "provisional"
+      ? el("a", { class: "govuk-button", href: `report.html?provisional=${this.year}&version=${encodeURIComponent(version)}`, id: "preview-report", role: "button", draggable: "false" }, "Preview as the report")
+      : el("a", { class: "govuk-link", href: `report.html?year=${this.year}`, id: "published-report" }, `The published ${this.year} report`);
     this.versionArea.replaceChildren(
       el("h3", { class: "govuk-heading-m", id: "version-title", tabindex: "-1" }, `Version ${version} (${manifest.body.status}): ${pluralise(manifest.body.returns, "return", "returns")}, ${figures.length} figures`),
+      el("p", { class: "govuk-body" }, manifest.body.status === "provisional"
+        ? "See the whole set as the national report will show it once published (this tab, signed in as you; nobody else can open it), or one figure here."
+        : "The public site shows this version's figures when it is the current one."),
+      el("p", { class: "govuk-body" }, asReport),
       pick, figureArea);
     if (figures.length) await showFigure();
     this.versionArea.querySelector("#version-title").focus();

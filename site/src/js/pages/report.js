@@ -1,9 +1,10 @@
 // The national report: one page in the 2013 report's order (summary, who took part, Part 1, Part 2,
 // notes on method, the key to service numbers) that prints to a clean A4 PDF (print styles in site.scss).
 import { loadFigures, loadOptional } from "../data.js";
-import { el } from "../format.js";
+import { el, pluralise } from "../format.js";
 import { groupFigures, renderFigure, heading, figureAnchor, PARTS, reportPdfLink } from "../figures.js";
 import { ready, publishedYearPage } from "../page.js";
+import { provisionalAsked, provisionalYearPage } from "../provisional.js";
 import { describeSyntheticFigures, syntheticBanner, syntheticTag } from "../synthetic.js";
 
 function highlightList(highlights) {
@@ -20,6 +21,8 @@ function areaOf(items) {
   const areaTitle = new Map((chart3?.rows ?? []).map((r) => [String(r[col(chart3, "area")]), String(r[col(chart3, "title")])]));
   return { areaByCode, areaTitle };
 }
+
+const longDay = (iso) => new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
 
 const CHANGE_MARK = { higher: "↑", lower: "↓", same: "=" };
 
@@ -128,7 +131,10 @@ function contentsOf(sections, print) {
 
 export async function report(target) {
   const print = matchMedia("print").matches || new URLSearchParams(location.search).has("print");
-  await publishedYearPage(target, show);
+  // NPPN's preview of a provisional set (report.html?provisional=2014&version=...): this very page, before publication.
+  const provisional = provisionalAsked();
+  if (provisional) await provisionalYearPage(target, provisional, show);
+  else await publishedYearPage(target, show);
 
   async function show(entry, manifest, body) {
     const [items, highlights, key] = await Promise.all([
@@ -153,7 +159,9 @@ export async function report(target) {
 
     const cover = el("div", { class: "pps-cover" },
       el("h1", { class: "govuk-heading-xl" }, `Parent Partnership Services in England: the extent to which services meet the exemplifications of the minimum standards, and additional national data collection, ${entry.year}`),
-      el("p", { class: "govuk-body-l" }, `National report from ${manifest.returns} returns. Published by NPPN on ${new Date(manifest.createdAt).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })} (version ${manifest.version}).`),
+      el("p", { class: "govuk-body-l", id: "report-status" }, manifest.status === "provisional"
+        ? `Provisional national report from ${pluralise(manifest.returns, "return", "returns")}, computed on ${longDay(manifest.createdAt)} (version ${manifest.version}). Not published.`
+        : `National report from ${manifest.returns} returns. Published by NPPN on ${longDay(manifest.createdAt)} (version ${manifest.version}).`),
       print ? null : reportPdfLink(manifest, entry.year));
     // What the PDF command reads to add the PDF to the very set it was printed from.
     document.body.dataset.version = manifest.version;
@@ -211,7 +219,7 @@ export async function report(target) {
     const sections = [summary, ...parts, method, appendix];
     body.replaceChildren(cover, contentsOf(sections, print), ...sections);
     for (const drawChart of draws) drawChart();
-    document.title = `National report ${entry.year} – Parent Partnership Services national benchmarking`;
+    document.title = `${manifest.status === "provisional" ? "Provisional national report" : "National report"} ${entry.year} – Parent Partnership Services national benchmarking`;
     ready();
   }
 
