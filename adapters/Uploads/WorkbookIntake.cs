@@ -169,9 +169,12 @@ public sealed class WorkbookIntake(
 
         var validation = ReturnValidator.Validate(definition, answers.Raw, view.LastYear?.Values);
         var cellFields = answers.Problems.Select(p => p.FieldId).ToHashSet();
+        // As in the form: a draft is saved whatever rule across fields it breaks (the report lists what still stops the
+        // submit); only an answer that cannot be read refuses it. A workbook marked for submission must satisfy them all.
+        var refusing = answers.Submit ? validation.Errors : validation.AnswerErrors;
         var problems = answers.Problems
             .Select(p => new ReportProblem(p.Sheet, p.Cell, p.FieldId, p.Code, p.Message))
-            .Concat(validation.Errors.Where(e => !cellFields.Contains(e.FieldId)).Select(e => AtCell(layout, e)))
+            .Concat(refusing.Where(e => !cellFields.Contains(e.FieldId)).Select(e => AtCell(layout, e)))
             .ToList();
         if (validation.Values.Count == 0 && problems.Count == 0)
         {
@@ -185,7 +188,8 @@ public sealed class WorkbookIntake(
             : await returns.SaveDraftAsync(actor, change, ct);
         return outcome switch
         {
-            ReturnOutcome.Done done => Accepted(name, answers, done.Return, Warnings(layout, validation.Warnings, answers)),
+            ReturnOutcome.Done done => Accepted(name, answers, done.Return, Warnings(layout, validation.Warnings, answers),
+                [.. done.SubmitProblems.Select(i => AtCell(layout, i))]),
             ReturnOutcome.Invalid invalid => Rejected(name, answers,
                 [.. invalid.Issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => AtCell(layout, i)),
                  .. Warnings(layout, invalid.Issues.Where(i => i.Severity == IssueSeverity.Warning).ToList(), answers)],
@@ -267,17 +271,20 @@ public sealed class WorkbookIntake(
         };
     }
 
-    private ValidationReport Accepted(UploadName name, WorkbookAnswers answers, ServiceReturn stored, IReadOnlyList<ReportProblem> warnings)
+    private ValidationReport Accepted(UploadName name, WorkbookAnswers answers, ServiceReturn stored, IReadOnlyList<ReportProblem> warnings,
+        IReadOnlyList<ReportProblem>? toSubmit = null)
     {
         var action = stored.Status == ReturnStatus.Submitted ? "submit" : "save-draft";
         var unconfirmed = warnings.Count(w => !answers.Confirmations.ContainsKey(w.Code));
+        var stillToDo = action == "submit" ? [] : toSubmit ?? [];
         var summary = action == "submit"
             ? $"The workbook was accepted and your return submitted (revision {stored.Revision})."
             : $"The workbook was accepted and saved as your draft return (revision {stored.Revision})." +
+              (stillToDo.Count > 0 ? $" {stillToDo.Count} answer(s) need giving or correcting before you can submit it; they are listed by sheet and cell." : "") +
               (unconfirmed > 0 ? $" {unconfirmed} change(s) against last year must be confirmed before you submit." : "");
         return Report(name, UploadStatus.Accepted, summary) with
         {
-            Warnings = warnings, WorkbookRevision = answers.Origin.Revision, StoredRevision = stored.Revision, Action = action,
+            Warnings = warnings, ToSubmit = stillToDo, WorkbookRevision = answers.Origin.Revision, StoredRevision = stored.Revision, Action = action,
         };
     }
 }

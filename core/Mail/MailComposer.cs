@@ -45,6 +45,15 @@ public static class MailComposer
             }
             if (report.Problems.Count > MaxProblemsListed) text.AppendLine($"... and {report.Problems.Count - MaxProblemsListed} more: see the report online.");
         }
+        if (report.ToSubmit.Count > 0)
+        {
+            text.AppendLine().AppendLine("Saved as a draft; still to do before you can submit:");
+            foreach (var p in report.ToSubmit.Take(MaxProblemsListed))
+            {
+                text.Append("- ").Append(p.Sheet is null ? "" : $"{p.Sheet}!{p.Cell}: ").AppendLine(p.Message);
+            }
+            if (report.ToSubmit.Count > MaxProblemsListed) text.AppendLine($"... and {report.ToSubmit.Count - MaxProblemsListed} more: see the report online.");
+        }
         var unconfirmed = report.Warnings.Count(w => !w.Message.EndsWith("Confirmed on the Checks sheet.", StringComparison.Ordinal));
         if (unconfirmed > 0) text.AppendLine().AppendLine($"{unconfirmed} change(s) against last year still to confirm on the Checks sheet before submitting.");
         text.AppendLine().AppendLine($"Upload {report.UploadId}; the full report is at {Form(siteUrl)}.");

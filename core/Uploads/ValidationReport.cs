@@ -69,6 +69,11 @@ public sealed record ValidationReport
     public IReadOnlyList<ReportProblem> Problems { get; init; } = [];
     /// <summary>Year-on-year warnings: confirmed on the Checks sheet, or still to confirm before submitting.</summary>
     public IReadOnlyList<ReportProblem> Warnings { get; init; } = [];
+    /// <summary>
+    /// What still stops an accepted draft being submitted, by sheet and cell: rules across fields it breaks (the time
+    /// percentages not adding to 100) and answers the definition requires that it lacks. The draft was saved regardless.
+    /// </summary>
+    public IReadOnlyList<ReportProblem> ToSubmit { get; init; } = [];
     /// <summary>Runs of the check so far (a run that dies is repeated; after a few the upload fails).</summary>
     public int Attempts { get; init; }
     /// <summary>The revision of the return the workbook was made from.</summary>

@@ -134,6 +134,50 @@ public class WorkbookRoundTripTests
             texts(SheetNamed(Layout.CellsOf(TimeCasework)[0].Sheet))[$"B{total.Row}"]);
     }
 
+    /// <summary>
+    /// Issue 25: a draft always saves, whatever rule across fields it breaks, by the workbook as by the form. The six time
+    /// percentages adding to 95 used to reject the whole workbook; now the draft is stored and the report (and its mail)
+    /// says, by sheet and cell, what still stops the submit. Marked for submission, the same workbook is refused.
+    /// </summary>
+    [Fact]
+    public async Task A_draft_workbook_that_breaks_a_rule_across_fields_is_saved_and_its_report_says_what_stops_the_submit()
+    {
+        var app = await UploadHarness.StartAsync();
+        var token = await app.TokenForAsync(24);
+        var sum = Definition.Rules.OfType<SumRule>().First();
+        var template = await app.DownloadTemplateAsync(token, 24);
+        var offBy5 = sum.FieldIds.Select((id, i) => Answer(id, i == 0 ? (sum.Total - 5).ToString(System.Globalization.CultureInfo.InvariantCulture) : "0"));
+        var draft = WorkbookFiller.SetCells(template, [.. WorkbookEdits.Ratings2013(24).Select(r => Answer(r.Key, r.Value!)), .. offBy5]);
+
+        var report = await app.UploadAndCheckAsync(token, 24, draft);
+
+        Assert.Equal("accepted", report.GetProperty("status").GetString());
+        Assert.Equal("save-draft", report.GetProperty("action").GetString());
+        Assert.Empty(report.GetProperty("problems").EnumerateArray());
+        var toSubmit = Assert.Single(report.GetProperty("toSubmit").EnumerateArray());
+        Assert.Equal(sum.Id, toSubmit.GetProperty("code").GetString());
+        var cell = Layout.CellsOf(sum.FieldIds[0])[0];
+        Assert.Equal((cell.Sheet, cell.Reference), (toSubmit.GetProperty("sheet").GetString(), toSubmit.GetProperty("cell").GetString()));
+        Assert.Contains("before you can submit", report.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        var stored = await app.Store.GetAsync(2013, 24);
+        Assert.Equal(ReturnStatus.Draft, stored!.Status);
+        Assert.Equal(sum.Total - 5, stored.Values.Number(sum.FieldIds[0]));
+
+        // The result mail lists it too.
+        var parsed = report.Deserialize<Pps.Core.Uploads.ValidationReport>(Pps.Core.Uploads.ValidationReport.Json)!;
+        var (_, body) = Pps.Core.Mail.MailComposer.UploadResult(
+            new Pps.Core.Mail.OutboxMessage(Pps.Core.Mail.MailKinds.UploadResult, "k", 2013, 24, DateTimeOffset.UtcNow), "Service 24", parsed, "http://site/");
+        Assert.Contains($"still to do before you can submit:\n- {cell.Sheet}!{cell.Reference}: ", body.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        // Marked for submission, the same answers are refused at the cell, and nothing changes.
+        var again = await app.DownloadTemplateAsync(token, 24);
+        var submit = WorkbookFiller.SetCells(again, [.. offBy5, (WorkbookLayout.ChecksSheet, Layout.SubmitReference, "Yes")]);
+        var refused = await app.UploadAndCheckAsync(token, 24, submit);
+        Assert.Equal("rejected", refused.GetProperty("status").GetString());
+        Assert.Contains(refused.GetProperty("problems").EnumerateArray(), p => p.GetProperty("code").GetString() == sum.Id && p.GetProperty("cell").GetString() == cell.Reference);
+        Assert.Equal(ReturnStatus.Draft, (await app.Store.GetAsync(2013, 24))!.Status);
+    }
+
     [Fact]
     public async Task A_large_change_is_confirmed_with_a_reason_on_the_checks_sheet_and_the_workbook_submits()
     {

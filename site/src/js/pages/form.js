@@ -674,6 +674,7 @@ function reportView(name, report, fields) {
     nodes.push(errorSummary(`${name} was not taken: nothing was changed`, [report.summary], { focus: true }));
   }
   if (report.problems?.length) nodes.push(problemTable(`Problems (${report.problems.length})`, report.problems));
+  if (report.toSubmit?.length) nodes.push(problemTable(`Still to do before you submit (${report.toSubmit.length})`, report.toSubmit));
   if (report.warnings?.length) nodes.push(problemTable(`Changes since last year (${report.warnings.length})`, report.warnings));
   return nodes;
 }
