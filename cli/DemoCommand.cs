@@ -22,8 +22,9 @@ namespace Pps.Cli;
 /// what is synthetic), loads the reference data and statistical neighbours, and issues each service a credential
 /// (with a mailbox: mailed to its contact as a sign-in link, which the service reads back from the mailbox);
 /// each service saves and submits its return with its own token (16 at a time; every 13th uploads a filled-in workbook
-/// instead, and waits for its report); then NPPN moves the closing date to a moment from now and the host's timer
-/// closes and publishes. Prints where to look and the headline figures
+/// instead, and waits for its report); with a mailbox, a few services submit only after the host's reminder timer and
+/// NPPN's chase have mailed them; then NPPN runs a provisional recompute, reads the close's confirmation, and closes and
+/// publishes. Prints where to look and the headline figures
 /// read back from the published files. With --check, also verifies every Part 1 figure the printed 2013 report states
 /// against the values its own Table C gives (tests/data/report-2013-part1-figures.csv, computed apart from this code),
 /// read from the published files, and the synthetic marks, and fails (exit 1) on any difference.
@@ -33,6 +34,9 @@ public static class DemoCommand
     private const int Parallel = 16;
     /// <summary>Every how manyth 2013 return is sent as a workbook upload rather than over the form's API.</summary>
     private const int WorkbookEvery = 13;
+    /// <summary>Services (with a mailbox) that submit only after the reminders and NPPN's chase, so that both reach someone.</summary>
+    private const int LateServices = 6;
+    private const string ChaseNote = "We have your sign-in link on file: the form takes about an hour. Ring us if anything is unclear.";
 
     public static async Task<int> RunAsync(CommandLine options)
     {
@@ -109,13 +113,34 @@ public static class DemoCommand
         // Every 13th service (10 of 131) sends its return as a filled-in workbook instead, started first so that waiting
         // for the host's upload trigger overlaps the others' saves.
         var asWorkbooks = thisYear.Where((_, i) => i % WorkbookEvery == WorkbookEvery - 1).Select(r => r.ServiceId).ToHashSet();
+        // With a mailbox a few services leave it late: they are reminded (the host's SendReminders timer) and chased by
+        // NPPN before they submit, so the mailbox holds those mails too.
+        var late = mailbox is null ? [] : thisYear.Where(r => !asWorkbooks.Contains(r.ServiceId)).TakeLast(LateServices).Select(r => r.ServiceId).ToHashSet();
         var (confirmed, confirmedInWorkbooks) = (0, 0);
-        await ForEachAsync(thisYear.OrderBy(r => !asWorkbooks.Contains(r.ServiceId)), async r =>
+        async Task SubmitAsync(ReturnRecord r)
         {
             var token = tokens[(r.Year, r.ServiceId)];
             if (asWorkbooks.Contains(r.ServiceId)) Interlocked.Add(ref confirmedInWorkbooks, await client.UploadWorkbookAsync(token, r, timeout));
             else Interlocked.Add(ref confirmed, await client.SaveAndSubmitAsync(token, r));
-        });
+        }
+        await ForEachAsync(thisYear.Where(r => !late.Contains(r.ServiceId)).OrderBy(r => !asWorkbooks.Contains(r.ServiceId)), SubmitAsync);
+        var mailFailures = new List<string>();
+        if (late.Count > 0)
+        {
+            Step(watch, $"{DemoData.Year}: {thisYear.Count - late.Count} services submitted; {late.Count} have not yet (services {string.Join(", ", late)})");
+            await client.SetRemindersAsync(DemoData.Year, [28, 14, 7, 1]);
+            var reminders = await MailsToAsync(mailbox!, $"{DemoData.Year} PPS return: closes on ", late, timeout);
+            Step(watch, $"NPPN set {DemoData.Year}'s reminders to 28, 14, 7 and 1 days before the close (PUT /api/years/{DemoData.Year}/reminders); " +
+                        $"the host's SendReminders timer mailed the {reminders.Count(r => late.Contains(r))} services with a contact and no submitted return");
+            await client.ChaseAsync(DemoData.Year, [.. late], ChaseNote);
+            var chases = await MailsToAsync(mailbox!, $"{DemoData.Year} PPS return: NPPN is waiting for ", late, timeout);
+            Step(watch, $"NPPN chased them with a note (POST /api/years/{DemoData.Year}/chase): {chases.Count} chase mails");
+            foreach (var (kind, to) in new[] { ("reminders", reminders), ("chases", chases) })
+            {
+                if (!late.SetEquals(to)) mailFailures.Add($"{kind} reached services {string.Join(", ", to.Order())}, not exactly the {late.Count} late ones ({string.Join(", ", late.Order())})");
+            }
+            await ForEachAsync(thisYear.Where(r => late.Contains(r.ServiceId)), SubmitAsync);
+        }
         Step(watch, $"{DemoData.Year}: {thisYear.Count} services submitted their returns with their own tokens: {thisYear.Count - asWorkbooks.Count} saved and submitted over the API, " +
                     $"{asWorkbooks.Count} as filled-in workbooks (GET the template, POST the .xlsx, poll its report); {confirmed + confirmedInWorkbooks} year-on-year warnings confirmed, {confirmedInWorkbooks} on workbooks' Checks sheets");
         var workbookFailures = new List<string>();
@@ -128,7 +153,6 @@ public static class DemoCommand
             }
         }
 
-        var mailFailures = new List<string>();
         if (mailbox is not null)
         {
             var (receipts, results) = await CountMailAsync(mailbox, thisYear.Count, client.Uploads, timeout);
@@ -138,14 +162,21 @@ public static class DemoCommand
             if (signInLinks.Count != thisYear.Count) mailFailures.Add($"{signInLinks.Count} sign-in links were mailed, not {thisYear.Count} (one per service)");
         }
 
-        // The close goes through the host's timer: NPPN only moves 2013's closing date to just after now. (The earlier
-        // years' windows stay open: their submitted returns count in 2013's five-year tables either way.)
-        var closes = DateTimeOffset.UtcNow.AddSeconds(2);
-        await client.MoveClosingDateAsync(DemoData.Year, closes);
-        Step(watch, $"Moved the closing date of {DemoData.Year} to {closes:HH:mm:ss} UTC; waiting for the host's timer to close and publish it");
+        // As NPPN's console does it: a provisional recompute to look at (as the report it will become), then the close
+        // with its confirmation (what it counts, leaves out and ends) and the publication. (The earlier years' windows stay
+        // open: their submitted returns count in 2013's five-year tables either way.)
+        var provisional = await client.RecomputeAsync(DemoData.Year);
+        var provisionalVersion = provisional.GetProperty("version").GetString()!;
+        Step(watch, $"NPPN ran a provisional recompute of {DemoData.Year} (POST /api/years/{DemoData.Year}/recompute): version {provisionalVersion} from {provisional.GetProperty("returns").GetInt32()} returns, seen by NPPN only");
+        var confirmation = await client.ClosePreviewAsync(DemoData.Year);
+        var endExtensions = confirmation.GetProperty("openExtensions").EnumerateArray().Select(e => e.GetProperty("serviceId").GetInt32()).ToList();
+        Step(watch, $"NPPN's close confirmation (GET /api/years/{DemoData.Year}/close): {confirmation.GetProperty("returnsCounted").GetInt32()} returns counted, " +
+                    $"{confirmation.GetProperty("draftsLeftOut").GetArrayLength()} drafts left out, {endExtensions.Count} extensions to end, " +
+                    $"{confirmation.GetProperty("notStarted").GetInt32()} of the year's services not started");
+        var closed = await client.CloseNowAsync(DemoData.Year, endExtensions);
         var index = await client.WaitForPublishedAsync([DemoData.Year], timeout);
         var published = index.Years.Single(y => y.Year == DemoData.Year);
-        Step(watch, $"The timer closed and published {string.Join(", ", index.Years.Select(y => y.Year))}; 2013 is version {published.Version}");
+        Step(watch, $"NPPN confirmed: {DemoData.Year} closed and published (POST /api/years/{DemoData.Year}/close, {closed.GetProperty("status").GetString()}); version {published.Version}");
 
         var manifest = await client.GetDataAsync<Manifest>(published.Manifest);
         var highlightsFile = manifest.Files.Single(f => f.Kind == "highlights");
@@ -163,7 +194,8 @@ public static class DemoCommand
             ? $"A service's form:         {formLink}  (service {form.ServiceId}'s sign-in link, from its mail; 2013 is closed now: the form shows the submitted return read-only)"
             : $"A service's form:         {new Uri(api, "/form.html")}  sign in with token {tokens[(form.Year, form.ServiceId)]} (2013 is closed now: the form shows the submitted return read-only)");
         Console.WriteLine($"NPPN's console:           {new Uri(api, $"/console.html?year={DemoData.Year}")}  admin token {adminToken}");
-        if (mailbox is not null) Console.WriteLine($"The mailbox (maildev):    {mailbox}  every mail the demo sent (sign-in links, receipts, workbook results), as the services' contacts received them");
+        Console.WriteLine($"The provisional set:      {new Uri(api, $"/report.html?provisional={DemoData.Year}&version={Uri.EscapeDataString(provisionalVersion)}")}  as the report, before the close (sign in to the console in that tab first: NPPN only)");
+        if (mailbox is not null) Console.WriteLine($"The mailbox (maildev):    {mailbox}  every mail the demo sent (sign-in links, reminders, NPPN's chase, receipts, workbook results), as the services' contacts received them");
         Console.WriteLine($"Headline figures of {DemoData.Year} as published ({manifest.Files.Count} files, {manifest.Returns} returns; * = rests on synthetic data):");
         foreach (var h in highlights) Console.WriteLine($"  {(h.Synthetic ? "*" : " ")} {h.Text}");
         Step(watch, "Done");
@@ -232,6 +264,32 @@ public static class DemoCommand
             await Task.Delay(250);
         }
     }
+
+    /// <summary>
+    /// The services whose demo contact got a mail whose subject starts so, once every one of <paramref name="expected"/>
+    /// has (or the timeout); then a second look, so that a mail to anyone else sent a moment later is seen too.
+    /// </summary>
+    private static async Task<IReadOnlySet<int>> MailsToAsync(Uri mailbox, string subjectStart, IReadOnlySet<int> expected, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = mailbox };
+        var deadline = DateTime.UtcNow + timeout;
+        var settled = false;
+        while (true)
+        {
+            using var mails = JsonDocument.Parse(await http.GetStringAsync("api/email"));
+            var to = mails.RootElement.EnumerateArray()
+                .Where(m => (m.GetProperty("subject").GetString() ?? "").StartsWith(subjectStart, StringComparison.Ordinal))
+                .SelectMany(m => m.GetProperty("envelope").GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString() ?? ""))
+                .Select(ServiceOfContact).OfType<int>().ToHashSet();
+            if ((to.IsSupersetOf(expected) && settled) || DateTime.UtcNow > deadline) return to;
+            settled = to.IsSupersetOf(expected);
+            await Task.Delay(settled ? 1000 : 250);
+        }
+    }
+
+    private static int? ServiceOfContact(string address) =>
+        System.Text.RegularExpressions.Regex.Match(address, @"^officer@service-(\d{3})\.pps-demo\.example\.org$") is { Success: true } m
+            ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
 
     /// <summary>Receipts and workbook results in the mailbox, waiting until the receipts are all there (or the timeout).</summary>
     private static async Task<(int Receipts, int Results)> CountMailAsync(Uri mailbox, int expected, int uploads, TimeSpan timeout)
@@ -311,17 +369,39 @@ public static class DemoCommand
         public async Task OpenYearAsync(int year, IReadOnlyList<string> synthetic)
         {
             var now = DateTimeOffset.UtcNow;
-            using var request = Admin(HttpMethod.Put, $"api/years/{year}", JsonContent.Create(new { opens = now.AddDays(-30), closes = now.AddDays(1), synthetic }, options: Json));
+            // Closing in 25 days: no reminder is due until NPPN sets a schedule point further out (SetRemindersAsync).
+            using var request = Admin(HttpMethod.Put, $"api/years/{year}", JsonContent.Create(new { opens = now.AddDays(-30), closes = now.AddDays(25), synthetic }, options: Json));
             await SendAsync(request, $"open {year}");
         }
 
-        public async Task MoveClosingDateAsync(int year, DateTimeOffset closes)
+        public async Task SetRemindersAsync(int year, IReadOnlyList<int> daysBefore)
         {
-            using var read = Admin(HttpMethod.Get, $"api/years/{year}");
-            var (current, etag) = await SendAsync(read, $"read {year}");
-            using var request = Admin(HttpMethod.Put, $"api/years/{year}", JsonContent.Create(new { opens = current.GetProperty("opens").GetDateTimeOffset(), closes }, options: Json));
-            request.Headers.TryAddWithoutValidation("If-Match", etag);
-            await SendAsync(request, $"move the closing date of {year}");
+            using var request = Admin(HttpMethod.Put, $"api/years/{year}/reminders", JsonContent.Create(new { daysBefore }, options: Json));
+            await SendAsync(request, $"set the reminders of {year}");
+        }
+
+        public async Task ChaseAsync(int year, IReadOnlyList<int> serviceIds, string note)
+        {
+            using var request = Admin(HttpMethod.Post, $"api/years/{year}/chase", JsonContent.Create(new { serviceIds, note }, options: Json));
+            await SendAsync(request, $"chase services of {year}");
+        }
+
+        public async Task<JsonElement> RecomputeAsync(int year)
+        {
+            using var request = Admin(HttpMethod.Post, $"api/years/{year}/recompute");
+            return (await SendAsync(request, $"recompute {year}")).Body;
+        }
+
+        public async Task<JsonElement> ClosePreviewAsync(int year)
+        {
+            using var request = Admin(HttpMethod.Get, $"api/years/{year}/close");
+            return (await SendAsync(request, $"read what closing {year} would do")).Body;
+        }
+
+        public async Task<JsonElement> CloseNowAsync(int year, IReadOnlyList<int> endExtensions)
+        {
+            using var request = Admin(HttpMethod.Post, $"api/years/{year}/close", JsonContent.Create(new { endExtensions }, options: Json));
+            return (await SendAsync(request, $"close and publish {year}")).Body;
         }
 
         public async Task<JsonElement> PostCsvAsync(string path, string csv)

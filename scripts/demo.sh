@@ -3,8 +3,10 @@
 # collections, loads the reference data, emails each service a sign-in link and sends every return as the service
 # would (the 131 real 2013 self-ratings with synthetic Part 2 figures; synthetic 2009-2012, all labelled so; every
 # 13th 2013 service, 10 in all, uploads a filled-in workbook instead: template downloaded, .xlsx posted, report
-# polled), and lets the devhost's timer close and publish. Prints the dashboard, a service's form and NPPN's console
-# with their tokens, the mailbox (each service has a made-up contact: its sign-in link, receipt and workbook result are there),
+# polled); 6 services leave it late, are reminded by the devhost's reminder timer and chased by NPPN, then submit; NPPN
+# runs a provisional recompute, reads the close's confirmation, closes and publishes. Prints the dashboard, a service's
+# form, NPPN's console with its token, the provisional set as the report, the mailbox (each service has a made-up
+# contact: its sign-in link, receipt and workbook result, and the late ones' reminder and chase, are there),
 # and the headline figures read back from the published files; keeps serving until Ctrl-C.
 #   scripts/demo.sh           the demo, then serve
 #   scripts/demo.sh --check   the same, verify what it printed, stop everything; exit 0 only if all is well
@@ -94,10 +96,11 @@ eval "$(node -e '
     if (k.startsWith("Pps__") && k !== "Pps__AdminTokenSha256") console.log(`export ${k}=${JSON.stringify(String(x))}`);')"
 # The close timer every 2 seconds (NCRONTAB with seconds) so that the close follows the closing date at once; the
 # backup timer at its usual time (the sample's), which a demo does not wait for.
-# Mail goes to this run's maildev, with links to this host's site; the reminder timer at the sample's time.
+# Mail goes to this run's maildev, with links to this host's site; the reminder timer every 2 seconds too, so that a reminder NPPN's
+# schedule makes due goes out at once (each point is sent once; the ledger keeps it so).
 export Pps__Mail__SmtpHost=127.0.0.1 Pps__Mail__SmtpPort="$MAILDEV_SMTP_PORT" Pps__Mail__SmtpSecurity=None Pps__Mail__SiteUrl="http://127.0.0.1:$port/"
 PpsStorage="$PPS_STORAGE" Pps__AdminTokenSha256="$admin_sha" CloseYearSchedule="*/2 * * * * *" BackupSchedule="${BackupSchedule:-0 30 3 * * *}" \
-  ReminderSchedule="${ReminderSchedule:-0 0 8 * * *}" dotnet "$built_host" --port "$port" >"$DEVHOST_LOG" 2>&1 &
+  ReminderSchedule="${ReminderSchedule:-*/2 * * * * *}" dotnet "$built_host" --port "$port" >"$DEVHOST_LOG" 2>&1 &
 DEVHOST_PID=$!
 
 status=0
