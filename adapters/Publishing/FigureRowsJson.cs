@@ -5,7 +5,7 @@ namespace Pps.Core.Publishing;
 
 /// <summary>
 /// Writes a figure's rows as the serializer would, cell by cell, without asking it for each cell's type: Table C has a
-/// row per service (13,800 at 100x today's services, ~70 cells each), and that lookup was most of its cost. A cell of a
+/// row per service (~70 cells each), and that lookup was most of its cost. A cell of a
 /// type not handled here is left to the serializer. Reading is the serializer's.
 /// </summary>
 internal sealed class FigureRowsJson : JsonConverter<IReadOnlyList<IReadOnlyList<object?>>>

@@ -135,7 +135,7 @@ public static class PublishedSetBuilder
     public static IEnumerable<PublishedFile> ServiceShards(int year, ServiceBenchmarks pages)
     {
         // Each page is made, written into one reused buffer and copied into the shard's, so that the only arrays made
-        // per shard are its own bytes (at 100x today's services, per-page arrays were 300 MB of garbage).
+        // per shard are its own bytes, not a garbage array per page.
         var json = new ServicePageJson();
         var page = new ArrayBufferWriter<byte>(32 * 1024);
         var services = new ArrayBufferWriter<byte>(MaxShardBytes);

@@ -37,8 +37,8 @@ public sealed class BlobPublishedStore(BlobContainerClient container, string pre
 
     /// <summary>
     /// Files written once (objects, version manifests) are stored gzip-compressed with Content-Encoding: gzip, as a
-    /// static website serves them and every browser reads them; at 100x today's services the service pages alone are
-    /// 300 MB of repetitive JSON, and writing them whole was most of the close. <see cref="ReadAsync"/> gives back
+    /// static website serves them and every browser reads them; the service pages are much repetitive JSON, and
+    /// writing them whole was most of the close. <see cref="ReadAsync"/> gives back
     /// the bytes as written. Pointers (the year's manifests, the index) stay plain: they are small and replaced.
     /// </summary>
     public Task WriteOnceAsync(string path, byte[] content, string contentType, CancellationToken ct)

@@ -8,8 +8,8 @@ namespace Pps.Core.Publishing;
 
 /// <summary>
 /// Writes services' pages (docs/schema/service.schema.json) as <see cref="PublishedSetBuilder.Json"/> does, byte for
-/// byte (a test holds the two to the same bytes), at the pace a close at 100x today's services needs (13,800 pages,
-/// 300 MB): straight into the output, each national or regional comparison, which every page of a region repeats,
+/// byte (a test holds the two to the same bytes), at the pace a close needs (a page per service, the largest part of a
+/// published set): straight into the output, each national or regional comparison, which every page of a region repeats,
 /// turned into JSON once, and each text the pages repeat (titles, codes, labels) encoded once. One instance per set
 /// of pages: it remembers what it has written.
 /// </summary>

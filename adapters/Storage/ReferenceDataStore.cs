@@ -13,7 +13,7 @@ public sealed record StoredReferenceRow(int ServiceId, int Year, string? Region,
 
 /// <summary>
 /// The blobs' JSON, read and written by generated code with the serializer's defaults (the format they always had):
-/// every close reads the reference data, 76,000 rows at 100x today's services.
+/// every close reads the reference data, a row per service and year.
 /// </summary>
 [JsonSerializable(typeof(List<StoredReferenceRow>))]
 [JsonSerializable(typeof(Dictionary<int, List<int>>))]
@@ -87,7 +87,7 @@ public sealed class ReferenceDataStore(PpsStorage storage)
     private static ReferenceData ToReferenceData(List<StoredReferenceRow>? rows)
     {
         if (rows is null) return ReferenceData.Empty;
-        // A handful of regions and sources, each read once per row (76,000 rows at 100x): one string of each is kept.
+        // A handful of regions and sources, each read once per row: one string of each is kept.
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         string? Once(string? text) => text is null ? null : texts.TryGetValue(text, out var kept) ? kept : texts[text] = text;
         return new ReferenceData(rows.Select(r => new ReferenceRow(r.ServiceId, r.Year, Once(r.Region), r.Population0To19, r.SenPupils, r.FsmPupils) {

@@ -107,8 +107,8 @@ public static class Benchmarking
 }
 
 /// <summary>
-/// Every participating service's page. Each is made when it is read, and again each time: at 100x today's services
-/// the pages together would hold ~150 MiB, while the publisher needs one at a time. Made from data that never
+/// Every participating service's page. Each is made when it is read, and again each time: the pages together grow
+/// with the number of services, while the publisher needs one at a time. Made from data that never
 /// changes, so any thread may read any page at any time and always gets the same.
 /// </summary>
 [System.Runtime.CompilerServices.CollectionBuilder(typeof(ServiceBenchmarks), nameof(Create))]

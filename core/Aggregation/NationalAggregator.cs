@@ -7,8 +7,8 @@ public static class NationalAggregator
     public static NationalResult Compute(AggregationInput input) => Start(input).Result.GetAwaiter().GetResult();
 
     /// <summary>
-    /// Starts the three parts of the report (they read the same input and nothing else; at 100x today's services each
-    /// takes seconds): the services' pages beside Parts 1 and 2. The pages are ready well before the figures, so a
+    /// Starts the three parts of the report (they read the same input and nothing else, and each takes time in
+    /// proportion to the services and years read): the services' pages beside Parts 1 and 2. The pages are ready well before the figures, so a
     /// publisher can write them while the figures are still being computed.
     /// </summary>
     public static NationalComputation Start(AggregationInput input) => Start(input, Task.FromResult(input));
@@ -20,8 +20,8 @@ public static class NationalAggregator
     /// </summary>
     public static NationalComputation Start(AggregationInput recent, Task<AggregationInput> whole)
     {
-        // The pages on a thread of their own, Parts 1 and 2 one after the other on another: on a 2-core host, the two
-        // parts side by side took both cores from the writing of the pages (and its storage calls) that runs meanwhile.
+        // The pages on a thread of their own, Parts 1 and 2 one after the other on another: the writing of the pages
+        // (and its storage calls) runs meanwhile, and the two parts side by side would leave it no core of its own.
         var benchmarks = Run(() => Benchmarking.Compute(recent));
         var part1 = RunWhenRead(whole, input => SyntheticLabel.Apply(ExemplificationFigures.Compute(input), SyntheticLabel.SelfAssessment, input));
         var part2 = RunWhenRead(Then(part1, whole), input => SyntheticLabel.Apply(AdditionalDataFigures.Compute(input), SyntheticLabel.AdditionalData, input));

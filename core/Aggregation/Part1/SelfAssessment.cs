@@ -35,7 +35,7 @@ internal sealed record SelfAssessment(int ServiceId, int Year, string? Method, R
 
     /// <summary>
     /// A year's rating fields, in Exemplifications.All's order, each with its options' levels: worked out once per
-    /// definition, since the close reads five years of returns (69,000 at 100x today's services) 34 ratings each.
+    /// definition, since the close reads five years of returns, 34 ratings each.
     /// </summary>
     private sealed class RatingReader
     {

@@ -12,7 +12,7 @@ internal static class ServiceRatings
 {
     /// <summary>
     /// The shares every page compares with, computed now; each service's own ratings made when asked for (null for a
-    /// service with no self-assessment this year), so that the pages of 13,800 services are never all held at once.
+    /// service with no self-assessment this year), so that every service's page is never held at once.
     /// </summary>
     public static Func<int, (string? Method, IReadOnlyList<ServiceRating> Ratings)?> Compute(
         AggregationInput input, Func<int, string?> regionOf)
