@@ -28,10 +28,17 @@ public sealed record RevisionDocument(
     };
 }
 
-public sealed record HistoryDocument(int Year, int ServiceId, IReadOnlyList<RevisionDocument> Revisions);
+/// <summary>
+/// Something done to the service's return that made no revision of it, recorded on the year: "extension-ended", an
+/// extension NPPN ended when it closed and published the year (<see cref="Until"/>: what the service had been given).
+/// </summary>
+public sealed record HistoryEventDocument(DateTimeOffset At, string By, string Action, DateTimeOffset? Until);
+
+/// <summary>The revisions of a return, oldest first, and the events of its year that concern it (<see cref="HistoryEventDocument"/>), oldest first.</summary>
+public sealed record HistoryDocument(int Year, int ServiceId, IReadOnlyList<RevisionDocument> Revisions, IReadOnlyList<HistoryEventDocument> Events);
 
 /// <summary>The audit trail of a return, and any earlier version of it. The service itself or NPPN.</summary>
-public sealed class ReturnHistoryFunctions(ReturnStore store, IDefinitionCatalog definitions, PpsAuthenticator auth)
+public sealed class ReturnHistoryFunctions(ReturnStore store, CollectionYearStore years, IDefinitionCatalog definitions, PpsAuthenticator auth)
 {
     private const string HistoryRoute = "returns/{year:int}/{serviceId:int}/history";
 
@@ -41,9 +48,16 @@ public sealed class ReturnHistoryFunctions(ReturnStore store, IDefinitionCatalog
     {
         var access = await auth.ForServiceAsync(request, year, serviceId, ct);
         if (access.Caller is null) return access.Denied!;
+        var readYear = years.GetAsync(year, ct);
         var history = await store.HistoryAsync(year, serviceId, ct);
+        // An extension ended by a close is stored on the year (the return did not change), but it is part of what
+        // happened to this return: the service and NPPN see it where they read the return's history.
+        var events = ((await readYear)?.Year.EndedExtensions ?? [])
+            .Where(e => e.ServiceId == serviceId)
+            .Select(e => new HistoryEventDocument(e.EndedAt, e.EndedBy, "extension-ended", e.Until))
+            .OrderBy(e => e.At).ToList();
         return new JsonResponse(StatusCodes.Status200OK,
-            new HistoryDocument(year, serviceId, history.Select(e => RevisionDocument.From(e)).ToList()));
+            new HistoryDocument(year, serviceId, history.Select(e => RevisionDocument.From(e)).ToList(), events));
     }
 
     [Function("GetReturnRevision")]

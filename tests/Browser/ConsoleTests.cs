@@ -191,6 +191,15 @@ public class ConsoleTests
         Assert.Contains("no extension can be granted", await page.Locator("#extensions").InnerTextAsync());
         await ScreenshotAsync(page, "console-published", page.Locator("#window"));
 
+        // 43's return history says its extension was ended by the close, and until when it had run (issue 23).
+        await page.FillAsync("#return-service", "43");
+        await page.ClickAsync("#show-return");
+        var ending = page.Locator("#return .pps-history-event");
+        await ending.WaitForAsync();
+        var endingText = await ending.InnerTextAsync();
+        Assert.Contains("Extension ended by the close", endingText);
+        Assert.Contains(published.EndedExtensions[0].Until.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture), endingText);
+
         // No call of the console's failed on the way (a refusal would have shown as a problem, not a success).
         Assert.True(failures.Count == 0, string.Join("\n", failures));
 

@@ -106,6 +106,25 @@ public class CloseNowHttpTests
         Assert.False((bool)seen["acceptsWrites"]!);
         Assert.Equal([46], Ids(seen["endedExtensions"]!));
 
+        // Each ended extension is in that service's return history, as the service and NPPN read it: 46 never saved (no
+        // revision), 45 neither; 42's history, with no extension, has its revisions and no event.
+        foreach (var (serviceId, until) in new[] { (45, Closes.AddDays(8)), (46, Closes.AddYears(1)) })
+        {
+            foreach (var reader in new[] { await ServiceClientAsync(host, serviceId), host.Client })
+            {
+                var history = JsonNode.Parse(await reader.GetStringAsync($"api/returns/2013/{serviceId}/history"))!;
+                Assert.Empty(history["revisions"]!.AsArray());
+                var ending = Assert.Single(history["events"]!.AsArray())!;
+                Assert.Equal("extension-ended", (string?)ending["action"]);
+                Assert.Equal(until, (DateTimeOffset)ending["until"]!);
+                Assert.Equal(host.Clock.Now, (DateTimeOffset)ending["at"]!);
+                Assert.Equal("nppn", (string?)ending["by"]);
+            }
+        }
+        var submittedHistory = JsonNode.Parse(await host.Client.GetStringAsync("api/returns/2013/42/history"))!;
+        Assert.Equal(2, submittedHistory["revisions"]!.AsArray().Count);
+        Assert.Empty(submittedHistory["events"]!.AsArray());
+
         // Once published, a close is refused in words (the preview says so too), and an unknown year is a 404.
         var again = JsonNode.Parse(await host.Client.GetStringAsync("api/years/2013/close"))!;
         Assert.False((bool)again["canClose"]!);

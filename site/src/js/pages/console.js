@@ -578,7 +578,7 @@ class Console {
       el("p", { class: "govuk-body" }, doc.updatedAt ? `Revision ${doc.revision}, last saved ${dayTime(doc.updatedAt)} by ${doc.updatedBy}.` : "Not started."),
       ...reopen,
       ...answers,
-      ...(history.ok ? historyView(history.body.revisions, fields, { headingLevel: 3 }) : []));
+      ...(history.ok ? historyView(history.body.revisions, fields, { headingLevel: 3, events: history.body.events ?? [] }) : []));
     area.scrollIntoView();
   }
 

@@ -636,7 +636,7 @@ class ReturnPage {
         el("p", { class: "govuk-body" }, history.message));
       return;
     }
-    this.historyArea.replaceChildren(...historyView(history.body.revisions, this.fields));
+    this.historyArea.replaceChildren(...historyView(history.body.revisions, this.fields, { events: history.body.events ?? [] }));
   }
 
   signOut() {
