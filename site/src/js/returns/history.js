@@ -8,8 +8,8 @@ export function statusText(status) {
   return { "not-started": "Not started", draft: "Draft", submitted: "Submitted", locked: "Locked" }[status] ?? status;
 }
 
-/** Who did it, in words: "NPPN" for the admin's own actions, anyone else as recorded. */
-const byWhom = (by) => (by === "nppn" ? "NPPN" : by);
+/** Who did it, in words: "NPPN" for the admin token, a member of NPPN's staff by name ("nppn:Ann" is "Ann, NPPN"). */
+const byWhom = (by) => (by === "nppn" ? "NPPN" : by?.startsWith("nppn:") ? `${by.slice(5)}, NPPN` : by);
 
 /**
  * Every revision and every event of the year that concerns the return (an extension ended by the close), newest
