@@ -32,6 +32,30 @@ public sealed record Figure
     public IReadOnlyList<string> Notes { get; init; } = [];
     /// <summary>The figure rests on synthetic data in some year it shows (see <see cref="SyntheticLabel"/>); its first note says which.</summary>
     public bool Synthetic { get; init; }
+
+    /// <summary>
+    /// The one way a part of the report makes a figure: computed for <paramref name="year"/>, showing that year alone
+    /// unless <paramref name="years"/> says otherwise.
+    /// </summary>
+    public static Figure Create(int year, string id, string reportRef, string title, string section, string kind, int returns,
+        IReadOnlyList<Column> columns, IReadOnlyList<IReadOnlyList<object?>> rows,
+        FigureStatistics? statistics = null, IReadOnlyList<string>? notes = null,
+        IReadOnlyList<int>? years = null, IReadOnlyDictionary<int, int>? returnsByYear = null) => new()
+    {
+        Id = id,
+        ReportRef = reportRef,
+        Title = title,
+        Section = section,
+        Kind = kind,
+        Year = year,
+        Years = years ?? [year],
+        Returns = returns,
+        ReturnsByYear = returnsByYear,
+        Columns = columns,
+        Rows = rows,
+        Statistics = statistics ?? [],
+        Notes = notes ?? [],
+    };
 }
 
 /// <summary>

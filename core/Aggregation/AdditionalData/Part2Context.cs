@@ -150,25 +150,12 @@ internal sealed class Part2Context
         return [$"{what}: {list}. Services without that reference figure for the year are left out (N drops)."];
     }
 
+    /// <summary><see cref="Aggregation.Figure.Create"/> for this year.</summary>
     public Figure Figure(string id, string reportRef, string title, string section, string kind, int returns,
         IReadOnlyList<Column> columns, IReadOnlyList<IReadOnlyList<object?>> rows,
         FigureStatistics? statistics = null, IReadOnlyList<string>? notes = null,
-        IReadOnlyList<int>? years = null, IReadOnlyDictionary<int, int>? returnsByYear = null) => new()
-    {
-        Id = id,
-        ReportRef = reportRef,
-        Title = title,
-        Section = section,
-        Kind = kind,
-        Year = Year,
-        Years = years ?? ThisYear,
-        Returns = returns,
-        ReturnsByYear = returnsByYear,
-        Columns = columns,
-        Rows = rows,
-        Statistics = statistics ?? [],
-        Notes = notes ?? [],
-    };
+        IReadOnlyList<int>? years = null, IReadOnlyDictionary<int, int>? returnsByYear = null) =>
+        Aggregation.Figure.Create(Year, id, reportRef, title, section, kind, returns, columns, rows, statistics, notes, years ?? ThisYear, returnsByYear);
 
     /// <summary>
     /// Tables E-I and L: per year for the last five years, the returns that gave the measure, their total, the

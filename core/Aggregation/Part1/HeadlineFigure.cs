@@ -18,31 +18,26 @@ internal static class HeadlineFigure
     public static Figure Build(AggregationInput input, SelfAssessments data)
     {
         var returns = data.In(input.Year);
-        return new Figure
-        {
-            Id = ExemplificationFigures.Headlines,
-            ReportRef = "Part 1 headline figures",
-            Title = "Self-assessment headline figures",
-            Section = Part1Cells.Exemplifications,
-            Kind = "table",
-            Year = input.Year,
-            Years = [input.Year],
-            Returns = returns.Count,
-            Columns =
-            [
+        return Figure.Create(
+            year: input.Year,
+            id: ExemplificationFigures.Headlines,
+            reportRef: "Part 1 headline figures",
+            title: "Self-assessment headline figures",
+            section: Part1Cells.Exemplifications,
+            kind: "table",
+            returns: returns.Count,
+            columns: [
                 new("measure", "Measure", "text"),
                 new("label", "Services", "text"),
                 new("count", "Services", "count"),
                 new("pct", "% of services", "pct"),
             ],
-            Rows = Measures
+            rows: Measures
                 .Select(m => (IReadOnlyList<object?>)[m.Key, m.Label, .. Part1Cells.Share(returns.Count(m.Holds), returns.Count)])
                 .ToList(),
-            Notes =
-            [
+            notes: [
                 "Percentages are of the services that returned a self-assessment.",
                 "A blank rating is not Non-compliant, so it does not stop a service complying with all; Best or Good on every exemplification needs all 34 rated Best or Good.",
-            ],
-        };
+            ]);
     }
 }

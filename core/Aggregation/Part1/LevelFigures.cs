@@ -39,27 +39,23 @@ internal static class LevelFigures
     {
         var returns = data.In(input.Year);
         var counts = Exemplifications.All.ToDictionary(e => e.Code, e => LevelCounts.Of(e, returns));
-        return new Figure
-        {
-            Id = ExemplificationFigures.Chart4,
-            ReportRef = "Chart 4",
-            Title = "Self-rated practice levels for each of the 34 exemplifications",
-            Section = Part1Cells.Exemplifications,
-            Kind = "stacked-bar",
-            Year = input.Year,
-            Years = [input.Year],
-            Returns = returns.Count,
-            Columns = Chart4Columns(),
-            Rows = Exemplifications.All.Select(e => Chart4Row(e, counts[e.Code], returns.Count)).ToList(),
-            Statistics = AreaStatistics(counts),
-            Notes =
-            [
+        return Figure.Create(
+            year: input.Year,
+            id: ExemplificationFigures.Chart4,
+            reportRef: "Chart 4",
+            title: "Self-rated practice levels for each of the 34 exemplifications",
+            section: Part1Cells.Exemplifications,
+            kind: "stacked-bar",
+            returns: returns.Count,
+            columns: Chart4Columns(),
+            rows: Exemplifications.All.Select(e => Chart4Row(e, counts[e.Code], returns.Count)).ToList(),
+            statistics: AreaStatistics(counts),
+            notes: [
                 BlankNote,
                 "Percentages are rounded each on its own, so the four may not total 100.",
                 "Best or Good is the count of both levels, then rounded.",
                 "An area's mean share at Best or Good is the mean, over the area's exemplifications, of each one's unrounded share of services rating it Best or Good; the area where it is lowest is named by its number.",
-            ],
-        };
+            ]);
     }
 
     private static IReadOnlyList<Column> Chart4Columns() =>
@@ -118,23 +114,21 @@ internal static class LevelFigures
     {
         var years = input.LastYears(YearsShown);
         var counts = years.ToDictionary(y => y, y => LevelCounts.Of(e, data.In(y)));
-        return new Figure
-        {
-            Id = SingleId(e.Code),
-            ReportRef = e.Code,
-            Title = $"{e.Code} {e.Title}",
-            Section = Part1Cells.Exemplifications,
-            Kind = "bar",
-            Year = input.Year,
-            Years = years,
-            Returns = counts[input.Year].Rated,
-            ReturnsByYear = years.ToDictionary(y => y, y => counts[y].Rated),
-            Columns = [new("level", "Level", "text"), new("label", "Level", "text"), .. Part1Cells.ShareColumns(years)],
-            Rows = RatingLevels.ChartOrder
+        return Figure.Create(
+            year: input.Year,
+            id: SingleId(e.Code),
+            reportRef: e.Code,
+            title: $"{e.Code} {e.Title}",
+            section: Part1Cells.Exemplifications,
+            kind: "bar",
+            returns: counts[input.Year].Rated,
+            columns: [new("level", "Level", "text"), new("label", "Level", "text"), .. Part1Cells.ShareColumns(years)],
+            rows: RatingLevels.ChartOrder
                 .Select(l => (IReadOnlyList<object?>)
                     [RatingLevels.Key(l), RatingLevels.Label(l), .. years.SelectMany(y => Part1Cells.Share(counts[y].ByLevel[l], counts[y].Rated))])
                 .ToList(),
-            Notes = [BlankNote],
-        };
+            notes: [BlankNote],
+            years: years,
+            returnsByYear: years.ToDictionary(y => y, y => counts[y].Rated));
     }
 }

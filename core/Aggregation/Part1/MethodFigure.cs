@@ -25,35 +25,29 @@ internal static class MethodFigure
             .Append((Key: NotStated, Label: NotStatedLabel, Count: CountOf(null)))
             .Select(r => (IReadOnlyList<object?>)[r.Key, r.Label, .. Part1Cells.Share(r.Count, n)])
             .ToList();
-        return new Figure
-        {
-            Id = ExemplificationFigures.Chart1,
-            ReportRef = "Chart 1",
-            Title = $"Method used in {input.Year} to complete the self assessment of the extent to which the exemplifications are met",
-            Section = Part1Cells.Exemplifications,
-            Kind = "pie",
-            Year = input.Year,
-            Years = [input.Year],
-            Returns = n,
-            Columns =
-            [
+        return Figure.Create(
+            year: input.Year,
+            id: ExemplificationFigures.Chart1,
+            reportRef: "Chart 1",
+            title: $"Method used in {input.Year} to complete the self assessment of the extent to which the exemplifications are met",
+            section: Part1Cells.Exemplifications,
+            kind: "pie",
+            returns: n,
+            columns: [
                 new("method", "Method", "text"),
                 new("label", "Completed by", "text"),
                 new("returns", "Returns", "count"),
                 new("pct", "% of returns", "pct"),
             ],
-            Rows = rows,
-            Statistics =
-            [
+            rows: rows,
+            statistics: [
                 new("pct_with_mg_or_la", "Share completed with the management or steering group or the local authority officer", "pct",
                     Percent.Rounded(CountOf("PPO+MG") + CountOf("PPO+LA"), n)),
             ],
-            Notes =
-            [
+            notes: [
                 "Percentages are of all returns that include a self-assessment.",
                 "Not stated: the method is blank or not one of the three offered (in the 2013 data, also where the printed report's cell is cut off).",
                 "The share completed with the management or steering group or the local authority officer leaves out the returns that do not say how they were completed, so when there are any it is a lower bound: at least this share.",
-            ],
-        };
+            ]);
     }
 }

@@ -13,25 +13,22 @@ internal static class NonComplianceFigures
     {
         var years = input.LastYears(YearsShown);
         var bands = Enumerable.Range(0, OpenBandFrom + 1).ToList();
-        return new Figure
-        {
-            Id = ExemplificationFigures.Chart2,
-            ReportRef = "Chart 2",
-            Title = "Percentage of Parent Partnership Services that are 'Non-Compliant' on 1 or more exemplifications",
-            Section = Part1Cells.Exemplifications,
-            Kind = "bar",
-            Year = input.Year,
-            Years = years,
-            Returns = data.In(input.Year).Count,
-            ReturnsByYear = Part1Cells.CountByYear(years, y => data.In(y).Count),
-            Columns = [new("non_compliant", "Exemplifications rated Non-compliant", "text"), .. Part1Cells.ShareColumns(years)],
-            Rows = bands.Select(b => BandRow(b, years, data)).ToList(),
-            Notes =
-            [
+        return Figure.Create(
+            year: input.Year,
+            id: ExemplificationFigures.Chart2,
+            reportRef: "Chart 2",
+            title: "Percentage of Parent Partnership Services that are 'Non-Compliant' on 1 or more exemplifications",
+            section: Part1Cells.Exemplifications,
+            kind: "bar",
+            returns: data.In(input.Year).Count,
+            columns: [new("non_compliant", "Exemplifications rated Non-compliant", "text"), .. Part1Cells.ShareColumns(years)],
+            rows: bands.Select(b => BandRow(b, years, data)).ToList(),
+            notes: [
                 "Percentages are of the services that returned a self-assessment that year.",
                 "A blank rating is not Non-compliant.",
             ],
-        };
+            years: years,
+            returnsByYear: Part1Cells.CountByYear(years, y => data.In(y).Count));
     }
 
     /// <summary>"0" .. "4", and "5+" for five or more.</summary>
@@ -49,27 +46,24 @@ internal static class NonComplianceFigures
     public static Figure Chart3(AggregationInput input, SelfAssessments data)
     {
         var years = input.LastYears(YearsShown);
-        return new Figure
-        {
-            Id = ExemplificationFigures.Chart3,
-            ReportRef = "Chart 3",
-            Title = "Percentage of Parent Partnership Services that are 'Non-Compliant' on more than 1 exemplification within a single area of work",
-            Section = Part1Cells.Exemplifications,
-            Kind = "bar",
-            Year = input.Year,
-            Years = years,
-            Returns = data.In(input.Year).Count,
-            ReturnsByYear = Part1Cells.CountByYear(years, y => data.In(y).Count),
-            Columns =
-            [
+        return Figure.Create(
+            year: input.Year,
+            id: ExemplificationFigures.Chart3,
+            reportRef: "Chart 3",
+            title: "Percentage of Parent Partnership Services that are 'Non-Compliant' on more than 1 exemplification within a single area of work",
+            section: Part1Cells.Exemplifications,
+            kind: "bar",
+            returns: data.In(input.Year).Count,
+            columns: [
                 new("area", "Area of work", "text"),
                 new("title", "Area of work", "text"),
                 new("exemplifications", "Exemplifications in the area", "count"),
                 .. Part1Cells.ShareColumns(years),
             ],
-            Rows = Exemplifications.Areas.Select(a => AreaRow(a, years, data)).ToList(),
-            Notes = ["A service counts for an area when it rates at least two of that area's exemplifications Non-compliant; percentages are of all services that returned a self-assessment that year."],
-        };
+            rows: Exemplifications.Areas.Select(a => AreaRow(a, years, data)).ToList(),
+            notes: ["A service counts for an area when it rates at least two of that area's exemplifications Non-compliant; percentages are of all services that returned a self-assessment that year."],
+            years: years,
+            returnsByYear: Part1Cells.CountByYear(years, y => data.In(y).Count));
     }
 
     public static bool NonCompliantOnMoreThanOne(SelfAssessment a, AreaOfWork area) => a.NonCompliantCount(area.Exemplifications) > 1;

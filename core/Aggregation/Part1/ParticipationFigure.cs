@@ -8,31 +8,27 @@ internal static class ParticipationFigure
     public static Figure Build(AggregationInput input, SelfAssessments data)
     {
         var years = input.LastYears(YearsShown);
-        return new Figure
-        {
-            Id = ExemplificationFigures.TableA,
-            ReportRef = "Table A",
-            Title = "Services contributing to the exemplifications survey",
-            Section = Part1Cells.Participation,
-            Kind = "table",
-            Year = input.Year,
-            Years = years,
-            Returns = data.In(input.Year).Count,
-            ReturnsByYear = Part1Cells.CountByYear(years, y => data.In(y).Count),
-            Columns =
-            [
+        return Figure.Create(
+            year: input.Year,
+            id: ExemplificationFigures.TableA,
+            reportRef: "Table A",
+            title: "Services contributing to the exemplifications survey",
+            section: Part1Cells.Participation,
+            kind: "table",
+            returns: data.In(input.Year).Count,
+            columns: [
                 new("year", "Year", "year"),
                 new("returns", "No of PPS participating", "count"),
                 new("national", "PPS nationally", "count"),
                 new("pct_national", "Percentage of PPS nationally", "pct"),
             ],
-            Rows = years.Select(y => Row(y, data, input.NationalServiceCount(y))).ToList(),
-            Notes =
-            [
+            rows: years.Select(y => Row(y, data, input.NationalServiceCount(y))).ToList(),
+            notes: [
                 "A service participates when its return rates at least one exemplification.",
                 "A year for which no returns are held shows no data rather than 0.",
             ],
-        };
+            years: years,
+            returnsByYear: Part1Cells.CountByYear(years, y => data.In(y).Count));
     }
 
     private static object?[] Row(int year, SelfAssessments data, int national) =>

@@ -13,25 +13,22 @@ internal static class ServiceRatingsFigure
     {
         var returns = data.In(input.Year);
         var previousYear = input.Year - 1;
-        return new Figure
-        {
-            Id = ExemplificationFigures.TableC,
-            ReportRef = "Table C",
-            Title = "Self rating of each Parent Partnership Service on the exemplifications",
-            Section = Part1Cells.Exemplifications,
-            Kind = "table",
-            Year = input.Year,
-            Years = [previousYear, input.Year],
-            Returns = returns.Count,
-            ReturnsByYear = new Dictionary<int, int> { [previousYear] = data.In(previousYear).Count, [input.Year] = returns.Count },
-            Columns = Columns(),
-            Rows = returns.Select(a => Row(input.Definitions.For(input.Year), a, data.Find(a.ServiceId, previousYear))).ToList(),
-            Notes =
-            [
+        return Figure.Create(
+            year: input.Year,
+            id: ExemplificationFigures.TableC,
+            reportRef: "Table C",
+            title: "Self rating of each Parent Partnership Service on the exemplifications",
+            section: Part1Cells.Exemplifications,
+            kind: "table",
+            returns: returns.Count,
+            columns: Columns(),
+            rows: returns.Select(a => Row(input.Definitions.For(input.Year), a, data.Find(a.ServiceId, previousYear))).ToList(),
+            notes: [
                 "Ratings: B Best Practice, G Good Practice, x Not completed, N Non-compliant; blank when not rated. Method blank when not stated.",
                 "Each exemplification's \"against last year\" column compares with the same service's rating the year before, in the order B > G > x > N: higher, lower or same; blank when either year has no rating.",
             ],
-        };
+            years: [previousYear, input.Year],
+            returnsByYear: new Dictionary<int, int> { [previousYear] = data.In(previousYear).Count, [input.Year] = returns.Count });
     }
 
     private static IReadOnlyList<Column> Columns() =>
