@@ -170,6 +170,18 @@ var referenceContainerName = 'reference'
 var publishedContainerName = '$web'
 var provisionalContainerName = 'provisional'
 var backupsContainerName = 'backups'
+// The app's tables: Pps__TablePrefix followed by these names (StorageOptions in adapters/Storage; a test holds the
+// list to the app's). The template creates them, and the app's identity may use only these (modules/roles.bicep):
+// the app does not create tables in Azure (Pps__TablesProvisioned).
+var tableSuffixes = [
+  'Returns'
+  'ReturnHistory'
+  'Years'
+  'Credentials'
+  'Contacts'
+  'Mail'
+]
+var tableNames = [for suffix in tableSuffixes: '${tablePrefix}${suffix}']
 // Infrastructure-only containers.
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'eventgrid-deadletter'
@@ -294,7 +306,7 @@ module storage 'modules/storage.bicep' = {
     softDeleteDays: softDeleteDays
     // Its own workspace and cap: the storage logs cannot crowd the app's telemetry out of its workspace.
     logAnalyticsWorkspaceId: monitoring.outputs.storageLogAnalyticsWorkspaceId
-    tablePrefix: tablePrefix
+    tableNames: tableNames
     uploadsContainerName: uploadsContainerName
     reportsContainerName: reportsContainerName
     referenceContainerName: referenceContainerName
@@ -329,6 +341,7 @@ module roles 'modules/roles.bicep' = {
     applicationInsightsName: applicationInsightsName
     appIdentityName: appIdentityName
     siteContainerName: publishedContainerName
+    tableNames: tableNames
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
   }

@@ -45,16 +45,45 @@ public sealed class PpsStorage
     /// <summary>Every table of the app, in the order a backup writes and a restore reads them.</summary>
     public IReadOnlyList<TableClient> Tables => [Years, Returns, ReturnHistory, Credentials, Contacts, Mail];
 
-    /// <summary>Creates every table and container that does not exist yet. Safe to call at every start.</summary>
+    /// <summary>
+    /// Creates every table and container that does not exist yet. Safe to call at every start. With
+    /// <see cref="StorageOptions.TablesProvisioned"/> the tables are only checked: the deployment made them, and the
+    /// app's role covers their entities, not creating tables; a missing one stops the start, named.
+    /// </summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         foreach (var table in Tables)
         {
-            await table.CreateIfNotExistsAsync(cancellationToken);
+            if (Options.TablesProvisioned)
+            {
+                await EnsureProvisionedAsync(table, cancellationToken);
+            }
+            else
+            {
+                await table.CreateIfNotExistsAsync(cancellationToken);
+            }
         }
         foreach (var container in new[] { Uploads, Reports, Published, Reference, Provisional, Backups })
         {
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+
+    private static async Task EnsureProvisionedAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages(pageSizeHint: 1))
+            {
+                break;
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new InvalidOperationException(
+                $"Table {table.Name} does not exist. Pps__TablesProvisioned is true, so the app does not create its tables: " +
+                "the deployment does (infra/modules/storage.bicep; run azd provision), or set Pps__TablesProvisioned to false " +
+                "where the app may create them (Azurite).", e);
         }
     }
 

@@ -27,6 +27,13 @@ public sealed class StorageOptions
 
     public const string DefaultPublishedPrefix = "data/";
 
+    /// <summary>
+    /// True in Azure ("Pps__TablesProvisioned"): the deployment creates the tables (infra/modules/storage.bicep) and
+    /// the app's identity may use only their entities (infra/modules/roles.bicep), so the app checks at start that
+    /// each is there instead of creating it. False (the default) on Azurite and in tests: the app creates them.
+    /// </summary>
+    public bool TablesProvisioned { get; set; }
+
     public string ReturnsTable => TablePrefix + "Returns";
     public string ReturnHistoryTable => TablePrefix + "ReturnHistory";
     public string YearsTable => TablePrefix + "Years";
@@ -77,6 +84,7 @@ public sealed class StorageOptions
         yield return Setting(nameof(ProvisionalContainer), ProvisionalContainer);
         yield return Setting(nameof(BackupsContainer), BackupsContainer);
         yield return Setting(nameof(PublishedPrefix), PublishedPrefix);
+        if (TablesProvisioned) yield return Setting(nameof(TablesProvisioned), "true");
         if (BackupCopyContainer is not null) yield return Setting(nameof(BackupCopyContainer), BackupCopyContainer);
         if (MailQueue is not null) yield return Setting(nameof(MailQueue), MailQueue);
     }

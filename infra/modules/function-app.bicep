@@ -201,6 +201,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     PpsStorage__credential: 'managedidentity'
     PpsStorage__clientId: appIdentity.properties.clientId
     Pps__TablePrefix: tablePrefix
+    // The template creates the tables (storage.bicep) and the app's identity may use only their entities
+    // (roles.bicep): the app checks they are there at start instead of creating them.
+    Pps__TablesProvisioned: 'true'
     Pps__UploadsContainer: uploadsContainerName
     Pps__ReportsContainer: reportsContainerName
     Pps__ReferenceContainer: referenceContainerName

@@ -1,11 +1,14 @@
 // Role assignments of least privilege, assigned before the function app is created (main.bicep), to the app's
-// user-assigned identity (modules/identity.bicep), all scoped to the single storage account or to Application
-// Insights (never to the resource group):
+// user-assigned identity (modules/identity.bicep), all scoped to the single storage account, its tables or
+// Application Insights (never to the resource group):
 //   Storage Blob Data Contributor  - host leases/keys/blob receipts, the Flex deployment package, the app's
 //                                    containers and the static website's $web (published data). Not "Owner":
 //                                    the app never manages ACLs or ownership.
 //   Storage Queue Data Contributor - the Event Grid blob trigger's poison queue.
-//   Storage Table Data Contributor - the app's tables.
+//   Storage Table Data Contributor - on each of the app's tables (tableNames), not on the account: the app can read
+//                                    and write the entities of its own tables and cannot create, list or delete
+//                                    others. The template creates the tables (storage.bicep), so the app does not
+//                                    (Pps__TablesProvisioned, function-app.bicep).
 //   Monitoring Metrics Publisher   - sending telemetry to Application Insights with Entra ID (local auth off).
 // Optionally, the person or pipeline that runs `azd` gets Storage Blob Data Contributor on the static website's
 // container ($web) only, so that the postdeploy hook can upload site/: no access to returns, uploads or backups.
@@ -21,6 +24,9 @@ param appIdentityName string
 
 @description('Container of the static website (the only one the deployer may write to).')
 param siteContainerName string
+
+@description('The app\'s tables, which storage.bicep creates: the only ones the app\'s identity may use.')
+param tableNames array
 
 @description('Object ID of the deployer (azd sets AZURE_PRINCIPAL_ID); empty for none.')
 param deployerPrincipalId string = ''
@@ -43,7 +49,6 @@ var roleIds = {
 var functionStorageRoles = [
   roleIds.storageBlobDataContributor
   roleIds.storageQueueDataContributor
-  roleIds.storageTableDataContributor
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
@@ -56,7 +61,18 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
       name: siteContainerName
     }
   }
+
+  resource tableService 'tableServices' existing = {
+    name: 'default'
+  }
 }
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-08-01' existing = [
+  for tableName in tableNames: {
+    parent: storage::tableService
+    name: tableName
+  }
+]
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
@@ -74,6 +90,18 @@ resource functionStorageAccess 'Microsoft.Authorization/roleAssignments@2022-04-
       principalId: appIdentity.properties.principalId
       principalType: 'ServicePrincipal'
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+    }
+  }
+]
+
+resource functionTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (tableName, i) in tableNames: {
+    name: guid(tables[i].id, appIdentity.id, roleIds.storageTableDataContributor)
+    scope: tables[i]
+    properties: {
+      principalId: appIdentity.properties.principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageTableDataContributor)
     }
   }
 ]

@@ -17,8 +17,8 @@ param location string
 @description('Tags for every resource.')
 param tags object
 
-@description('Prefix of the app\'s table names (Pps__TablePrefix).')
-param tablePrefix string
+@description('The app\'s tables (Pps__TablePrefix followed by each of the app\'s table names: main.bicep).')
+param tableNames array
 
 @description('Container that receives the uploaded workbooks (Pps__UploadsContainer).')
 param uploadsContainerName string
@@ -91,16 +91,6 @@ param indexDocument string = 'index.html'
 
 @description('Page served by the static website for paths that do not exist.')
 param errorDocument404Path string = '404.html'
-
-// The app's tables: Pps__TablePrefix followed by these names (see StorageOptions in core/).
-var tableSuffixes = [
-  'Returns'
-  'ReturnHistory'
-  'Years'
-  'Credentials'
-  'Contacts'
-  'Mail'
-]
 
 var privateContainers = [
   uploadsContainerName
@@ -209,9 +199,9 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-08-0
 }
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-08-01' = [
-  for suffix in tableSuffixes: {
+  for tableName in tableNames: {
     parent: tableService
-    name: '${tablePrefix}${suffix}'
+    name: tableName
   }
 ]
 
@@ -442,4 +432,4 @@ output webEndpoint string = storage.properties.primaryEndpoints.web
 output webOrigin string = endsWith(storage.properties.primaryEndpoints.web, '/')
   ? take(storage.properties.primaryEndpoints.web, length(storage.properties.primaryEndpoints.web) - 1)
   : storage.properties.primaryEndpoints.web
-output tableNames array = [for (suffix, i) in tableSuffixes: tables[i].name]
+output tableNames array = [for (tableName, i) in tableNames: tables[i].name]
