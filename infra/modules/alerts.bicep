@@ -14,8 +14,9 @@
 // evaluated every 15 minutes or hourly, not every minute: a log alert rule is billed by how often it runs
 // (docs/deploy.md, Monthly cost estimate). Every log alert resolves itself when its condition clears (autoMitigate),
 // so a condition that lasts sends one email, not one an hour; the "silent" and "missed" alerts wait until the app
-// has been reporting for longer than their window, so a fresh deployment does not fire them. Query validation is
-// skipped: on a brand-new workspace the tables may not exist yet when the rules are deployed.
+// has been reporting for longer than their window (or since the deployment, when it has sent nothing at all), so a
+// fresh deployment does not fire them and a dead app does not resolve them. The metric alert resolves itself too.
+// Query validation is skipped: on a brand-new workspace the tables may not exist yet when the rules are deployed.
 
 @description('Azure region of the log alerts (the workspace\'s).')
 param location string
@@ -54,6 +55,9 @@ param uploadFunctionName string
 @description('Name of the table backup timer function.')
 param backupFunctionName string
 
+@description('When this deployment ran (its own time, not to be set): the "silent" and "missed" alerts count from it when the app has sent nothing at all in their window.')
+param deployedAt string = utcNow('o')
+
 @description('Share of requests that may fail with a 5xx in 15 minutes before the alert fires, in percent.')
 @minValue(1)
 @maxValue(100)
@@ -80,6 +84,12 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   }
 }
 
+// Since when the app has been reporting, for the "silent" and "missed" alerts: its first line in the rule's 2-day
+// window, so that a fresh deployment does not fire them. When the app has sent nothing at all in that window (it is
+// stopped or cannot start), since this deployment: without it the condition would be null, false, and the alert
+// would resolve itself after two days of silence while the backups are still missing.
+var reportingSince = 'let reporting = coalesce(todatetime(toscalar(AppTraces | summarize min(TimeGenerated))), datetime(${deployedAt}))'
+
 var logAlerts = [
   {
     name: 'close-failed'
@@ -97,7 +107,7 @@ var logAlerts = [
     severity: 1
     frequency: 'PT1H'
     window: 'P2D'
-    query: 'let reporting = toscalar(AppTraces | summarize min(TimeGenerated)); AppTraces | where TimeGenerated > ago(26h) | where Message startswith "${closeEvents.checked}" | summarize runs = count() | where runs == 0 and reporting < ago(26h)'
+    query: '${reportingSince}; AppTraces | where TimeGenerated > ago(26h) | where Message startswith "${closeEvents.checked}" | summarize runs = count() | where runs == 0 and reporting < ago(26h)'
     operator: 'GreaterThan'
     threshold: 0
   }
@@ -107,7 +117,7 @@ var logAlerts = [
     severity: 1
     frequency: 'PT1H'
     window: 'P2D'
-    query: 'let reporting = toscalar(AppTraces | summarize min(TimeGenerated)); AppTraces | where TimeGenerated > ago(25h) | where Message startswith "${closeEvents.backup}" | summarize backups = count() | where backups == 0 and reporting < ago(25h)'
+    query: '${reportingSince}; AppTraces | where TimeGenerated > ago(25h) | where Message startswith "${closeEvents.backup}" | summarize backups = count() | where backups == 0 and reporting < ago(25h)'
     operator: 'GreaterThan'
     threshold: 0
   }
@@ -197,6 +207,8 @@ resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
     ]
     evaluationFrequency: 'PT5M'
     windowSize: 'PT15M'
+    // Resolves itself once no event has been dead-lettered for a window (the default, stated): one email per episode.
+    autoMitigate: true
     criteria: {
       'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
       allOf: [

@@ -47,6 +47,33 @@ public class AlertsTests
     }
 
     [Fact]
+    public void An_app_that_sends_nothing_at_all_keeps_the_silent_and_missed_alerts_firing()
+    {
+        // "Reporting since" is the app's first line in the rule's window; with no line at all in the window (the app is
+        // stopped or cannot start) it is this deployment's time. Before, it was null there: the condition was false and
+        // the alert resolved itself after two days of silence, while no backup was being written.
+        Assert.Equal("[utcNow('o')]", Alerts.Raw["parameters"]!["deployedAt"]!["defaultValue"]!.GetValue<string>());
+        Assert.Null(CompiledTemplate.Main().Resources.Single(r => r["name"]?.GetValue<string>() == "alerts")["properties"]!["parameters"]!["deployedAt"]);
+        foreach (var (name, hours) in new[] { ("backup-missed", 25), ("close-silent", 26) })
+        {
+            var query = Alerts.Evaluate(Query(name));
+            var since = System.Text.RegularExpressions.Regex.Match(query,
+                @"^let reporting = coalesce\(todatetime\(toscalar\(AppTraces \| summarize min\(TimeGenerated\)\)\), datetime\(([^)]+)\)\);");
+            Assert.True(since.Success, $"{name}: {query}");
+            var deployed = DateTimeOffset.Parse(since.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(deployed, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+            Assert.EndsWith($"== 0 and reporting < ago({hours}h)", query, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_dead_letter_metric_alert_resolves_itself()
+    {
+        var metric = Alerts.Resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/metricAlerts");
+        Assert.True(metric["properties"]!["autoMitigate"]?.GetValue<bool>(), "one email per episode, stated rather than left to the API's default");
+    }
+
+    [Fact]
     public void The_alerts_reach_someone()
     {
         Assert.Equal(3, CompiledTemplate.Main().Raw["parameters"]!["alertEmail"]!["minLength"]!.GetValue<int>());

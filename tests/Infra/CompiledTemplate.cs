@@ -5,7 +5,7 @@ namespace Pps.Tests.Infra;
 
 /// <summary>
 /// infra/.out/main.json (infra/check.sh compiles it) with just enough of the ARM expression language to read
-/// what a deployment with the default parameters would set: string literals, parameters(), variables() and
+/// what a deployment with the default parameters would set: string literals, parameters(), variables(), utcNow() and
 /// format(), through the nested module deployments. Anything else is returned as the expression text.
 /// </summary>
 public sealed class CompiledTemplate
@@ -87,6 +87,8 @@ public sealed class CompiledTemplate
         {
             "parameters" => Parameter(args[0]!.ToString()),
             "variables" => Variable(args[0]!.ToString()) is JsonValue v ? EvaluateNode(v.ToString()) : Variable(args[0]!.ToString()).DeepClone(),
+            // As the deployment would evaluate it now (a parameter's default such as utcNow('o')).
+            "utcNow" => JsonValue.Create(DateTime.UtcNow.ToString(args.Count > 0 ? args[0]!.ToString() : "yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture)),
             "format" when args.All(a => a is JsonValue) => JsonValue.Create(string.Format(System.Globalization.CultureInfo.InvariantCulture,
                 args[0]!.ToString(), args.Skip(1).Select(a => (object)a!.ToString()).ToArray())),
             _ => null,
