@@ -127,4 +127,20 @@ public class DeployableTests
         Assert.Equal(PpsTelemetry.CloseOverdueEvent, events["overdue"]!.GetValue<string>());
         Assert.Equal(PpsTelemetry.CloseCheckedEvent, events["checked"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void The_API_allows_exactly_the_static_website_s_origin_and_any_added_one_without_credentials()
+    {
+        var main = CompiledTemplate.Main();
+        var passed = main.Resources.Single(r => r["name"]?.GetValue<string>() == "function-app")["properties"]!["parameters"]!["allowedOrigins"]!["value"]!.GetValue<string>();
+        Assert.Matches(@"^\[concat\(createArray\(reference\(.*'storage'\), '[0-9-]+'\)\.outputs\.webOrigin\.value\), parameters\('additionalSiteOrigins'\)\)\]$", passed);
+        Assert.Empty(main.Raw["parameters"]!["additionalSiteOrigins"]!["defaultValue"]!.AsArray());
+        // The origin is the static website's endpoint without its trailing slash: a browser's Origin header has none.
+        var origin = main.Module("storage").Output("webOrigin");
+        Assert.Contains("primaryEndpoints.web, '/'), take(", origin, StringComparison.Ordinal);
+        var site = main.Module("function-app").Resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites");
+        var cors = site["properties"]!["siteConfig"]!["cors"]!;
+        Assert.Equal("[parameters('allowedOrigins')]", cors["allowedOrigins"]!.GetValue<string>());
+        Assert.False(cors["supportCredentials"]!.GetValue<bool>());
+    }
 }
