@@ -82,7 +82,9 @@ public class StorageFaultsHttpTests(ITestOutputHelper output)
             output.WriteLine($"close attempt {attempt}: {(int)response.StatusCode} after {faults.Calls} storage calls");
             await AssertServerProblemAsync(response, "the close");
             faults.Enabled = false;
-            await AssertPublishedIsWholeAsync(host);
+            // None shown (as before the close), or the new set whole: made public before a later step failed (the
+            // index's entry, the year's record of it), which the next attempt completes. Checked to the byte below.
+            await PublicSetAsync(host);
             faults.Enabled = true;
         }
         faults.Enabled = false;
@@ -117,6 +119,101 @@ public class StorageFaultsHttpTests(ITestOutputHelper output)
         Assert.True(stored <= submitted);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"took {clock.Elapsed}");
+    }
+
+    /// <summary>
+    /// A storage call of the publication that fails for every retry (an outage), at each step in turn: the version
+    /// manifest, the year's current manifest, the public index, the year's record of what it published.
+    /// </summary>
+    public static TheoryData<string> PublishingSteps => new() { "version manifest", "current manifest", "index", "year" };
+
+    /// <summary>
+    /// Issue 23, "Faults": a close that fails part-way leaves the previous set current. A year already published (version
+    /// 1) is published again after NPPN amended a return; an outage fails that at one step. The caller is told (503,
+    /// problem details, correlation id), and the public set, its index and the year all still say version 1, whole; the
+    /// next attempt publishes the new version everywhere, with the files a run without faults makes.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PublishingSteps))]
+    public async Task A_publication_failing_at_any_step_leaves_the_previous_set_current_and_whole_and_the_retry_publishes(string step)
+    {
+        var faults = new StorageFaults(seed: 1, share: 0, outageShare: 0);
+        await using var host = await DevHostFixture.StartAsync(configure: faults.AddTo);
+        using var nppn = Client(host, DevHostFixture.AdminToken);
+        var opened = await nppn.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150 });
+        Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        foreach (var id in new[] { 42, 43, 44 })
+        {
+            using var service = Client(host, await host.TokenForAsync(id));
+            var saved = await service.PutAsJsonAsync($"api/returns/2013/{id}", new { values = ExampleReturn.Full(2013, caseworkUsers: 300 + id) });
+            var submit = new HttpRequestMessage(HttpMethod.Post, $"api/returns/2013/{id}/submit");
+            submit.Headers.TryAddWithoutValidation("If-Match", saved.Headers.NonValidated["ETag"].ToString());
+            Assert.Equal(HttpStatusCode.OK, (await service.SendAsync(submit)).StatusCode);
+        }
+        host.Clock.Now = Closes.AddMinutes(1);
+        var first = await nppn.PostAsync("api/years/2013/recompute", null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var previous = (string?)JsonNode.Parse(await first.Content.ReadAsStringAsync())!["version"];
+        await AssertPublishedIsWholeAsync(host);
+
+        // NPPN corrects 43's return; the figures change, so a new version is due.
+        host.Clock.Now = Closes.AddDays(2);
+        var current = await nppn.GetAsync("api/returns/2013/43");
+        var amend = new HttpRequestMessage(HttpMethod.Put, "api/returns/2013/43")
+        {
+            Content = JsonContent.Create(new { values = ExampleReturn.Full(2013, caseworkUsers: 999), reason = "Casework users confirmed by phone" }),
+        };
+        amend.Headers.TryAddWithoutValidation("If-Match", current.Headers.NonValidated["ETag"].ToString());
+        var amended = await nppn.SendAsync(amend);
+        Assert.True(amended.StatusCode == HttpStatusCode.OK, await amended.Content.ReadAsStringAsync());
+
+        var published = $"/{host.Storage.Published.Name}/";
+        Func<Azure.Core.Request, bool> match = step switch
+        {
+            "version manifest" => r => r.Method == Azure.Core.RequestMethod.Put && r.Uri.Path.Contains(published, StringComparison.Ordinal)
+                && r.Uri.Path.Contains("/2013/versions/", StringComparison.Ordinal) && r.Uri.Path.EndsWith("/manifest.json", StringComparison.Ordinal),
+            "current manifest" => r => r.Method == Azure.Core.RequestMethod.Put && r.Uri.Path.Contains(published, StringComparison.Ordinal)
+                && r.Uri.Path.EndsWith("/2013/manifest.json", StringComparison.Ordinal) && !r.Uri.Path.Contains("/versions/", StringComparison.Ordinal),
+            "index" => r => r.Method == Azure.Core.RequestMethod.Put && r.Uri.Path.Contains(published, StringComparison.Ordinal)
+                && r.Uri.Path.EndsWith("/index.json", StringComparison.Ordinal),
+            _ => r => r.Method != Azure.Core.RequestMethod.Get && r.Uri.Path.Contains($"/{host.Storage.Years.Name}", StringComparison.Ordinal),
+        };
+        for (var i = 0; i <= StorageFaults.MaxRetries; i++) faults.Once(match, StorageFaults.Kind.Unavailable);
+        var failed = await nppn.PostAsync("api/years/2013/recompute", null);
+        await AssertServerProblemAsync(failed, $"the publication failing at the {step}");
+        Assert.Contains(faults.Injected, f => f.Key.Kind == StorageFaults.Kind.Unavailable);
+
+        // Until the current manifest is replaced, the previous set is the public one, whole, in the manifest, the index and
+        // the year alike. Once it is, the new set is public, whole, and only the records after it (the index's entry, the
+        // year's) lag until the retry; the year never records a version before it is public.
+        var shown = await PublicSetAsync(host);
+        Assert.Equal(previous, (await host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year.PublishedVersion);
+        if (step is "version manifest" or "current manifest")
+        {
+            await AssertPublishedIsWholeAsync(host);
+            Assert.Equal(previous, shown);
+        }
+        else
+        {
+            Assert.NotEqual(previous, shown);
+        }
+        var failedSet = JsonNode.Parse(await host.Site.GetStringAsync("data/2013/manifest.json"))!;
+
+        var retried = await nppn.PostAsync("api/years/2013/recompute", null);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var version = (string?)JsonNode.Parse(await retried.Content.ReadAsStringAsync())!["version"];
+        Assert.NotEqual(previous, version);
+        await AssertPublishedIsWholeAsync(host);
+        var after = JsonNode.Parse(await host.Site.GetStringAsync("data/2013/manifest.json"))!;
+        Assert.Equal(version, (string?)after["version"]);
+
+        // The files a run without faults makes from the same returns (and the failed run had made, when it got as far).
+        var again = await nppn.PostAsync("api/years/2013/recompute", null);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var faultFree = Files(JsonNode.Parse(await host.Site.GetStringAsync("data/2013/manifest.json"))!);
+        Assert.Equal(faultFree, Files(after));
+        if (shown != previous) Assert.Equal(faultFree, Files(failedSet));
+        else Assert.NotEqual(faultFree, Files(failedSet)); // 43's correction changed the figures
     }
 
     private static async Task SaveAndSubmitAsync(HttpClient client, int id, ConcurrentBag<Ack> acks, ConcurrentDictionary<int, int> failedWrites,
@@ -213,25 +310,39 @@ public class StorageFaultsHttpTests(ITestOutputHelper output)
         Assert.False(string.IsNullOrEmpty(correlationId), $"{what}: no correlation id in {body}");
     }
 
-    /// <summary>The public set is none, or exactly the version the year says it published, in the manifest and the index alike.</summary>
-    private static async Task AssertPublishedIsWholeAsync(DevHostFixture host)
+    /// <summary>
+    /// What the public site shows of 2013, read as the site reads it: the index, the manifest its 2013 entry points at and
+    /// every file that lists, each there at its size. Null when the index lists no 2013 (nothing is shown); else the version
+    /// shown, whole. A set half written, or pointed at before its files were all there, fails here.
+    /// </summary>
+    private static async Task<string?> PublicSetAsync(DevHostFixture host)
     {
-        var (year, _) = (await host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value;
-        var manifest = await host.Site.GetAsync("data/2013/manifest.json");
         var index = await host.Site.GetAsync("data/index.json");
         var listed = index.IsSuccessStatusCode
             ? JsonNode.Parse(await index.Content.ReadAsStringAsync())!["years"]!.AsArray().FirstOrDefault(y => (int)y!["year"]! == 2013)
             : null;
+        if (listed is null) return null;
+        var manifest = JsonNode.Parse(await host.Site.GetStringAsync($"data/{(string)listed["manifest"]!}"))!;
+        await Parallel.ForEachAsync(manifest["files"]!.AsArray(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (file, _) =>
+        {
+            var bytes = await host.Site.GetByteArrayAsync($"data/{(string)file!["path"]!}");
+            Assert.Equal((long)file["bytes"]!, bytes.LongLength);
+        });
+        return (string?)manifest["version"];
+    }
+
+    /// <summary>The public set is none, or exactly the version the year says it published, whole, in the manifest and the index alike.</summary>
+    private static async Task AssertPublishedIsWholeAsync(DevHostFixture host)
+    {
+        var (year, _) = (await host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value;
+        Assert.Equal(year.PublishedVersion, await PublicSetAsync(host));
         if (year.PublishedAt is null)
         {
-            Assert.Equal(HttpStatusCode.NotFound, manifest.StatusCode);
-            Assert.Null(listed);
+            Assert.Equal(HttpStatusCode.NotFound, (await host.Site.GetAsync("data/2013/manifest.json")).StatusCode);
             return;
         }
-        Assert.Equal(HttpStatusCode.OK, manifest.StatusCode);
-        var version = year.PublishedVersion;
-        Assert.Equal(version, (string?)JsonNode.Parse(await manifest.Content.ReadAsStringAsync())!["version"]);
-        Assert.Equal(version, (string?)listed?["version"]);
+        var index = JsonNode.Parse(await host.Site.GetStringAsync("data/index.json"))!["years"]!.AsArray().Single(y => (int)y!["year"]! == 2013)!;
+        Assert.Equal(year.PublishedVersion, (string?)index["version"]);
     }
 
     /// <summary>
