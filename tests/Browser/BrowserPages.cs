@@ -80,6 +80,31 @@ public sealed class BrowserPages : IAsyncDisposable
         await page.WaitForFunctionAsync("() => document.body.dataset.ready === 'true'");
     }
 
+    /// <summary>
+    /// Opens the section of the return that holds the field, as an officer does (the form shows one section at a time):
+    /// back to the task list if a section or check-your-answers is showing, then the section's link. Nothing when it shows.
+    /// </summary>
+    public static async Task ShowSectionOfAsync(IPage page, string fieldId, ReturnDefinition? definition = null)
+    {
+        var section = SectionOf(fieldId, definition);
+        if (await page.Locator($"#part-{section}").IsVisibleAsync()) return;
+        await ShowTaskListAsync(page);
+        await page.ClickAsync($"#task-list a[href='#part-{section}']");
+        await page.Locator($"#part-{section}").WaitForAsync();
+    }
+
+    /// <summary>The id of the section of the return that holds the field (2013's definition unless given).</summary>
+    public static string SectionOf(string fieldId, ReturnDefinition? definition = null) =>
+        (definition ?? BuiltInDefinitions.For(2013)).Sections.First(s => s.Fields.Any(f => f.Id == fieldId)).Id;
+
+    /// <summary>Back to the form's task list by its own link (from a section or check your answers), if it is not showing.</summary>
+    public static async Task ShowTaskListAsync(IPage page)
+    {
+        if (await page.Locator("#task-list").IsVisibleAsync()) return;
+        await page.Locator("a[href='#task-list']:visible").First.ClickAsync();
+        await page.Locator("#task-list").WaitForAsync();
+    }
+
     /// <summary>Signs in to the form with a service's token, typing it and pressing Enter.</summary>
     public static async Task SignInAsync(IPage page, string path, string inputId, string token)
     {

@@ -391,4 +391,21 @@ public class ConsoleTests
         await SucceedsAsync(page, "neighbours.csv imported");
         Assert.Equal([2, 3], (await pages.Host.Services.GetRequiredService<ReferenceDataStore>().LoadNeighboursAsync())[1]);
     }
+
+    /// <summary>The provisional set's report preview is NPPN's alone: signed out, or signed in with a service's token, the page says so and reads nothing.</summary>
+    [Fact]
+    public async Task The_provisional_report_preview_is_refused_in_words_to_anyone_not_signed_in_as_NPPN()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        var provisionalReads = 0;
+        page.Request += (_, request) => { if (request.Url.Contains("/api/provisional/", StringComparison.Ordinal)) provisionalReads++; };
+        await OpenAsync(page, "report.html?provisional=2013");
+        Assert.Contains("Provisional figures are shown only to NPPN", await page.InnerTextAsync("#app"));
+        await page.EvaluateAsync("t => sessionStorage.setItem('pps.console.token', t)", await pages.TokenForAsync(42));
+        await OpenAsync(page, "report.html?provisional=2013");
+        Assert.Contains("Provisional figures are shown only to NPPN", await page.InnerTextAsync("#app"));
+        Assert.Equal(0, provisionalReads);
+        await AssertAccessibleAsync(page, "the provisional preview refused");
+    }
 }

@@ -39,40 +39,59 @@ public class ReturnFormTests
         Assert.Fail($"Tab did not reach {selector} within {limit} presses.");
     }
 
-    /// <summary>Answers every field of the definition with the keyboard alone: Tab, typing, arrows and Space.</summary>
+    /// <summary>
+    /// Answers every field of the definition with the keyboard alone (Tab, typing, arrows and Space), a section at a time
+    /// as the form shows them: into the first from the task list, "Save and continue" to each next one, and from the last
+    /// back to the task list. The last section is screenshot filled in, before it is left.
+    /// </summary>
     private static async Task FillWithKeyboardAsync(IPage page, IReadOnlyDictionary<string, object> values)
     {
-        var first = true;
-        foreach (var field in BuiltInDefinitions.For(2013).Fields)
+        var sections = BuiltInDefinitions.For(2013).Sections;
+        await TabToAsync(page, $"#task-list a[href='#part-{sections[0].Id}']", 60);
+        await page.Keyboard.PressAsync("Enter");
+        foreach (var (section, index) in sections.Select((s, i) => (s, i)))
         {
-            await TabToFieldAsync(page, field.Id, first ? 60 : 8);
-            first = false;
-            var value = values[field.Id];
-            switch (field.Type)
+            // Each section opens with the focus on its heading, alone on the page.
+            await page.WaitForFunctionAsync("id => document.activeElement?.id === id", $"section-{section.Id}");
+            Assert.Equal(1, await page.Locator(".pps-return-section:visible").CountAsync());
+            foreach (var field in section.Fields)
             {
-                case FieldType.Rating or FieldType.Choice or FieldType.Boolean:
-                {
-                    var options = field.Type == FieldType.Boolean ? ["true", "false"] : field.Options.Select(o => o.Value).ToList();
-                    var index = options.IndexOf(value is bool b ? (b ? "true" : "false") : (string)value);
-                    Assert.True(index >= 0, $"{field.Id}: {value} is not an option");
-                    if (index == 0) await page.Keyboard.PressAsync("Space");
-                    for (var i = 0; i < index; i++) await page.Keyboard.PressAsync("ArrowDown");
-                    break;
-                }
-                case FieldType.MultiChoice:
-                {
-                    var wanted = ((string[])value).ToHashSet();
-                    for (var i = 0; i < field.Options.Count; i++)
-                    {
-                        if (wanted.Contains(field.Options[i].Value)) await page.Keyboard.PressAsync("Space");
-                        if (i < field.Options.Count - 1) await page.Keyboard.PressAsync("Tab");
-                    }
-                    break;
-                }
-                default:
-                    await page.Keyboard.TypeAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!);
-                    break;
+                await TabToFieldAsync(page, field.Id, 8);
+                await AnswerWithKeyboardAsync(page, field, values[field.Id]);
             }
+            if (index == sections.Count - 1) await ScreenshotAsync(page, "form-filled", page.Locator($"#part-{section.Id}"));
+            await TabToAsync(page, $"#continue-{section.Id}");
+            await page.Keyboard.PressAsync("Enter");
+        }
+        await page.WaitForFunctionAsync("() => document.activeElement?.id === 'task-list'");
+    }
+
+    private static async Task AnswerWithKeyboardAsync(IPage page, FieldDefinition field, object value)
+    {
+        switch (field.Type)
+        {
+            case FieldType.Rating or FieldType.Choice or FieldType.Boolean:
+            {
+                var options = field.Type == FieldType.Boolean ? ["true", "false"] : field.Options.Select(o => o.Value).ToList();
+                var index = options.IndexOf(value is bool b ? (b ? "true" : "false") : (string)value);
+                Assert.True(index >= 0, $"{field.Id}: {value} is not an option");
+                if (index == 0) await page.Keyboard.PressAsync("Space");
+                for (var i = 0; i < index; i++) await page.Keyboard.PressAsync("ArrowDown");
+                break;
+            }
+            case FieldType.MultiChoice:
+            {
+                var wanted = ((string[])value).ToHashSet();
+                for (var i = 0; i < field.Options.Count; i++)
+                {
+                    if (wanted.Contains(field.Options[i].Value)) await page.Keyboard.PressAsync("Space");
+                    if (i < field.Options.Count - 1) await page.Keyboard.PressAsync("Tab");
+                }
+                break;
+            }
+            default:
+                await page.Keyboard.TypeAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!);
+                break;
         }
     }
 
@@ -93,7 +112,7 @@ public class ReturnFormTests
 
         var values = ExampleReturn.Full(2013, caseworkUsers: 400);
         await FillWithKeyboardAsync(page, values);
-        await ScreenshotAsync(page, "form-filled", page.Locator("section[aria-labelledby=section-F]"));
+        Assert.DoesNotContain("Not yet started", await page.Locator("#task-list").InnerTextAsync());
         Assert.Contains("These add up", await page.Locator("#total-time-adds-to-100").InnerTextAsync());
         await TabToAsync(page, "#check-answers");
         await page.Keyboard.PressAsync("Enter");
@@ -148,19 +167,28 @@ public class ReturnFormTests
         var token = await pages.TokenForAsync(42);
         var page = await pages.NewPageAsync();
         await SignInAsync(page, "form.html", "token", token);
+        Assert.Contains("Not yet started", await page.Locator("#task-list").InnerTextAsync());
+        // The form opens on its task list: no question shows until a section is chosen.
+        Assert.Equal(0, await page.Locator(".pps-return-section:visible").CountAsync());
+        // No field shows a stray "null" where it has no hint or exemplification (Node.append wrote null as text).
+        Assert.Equal(0, await page.EvaluateAsync<int>(
+            "() => [...document.querySelectorAll('#return-form *')].filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() === 'null')).length"));
 
+        await ShowSectionOfAsync(page, Rating("1a"));
         var exemplification = page.Locator($"#{ControlId(Rating("1a"))}-exemplification");
         await exemplification.Locator("summary").ClickAsync();
         Assert.Contains("Best practice", await exemplification.InnerTextAsync());
         Assert.Contains("offer all parents who request it access to independent parental supporters", await exemplification.InnerTextAsync());
-        Assert.Contains("Not yet started", await page.Locator("#task-list").InnerTextAsync());
         await page.CheckAsync($"#{ControlId(Rating("1a"))}");
+        await ShowSectionOfAsync(page, TimeCasework);
         string[] percentages = ["50", "10", "10", "10", "5", "5"];
         foreach (var (id, value) in TimeCategories.Zip(percentages)) await page.FillAsync($"#{ControlId(id)}", value);
         Assert.Contains("Running total: 90% of 100%", await page.Locator("#total-time-adds-to-100").InnerTextAsync());
-        await page.ClickAsync("#save-draft");
+        // "Save and continue" saves the draft that does not add up, and moves on.
+        await page.ClickAsync($"#continue-{SectionOf(TimeCasework)}");
         await page.Locator(".pps-save-status", new() { HasTextString = "Draft saved" }).WaitForAsync();
         Assert.Equal(50m, (await pages.StoredAsync(42))!.Values.Number(TimeCasework));
+        await ShowTaskListAsync(page);
         Assert.Contains("In progress", await page.Locator("a[href='#part-A']").Locator("xpath=../..").InnerTextAsync());
 
         await page.ClickAsync("#check-answers");
@@ -184,6 +212,7 @@ public class ReturnFormTests
         await OpenAsync(second, "form.html");
         await second.Locator(".pps-facts").WaitForAsync();
         Assert.Equal(0, await second.Locator("#token").CountAsync());
+        await ShowTaskListAsync(page);
         await ScreenshotAsync(page, "form-task-list", page.Locator("#task-list"));
     }
 
@@ -194,30 +223,36 @@ public class ReturnFormTests
         var page = await pages.NewPageAsync();
         await SignInAsync(page, "form.html", "token", await pages.TokenForAsync(7));
 
+        await ShowSectionOfAsync(page, UpperAge);
         await page.FillAsync($"#{ControlId(UpperAge)}", "40");
+        await ShowSectionOfAsync(page, CaseworkUsers);
         await page.FillAsync($"#{ControlId(CaseworkUsers)}", "250");
-        await page.ClickAsync("#save-draft");
+        await page.ClickAsync($"#continue-{SectionOf(CaseworkUsers)}");
 
+        // Refused: the section stays, and the summary names the answer in the other section.
         var summary = page.Locator(".govuk-error-summary");
         await summary.WaitForAsync();
+        Assert.True(await page.Locator($"#part-{SectionOf(CaseworkUsers)}").IsVisibleAsync());
         var link = summary.Locator($"a[href='#{ControlId(UpperAge)}']");
         Assert.Contains("Highest age covered", await link.InnerTextAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.classList.contains('govuk-error-summary')"));
+        Assert.Null(await pages.StoredAsync(7));
+
+        // The summary's link takes the keyboard to the field, opening its section; the message is beside it.
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal(ControlId(UpperAge), await page.EvaluateAsync<string>("() => document.activeElement.id"));
         var beside = page.Locator($"#{ControlId(UpperAge)}-error");
         Assert.True(await beside.IsVisibleAsync());
         Assert.Equal(await link.InnerTextAsync(), (await beside.InnerTextAsync()).Replace("Error:", "").Trim());
         Assert.Contains("govuk-form-group--error", await page.Locator($"#{ControlId(UpperAge)}-group").GetAttributeAsync("class"));
         Assert.Contains($"{ControlId(UpperAge)}-error", await page.Locator($"#{ControlId(UpperAge)}").GetAttributeAsync("aria-describedby"));
-        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.classList.contains('govuk-error-summary')"));
-        Assert.Null(await pages.StoredAsync(7));
         await AssertAccessibleAsync(page, "the form with an error");
         await ScreenshotAsync(page, "form-error", page.Locator($"#{ControlId(UpperAge)}-group"));
 
-        // The summary's link takes the keyboard to the field; correcting it saves.
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.PressAsync("Enter");
-        Assert.Equal(ControlId(UpperAge), await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        // Correcting it saves.
         await page.FillAsync($"#{ControlId(UpperAge)}", "19");
-        await page.ClickAsync("#save-draft");
+        await page.ClickAsync($"#continue-{SectionOf(UpperAge)}");
         await page.Locator(".pps-save-status", new() { HasTextString = "Draft saved" }).WaitForAsync();
         Assert.Equal(0, await page.Locator(".govuk-error-summary").CountAsync());
         Assert.Equal(19m, (await pages.StoredAsync(7))!.Values.Number(UpperAge));
@@ -233,13 +268,19 @@ public class ReturnFormTests
         await SignInAsync(first, "form.html", "token", token);
         await SignInAsync(second, "form.html", "token", token);
 
+        await ShowSectionOfAsync(first, CaseworkUsers);
         await first.FillAsync($"#{ControlId(CaseworkUsers)}", "120");
+        await ShowSectionOfAsync(first, Comments);
         await first.FillAsync($"#{ControlId(Comments)}", "Typed in the first tab");
+        await ShowTaskListAsync(first);
         await first.ClickAsync("#save-draft");
         await first.Locator(".pps-save-status", new() { HasTextString = "Draft saved" }).WaitForAsync();
 
+        await ShowSectionOfAsync(second, CoreBudget);
         await second.FillAsync($"#{ControlId(CoreBudget)}", "95000");
+        await ShowSectionOfAsync(second, Comments);
         await second.FillAsync($"#{ControlId(Comments)}", "Typed in the second tab " + Hostile);
+        await ShowTaskListAsync(second);
         await second.ClickAsync("#save-draft");
 
         var conflict = second.Locator("#conflict");
@@ -330,5 +371,7 @@ public class ReturnFormTests
         await page.Locator(".govuk-notification-banner--success", new() { HasTextString = "our-return.xlsx was accepted" }).WaitForAsync(new() { Timeout = 60_000 });
         Assert.Equal(250m, (await pages.StoredAsync(24))!.Values.Number(CaseworkUsers));
         Assert.Equal("250", await page.InputValueAsync($"#{ControlId(CaseworkUsers)}"));
+        // The task list already shows the section the workbook answered as started (it used to wait for a reload).
+        Assert.DoesNotContain("Not yet started", await page.Locator($"#task-list a[href='#part-{SectionOf(CaseworkUsers)}']").Locator("xpath=../..").InnerTextAsync());
     }
 }

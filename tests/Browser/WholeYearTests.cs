@@ -46,28 +46,40 @@ public class WholeYearTests
         return link.Value;
     }
 
-    /// <summary>Answers every question of the form as an officer would, one control at a time.</summary>
+    /// <summary>
+    /// Answers every question of the form as an officer would, one control at a time, a section at a time: into the
+    /// first section from the task list, "Save and continue" to each next one, and from the last back to the task list.
+    /// </summary>
     private static async Task FillFormAsync(IPage page, ReturnDefinition definition, IReadOnlyDictionary<string, object> values)
     {
-        foreach (var field in definition.Fields)
+        await page.ClickAsync($"#task-list a[href='#part-{definition.Sections[0].Id}']");
+        foreach (var (section, index) in definition.Sections.Select((s, i) => (s, i)))
         {
-            var group = page.Locator($"[data-field='{field.Id}']");
-            switch (values[field.Id])
+            await page.Locator($"#part-{section.Id}").WaitForAsync();
+            Assert.Equal(1, await page.Locator(".pps-return-section:visible").CountAsync()); // one section a page
+            foreach (var field in section.Fields)
             {
-                case bool b:
-                    await group.Locator($"input[value='{(b ? "true" : "false")}']").CheckAsync();
-                    break;
-                case string[] many:
-                    foreach (var option in many) await group.Locator($"input[value='{option}']").CheckAsync();
-                    break;
-                case string text when field.Type is FieldType.Rating or FieldType.Choice:
-                    await group.Locator($"input[value='{text}']").CheckAsync();
-                    break;
-                case var other:
-                    await group.Locator("input.govuk-input, textarea").First.FillAsync(Convert.ToString(other, CultureInfo.InvariantCulture)!);
-                    break;
+                var group = page.Locator($"[data-field='{field.Id}']");
+                switch (values[field.Id])
+                {
+                    case bool b:
+                        await group.Locator($"input[value='{(b ? "true" : "false")}']").CheckAsync();
+                        break;
+                    case string[] many:
+                        foreach (var option in many) await group.Locator($"input[value='{option}']").CheckAsync();
+                        break;
+                    case string text when field.Type is FieldType.Rating or FieldType.Choice:
+                        await group.Locator($"input[value='{text}']").CheckAsync();
+                        break;
+                    case var other:
+                        await group.Locator("input.govuk-input, textarea").First.FillAsync(Convert.ToString(other, CultureInfo.InvariantCulture)!);
+                        break;
+                }
             }
+            await page.ClickAsync($"#continue-{section.Id}");
+            if (index == definition.Sections.Count - 1) await page.Locator("#task-list").WaitForAsync();
         }
+        Assert.DoesNotContain("Not yet started", await page.InnerTextAsync("#task-list"));
     }
 
     [Fact]
@@ -283,6 +295,9 @@ public class WholeYearTests
         await OpenAsync(nppn, "index.html");
         Assert.Contains($"version {published.PublishedVersion}", await nppn.InnerTextAsync("main"));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(120), $"The year took {DateTime.UtcNow - started} to run.");
+        // A guard against waiting on real time (a timer's schedule, a close date; nothing but mail should), not a speed
+        // target: with a save per section of the form and the provisional report drawn it took 1.5 min alone and 3 min
+        // beside 12 other browser tests on a shared 2-core machine.
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(300), $"The year took {DateTime.UtcNow - started} to run.");
     }
 }

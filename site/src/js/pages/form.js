@@ -135,9 +135,18 @@ class ReturnPage {
     const signOut = el("button", { type: "button", class: "govuk-button govuk-button--secondary pps-sign-out" }, "Sign out");
     signOut.addEventListener("click", () => this.signOut());
 
-    const formNode = el("form", { class: "pps-return-form", novalidate: true, id: "return-form" },
-      this.form.element,
-      el("div", { class: "govuk-button-group" }, this.submitButton, this.saveButton));
+    // One section at a time (GOV.UK's task list pattern): the task list is the way in, each section ends with
+    // "Save and continue" to the next one (the last back to the task list). Every section stays in the form, hidden, so
+    // values, autosave, errors and the running totals work across them.
+    this.sectionNodes = new Map(this.definition.sections.map((section, i) => {
+      const node = this.form.element.querySelector(`#part-${CSS.escape(String(section.id))}`);
+      const next = this.definition.sections[i + 1];
+      const go = button(next ? "Save and continue" : "Save and go back to the sections", () => this.saveAndContinue(next?.id ?? null), { id: `continue-${section.id}` });
+      node.lastElementChild.before(el("div", { class: "govuk-button-group" }, go));
+      return [String(section.id), node];
+    }));
+    this.mainButtons = el("div", { class: "govuk-button-group" }, this.submitButton, this.saveButton);
+    const formNode = el("form", { class: "pps-return-form", novalidate: true, id: "return-form" }, this.form.element, this.mainButtons);
     this.formNode = formNode;
     formNode.addEventListener("submit", (event) => event.preventDefault());
     // Only the answers count as changes (not the warning confirmations below them).
@@ -156,8 +165,55 @@ class ReturnPage {
       this.review,
       this.workbookArea,
       this.historyArea);
+    // Links to a section, to the task list, or to a question in a section not shown (an error summary's, say) open it
+    // first; capture, so that the link's own handler (focusing the question) runs once it can be seen.
+    if (!this.followsLinks) this.target.addEventListener("click", (event) => this.followLink(event), true);
+    this.followsLinks = true;
     this.renderTaskList();
+    this.showSection(null, { focus: false });
     this.applyLock();
+  }
+
+  /** Shows one section of the return (its id), or the task list (null), moving the focus there. */
+  showSection(id, { focus = true } = {}) {
+    this.currentSection = id;
+    for (const [sectionId, node] of this.sectionNodes) node.hidden = sectionId !== id;
+    const onList = id === null;
+    this.taskList.hidden = !onList;
+    this.mainButtons.hidden = !onList;
+    this.workbookArea.hidden = !onList;
+    this.historyArea.hidden = !onList;
+    if (onList) this.renderTaskList();
+    if (!focus) return;
+    const target = onList ? this.taskList : document.getElementById(`section-${id}`);
+    target?.scrollIntoView({ block: "start" });
+    target?.focus();
+  }
+
+  /** "Save and continue": saves what changed (staying, with the problems shown, if it is refused), then the next section. */
+  async saveAndContinue(nextId) {
+    if (this.dirty && !this.lockedReason()) {
+      const saved = await this.save({ manual: true });
+      if (!saved?.ok) return;
+    }
+    this.showSection(nextId);
+  }
+
+  followLink(event) {
+    const link = event.target.closest?.("a[href^='#']");
+    if (!link || !this.sectionNodes) return;
+    const id = decodeURIComponent(link.getAttribute("href").slice(1));
+    if (id === "task-list" || /^part-/.test(id)) {
+      event.preventDefault();
+      this.showReview(false);
+      this.showSection(id === "task-list" ? null : id.slice("part-".length));
+      return;
+    }
+    const section = document.getElementById(id)?.closest(".pps-return-section");
+    if (section?.hidden) {
+      this.showReview(false);
+      this.showSection(section.id.slice("part-".length), { focus: false });
+    }
   }
 
   /** Each section's state, by the answers in the form now and what the server last said still stops a submit. */
@@ -193,13 +249,19 @@ class ReturnPage {
   showReview(flag) {
     this.review.hidden = !flag;
     this.formNode.hidden = flag;
-    this.taskList.hidden = flag;
-    this.workbookArea.hidden = flag;
+    if (flag) {
+      this.taskList.hidden = true;
+      this.workbookArea.hidden = true;
+    } else {
+      this.showSection(this.currentSection ?? null, { focus: false });
+    }
   }
 
   /** Back from the review to one answer of the form, focused. */
   change(fieldId) {
     this.showReview(false);
+    const section = this.definition.sections.find((s) => s.fields.some((f) => f.id === fieldId));
+    if (section) this.showSection(String(section.id), { focus: false });
     const control = this.form.controls.get(fieldId);
     const target = document.getElementById(control?.focusId ?? "");
     target?.scrollIntoView({ block: "center" });
@@ -599,18 +661,21 @@ class ReturnPage {
       }
       slot.replaceChildren(el("p", { class: "govuk-body", role: "status" }, `${chosen.name} uploaded; checking it…`));
       const report = await this.waitForReport(stored.body.uploadId);
-      slot.replaceChildren(...reportView(chosen.name, report, this.fields));
       if (report?.status === "accepted") {
+        // The return as the upload left it, before the report says "accepted": the answers, the facts and each
+        // section's state in the task list are already the workbook's when the officer reads it.
         const current = await get(session, this.path);
         if (current.ok) {
           this.doc = current.body;
           this.etag = current.etag ?? current.body.eTag;
           this.form.setValues(this.doc.values);
           this.renderFacts();
+          this.renderTaskList();
           this.applyLock();
           await this.loadHistory();
         }
       }
+      slot.replaceChildren(...reportView(chosen.name, report, this.fields));
       slot.querySelector("[tabindex='-1']")?.focus();
     });
     this.workbookArea.replaceChildren(

@@ -119,7 +119,8 @@ function renderField(field, lastYear, lastYearLabel) {
         options.map((o, i) => el("div", { class: `govuk-${kind}__item` },
           inputs[i],
           el("label", { class: `govuk-label govuk-${kind}__label`, for: inputs[i].id }, o.label)))));
-    group.append(control, exemplification(field, id), last);
+    // Node.append writes null as the text "null": only the parts a field has.
+    group.append(...[control, exemplification(field, id), last].filter(Boolean));
     return {
       field, group, focusId: id,
       get() {
@@ -154,9 +155,9 @@ function renderField(field, lastYear, lastYearLabel) {
       input,
       prefix ? null : el("div", { class: "govuk-input__suffix", "aria-hidden": "true" }, field.unit))
     : input;
-  group.append(
+  group.append(...[
     el("label", { class: "govuk-label govuk-label--s", for: id }, field.label, numeric && field.unit && !prefix ? el("span", { class: "govuk-visually-hidden" }, ` (${field.unit})`) : null),
-    hint(hintId, help), error, wrapped, last);
+    hint(hintId, help), error, wrapped, last].filter(Boolean));
   return {
     field, group, focusId: id,
     get() {
