@@ -9,7 +9,9 @@ namespace Pps.Bench;
 /// set under data/): dashboard first load with every chart of the first screen drawn (the others draw as they come
 /// into view), cold cache each run, and the report rendered to an A4 PDF. The floor, measured in the same runs, is
 /// the time to load and run the page shell (DOMContentLoaded of the same page). Times are the page's own: navigation
-/// start to the "pps-ready" mark the page sets once the first screen's charts are drawn. Headless /usr/bin/chromium
+/// start to the "pps-ready" mark the page sets once the first screen's charts are drawn. The report is timed as
+/// <c>pps report-pdf</c> renders it (<see cref="Pps.Cli.ReportPrinter"/>: printed twice, so that the contents give each
+/// heading's page), from opening the page to the second PDF, against issue 26's 15 s. Headless /usr/bin/chromium
 /// with the tests' arguments.
 /// </summary>
 public static class SiteBenchmark
@@ -53,25 +55,33 @@ public static class SiteBenchmark
         Console.WriteLine($"dashboard ready, the first screen's {firstScreen} of {charts} charts drawn: {Summary(ready)}");
         Console.WriteLine($"floor: page shell (DOMContentLoaded):                 {Summary(shell)}");
 
+        // The report as `pps report-pdf` renders it (ReportPrinter): open, draw, print with markers, print again with the
+        // contents' page numbers written in.
         var pdf = new List<double>();
-        for (var run = 0; run < Math.Min(runs, 3); run++)
+        var draw = new List<double>();
+        var prints = new List<double>();
+        for (var run = 0; run < Math.Min(runs, 5); run++)
         {
             await using var context = await browser.NewContextAsync();
             var page = await context.NewPageAsync();
             var watch = Stopwatch.StartNew();
             await page.GotoAsync($"{baseUrl}report.html?year={year}&print=1");
             await page.WaitForSelectorAsync("body[data-ready=true]", new PageWaitForSelectorOptions { Timeout = 120_000 });
-            var bytes = await page.PdfAsync(new PagePdfOptions { Format = "A4", PrintBackground = true });
+            draw.Add(watch.Elapsed.TotalMilliseconds);
+            var printed = await Pps.Cli.ReportPrinter.PrintAsync(page);
             pdf.Add(watch.Elapsed.TotalMilliseconds);
-            if (run == 0) Console.WriteLine($"report PDF: {bytes.Length / 1024} KiB");
+            prints.Add((printed.FirstPass + printed.SecondPass).TotalMilliseconds);
+            if (run == 0) Console.WriteLine($"report PDF: {printed.Pdf.Length / 1024} KiB, {printed.Pages} pages");
         }
-        Console.WriteLine($"report to PDF (open, draw, print):                    {Summary(pdf)}");
+        Console.WriteLine($"report opened and drawn:                              {Summary(draw)}");
+        Console.WriteLine($"report's two prints:                                  {Summary(prints)}");
+        Console.WriteLine($"report to PDF (open, draw, print twice):              {Summary(pdf)}");
 
         var dashboardMedian = Median(ready);
         var pdfMedian = Median(pdf);
         Console.WriteLine($"Target dashboard < 1000 ms: median {dashboardMedian:0} ms -> {(dashboardMedian < 1000 ? "MET" : "MISSED")}; " +
-                          $"target PDF < 30000 ms: median {pdfMedian:0} ms -> {(pdfMedian < 30_000 ? "MET" : "MISSED")}");
-        return dashboardMedian < 1000 && pdfMedian < 30_000 ? 0 : 1;
+                          $"target PDF < 15000 ms: median {pdfMedian:0} ms -> {(pdfMedian < 15_000 ? "MET" : "MISSED")}");
+        return dashboardMedian < 1000 && pdfMedian < 15_000 ? 0 : 1;
     }
 
     private static string Summary(IReadOnlyList<double> values) =>

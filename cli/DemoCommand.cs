@@ -49,6 +49,9 @@ public static class DemoCommand
         var check = options.Optional("check", "false") == "true";
         var seed = options.Int("seed", DemoData.DefaultSeed);
         var timeout = TimeSpan.FromSeconds(options.Int("timeout", 90));
+        // Where to keep the report's PDF: when given, NPPN's step after the close is run too (the report rendered in
+        // Chromium and added to the published set, as it is done beside the function app in Azure).
+        var reportPdf = options.Optional("report-pdf", "") is { Length: > 0 } pdfPath ? Path.GetFullPath(pdfPath) : null;
         // The development mail server's mailbox (scripts/demo.sh starts maildev): each service gets a made-up contact
         // there, so the receipts and the workbooks' results can be read in it.
         var mailbox = options.Optional("mailbox", "") is { Length: > 0 } box ? new Uri(box.TrimEnd('/') + "/") : null;
@@ -178,6 +181,18 @@ public static class DemoCommand
         var published = index.Years.Single(y => y.Year == DemoData.Year);
         Step(watch, $"NPPN confirmed: {DemoData.Year} closed and published (POST /api/years/{DemoData.Year}/close, {closed.GetProperty("status").GetString()}); version {published.Version}");
 
+        // NPPN's step after the close: the report printed by Chromium from the public site and added to the set it shows.
+        ReportPdfCommand.Rendered? rendered = null;
+        ManifestFile? pdfFile = null;
+        if (reportPdf is not null)
+        {
+            rendered = await ReportPdfCommand.RenderAsync(api.ToString(), DemoData.Year);
+            Directory.CreateDirectory(Path.GetDirectoryName(reportPdf)!);
+            await File.WriteAllBytesAsync(reportPdf, rendered.Printed.Pdf);
+            (pdfFile, var withPdf) = await ReportPdfCommand.PublishAsync(options, DemoData.Year, rendered);
+            Step(watch, $"NPPN rendered the report to PDF ({ReportPdfCommand.Describe(rendered)}) and added it to the published set as version {withPdf} (pps report-pdf --publish, as beside the function app in Azure)");
+        }
+
         var manifest = await client.GetDataAsync<Manifest>(published.Manifest);
         var highlightsFile = manifest.Files.Single(f => f.Kind == "highlights");
         var highlights = await client.GetDataAsync<List<PublishedHighlight>>(highlightsFile.Path);
@@ -189,7 +204,9 @@ public static class DemoCommand
         Console.WriteLine($"Dashboard (public site):  {new Uri(api, "/")}{site}");
         Console.WriteLine($"Published data:           {new Uri(api, "data/" + published.Manifest)}");
         Console.WriteLine($"The national report:      {new Uri(api, "/report.html")}");
+        if (pdfFile is not null) Console.WriteLine($"The report as PDF:        {new Uri(api, "data/" + pdfFile.Path)}  ({rendered!.Printed.Pages} pages; also kept in {reportPdf})");
         Console.WriteLine($"Service {form.ServiceId}'s page:        {new Uri(api, $"/service.html?id={form.ServiceId}")}");
+        Console.WriteLine($"Service {form.ServiceId}'s pack to print: {new Uri(api, $"/service.html?id={form.ServiceId}&print=1")}  (or as PDF: scripts/service-pdf.sh {DemoData.Year} {form.ServiceId} out/ {api})");
         Console.WriteLine(signInLinks.TryGetValue(form.ServiceId, out var formLink)
             ? $"A service's form:         {formLink}  (service {form.ServiceId}'s sign-in link, from its mail; 2013 is closed now: the form shows the submitted return read-only)"
             : $"A service's form:         {new Uri(api, "/form.html")}  sign in with token {tokens[(form.Year, form.ServiceId)]} (2013 is closed now: the form shows the submitted return read-only)");
@@ -220,12 +237,14 @@ public static class DemoCommand
         {
             failures.Add($"the shard {shard.Path} ({shard.FigureId}) does not hold service {form.ServiceId}'s page");
         }
+        if (reportPdf is not null) failures.AddRange(await VerifyReportPdfAsync(client, manifest, rendered!.Printed.Pdf, highlights));
         foreach (var page in new[] { "/", "/report.html", $"/service.html?id={form.ServiceId}", "/form.html", "/console.html" })
         {
             if (!await client.ExistsAsync(page)) failures.Add($"the site does not serve {page}");
         }
         foreach (var failure in failures) Console.Error.WriteLine($"CHECK FAILED: {failure}");
-        if (failures.Count == 0) Console.WriteLine($"Check passed: the manifest lists {manifest.Files.Count} files, the {statements.Count} Part 1 figures the printed 2013 report states equal the values its own Table C gives (read from the published files), the synthetic marks are where the data is synthetic, and the {asWorkbooks.Count} returns sent as workbooks were submitted.");
+        if (failures.Count == 0) Console.WriteLine($"Check passed: the manifest lists {manifest.Files.Count} files, the {statements.Count} Part 1 figures the printed 2013 report states equal the values its own Table C gives (read from the published files), the synthetic marks are where the data is synthetic, the {asWorkbooks.Count} returns sent as workbooks were submitted" +
+            (reportPdf is null ? "." : $", and the report's PDF is in the set as served, its {rendered!.Printed.Pages} pages numbered, with Table C complete and nothing past the margin."));
         return failures.Count == 0 ? 0 : 1;
     }
 
@@ -238,6 +257,29 @@ public static class DemoCommand
         if (!plan.IsHonest && !chart8.Synthetic) failures.Add("chart-8 (synthetic budgets) is not labelled synthetic");
         if (plan.IsHonest && published.Any(h => h.Synthetic)) failures.Add("a highlight is marked synthetic although nothing synthetic was sent");
         if (chart4.Synthetic) failures.Add("chart-4 (the real 2013 ratings) is labelled synthetic");
+        return failures;
+    }
+
+    /// <summary>
+    /// The report's PDF as a reader gets it: listed in the manifest, served with the hash the manifest gives, and on paper
+    /// every page numbered, Table C complete (every exemplification, every service in each area's table), nothing past
+    /// the margin, and the cover and every footer saying so when the report rests on any synthetic data.
+    /// </summary>
+    private static async Task<List<string>> VerifyReportPdfAsync(DemoClient client, Manifest manifest, byte[] pdf, IReadOnlyList<PublishedHighlight> highlights)
+    {
+        var failures = new List<string>();
+        var entry = manifest.Files.SingleOrDefault(f => f.Kind == ReportPdf.Kind);
+        if (entry is null) return ["the manifest lists no report PDF"];
+        var served = await client.GetBytesAsync("data/" + entry.Path);
+        if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(served)) != entry.Sha256) failures.Add($"the report PDF served at data/{entry.Path} does not have the SHA-256 the manifest gives");
+        if (!served.AsSpan().SequenceEqual(pdf)) failures.Add("the report PDF served is not the one rendered");
+        var tableC = await client.GetDataAsync<JsonElement>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "table-c").Path);
+        var codes = tableC.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)
+            .Where(id => System.Text.RegularExpressions.Regex.IsMatch(id, "^[0-9][a-h]$")).ToList();
+        var services = tableC.GetProperty("rows").EnumerateArray().Select(r => r[0].ToString()).ToList();
+        var figures = await client.GetDataAsync<List<Figure2>>(manifest.Files.Single(f => f.Kind == "figures").Path);
+        var synthetic = figures.Any(f => f.Synthetic) || highlights.Any(h => h.Synthetic);
+        failures.AddRange(ReportPdfCheck.Check(pdf, codes, services, synthetic).Select(f => $"the report PDF: {f}"));
         return failures;
     }
 
@@ -597,6 +639,13 @@ public static class DemoCommand
         {
             using var response = await http.GetAsync(path);
             return response.IsSuccessStatusCode;
+        }
+
+        public async Task<byte[]> GetBytesAsync(string path)
+        {
+            using var response = await http.GetAsync(path);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET /{path}: {(int)response.StatusCode}");
+            return await response.Content.ReadAsByteArrayAsync();
         }
 
         public async Task<T> GetDataAsync<T>(string path)

@@ -7,7 +7,8 @@
 # runs a provisional recompute, reads the close's confirmation, closes and publishes. Prints the dashboard, a service's
 # form, NPPN's console with its token, the provisional set as the report, the mailbox (each service has a made-up
 # contact: its sign-in link, receipt and workbook result, and the late ones' reminder and chase, are there),
-# and the headline figures read back from the published files; keeps serving until Ctrl-C.
+# the report's PDF (rendered by Chromium and added to the published set, also kept in out/demo/report-2013.pdf), a
+# service's pack to print, and the headline figures read back from the published files; keeps serving until Ctrl-C.
 #   scripts/demo.sh           the demo, then serve
 #   scripts/demo.sh --check   the same, verify what it printed, stop everything; exit 0 only if all is well
 #   scripts/demo.sh --honest  the real 2013 self-ratings only (no synthetic returns, no SEN/FSM figures)
@@ -104,7 +105,16 @@ PpsStorage="$PPS_STORAGE" Pps__AdminTokenSha256="$admin_sha" CloseYearSchedule="
 DEVHOST_PID=$!
 
 status=0
-dotnet "$built_cli" demo --api "http://127.0.0.1:$port" --admin-token "$admin_token" --mailbox "$MAILDEV_URL" "${args[@]}" || status=$?
+# The report's PDF: rendered from the site by Chromium and added to the published set after the close, as NPPN does beside
+# the function app in Azure (pps report-pdf --publish); kept in out/demo/ too. Without Chromium the demo runs without it,
+# but --check requires it.
+pdf_args=(--report-pdf out/demo/report-2013.pdf)
+if [ ! -x /usr/bin/chromium ] && [ "$check" = false ]; then
+  echo "No /usr/bin/chromium: the demo runs without the report's PDF (apt-get install chromium to have it)." >&2
+  pdf_args=()
+fi
+dotnet "$built_cli" demo --api "http://127.0.0.1:$port" --admin-token "$admin_token" --mailbox "$MAILDEV_URL" \
+  "${pdf_args[@]}" "${args[@]}" || status=$?
 if [ $status -ne 0 ]; then
   echo "The demo failed (exit $status). The devhost's log:" >&2
   tail -n 40 "$DEVHOST_LOG" >&2 || true

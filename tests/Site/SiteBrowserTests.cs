@@ -249,6 +249,8 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         var services = tableC.GetProperty("rows").EnumerateArray().Select(r => r[0].ToString()).ToList();
         Assert.Equal(34, codes.Count);
         Assert.Equal(131, services.Count);
+        // The demo's check reads the same from the PDF with PdfPig (apart from pdftotext, below): it must find it all too.
+        Assert.Empty(Pps.Cli.ReportPdfCheck.Check(printed.Pdf, codes, services, synthetic: true));
         // Table C's pages: each area's table repeats its header ("Service  Method  1a  1b ...") on every page it runs onto.
         var header = new System.Text.RegularExpressions.Regex(@"^[ \t]*Service[ \t]+Method[ \t]+[0-9][a-h]\b.*$", System.Text.RegularExpressions.RegexOptions.Multiline);
         var tableCText = string.Join("\n", texts.Where(t => header.IsMatch(t)));
@@ -275,6 +277,31 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         var wideCharts = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('.pps-chart, .pps-chart canvas')].filter((c) => c.getBoundingClientRect().right > 704).map((c) => `${c.closest('[data-figure]')?.dataset.figure ?? '?'} (${c.tagName.toLowerCase()} from ${Math.round(c.getBoundingClientRect().left)} to ${Math.round(c.getBoundingClientRect().right)} px)`)");
         Assert.True(wideCharts.Length == 0, $"charts wider than the page: {string.Join("; ", wideCharts.Take(5))}");
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_demos_pdf_check_names_what_a_report_lacks()
+    {
+        // A "report" with one area's Table C of two services, no page numbers, no synthetic mark and a word past the margin.
+        var (page, _) = await site.NewPageAsync();
+        await page.SetContentAsync("""
+            <html><body style="font: 12pt sans-serif">
+            <h1>Cover</h1>
+            <table><tr><th>Service</th><th>Method</th><th>1a</th><th>1b</th></tr>
+              <tr><td>7</td><td>PPO+LA</td><td>G</td><td>G</td></tr><tr><td>8</td><td>PPO</td><td>B =</td><td>N =</td></tr></table>
+            <p style="margin-left: 180mm; white-space: nowrap">Overflowing</p>
+            </body></html>
+            """);
+        var pdf = await page.PdfAsync(new PagePdfOptions { Format = "A4" });
+        var failures = Pps.Cli.ReportPdfCheck.Check(pdf, ["1a", "1b", "1c"], ["7", "8", "9"], synthetic: true);
+        output.WriteLine(string.Join("\n", failures));
+        Assert.Contains(failures, f => f.Contains("have no 'Page n of 1'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("the cover does not say", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("pages have no footer saying the report contains synthetic data", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("do not name 1 of the 3 exemplifications (1c)", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("3 of the 3 services do not have a row in each of Table C's 6 area tables (7: 1, 8: 1, 9: 0)", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("'Overflowing' on page 1", StringComparison.Ordinal));
+        Assert.Equal(6, failures.Count);
     }
 
     [Fact]
