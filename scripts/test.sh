@@ -21,6 +21,8 @@ azurite_start
 # The mail tests send to a real SMTP server and read the mail back through its REST API.
 source scripts/maildev.sh
 maildev_start
+# The browser tests keep screenshots of every page and the PDFs' first pages in tests/artifacts/: this run's only.
+rm -rf tests/artifacts
 log="$(mktemp -t pps-test.XXXXXX)"
 status=0
 dotnet test PPS.Serverless.sln --configuration Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
@@ -28,6 +30,9 @@ passed=$( (grep -E '^\s+Passed: [0-9]+' "$log" || true) | awk '{s+=$2} END {prin
 failed=$( (grep -E '^\s+Failed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
 echo "$passed passed, $failed failed"
+if [ -d tests/artifacts ]; then
+  echo "Screenshots of the site's pages, the report's PDF and its first pages, the service packs: $(pwd)/tests/artifacts/ ($(find tests/artifacts -type f | wc -l) files; the form and console in browser/)"
+fi
 # Then the demo end to end over HTTP (its own Azurite and devhost; reuses the Release build above).
 if [ "$status" -eq 0 ]; then bash scripts/demo.sh --check || status=$?; fi
 exit "$status"

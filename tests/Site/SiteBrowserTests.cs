@@ -41,8 +41,26 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         return services.Single(s => s.GetProperty("serviceId").GetInt32() == id);
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublishedSiteFixture.Artifacts, name + ".png"), FullPage = true, Timeout = 120_000 });
+    /// <summary>
+    /// The page as a reader sees it, kept in tests/artifacts/ (docs/site.md): <c>{name}.png</c> the first screen on opening
+    /// it; <c>{name}-full.png</c> the whole page, scrolled through first so that every chart drawn as it comes into view
+    /// (the dashboard's) is drawn, as a reader scrolling down would see it.
+    /// </summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublishedSiteFixture.Artifacts, name + ".png") });
+        await page.EvaluateAsync("""
+            async () => {
+              for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+                window.scrollTo(0, y);
+                await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+              }
+              window.scrollTo(0, 0);
+            }
+            """);
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-chart]')].every((c) => c.dataset.drawn === 'true')", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublishedSiteFixture.Artifacts, name + "-full.png"), FullPage = true, Timeout = 120_000 });
+    }
 
     [Fact]
     public async Task Dashboard_shows_chart_4_2a_as_published_with_its_chart_drawn()
@@ -216,7 +234,8 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         var printed = await Pps.Cli.ReportPrinter.PrintAsync(page);
         await File.WriteAllBytesAsync(path, printed.Pdf);
         output.WriteLine($"PDF: {printed.Pages} pages, {printed.Pdf.Length / 1024} KiB in {started.ElapsedMilliseconds} ms (prints of {printed.FirstPass.TotalMilliseconds:F0} and {printed.SecondPass.TotalMilliseconds:F0} ms)");
-        Poppler("pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "3", path, Path.Combine(PublishedSiteFixture.Artifacts, "report-2013-page"));
+        // The first pages as a reader sees them (cover, contents), kept beside the screenshots at a legible resolution.
+        Poppler("pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "4", path, Path.Combine(PublishedSiteFixture.Artifacts, "report-2013-page"));
 
         var pages = int.Parse(System.Text.RegularExpressions.Regex.Match(Poppler("pdfinfo", path), @"Pages:\s+(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var texts = Enumerable.Range(1, pages).Select(n => Poppler("pdftotext", "-layout", "-f", $"{n}", "-l", $"{n}", path, "-")).ToList();
