@@ -48,7 +48,7 @@ renameSync(join(dist, "assets/site.js.LEGAL.txt"), join(dist, "assets", `${jsNam
 // element cannot carry it (browsers ignore it there and log an error). package.mjs adds the API's origin to
 // connect-src; the local host also sends the policy as a header, frame-ancestors included.
 const contentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
   "object-src 'none'; base-uri 'self'; form-action 'self'";
 
 copyFileSync(join(root, "node_modules/govuk-frontend/dist/govuk/assets/images/favicon.svg"), join(dist, "assets/favicon.svg"));

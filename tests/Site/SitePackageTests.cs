@@ -102,15 +102,28 @@ public sealed partial class SitePackageTests : IDisposable
         Assert.Equal(ApiBase, json.RootElement.GetProperty("apiBase").GetString());
         Assert.Equal("data/", json.RootElement.GetProperty("publishedPrefix").GetString());
 
-        // Every page carries its own policy: itself and the API's origin, no inline script.
+        // Every page carries its own policy, before anything it governs: each directive allows the site itself and,
+        // to fetch from, the API's origin; nothing else (no other host, no data: or blob: source, no inline script).
         foreach (var page in plan.Where(p => p.Path.EndsWith(".html", StringComparison.Ordinal)))
         {
             var content = Read(Path.Combine(output, page.Path), page);
             var policy = Policy().Match(content);
             Assert.True(policy.Success, $"{page.Path} has no Content-Security-Policy meta element");
-            Assert.Contains("connect-src 'self' https://func-abc.azurewebsites.net;", policy.Groups[1].Value, StringComparison.Ordinal);
-            Assert.Contains("script-src 'self';", policy.Groups[1].Value, StringComparison.Ordinal);
-            Assert.DoesNotContain("unsafe-inline", policy.Groups[1].Value, StringComparison.Ordinal);
+            var firstLoad = Regex.Match(content, "<(script|link|style|img)[\\s>]");
+            Assert.True(firstLoad.Success && policy.Index < firstLoad.Index, $"{page.Path}: the policy must come before the first element it governs");
+            var directives = policy.Groups[1].Value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(d => d.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToDictionary(d => d[0], d => d[1..]);
+            Assert.Equal(["'self'", "https://func-abc.azurewebsites.net"], directives["connect-src"]);
+            foreach (var fetch in new[] { "default-src", "script-src", "style-src", "img-src", "font-src" })
+            {
+                Assert.True(directives.TryGetValue(fetch, out var sources) && sources.SequenceEqual(["'self'"]), $"{page.Path}: {fetch} must allow only 'self', not {string.Join(' ', sources ?? [])}");
+            }
+            Assert.Equal(["'none'"], directives["object-src"]);
+            foreach (var (directive, sources) in directives)
+            {
+                Assert.All(sources, source => Assert.True(source is "'self'" or "'none'" || (directive == "connect-src" && source == "https://func-abc.azurewebsites.net"),
+                    $"{page.Path}: {directive} allows {source}"));
+            }
             Assert.DoesNotMatch(@"<script(?![^>]*\ssrc=)[^>]*>", content);
         }
     }
