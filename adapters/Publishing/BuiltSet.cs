@@ -16,23 +16,24 @@ public sealed record BuiltSet(int Year, IAsyncEnumerable<PlacedFile> Files, Task
     private const int FiguresSection = 0, ServicesSection = 1, AfterServicesSection = 2;
 
     /// <summary>The files of a result computed already.</summary>
-    public static BuiltSet From(NationalResult result) => From(NationalComputation.Done(result));
+    public static BuiltSet From(NationalResult result, ReportText? text = null) => From(NationalComputation.Done(result), text);
 
     /// <summary>
     /// The shards of the services' pages first, as soon as the pages are ready; then each part's figure files, then the
     /// files made from the whole result. Each part's files are made on a thread of their own as soon as that part is
     /// computed (Part 1's while Part 2's is), so that they are ready when the last shard is written.
+    /// The report's text (NPPN's narrative, appendices 2 and 3) is <paramref name="text"/>, or the standing text alone.
     /// </summary>
-    public static BuiltSet From(NationalComputation computing) => new(computing.Year, FilesAsync(computing), ReturnsAsync(computing.Result));
+    public static BuiltSet From(NationalComputation computing, ReportText? text = null) => new(computing.Year, FilesAsync(computing, text), ReturnsAsync(computing.Result));
 
-    private static async IAsyncEnumerable<PlacedFile> FilesAsync(NationalComputation computing)
+    private static async IAsyncEnumerable<PlacedFile> FilesAsync(NationalComputation computing, ReportText? text)
     {
         var partFiles = computing.Parts.Select(part => MakeWhenReady(() => FigureFiles(part.GetAwaiter().GetResult()))).ToList();
         var wholeFiles = MakeWhenReady(() =>
         {
             var result = computing.Result.GetAwaiter().GetResult();
             var figureFiles = partFiles.SelectMany(p => p.GetAwaiter().GetResult());
-            return (AllFigures: PublishedSetBuilder.AllFigures(result, figureFiles), After: PublishedSetBuilder.AfterServices(result).ToList());
+            return (AllFigures: PublishedSetBuilder.AllFigures(result, figureFiles), After: PublishedSetBuilder.AfterServices(result, text).ToList());
         });
 
         var index = 0;

@@ -63,8 +63,8 @@ public static class PublishedSetBuilder
     public const int MaxShardBytes = 150 * 1024;
 
     /// <summary>Every file of the set, in the order the manifest lists them.</summary>
-    public static IEnumerable<PublishedFile> Build(NationalResult result) =>
-        BeforeServices(result).Concat(ServiceShards(result)).Concat(AfterServices(result));
+    public static IEnumerable<PublishedFile> Build(NationalResult result, ReportText? text = null) =>
+        BeforeServices(result).Concat(ServiceShards(result)).Concat(AfterServices(result, text));
 
     /// <summary>The figures (JSON and CSV each) and all of them in one file: the files the manifest lists before the services' shards.</summary>
     public static IEnumerable<PublishedFile> BeforeServices(NationalResult result)
@@ -100,8 +100,12 @@ public static class PublishedSetBuilder
         return new PublishedFile(all.WrittenSpan.ToArray(), "application/json", "figures", "figures", $"Every figure of {result.Year}", Returns(result));
     }
 
-    /// <summary>The highlights, the key to the services and the reconciliation with the printed report: the files the manifest lists after the shards.</summary>
-    public static IEnumerable<PublishedFile> AfterServices(NationalResult result)
+    /// <summary>
+    /// The highlights, the key to the services, the report's text (NPPN's narrative with the standing text; appendices 2
+    /// and 3: <paramref name="text"/>, or the standing text and the built-in definition's questions when not given) and
+    /// the reconciliation with the printed report: the files the manifest lists after the shards.
+    /// </summary>
+    public static IEnumerable<PublishedFile> AfterServices(NationalResult result, ReportText? text = null)
     {
         var year = result.Year;
         var highlights = result.Highlights.Select(h => new { h.Id, h.Section, h.FigureId, h.Template, h.Values, h.Text, h.Synthetic }).ToList();
@@ -113,6 +117,12 @@ public static class PublishedSetBuilder
         yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(key, Json), "application/json", "key", keyTable.Id, keyTable.Title, keyTable.Returns);
         yield return new PublishedFile(Csv(keyTable), "text/csv; charset=utf-8", "table", keyTable.Id, keyTable.Title, keyTable.Returns);
 
+        text ??= ReportText.Standing(year);
+        yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(text.Narrative, Json), "application/json", NarrativeKind, "narrative",
+            $"The words of the {year} report: NPPN's commentary and the standing text", Returns(result));
+        yield return new PublishedFile(JsonSerializer.SerializeToUtf8Bytes(text.Appendices, Json), "application/json", AppendicesKind, "appendices",
+            $"Appendices 2 and 3 of the {year} report: the exemplifications in full and the return's questions", Returns(result));
+
         if (PrintedReport.For(result) is { } reconciliation)
         {
             var table = reconciliation.AsTable();
@@ -121,6 +131,9 @@ public static class PublishedSetBuilder
             yield return new PublishedFile(Csv(table), "text/csv; charset=utf-8", "table", table.Id, table.Title, table.Returns);
         }
     }
+
+    /// <summary>The manifest's kinds of the report's text: its words (docs/schema/narrative.schema.json) and appendices 2 and 3 (appendices.schema.json).</summary>
+    public const string NarrativeKind = "narrative", AppendicesKind = "appendices";
 
     private static int Returns(NationalResult result) => result.Figures.Count == 0 ? 0 : result.Figures.Max(f => f.Returns);
 

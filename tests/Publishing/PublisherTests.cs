@@ -20,7 +20,7 @@ public class PublisherTests
 
         var manifest = await publisher.PublishAsync(SmallResult(2013), Manifest.Final);
 
-        Assert.Equal(11, manifest.Files.Count); // 2 figures x (JSON + CSV), all figures in one, 1 shard of services, highlights, key and (2013) reconciliation x (JSON + CSV)
+        Assert.Equal(13, manifest.Files.Count); // 2 figures x (JSON + CSV), all figures in one, 1 shard of services, highlights, key (JSON + CSV), the report's words and appendices, and (2013) reconciliation x (JSON + CSV)
         foreach (var file in manifest.Files)
         {
             var blob = storage.Published.GetBlobClient(file.Path);
@@ -247,7 +247,7 @@ public class PublisherTests
                 foreach (var service in services) AssertMatches("service", BinaryData.FromString(service.GetRawText()), file.Path);
                 continue;
             }
-            var schema = file.Kind switch { "figure" => "figure", "highlights" => "highlights", "key" => "key", "reconciliation" => "reconciliation", _ => throw new InvalidOperationException(file.Kind) };
+            var schema = file.Kind switch { "figure" => "figure", "highlights" => "highlights", "key" => "key", "narrative" => "narrative", "appendices" => "appendices", "reconciliation" => "reconciliation", _ => throw new InvalidOperationException(file.Kind) };
             AssertMatches(schema, (await container.ReadPublishedAsync(file.Path)), file.Path);
         }
     }

@@ -1,11 +1,60 @@
-// The national report: one page in the 2013 report's order (summary, who took part, Part 1, Part 2,
-// notes on method, the key to service numbers) that prints to a clean A4 PDF (print styles in site.scss).
+// The national report: one page in the printed 2013 report's order (introduction, summary, who took part, Part 1 with
+// how the results are presented, Part 2 with how services can be compared and the cautionary notes, using the data,
+// notes on method, appendices 1-3) that prints to a clean A4 PDF (print styles in site.scss). The words are the
+// project's standing text and NPPN's narrative for the year (both published in the set as Markdown, rendered here to
+// elements, never as HTML); nothing in them is generated.
 import { loadFigures, loadOptional } from "../data.js";
 import { el, pluralise } from "../format.js";
 import { groupFigures, renderFigure, heading, figureAnchor, PARTS, reportPdfLink } from "../figures.js";
 import { ready, publishedYearPage } from "../page.js";
 import { provisionalAsked, provisionalYearPage } from "../provisional.js";
 import { describeSyntheticFigures, syntheticBanner, syntheticTag } from "../synthetic.js";
+import { markdown } from "../markdown.js";
+
+/** A passage of the report's words (standing or NPPN's), under its own heading when given one. */
+function passage(section, { heading = null, level = 3, kind }) {
+  if (!section) return null;
+  const id = `report-text-${kind}-${section.id}`;
+  return el("div", { class: `pps-prose pps-prose--${kind}`, "data-text": `${kind}:${section.id}`, id: heading ? null : id },
+    heading ? el(`h${level}`, { class: level <= 3 ? "govuk-heading-m" : "govuk-heading-s", id }, heading) : null,
+    markdown(section.markdown, { headingLevel: heading ? level + 1 : level }));
+}
+
+/** Appendix 2: the exemplifications in full, area by area, with the minimum standards each area exemplifies. */
+function exemplificationsAppendix(document) {
+  const standards = (title, items) => items.length
+    ? [el("p", { class: "govuk-body govuk-!-font-weight-bold" }, title), el("ul", { class: "govuk-list govuk-list--bullet" }, items.map((i) => el("li", {}, i)))]
+    : null;
+  return [
+    el("p", { class: "govuk-body" }, `The text of the exemplifications services rate themselves against: `, el("em", {}, document.title), ` (${document.published}).`),
+    ...document.areas.map((area) => el("section", { class: "pps-appendix-area", "aria-labelledby": `appendix-2-area-${area.number}` },
+      el("h3", { class: "govuk-heading-m", id: `appendix-2-area-${area.number}` }, `${area.number}. ${area.title}`),
+      el("h4", { class: "govuk-heading-s" }, "Minimum standards specified in the SEN Code of Practice"),
+      standards("In delivering effective Parent Partnership Services local authorities are expected to:", area.localAuthorityStandards),
+      standards("An effective Parent Partnership Service is expected to meet the following minimum standards and ensure:", area.serviceStandards),
+      area.exemplifications.map((e) => el("div", { class: "pps-exemplification", "data-exemplification": e.code },
+        el("h4", { class: "govuk-heading-s", id: `appendix-2-${e.code}` }, `${e.code} ${e.title}`),
+        el("dl", { class: "govuk-summary-list pps-exemplification__levels" }, [["Best practice", e.best], ["Good practice", e.good], ["Non-compliant", e.nonCompliant]].map(([level, text]) =>
+          el("div", { class: "govuk-summary-list__row" },
+            el("dt", { class: "govuk-summary-list__key" }, level),
+            el("dd", { class: "govuk-summary-list__value" }, markdown(text, { headingLevel: 5 })))))))))];
+}
+
+/** Appendix 3: the questions of the year's return, section by section, from the year's definition. */
+function questionsAppendix(year, sections) {
+  if (!sections.length) return el("p", { class: "govuk-body" }, `The ${year} return's definition is not in this published set.`);
+  return [
+    el("p", { class: "govuk-body" }, `What each service was asked in its ${year} return, as the form asked it. Questions marked "needed to submit" must be answered before a return can be submitted.`),
+    ...sections.map((section) => el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": `Appendix 3, section ${section.id}: ${section.title}` },
+      el("table", { class: "govuk-table pps-table--compact pps-questions", "data-question-section": section.id },
+        el("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `Section ${section.id}: ${section.title}`),
+        el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
+          ["Question", "Answer", "Used in"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+        el("tbody", { class: "govuk-table__body" }, section.questions.map((q) => el("tr", { class: "govuk-table__row", "data-question": q.id },
+          el("th", { scope: "row", class: "govuk-table__header" }, q.label, q.required ? el("span", { class: "pps-question__required" }, " (needed to submit)") : null),
+          el("td", { class: "govuk-table__cell" }, q.answer, q.help ? el("span", { class: "pps-question__help" }, ` ${q.help}`) : null),
+          el("td", { class: "govuk-table__cell" }, q.reportRef ?? "")))))))];
+}
 
 function highlightList(highlights) {
   return el("ul", { class: "govuk-list govuk-list--bullet" }, highlights.map((h) =>
@@ -137,9 +186,14 @@ export async function report(target) {
   else await publishedYearPage(target, show);
 
   async function show(entry, manifest, body) {
-    const [items, highlights, key] = await Promise.all([
+    const [items, highlights, key, words, appendices] = await Promise.all([
       loadFigures(manifest), loadOptional(manifest, "highlights"), loadOptional(manifest, "key"),
+      loadOptional(manifest, "narrative"), loadOptional(manifest, "appendices"),
     ]);
+    const standing = new Map((words?.data.standing ?? []).map((s) => [s.id, s]));
+    const narrative = new Map((words?.data.narrative ?? []).map((s) => [s.id, s]));
+    const nppn = (id, options = {}) => passage(narrative.get(id), { ...options, kind: "narrative" });
+    const project = (id, options = {}) => passage(standing.get(id), { heading: standing.get(id)?.title, ...options, kind: "standing" });
     const allHighlights = highlights?.data ?? [];
     // A statement about one exemplification sits under its own chart; the others open their section.
     const perExemplification = new Map(allHighlights.filter((h) => /^ex-[0-9][a-h]$/.test(h.id)).map((h) => [h.figureId, h]));
@@ -167,6 +221,11 @@ export async function report(target) {
     document.body.dataset.version = manifest.version;
     document.body.dataset.returns = String(manifest.returns);
 
+    const introduction = el("section", { class: "pps-part", id: "report-introduction", "aria-labelledby": "report-introduction-title" },
+      el("h2", { class: "govuk-heading-l", id: "report-introduction-title", "data-contents": "1" }, "Introduction"),
+      nppn("introduction", { heading: `Introduction to the ${entry.year} report` }),
+      project("about"));
+
     const summary = el("section", { "aria-labelledby": "summary-title" },
       el("h2", { class: "govuk-heading-l", id: "summary-title", "data-contents": "1" }, "Summary"),
       el("p", { class: "govuk-body" }, "The statements below are generated from the published figures; each section repeats its own."),
@@ -178,6 +237,11 @@ export async function report(target) {
       if (partGroups.length === 0) continue;
       const partSection = el("section", { class: "pps-part", "aria-labelledby": `part-${part.part}-title` },
         el("h2", { class: "govuk-heading-l", id: `part-${part.part}-title`, "data-contents": "1" }, part.title));
+      // Part 2 opens as the printed report's did: how services can be compared, then the cautionary notes (the
+      // standing ones, then the year's own).
+      if (part.part === 2) {
+        partSection.append(...[project("comparing"), project("cautionary"), nppn("cautionary", { heading: `Cautionary notes for ${entry.year}`, level: 4 })].filter(Boolean));
+      }
       for (const group of partGroups) {
         // A group that is the whole part ("Who took part") has no heading of its own: it is not a landmark named again
         // after its part, and its headings sit one level under the part's.
@@ -185,6 +249,9 @@ export async function report(target) {
         const section = el("section", { id: `report-${group.id}`, "aria-labelledby": own ? `report-${group.id}-title` : null },
           own ? el("h3", { class: "govuk-heading-m", id: `report-${group.id}-title`, "data-contents": "2" }, group.title) : null);
         const level = own ? 4 : 3;
+        // The section's commentary (NPPN's), before its highlights and figures; Part 1 also says how its results are presented.
+        if (group.id === "exemplifications") section.append(...[project("presented", { level }), nppn("exemplifications", { heading: "Commentary", level })].filter(Boolean));
+        else section.append(...[nppn(group.id, { level })].filter(Boolean));
         const sectionHighlights = opening.filter((h) => h.section === group.id);
         if (sectionHighlights.length) {
           section.append(el(`h${level}`, { class: "govuk-heading-s" }, `Highlights for ${entry.year}`), highlightList(sectionHighlights));
@@ -195,6 +262,8 @@ export async function report(target) {
           if (code && areaByCode.get(code) !== area) {
             area = areaByCode.get(code);
             section.append(el(`h${level}`, { class: "govuk-heading-m" }, areaTitle.get(area) ?? `Area ${area}`));
+            const commentary = nppn(`area-${area}`, { level: level + 1 });
+            if (commentary) section.append(commentary);
           }
           add(section, item, `h${code ? level + 1 : level}`);
         }
@@ -202,6 +271,10 @@ export async function report(target) {
       }
       parts.push(partSection);
     }
+
+    const using = el("section", { class: "pps-part", id: "report-using", "aria-labelledby": "report-using-title" },
+      el("h2", { class: "govuk-heading-l", id: "report-using-title", "data-contents": "1" }, standing.get("using")?.title ?? "Using the benchmarking data"),
+      project("using", { heading: null }), nppn("future", { heading: "Looking ahead" }));
 
     const method = el("section", { class: "pps-part", id: "report-method", "aria-labelledby": "report-method-title" },
       el("h2", { class: "govuk-heading-l", id: "report-method-title", "data-contents": "1" }, "Notes on method"),
@@ -216,7 +289,13 @@ export async function report(target) {
     const banner = syntheticBanner(describeSyntheticFigures(items.map((i) => i.figure), allHighlights));
     if (banner) cover.append(banner);
     body.classList.toggle("pps-report--synthetic", Boolean(banner));
-    const sections = [summary, ...parts, method, appendix];
+    const appendix2 = el("section", { class: "pps-part", id: "report-appendix-2", "aria-labelledby": "report-appendix-2-title" },
+      el("h2", { class: "govuk-heading-l", id: "report-appendix-2-title", "data-contents": "1" }, "Appendix 2: the exemplifications of the minimum standards"),
+      appendices ? exemplificationsAppendix(appendices.data.exemplifications) : el("p", { class: "govuk-body" }, "The exemplifications' text is not in this published set."));
+    const appendix3 = el("section", { class: "pps-part", id: "report-appendix-3", "aria-labelledby": "report-appendix-3-title" },
+      el("h2", { class: "govuk-heading-l", id: "report-appendix-3-title", "data-contents": "1" }, `Appendix 3: the questions of the ${entry.year} return`),
+      questionsAppendix(entry.year, appendices?.data.questions ?? []));
+    const sections = [introduction, summary, ...parts, using, method, appendix, appendix2, appendix3];
     body.replaceChildren(cover, contentsOf(sections, print), ...sections);
     for (const drawChart of draws) drawChart();
     document.title = `${manifest.status === "provisional" ? "Provisional national report" : "National report"} ${entry.year} – Parent Partnership Services national benchmarking`;
