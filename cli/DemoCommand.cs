@@ -45,6 +45,10 @@ public static class DemoCommand
         var ratingsFile = options.Optional("ratings", "tests/data/nppn-2013-exemplification-ratings.csv");
         if (!File.Exists(ratingsFile)) throw new CommandLineException($"{ratingsFile} does not exist (run from the repository root, or pass --ratings).");
         var reportFiguresFile = options.Optional("report-figures", "tests/data/report-2013-part1-figures.csv");
+        // NPPN's own commentary from the printed 2013 report (tests/data/report-2013-narrative.py), saved as NPPN saves it
+        // in the console, so the demo's report reads like the printed one.
+        var narrativeFile = options.Optional("narrative", "tests/data/report-2013-narrative.json");
+        if (!File.Exists(narrativeFile)) throw new CommandLineException($"{narrativeFile} does not exist (run from the repository root, or pass --narrative).");
         var honest = options.Optional("honest", "false") == "true";
         var check = options.Optional("check", "false") == "true";
         var seed = options.Int("seed", DemoData.DefaultSeed);
@@ -75,6 +79,8 @@ public static class DemoCommand
             await client.OpenYearAsync(year, plan.SyntheticParts.GetValueOrDefault(year) ?? []);
         }
         Step(watch, $"Opened {string.Join(", ", plan.Years)}" + (honest ? "" : " (2009-2012 marked synthetic; 2013's Part 2 marked synthetic)"));
+        var places = await client.SaveNarrativeAsync(DemoData.Year, await File.ReadAllTextAsync(narrativeFile));
+        Step(watch, $"NPPN wrote its narrative for {DemoData.Year}: the printed report's commentary for {places} places in the report (PUT /api/years/{DemoData.Year}/narrative)");
 
         var rows = await client.PostCsvAsync("api/reference-data", plan.ReferenceCsv);
         var neighbours = plan.NeighboursCsv is null ? "" : $" and synthetic statistical neighbours ({(await client.PostCsvAsync("api/statistical-neighbours", plan.NeighboursCsv)).GetProperty("count").GetInt32()} services)";
@@ -228,6 +234,12 @@ public static class DemoCommand
         failures.AddRange(VerifySyntheticMarks(plan, manifest, highlights, await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-8").Path),
             await client.GetDataAsync<Figure2>(manifest.Files.Single(f => f.Kind == "figure" && f.FigureId == "chart-4").Path)));
         failures.AddRange(workbookFailures);
+        // NPPN's narrative reached the set: every place it wrote, as it wrote it.
+        if (manifest.Files.SingleOrDefault(f => f.Kind == "narrative") is not { } narrativeEntry) failures.Add("the manifest lists no narrative file");
+        else if ((await client.GetDataAsync<JsonElement>(narrativeEntry.Path)).GetProperty("narrative").GetArrayLength() != places)
+        {
+            failures.Add($"the published narrative does not hold the {places} places NPPN wrote");
+        }
         failures.AddRange(mailFailures);
         // The service page's one request: the shard of services whose id range holds the service, read back over HTTP.
         var shard = manifest.Files.SingleOrDefault(f => f.Kind == ManifestFile.Services && f.First <= form.ServiceId && form.ServiceId <= f.Last);
@@ -414,6 +426,14 @@ public static class DemoCommand
             // Closing in 25 days: no reminder is due until NPPN sets a schedule point further out (SetRemindersAsync).
             using var request = Admin(HttpMethod.Put, $"api/years/{year}", JsonContent.Create(new { opens = now.AddDays(-30), closes = now.AddDays(25), synthetic }, options: Json));
             await SendAsync(request, $"open {year}");
+        }
+
+        /// <summary>Saves the year's narrative (the body as the console sends it); says how many places it has text for.</summary>
+        public async Task<int> SaveNarrativeAsync(int year, string body)
+        {
+            using var request = Admin(HttpMethod.Put, $"api/years/{year}/narrative", new StringContent(body, Encoding.UTF8, "application/json"));
+            var (saved, _) = await SendAsync(request, $"save the {year} narrative");
+            return saved.GetProperty("places").EnumerateArray().Count(p => p.GetProperty("markdown").GetString() is { Length: > 0 });
         }
 
         public async Task SetRemindersAsync(int year, IReadOnlyList<int> daysBefore)

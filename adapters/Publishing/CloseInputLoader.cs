@@ -12,7 +12,11 @@ namespace Pps.Core.Publishing;
 /// every figure (<see cref="Whole"/>, ready once the earlier years are read), and how many returns the year has stored
 /// (drafts too).
 /// </summary>
-public sealed record LoadedInput(AggregationInput Recent, Task<AggregationInput> Whole, int StoredThisYear);
+public sealed record LoadedInput(AggregationInput Recent, Task<AggregationInput> Whole, int StoredThisYear)
+{
+    /// <summary>The report's text for the year: NPPN's narrative as stored, the standing text, and appendices 2 and 3 from the year's definition.</summary>
+    public ReportText? Text { get; init; }
+}
 
 /// <summary>
 /// The load step of a close: reads from storage what the computation reads (<see cref="NationalAggregator.YearsReadFor"/>)
@@ -23,7 +27,8 @@ public sealed class CloseInputLoader(
     CollectionYearStore years,
     ReferenceDataStore reference,
     IDefinitionCatalog definitions,
-    ServicesNationally servicesNationally)
+    ServicesNationally servicesNationally,
+    NarrativeStore narratives)
 {
     /// <summary>
     /// Reads the years the services' pages need, and what NPPN loaded about the services' areas; the earlier years are
@@ -35,15 +40,21 @@ public sealed class CloseInputLoader(
         var reads = NationalAggregator.YearsReadFor(year);
         YearOfReturns[] recent;
         AreaFacts areas;
+        YearNarrative? narrative;
         using (PpsTelemetry.Phase("load"))
         {
             var loadingAreas = LoadAreaFactsAsync(year, ct);
+            var loadingNarrative = narratives.ReadAsync(year, ct);
             recent = await Task.WhenAll(reads.ForPages.Select(y => returns.ListForAggregationAsync(y, ct)));
             areas = await loadingAreas;
+            narrative = (await loadingNarrative)?.Narrative;
         }
         var earlier = Task.WhenAll(reads.OnlyForFigures.Select(y => returns.ListForAggregationAsync(y, ct)));
         _ = PpsTelemetry.PhaseAsync("load-earlier", earlier);
-        return new LoadedInput(Input(year, Returned(recent), areas), WholeInputAsync(year, earlier, recent, areas), recent.Single(y => y.Year == year).Stored);
+        return new LoadedInput(Input(year, Returned(recent), areas), WholeInputAsync(year, earlier, recent, areas), recent.Single(y => y.Year == year).Stored)
+        {
+            Text = new ReportText(PublishedNarrative.For(year, narrative), ReportAppendices.For(year, areas.Definitions.Find(year))),
+        };
     }
 
     /// <summary>

@@ -241,7 +241,7 @@ public sealed class YearCloser(
         var loaded = await loader.LoadAsync(year, ct);
         var computing = NationalAggregator.Start(loaded.Recent, loaded.Whole);
         _ = PpsTelemetry.PhaseAsync("compute", computing.Result);
-        return (BuiltSet.From(computing), loaded.StoredThisYear);
+        return (BuiltSet.From(computing, loaded.Text), loaded.StoredThisYear);
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public static class PublishingSetup
             new BlobPublishedStore(provider.GetRequiredService<PpsStorage>().Provisional)));
         services.AddPpsCatalogue();
         services.AddPpsDefinitions();
+        services.TryAddSingleton<NarrativeStore>();
         services.TryAddSingleton<CloseInputLoader>();
         services.TryAddSingleton<YearCloser>();
         services.TryAddSingleton<CloseNowService>();

@@ -210,6 +210,70 @@ public class ConsoleTests
     }
 
     [Fact]
+    public async Task NPPN_writes_the_years_narrative_previews_it_and_the_published_report_shows_it_in_its_section()
+    {
+        await using var pages = await StartAsync();
+        var page = await pages.NewPageAsync();
+        await SignInAsync(page, "console.html?year=2013", "admin-token", DevHostFixture.AdminToken);
+        var budget = page.Locator("#narrative-budget");
+        await budget.WaitForAsync();
+        const string written = "## In brief\n\nThe total budget **fell** by about 2%, as *most* services reported.\n\n- 20 services report a decrease\n- 29 report an increase\n\nSee [NPPN](https://www.parentpartnership.org.uk).";
+
+        // The preview renders the Markdown as the report will, and any HTML as the characters typed.
+        const string hostile = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">";
+        await budget.FillAsync(written + "\n\n" + hostile);
+        await page.ClickAsync("#narrative-preview-button");
+        var preview = page.Locator("#narrative-preview [data-preview='budget']");
+        await preview.WaitForAsync();
+        Assert.Equal("In brief", await preview.Locator("h5").InnerTextAsync());
+        Assert.Equal("fell", await preview.Locator("strong").InnerTextAsync());
+        Assert.Equal("most", await preview.Locator("em").InnerTextAsync());
+        Assert.Equal(2, await preview.Locator("li").CountAsync());
+        Assert.Contains(hostile, await preview.InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#narrative img, #narrative-preview script").CountAsync());
+        Assert.Null(await page.EvaluateAsync<object?>("() => window.pwned ?? null"));
+        await AssertAccessibleAsync(page, "the narrative and its preview", "#narrative");
+        await ScreenshotAsync(page, "console-narrative-preview", page.Locator("#narrative-preview"));
+
+        // Saving refuses the HTML, naming the place, and stores nothing.
+        await page.ClickAsync("#narrative-save");
+        var summary = page.Locator("#narrative .govuk-error-summary");
+        await summary.WaitForAsync();
+        Assert.Contains("Service budget: write Markdown, not HTML", await summary.InnerTextAsync());
+        Assert.Equal("#narrative-budget", await summary.Locator("a").First.GetAttributeAsync("href"));
+        Assert.Contains("write Markdown, not HTML", await page.Locator("[data-place='budget'] .govuk-error-message").InnerTextAsync());
+        Assert.Null(await pages.Host.Services.GetRequiredService<NarrativeStore>().ReadAsync(2013));
+        await AssertAccessibleAsync(page, "the narrative refused", "#narrative");
+
+        await budget.FillAsync(written + "\n\nFewer than 1 in 5 services (< 20%) cut staff.");
+        await page.ClickAsync("#narrative-save");
+        await SucceedsAsync(page, "Narrative saved");
+
+        // A service returns; NPPN closes the year and publishes; the report shows the text in the budget section.
+        var token = await pages.Host.TokenForAsync(42);
+        var saved = await SendAsync(pages, HttpMethod.Put, "api/returns/2013/42", token, new { values = ExampleReturn.Full(2013) });
+        Assert.Equal(200, (int)saved.StatusCode);
+        Assert.Equal(200, (int)(await SendAsync(pages, HttpMethod.Post, "api/returns/2013/42/submit", token, null, saved.Headers.ETag!.ToString())).StatusCode);
+        await page.FillAsync("#window-closes", "2013-09-15T09:00");
+        await page.ClickAsync("#window-save");
+        await SucceedsAsync(page, "2013: dates saved");
+        await page.ClickAsync("#close-and-publish");
+        await page.ClickAsync("#confirm-close");
+        await SucceedsAsync(page, "2013 closed and published");
+
+        await OpenAsync(page, "report.html?year=2013");
+        var section = page.Locator("#report-budget [data-text='narrative:budget']");
+        Assert.Equal("In brief", await section.Locator("h4").InnerTextAsync());
+        Assert.Equal("fell", await section.Locator("strong").InnerTextAsync());
+        Assert.Equal(["20 services report a decrease", "29 report an increase"], await section.Locator("li").AllInnerTextsAsync());
+        Assert.Contains("Fewer than 1 in 5 services (< 20%) cut staff.", await section.InnerTextAsync());
+        Assert.Equal("https://www.parentpartnership.org.uk", await section.Locator("a").GetAttributeAsync("href"));
+        // Before the section's figures, after its heading.
+        Assert.True(await page.EvaluateAsync<bool>("() => { const s = document.querySelector('#report-budget'); const t = s.querySelector('[data-text=\"narrative:budget\"]'); const f = s.querySelector('.pps-figure'); return !!f && !!(t.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING); }"));
+        await ScreenshotAsync(page, "report-narrative-budget", section);
+    }
+
+    [Fact]
     public async Task NPPN_opens_2014_from_the_2013_definition_changing_its_words_and_what_a_return_needs_previewed_as_the_form()
     {
         await using var pages = await StartAsync();

@@ -54,7 +54,7 @@ internal static class PublishingFixtures
     public static YearCloser Closer(PpsStorage storage, CollectionYearStore years, TimeProvider clock, IPublishedStore? store = null, ILogger<YearCloser>? log = null)
     {
         var loader = new CloseInputLoader(new ReturnStore(storage), years, new ReferenceDataStore(storage),
-            new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock), ServicesNationally.BuiltIn);
+            new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock), ServicesNationally.BuiltIn, new NarrativeStore(storage, years, clock));
         return new YearCloser(storage, years, loader, new Publisher(store ?? new BlobPublishedStore(storage.Published), clock), clock, log ?? NullLogger<YearCloser>.Instance);
     }
 

@@ -125,6 +125,11 @@ public sealed class PublishedSiteFixture : IAsyncLifetime
             Assert.IsType<ReturnOutcome.Done>(outcome);
         });
 
+        // 2013's narrative as the demo writes it: NPPN's commentary from the printed report.
+        var narrative = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(RepoFiles.At("tests", "data", "report-2013-narrative.json")))
+            .RootElement.GetProperty("sections").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        Assert.IsType<NarrativeOutcome.Saved>(await Host.Services.GetRequiredService<NarrativeStore>().SaveAsync(Actor.Nppn, 2013, narrative, null));
+
         clock.Now = Start.AddDays(2);
         var outcomes = await Host.Services.GetRequiredService<YearCloser>().CloseDueYearsAsync();
         Assert.Equal([2012, 2013], outcomes.Where(o => o.Result == CloseOutcome.Published).Select(o => o.Year).Order());

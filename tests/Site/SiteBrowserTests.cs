@@ -3,6 +3,7 @@ using System.Text.Json;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using Pps.Core.Definition;
 using UglyToad.PdfPig;
 using Xunit.Abstractions;
 
@@ -183,6 +184,47 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         await page.Locator(".pps-service-list a[href$='id=24']").ClickAsync();
         await page.WaitForSelectorAsync("body[data-ready=true]");
         Assert.Equal("24 Bath & NE Somerset", await page.Locator("h1").InnerTextAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_report_follows_the_printed_reports_structure_with_its_standing_text_and_appendices_2_and_3_in_full()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        await site.OpenAsync(page, "report.html?year=2013");
+
+        Assert.Equal([
+                "Contents", "Introduction", "Summary", "Who took part",
+                "Part 1: self-assessment against the exemplifications of the minimum standards", "Part 2: additional national data collection",
+                "Using the benchmarking data", "Notes on method", "Appendix 1: key to service numbers",
+                "Appendix 2: the exemplifications of the minimum standards", "Appendix 3: the questions of the 2013 return",
+            ], await page.Locator("#app h2").AllInnerTextsAsync());
+        // The standing text where the printed report had it: how results are presented in Part 1; how services can be
+        // compared and the cautionary notes opening Part 2.
+        Assert.Contains("How the results are presented", await page.Locator("section:has(> #part-1-title)").InnerTextAsync());
+        var part2 = await page.Locator("section:has(> #part-2-title)").InnerTextAsync();
+        Assert.Contains("How can services be compared?", part2);
+        Assert.Contains("Cautionary notes", part2);
+        Assert.True(part2.IndexOf("Cautionary notes", StringComparison.Ordinal) < part2.IndexOf("Type of service provision", StringComparison.Ordinal));
+        Assert.Equal(2, await page.Locator("#report-introduction [data-text='standing:about'] ul.govuk-list--bullet").CountAsync());   // Markdown lists as lists
+
+        // NPPN's 2013 commentary (the printed report's, saved as the demo saves it) in the sections the printed report had it.
+        Assert.Contains("This is the tenth year in which national data", await page.Locator("#report-introduction [data-text='narrative:introduction']").InnerTextAsync());
+        Assert.Contains("The total budget for 2013 -14 has fallen again this year", await page.Locator("#report-budget [data-text='narrative:budget']").InnerTextAsync());
+        Assert.Contains("There are 8 exemplifications covering working with parents.", await page.Locator("#report-exemplifications [data-text='narrative:area-1']").InnerTextAsync());
+        Assert.Equal("Highlights for 2013", await page.Locator("#report-budget [data-text='narrative:budget'] h4").First.InnerTextAsync());
+        Assert.DoesNotContain("](", await page.Locator("#report-introduction").InnerTextAsync());   // links as links, not Markdown
+        Assert.Equal("https://www.parentpartnership.org.uk", await page.Locator("#report-introduction [data-text='narrative:introduction'] a").First.GetAttributeAsync("href"));
+
+        // Appendix 2: every exemplification, each with its three levels; Appendix 3: every question of the 2013 definition, in its order.
+        Assert.Equal(34, await page.Locator("#report-appendix-2 [data-exemplification]").CountAsync());
+        Assert.Equal(34 * 3, await page.Locator("#report-appendix-2 [data-exemplification] dt").CountAsync());
+        Assert.Contains("copies of the PPS policy on impartiality and confidentiality",
+            await page.Locator("#report-appendix-2 [data-exemplification='2f'] li").AllInnerTextsAsync());
+        var questions = await page.Locator("#report-appendix-3 [data-question]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.question)");
+        Assert.Equal(BuiltInDefinitions.All.For(2013).Fields.Select(f => f.Id), questions);
+        Assert.Contains("A self-rating against the exemplification (Appendix 2)", await page.Locator("#report-appendix-3 [data-question='rating.1a']").InnerTextAsync());
+        await page.Locator("#report-appendix-2").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(PublishedSiteFixture.Artifacts, "report-2013-appendix-2.png") });
         Assert.Empty(errors);
     }
 

@@ -10,6 +10,7 @@ import { errorSummary, success, button, textInput, day, dayTime } from "../retur
 import { renderFigure } from "../figures.js";
 import { ready, busy } from "../page.js";
 import { nextYearEditor } from "../returns/next-year.js";
+import { renderNarrative } from "./console-narrative.js";
 
 const session = new Session("pps.console.token");
 
@@ -138,6 +139,7 @@ class Console {
       contacts: el("section", { id: "contacts", "aria-labelledby": "contacts-title" }),
       staff: el("section", { id: "staff", "aria-labelledby": "staff-title" }),
       publishing: el("section", { id: "publishing", "aria-labelledby": "publishing-title" }),
+      narrative: el("section", { id: "narrative", "aria-labelledby": "narrative-title" }),
       imports: el("section", { id: "imports", "aria-labelledby": "imports-title" }),
     };
     const signOut = el("button", { type: "button", class: "govuk-button govuk-button--secondary pps-sign-out" }, "Sign out");
@@ -145,7 +147,7 @@ class Console {
     const contents = el("nav", { class: "pps-contents", "aria-label": "Console sections" },
       el("ul", { class: "govuk-list pps-contents__list" }, [
         ["window", "Collection window"], ["completeness", "Completeness"], ["extensions", "Extensions"], ["return", "A service's return"],
-        ["credentials", "Credentials"], ["contacts", "Contacts"], ["staff", "NPPN staff"], ["publishing", "National figures"], ["imports", "Imports"],
+        ["credentials", "Credentials"], ["contacts", "Contacts"], ["staff", "NPPN staff"], ["publishing", "National figures"], ["narrative", "Report narrative"], ["imports", "Imports"],
       ].map(([id, text]) => el("li", {}, el("a", { class: "govuk-link", href: `#${id}` }, text)))));
     this.yearBar = el("div", { class: "pps-year-bar" });
     this.target.replaceChildren(el("div", { class: "pps-return-header" }, this.yearBar, signOut), contents, ...Object.values(this.panels));
@@ -176,7 +178,7 @@ class Console {
   async showYear() {
     if (!this.year) {
       this.renderWindow(null);
-      for (const key of ["completeness", "extensions", "return", "credentials", "publishing"]) this.panels[key].replaceChildren();
+      for (const key of ["completeness", "extensions", "return", "credentials", "publishing", "narrative"]) this.panels[key].replaceChildren();
       return;
     }
     const found = await get(session, `years/${this.year}`);
@@ -185,7 +187,7 @@ class Console {
     this.renderWindow(this.yearDoc);
     this.renderExtensions();
     this.renderReturnPanel();
-    await Promise.all([this.loadCompleteness(), this.loadCredentials(), this.loadVersions()]);
+    await Promise.all([this.loadCompleteness(), this.loadCredentials(), this.loadVersions(), renderNarrative(this.panels.narrative, session, this.year)]);
   }
 
   async refreshYear() {
