@@ -26,7 +26,7 @@ export async function renderNarrative(panel, session, year) {
     areas.set(place.id, area);
     return el("div", { class: "govuk-form-group", "data-place": place.id },
       el("label", { class: "govuk-label govuk-label--s", for: id }, place.title),
-      el("div", { class: "govuk-hint", id: `${id}-hint` }, `Printed ${place.where}. Markdown: ## heading, - list, *emphasis*, **strong**, [link](https://…); at most ${doc.maxLength.toLocaleString("en-GB")} characters.`),
+      el("div", { class: "govuk-hint", id: `${id}-hint` }, `Printed ${place.where}. Markdown, no HTML.`),
       area);
   });
   const sections = () => Object.fromEntries([...areas].map(([id, area]) => [id, area.value]));
@@ -54,7 +54,7 @@ export async function renderNarrative(panel, session, year) {
     if (result.ok) {
       doc = result.body;
       etag = result.etag ?? doc.eTag;
-      slot.replaceChildren(success("Narrative saved", `It is published with ${year}'s next set: the close, or Recompute under National figures once ${year} is published.`));
+      slot.replaceChildren(success("Narrative saved", "It is published with the year's next set."));
       slot.querySelector(".govuk-notification-banner")?.focus();
       return;
     }
@@ -78,7 +78,6 @@ export async function renderNarrative(panel, session, year) {
       button("Save narrative", null, { type: "submit", id: "narrative-save" })));
   form.addEventListener("submit", save);
   panel.replaceChildren(title,
-    el("p", { class: "govuk-body" }, `NPPN's own commentary for the ${year} report, written here and printed where each box says. The report's standing text (about the report, how services can be compared, cautionary notes, using the data) and its appendices are the same every year and need nothing here.`),
-    doc.updatedAt ? el("p", { class: "govuk-body-s" }, `Last saved by ${doc.updatedBy.replace(/^nppn:/, "")} on ${new Date(doc.updatedAt).toLocaleString("en-GB")}.`) : null,
+    doc.updatedAt ? el("p", { class: "govuk-body-s" }, `Saved by ${doc.updatedBy} ${new Date(doc.updatedAt).toLocaleString("en-GB")}.`) : null,
     slot, form, preview);
 }

@@ -26,12 +26,11 @@ function exemplificationsAppendix(document) {
     ? [el("p", { class: "govuk-body govuk-!-font-weight-bold" }, title), el("ul", { class: "govuk-list govuk-list--bullet" }, items.map((i) => el("li", {}, i)))]
     : null;
   return [
-    el("p", { class: "govuk-body" }, `The text of the exemplifications services rate themselves against: `, el("em", {}, document.title), ` (${document.published}).`),
+    el("p", { class: "govuk-body" }, el("em", {}, document.title), ` (${document.published}).`),
     ...document.areas.map((area) => el("section", { class: "pps-appendix-area", "aria-labelledby": `appendix-2-area-${area.number}` },
       el("h3", { class: "govuk-heading-m", id: `appendix-2-area-${area.number}` }, `${area.number}. ${area.title}`),
-      el("h4", { class: "govuk-heading-s" }, "Minimum standards specified in the SEN Code of Practice"),
-      standards("In delivering effective Parent Partnership Services local authorities are expected to:", area.localAuthorityStandards),
-      standards("An effective Parent Partnership Service is expected to meet the following minimum standards and ensure:", area.serviceStandards),
+      standards("Local authorities are expected to:", area.localAuthorityStandards),
+      standards("A service is expected to ensure:", area.serviceStandards),
       area.exemplifications.map((e) => el("div", { class: "pps-exemplification", "data-exemplification": e.code },
         el("h4", { class: "govuk-heading-s", id: `appendix-2-${e.code}` }, `${e.code} ${e.title}`),
         el("dl", { class: "govuk-summary-list pps-exemplification__levels" }, [["Best practice", e.best], ["Good practice", e.good], ["Non-compliant", e.nonCompliant]].map(([level, text]) =>
@@ -44,16 +43,15 @@ function exemplificationsAppendix(document) {
 function questionsAppendix(year, sections) {
   if (!sections.length) return el("p", { class: "govuk-body" }, `The ${year} return's definition is not in this published set.`);
   return [
-    el("p", { class: "govuk-body" }, `What each service was asked in its ${year} return, as the form asked it. Questions marked "needed to submit" must be answered before a return can be submitted.`),
+
     ...sections.map((section) => el("div", { class: "pps-table-wrap", tabindex: "0", role: "region", "aria-label": `Appendix 3, section ${section.id}: ${section.title}` },
       el("table", { class: "govuk-table pps-table--compact pps-questions", "data-question-section": section.id },
         el("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `Section ${section.id}: ${section.title}`),
         el("thead", { class: "govuk-table__head" }, el("tr", { class: "govuk-table__row" },
-          ["Question", "Answer", "Used in"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
+          ["Question", "Answer"].map((h) => el("th", { scope: "col", class: "govuk-table__header" }, h)))),
         el("tbody", { class: "govuk-table__body" }, section.questions.map((q) => el("tr", { class: "govuk-table__row", "data-question": q.id },
-          el("th", { scope: "row", class: "govuk-table__header" }, q.label, q.required ? el("span", { class: "pps-question__required" }, " (needed to submit)") : null),
-          el("td", { class: "govuk-table__cell" }, q.answer, q.help ? el("span", { class: "pps-question__help" }, ` ${q.help}`) : null),
-          el("td", { class: "govuk-table__cell" }, q.reportRef ?? "")))))))];
+          el("th", { scope: "row", class: "govuk-table__header" }, q.label, q.required ? " (needed to submit)" : null),
+          el("td", { class: "govuk-table__cell" }, q.answer, q.help ? ` ${q.help}` : null)))))))];
 }
 
 function highlightList(highlights) {
