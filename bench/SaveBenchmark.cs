@@ -126,7 +126,7 @@ public static class SaveBenchmark
         var function = ActivatorUtilities.CreateInstance<ReturnFunctions>(provider);
 
         // Writers, then a fresh and an aged service for the growth test, then one for the floor's prepared entities.
-        var all = ServiceRegistry.ExistingIn(Year).Select(s => s.Id).ToList();
+        var all = ServiceCatalogue.BuiltIn.ExistingIn(Year).Select(s => s.Id).ToList();
         if (all.Count < o.Writers + 3) throw new ArgumentException($"--writers is at most {all.Count - 3}: {Year} has {all.Count} services.");
         var writers = all.Take(o.Writers).Select(s => new Writer(s)).ToList();
         var fresh = new Writer(all[o.Writers]);
@@ -443,7 +443,7 @@ public static class SaveBenchmark
     {
         var stored = (await storage.Returns.GetEntityAsync<TableEntity>($"{Year}", $"{template:000}")).Value;
         var audit = await storage.ReturnHistory.QueryAsync<TableEntity>(e => e.PartitionKey == $"{Year}-{template:000}", maxPerPage: 1).FirstAsync();
-        var perYear = ServiceRegistry.ExistingIn(Year).Count();
+        var perYear = ServiceCatalogue.BuiltIn.ExistingIn(Year).Count();
         var keys = Enumerable.Range(0, count).Select(i => (Year: 2100 + i / perYear, Service: 1 + i % perYear)).ToList();
         var returnBatches = keys.GroupBy(k => k.Year).SelectMany(g => g.Chunk(100).Select(chunk => (Partition: g.Key.ToString(CultureInfo.InvariantCulture), Rows: chunk)));
         await Parallel.ForEachAsync(returnBatches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (b, ct) =>

@@ -202,7 +202,7 @@ public static class BenchCloseCommand
 
         var reference = Enumerable.Range(0, k).SelectMany(c => data.Reference.Rows.Select(r =>
             new StoredReferenceRow(r.ServiceId + c * CopyIdStride, r.Year, r.Region, r.Population0To19, r.SenPupils, r.FsmPupils, r.Source))).ToList();
-        await new ReferenceDataStore(storage).ReplaceAllAsync(reference);
+        await new ReferenceDataStore(storage, ServiceCatalogue.BuiltIn).ReplaceAllAsync(reference);
 
         var years = new CollectionYearStore(storage);
         foreach (var year in data.Years)

@@ -390,7 +390,7 @@ public static class DemoCommand
             var year = DemoData.Year;
             var returns = ratings.Select(r => new ReturnRecord(r.ServiceId, year, new ReturnValues(
                 r.Values.Where(kv => !string.IsNullOrWhiteSpace(kv.Value)).Select(kv => KeyValuePair.Create(kv.Key, kv.Value!))))).ToList();
-            var reference = new ReferenceData(ServiceRegistry.ExistingIn(year).Select(s =>
+            var reference = new ReferenceData(ServiceCatalogue.BuiltIn.ExistingIn(year).Select(s =>
                 new ReferenceRow(s.Id, year, s.Region, OnsPopulation.For(s), null, null) { Source = OnsPopulation.Source }));
             return new Plan(true, [year], new Dictionary<int, IReadOnlyList<string>>(), SyntheticCsv.Reference(reference), null, returns);
         }

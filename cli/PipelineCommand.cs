@@ -94,7 +94,7 @@ public static class PipelineCommand
         foreach (var column in ReferenceDataCsv.RequiredColumns.Append("source")) csv.WriteField(column);
         csv.NextRecord();
         var synthetic = SyntheticReturns.Generate(seed: year, firstYear: year, lastYear: year).Reference;
-        foreach (var service in ServiceRegistry.ExistingIn(year))
+        foreach (var service in ServiceCatalogue.BuiltIn.ExistingIn(year))
         {
             var pupils = synthetic.For(year, service.Id);
             csv.WriteField(service.Id);

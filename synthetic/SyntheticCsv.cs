@@ -39,7 +39,7 @@ public static class SyntheticCsv
     /// </summary>
     public static IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours(int year, int count = 10)
     {
-        var sized = ServiceRegistry.ExistingIn(year)
+        var sized = ServiceCatalogue.BuiltIn.ExistingIn(year)
             .Select(s => (s.Id, Size: SyntheticReturns.Population0To19(s.Id)))
             .Where(s => s.Size is > 0)
             .Select(s => (s.Id, Log: Math.Log(s.Size!.Value)))

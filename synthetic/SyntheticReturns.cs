@@ -88,7 +88,7 @@ public static class SyntheticReturns
 
     /// <summary>The real 0-19 population (ONS mid-2014) of the service's local authority; null when it has none.</summary>
     public static long? Population0To19(int serviceId) =>
-        ServiceRegistry.Find(serviceId) is { } service ? OnsPopulation.For(service) : null;
+        ServiceCatalogue.BuiltIn.Find(serviceId) is { } service ? OnsPopulation.For(service) : null;
 
     public static SyntheticData Generate(int seed, int firstYear = 2009, int lastYear = 2013, SyntheticOptions? options = null)
     {
@@ -97,7 +97,7 @@ public static class SyntheticReturns
         var years = Enumerable.Range(firstYear, lastYear - firstYear + 1).ToList();
         var returns = new List<ReturnRecord>();
         var reference = new List<ReferenceRow>();
-        var services = ServiceRegistry.All.Where(s => years.Any(s.ExistsIn)).ToList();
+        var services = ServiceCatalogue.BuiltIn.All.Where(s => years.Any(s.ExistsIn)).ToList();
         var ranks = new Ranks(seed, services.Select(s => s.Id).ToList());
         // Larger areas tend to get less per head (the report's correlation of budget with SEN pupils is 0.75, not 0.85);
         // staffing follows the budget closely but not exactly (FTE against SEN pupils: 0.74).

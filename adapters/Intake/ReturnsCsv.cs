@@ -40,7 +40,7 @@ public static class ReturnsCsv
     public const string ConfirmedColumn = "confirmed_warnings";
 
     /// <param name="year">The collection year loaded (the definition may serve several years); by default the definition's.</param>
-    public static ReturnsCsvResult Read(TextReader text, ReturnDefinition definition, int? year = null, ReturnsCsvMode mode = ReturnsCsvMode.Replace)
+    public static ReturnsCsvResult Read(TextReader text, ReturnDefinition definition, ServiceCatalogue catalogue, int? year = null, ReturnsCsvMode mode = ReturnsCsvMode.Replace)
     {
         var collectionYear = year ?? definition.Year;
         var problems = new List<ImportProblem>();
@@ -97,12 +97,12 @@ public static class ReturnsCsv
                 return new([], [RowLengthProblem(line, csv.Parser.Count, header)], Unreadable: true, fields);
             }
             var serviceText = csv.GetField(ServiceColumn);
-            if (!int.TryParse(serviceText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var serviceId) || !ServiceRegistry.IsKnown(serviceId))
+            if (!int.TryParse(serviceText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var serviceId) || !catalogue.IsKnown(serviceId))
             {
                 problems.Add(new ImportProblem(line, ServiceColumn, $"\"{serviceText}\" is not a known service id (1-154)."));
                 continue;
             }
-            if (!ServiceRegistry.Find(serviceId)!.ExistsIn(collectionYear))
+            if (!catalogue.Find(serviceId)!.ExistsIn(collectionYear))
             {
                 problems.Add(new ImportProblem(line, ServiceColumn, $"Service {serviceId} did not exist in {collectionYear}."));
                 continue;

@@ -3,6 +3,7 @@ using Pps.Core.Reference;
 using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Core.Validation;
+using Pps.Core.Catalogue;
 
 namespace Pps.Core.Intake;
 
@@ -60,7 +61,7 @@ public sealed record ReturnsImportRowPreview(
 /// if someone changes one of the returns during the load; that row and the rows after it are then listed as
 /// not loaded, and the load can be run again (a row whose submitted return already holds its values is skipped).
 /// </remarks>
-public sealed class ReturnsImport(ReturnService returns, ReturnStore store, CollectionYearStore years, IDefinitionCatalog definitions, TimeProvider clock)
+public sealed class ReturnsImport(ReturnService returns, ReturnStore store, CollectionYearStore years, IDefinitionCatalog definitions, ServiceCatalogue catalogue, TimeProvider clock)
 {
     /// <param name="actor">Who loads it (the audit names them); NPPN's configured identity when null (the cli).</param>
     /// <param name="preview">Check every row and say what each would change, storing nothing (<see cref="ReturnsImportResult.Preview"/>).</param>
@@ -86,7 +87,7 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
         {
             return Failed(ReturnsImportFailure.Invalid, new ImportProblem(1, "reason", $"Reason: {reasonProblem}."));
         }
-        var parsed = ReturnsCsv.Read(csv, definition, year, mode);
+        var parsed = ReturnsCsv.Read(csv, definition, catalogue, year, mode);
         if (parsed.Unreadable) return new(0, null, parsed.Problems, Failure: ReturnsImportFailure.Unreadable);
         var problems = parsed.Problems.ToList();
         var unchanged = new HashSet<int>();

@@ -4,6 +4,7 @@ using Pps.Core.Returns;
 using Pps.Core.Storage;
 using Pps.Core.Telemetry;
 using Pps.Core.Uploads;
+using Pps.Core.Catalogue;
 
 namespace Pps.Core.Mail;
 
@@ -38,6 +39,7 @@ public sealed class MailDispatcher(
     CollectionYearStore years,
     UploadStore uploads,
     CredentialStore credentials,
+    ServiceCatalogue catalogue,
     IOptions<MailOptions> options,
     TimeProvider clock,
     ILogger<MailDispatcher> log)
@@ -122,7 +124,7 @@ public sealed class MailDispatcher(
     /// <summary>The subject and body, and the credential issued for a sign-in link; null when there is nothing to send any more.</summary>
     private async Task<(string Subject, string Body, string? CredentialId)?> ComposeAsync(OutboxMessage m, MailOptions settings, CancellationToken ct)
     {
-        var service = MailComposer.ServiceName(m.ServiceId);
+        var service = catalogue.NameOf(m.ServiceId);
         switch (m.Kind)
         {
             case MailKinds.Receipt:

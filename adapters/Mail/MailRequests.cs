@@ -25,7 +25,7 @@ public abstract record MailRequestOutcome
 /// mailed as a link to the form), and each year's reminder schedule. Each request puts one message per service on
 /// the outbox under a key of its own batch, so a request is sent once however the queue delivers it.
 /// </summary>
-public sealed class MailRequests(MailOutbox outbox, ContactStore contacts, CollectionYearStore years, PpsStorage storage, TimeProvider clock)
+public sealed class MailRequests(MailOutbox outbox, ContactStore contacts, CollectionYearStore years, PpsStorage storage, ServiceCatalogue catalogue, TimeProvider clock)
 {
     /// <summary>NPPN's note in a chase: a few sentences.</summary>
     public const int MaxNoteLength = 2000;
@@ -46,7 +46,7 @@ public sealed class MailRequests(MailOutbox outbox, ContactStore contacts, Colle
         int year, IReadOnlyList<int>? serviceIds, string kind, string? note, string? label, bool requireOpen, CancellationToken ct, Actor? requestedBy = null)
     {
         var problems = new List<ValidationIssue>();
-        var unknown = serviceIds?.Where(id => !ServiceRegistry.IsKnown(id)).ToList() ?? [];
+        var unknown = serviceIds?.Where(id => !catalogue.IsKnown(id)).ToList() ?? [];
         if (unknown.Count > 0) problems.Add(ValidationIssue.Error("serviceIds", "unknown", $"Not services in the register: {string.Join(", ", unknown)}."));
         if (serviceIds is { Count: 0 }) problems.Add(ValidationIssue.Error("serviceIds", "empty", "Name at least one service, or leave serviceIds out for every service of the year."));
         if (note is not null && FreeText.Problem(note, MaxNoteLength) is { } noteProblem) problems.Add(ValidationIssue.Error("note", "invalid", $"Note: {noteProblem}."));
@@ -60,7 +60,7 @@ public sealed class MailRequests(MailOutbox outbox, ContactStore contacts, Colle
         {
             return new MailRequestOutcome.Refused($"The {year} collection is not open, so no service can send its return now; chase when it is.");
         }
-        var targets = (serviceIds ?? ServiceRegistry.ExistingIn(year).Select(s => s.Id).ToList()).Distinct().Order().ToList();
+        var targets = (serviceIds ?? catalogue.ExistingIn(year).Select(s => s.Id).ToList()).Distinct().Order().ToList();
         var batch = $"{now.UtcDateTime:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         var queued = new List<string>();
         var withoutContacts = new List<int>();

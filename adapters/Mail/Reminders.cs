@@ -11,7 +11,7 @@ namespace Pps.Core.Mail;
 /// for that point (its key names the year, the service and the point; the ledger marks the point done). When the timer
 /// was down across several points, only the nearest is sent: one reminder, not a burst.
 /// </summary>
-public sealed class Reminders(MailRequests requests, MailOutbox outbox, MailLedger ledger, CollectionYearStore years, ReturnStore returns, TimeProvider clock, ILogger<Reminders> log)
+public sealed class Reminders(MailRequests requests, MailOutbox outbox, MailLedger ledger, CollectionYearStore years, ReturnStore returns, ServiceCatalogue catalogue, TimeProvider clock, ILogger<Reminders> log)
 {
     /// <summary>Queues the reminders due now; returns how many messages it queued.</summary>
     public async Task<int> QueueDueAsync(CancellationToken ct)
@@ -30,7 +30,7 @@ public sealed class Reminders(MailRequests requests, MailOutbox outbox, MailLedg
             var nearest = due.Min();
             var returned = (await returns.ListYearAsync(year.Year, ct)).Where(r => r.AsOf(year, now).IsReturned).Select(r => r.ServiceId).ToHashSet();
             var count = 0;
-            foreach (var service in ServiceRegistry.ExistingIn(year.Year).Where(s => !returned.Contains(s.Id)))
+            foreach (var service in catalogue.ExistingIn(year.Year).Where(s => !returned.Contains(s.Id)))
             {
                 await outbox.EnqueueAsync(new OutboxMessage(MailKinds.Reminder, OutboxMessage.ReminderKey(year.Year, service.Id, nearest),
                     year.Year, service.Id, now, DaysBefore: nearest), ct);

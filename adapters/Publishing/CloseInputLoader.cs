@@ -28,6 +28,7 @@ public sealed class CloseInputLoader(
     ReferenceDataStore reference,
     IDefinitionCatalog definitions,
     ServicesNationally servicesNationally,
+    ServiceCatalogue catalogue,
     NarrativeStore narratives)
 {
     /// <summary>
@@ -65,7 +66,7 @@ public sealed class CloseInputLoader(
         int year, IEnumerable<ServiceReturn> stored, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours = null,
         IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts = null, DefinitionSet? definitions = null) =>
         Input(year, stored.Where(r => r.IsReturned).Select(r => new ReturnRecord(r.ServiceId, r.Year, r.Values)).ToList(),
-            referenceData, neighbours, syntheticParts, definitions ?? BuiltInDefinitions.All, ServicesNationally.BuiltIn.InYear);
+            referenceData, neighbours, syntheticParts, definitions ?? BuiltInDefinitions.All, ServicesNationally.BuiltIn.InYear, ServiceCatalogue.BuiltIn);
 
     private static async Task<AggregationInput> WholeInputAsync(int year, Task<YearOfReturns[]> earlier, YearOfReturns[] recent, AreaFacts areas) =>
         Input(year, Returned([.. await earlier, .. recent]), areas);
@@ -73,11 +74,11 @@ public sealed class CloseInputLoader(
     private static List<ReturnRecord> Returned(IEnumerable<YearOfReturns> years) => years.SelectMany(y => y.Returned).ToList();
 
     private static AggregationInput Input(int year, IReadOnlyList<ReturnRecord> returned, AreaFacts areas) =>
-        Input(year, returned, areas.Reference, areas.Neighbours, areas.SyntheticParts, areas.Definitions, areas.NationalServiceCount);
+        Input(year, returned, areas.Reference, areas.Neighbours, areas.SyntheticParts, areas.Definitions, areas.NationalServiceCount, areas.Services);
 
     private static AggregationInput Input(
         int year, IReadOnlyList<ReturnRecord> returned, Reference.ReferenceData referenceData, IReadOnlyDictionary<int, IReadOnlyList<int>>? neighbours,
-        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts, DefinitionSet definitions, Func<int, int> nationalServiceCount) => new()
+        IReadOnlyDictionary<int, IReadOnlyList<string>>? syntheticParts, DefinitionSet definitions, Func<int, int> nationalServiceCount, ServiceCatalogue services) => new()
         {
             Year = year,
             // A submitted return counts only when it holds every answer its year's definition requires (the rule a submit
@@ -87,6 +88,7 @@ public sealed class CloseInputLoader(
             Definitions = definitions,
             StatisticalNeighbours = neighbours ?? new Dictionary<int, IReadOnlyList<int>>(),
             NationalServiceCount = nationalServiceCount,
+            Services = services,
             SyntheticParts = syntheticParts ?? new Dictionary<int, IReadOnlyList<string>>(),
         };
 
@@ -96,7 +98,7 @@ public sealed class CloseInputLoader(
     /// </summary>
     private sealed record AreaFacts(
         Reference.ReferenceData Reference, IReadOnlyDictionary<int, IReadOnlyList<int>> Neighbours, IReadOnlyDictionary<int, IReadOnlyList<string>> SyntheticParts,
-        DefinitionSet Definitions, Func<int, int> NationalServiceCount);
+        DefinitionSet Definitions, Func<int, int> NationalServiceCount, ServiceCatalogue Services);
 
     private async Task<AreaFacts> LoadAreaFactsAsync(int year, CancellationToken ct)
     {
@@ -105,6 +107,6 @@ public sealed class CloseInputLoader(
         var forms = definitions.UpToAsync(year, ct);
         var all = years.ListAsync(ct);
         var synthetic = (await all).Where(y => y.SyntheticParts.Count > 0).ToDictionary(y => y.Year, y => y.SyntheticParts);
-        return new AreaFacts(await data, await neighbours, synthetic, await forms, servicesNationally.For(await all));
+        return new AreaFacts(await data, await neighbours, synthetic, await forms, servicesNationally.For(await all), catalogue);
     }
 }

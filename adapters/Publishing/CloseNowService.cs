@@ -52,7 +52,7 @@ public abstract record CloseNowOutcome
 /// who ended it and when, so no single service can hold a year back and the year says why one was cut short.
 /// </summary>
 public sealed class CloseNowService(
-    ReturnStore returns, CollectionYearStore years, IDefinitionCatalog definitions, YearCloser closer, Publisher publisher, TimeProvider clock, ILogger<CloseNowService> log)
+    ReturnStore returns, CollectionYearStore years, IDefinitionCatalog definitions, ServiceCatalogue catalogue, YearCloser closer, Publisher publisher, TimeProvider clock, ILogger<CloseNowService> log)
 {
     /// <summary>The preview of a close now, or null when the year has not been set up.</summary>
     public async Task<ClosePreview?> PreviewAsync(int year, CancellationToken ct = default)
@@ -66,7 +66,7 @@ public sealed class CloseNowService(
         var stored = returns.ListYearAsync(collection.Year, ct);
         var definition = await definitions.FindAsync(collection.Year, ct);
         var list = await stored;
-        static string Name(int id) => ServiceRegistry.Find(id)?.Name ?? $"Service {id}";
+        string Name(int id) => catalogue.NameOf(id);
         // As the close counts them: a return submitted (and not reopened since) with every answer its definition requires.
         var returned = list.Where(r => r.IsReturned).ToList();
         var counting = returned.Where(r => definition?.CountsAsSubmitted(r.Values) ?? true).ToList();

@@ -34,11 +34,11 @@ public static class ReferenceDataCsv
     }
 
     /// <summary>Every bad row, or the rows; a file CsvHelper cannot read (a stray quote) is one problem naming its line, never an exception.</summary>
-    public static ImportResult Read(TextReader text)
+    public static ImportResult Read(TextReader text, ServiceCatalogue catalogue)
     {
         try
         {
-            return ReadRows(text);
+            return ReadRows(text, catalogue);
         }
         catch (CsvHelperException e)
         {
@@ -46,7 +46,7 @@ public static class ReferenceDataCsv
         }
     }
 
-    private static ImportResult ReadRows(TextReader text)
+    private static ImportResult ReadRows(TextReader text, ServiceCatalogue catalogue)
     {
         var problems = new List<ImportProblem>();
         var rows = new List<ReferenceRow>();
@@ -79,7 +79,7 @@ public static class ReferenceDataCsv
             var population = ReadCount(csv, "population_0_19", line, problems);
             var sen = ReadCount(csv, "sen_pupils", line, problems);
             var fsm = ReadCount(csv, "fsm_pupils", line, problems);
-            if (serviceId is not null && !ServiceRegistry.IsKnown(serviceId.Value))
+            if (serviceId is not null && !catalogue.IsKnown(serviceId.Value))
             {
                 problems.Add(new ImportProblem(line, "service_id", $"{serviceId} is not a known service id (1-154)."));
             }

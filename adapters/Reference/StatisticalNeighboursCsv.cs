@@ -19,11 +19,11 @@ public static class StatisticalNeighboursCsv
     public static readonly IReadOnlyList<string> RequiredColumns = ["service_id", "neighbour_id"];
 
     /// <summary>Every bad row, or the rows; a file CsvHelper cannot read (a stray quote) is one problem naming its line, never an exception.</summary>
-    public static NeighboursImportResult Read(TextReader text)
+    public static NeighboursImportResult Read(TextReader text, ServiceCatalogue catalogue)
     {
         try
         {
-            return ReadRows(text);
+            return ReadRows(text, catalogue);
         }
         catch (CsvHelperException e)
         {
@@ -31,7 +31,7 @@ public static class StatisticalNeighboursCsv
         }
     }
 
-    private static NeighboursImportResult ReadRows(TextReader text)
+    private static NeighboursImportResult ReadRows(TextReader text, ServiceCatalogue catalogue)
     {
         var problems = new List<ImportProblem>();
         var pairs = new Dictionary<(int, int), int>();
@@ -46,8 +46,8 @@ public static class StatisticalNeighboursCsv
         while (csv.Read())
         {
             var line = csv.Parser.RawRow;
-            var service = ReadServiceId(csv, "service_id", line, problems);
-            var neighbour = ReadServiceId(csv, "neighbour_id", line, problems);
+            var service = ReadServiceId(csv, "service_id", line, problems, catalogue);
+            var neighbour = ReadServiceId(csv, "neighbour_id", line, problems, catalogue);
             if (service is null || neighbour is null) continue;
             if (service == neighbour)
             {
@@ -68,7 +68,7 @@ public static class StatisticalNeighboursCsv
             pairs.Keys.GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => (IReadOnlyList<int>)g.Select(p => p.Item2).Order().ToList()), []);
     }
 
-    private static int? ReadServiceId(CsvReader csv, string column, int line, List<ImportProblem> problems)
+    private static int? ReadServiceId(CsvReader csv, string column, int line, List<ImportProblem> problems, ServiceCatalogue catalogue)
     {
         var text = csv.GetField(column)?.Trim();
         if (string.IsNullOrEmpty(text))
@@ -81,7 +81,7 @@ public static class StatisticalNeighboursCsv
             problems.Add(new ImportProblem(line, column, $"\"{text}\" is not a whole number."));
             return null;
         }
-        if (!ServiceRegistry.IsKnown(id))
+        if (!catalogue.IsKnown(id))
         {
             problems.Add(new ImportProblem(line, column, $"{id} is not a known service id (1-154)."));
             return null;

@@ -31,7 +31,7 @@ public sealed record WindowChange(
     DateTimeOffset Opens, DateTimeOffset Closes, int? NationalServiceCount, IReadOnlyList<string>? SyntheticParts = null, int? MaxExtensionDays = null);
 
 /// <summary>NPPN's control of a collection year: opening the window, moving its closing date, granting late returns.</summary>
-public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions, ServicesNationally servicesNationally)
+public sealed class CollectionWindowService(CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions, ServicesNationally servicesNationally, ServiceCatalogue catalogue)
 {
     /// <summary>
     /// Opens a year's window (<paramref name="ifMatch"/> null: the year must not exist yet) or moves its dates
@@ -130,7 +130,7 @@ public sealed class CollectionWindowService(CollectionYearStore years, TimeProvi
     public async Task<YearOutcome> GrantExtensionAsync(Actor actor, int year, int serviceId, DateTimeOffset until, CancellationToken ct = default)
     {
         if (!actor.IsNppn) return new YearOutcome.Forbidden("Only NPPN can grant an extension.");
-        if (!ServiceRegistry.IsKnown(serviceId)) return new YearOutcome.NotFound($"There is no service {serviceId}.");
+        if (!catalogue.IsKnown(serviceId)) return new YearOutcome.NotFound($"There is no service {serviceId}.");
         for (var attempt = 0; ; attempt++)
         {
             var found = await years.GetAsync(year, ct);

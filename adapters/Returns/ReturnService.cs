@@ -42,7 +42,7 @@ public sealed record ReturnChange(
 /// that no write is silently lost.
 /// </summary>
 public sealed class ReturnService(
-    ReturnStore returns, CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions, IReturnEvents? events = null)
+    ReturnStore returns, CollectionYearStore years, TimeProvider clock, IDefinitionCatalog definitions, ServiceCatalogue catalogue, IReturnEvents? events = null)
 {
     /// <summary>The year's definition (built in, or published by NPPN); null when the year has none.</summary>
     private ValueTask<ReturnDefinition?> DefinitionAsync(int year, CancellationToken ct) => definitions.FindAsync(year, ct);
@@ -248,7 +248,7 @@ public sealed class ReturnService(
     /// The one rule of which services a year can have a return from, whichever path the return comes by (form,
     /// workbook, CSV): a service in the register that had not ended by that year.
     /// </summary>
-    private static ReturnOutcome.NotFound? NoSuchServiceIn(int year, int serviceId) => ServiceRegistry.Find(serviceId) switch
+    private ReturnOutcome.NotFound? NoSuchServiceIn(int year, int serviceId) => catalogue.Find(serviceId) switch
     {
         null => new ReturnOutcome.NotFound($"There is no service {serviceId}."),
         { } ended when !ended.ExistsIn(year) => new ReturnOutcome.NotFound($"Service {serviceId} ({ended.Name}) did not exist in {year}: it ended in {ended.LastYear}."),
@@ -317,7 +317,7 @@ public sealed class ReturnService(
         var current = returns.ListYearAsync(year, ct);
         var previous = returns.ListYearAsync(year - 1, ct);
         var definition = await definitions.GetAsync(year, ct);
-        return Completeness.Build(found.Value.Year, await current, await previous, definition, clock.GetUtcNow());
+        return Completeness.Build(found.Value.Year, await current, await previous, definition, clock.GetUtcNow(), catalogue);
     }
 
     private static ReturnOutcome.Invalid ReasonRequired(string doing) =>

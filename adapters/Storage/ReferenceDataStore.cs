@@ -5,6 +5,7 @@ using Azure;
 using Azure.Storage.Blobs.Models;
 using Pps.Core.Reference;
 using Pps.Core.Returns;
+using Pps.Core.Catalogue;
 
 namespace Pps.Core.Storage;
 
@@ -23,7 +24,7 @@ internal sealed partial class ReferenceDataJson : JsonSerializerContext;
 /// Reference data lives in one blob for all years, so an import that replaces several years is one
 /// conditional write: it lands whole or not at all, and two imports at once cannot interleave.
 /// </summary>
-public sealed class ReferenceDataStore(PpsStorage storage)
+public sealed class ReferenceDataStore(PpsStorage storage, ServiceCatalogue catalogue)
 {
     internal const string ReferenceBlob = "reference-data.json";
     private const string NeighboursBlob = "statistical-neighbours.json";
@@ -34,7 +35,7 @@ public sealed class ReferenceDataStore(PpsStorage storage)
     /// <summary>Validates the CSV; only if every row is good, replaces the years it covers.</summary>
     public async Task<ImportResult> ImportCsvAsync(TextReader csv, CancellationToken ct = default)
     {
-        var parsed = ReferenceDataCsv.Read(csv);
+        var parsed = ReferenceDataCsv.Read(csv, catalogue);
         if (!parsed.Succeeded) return parsed;
         var (rows, etag) = await ReadAsync(ReferenceBlob, ReferenceDataJson.Default.ListStoredReferenceRow, ct);
         var merged = ToReferenceData(rows).Merge(parsed.Data!);
@@ -46,14 +47,14 @@ public sealed class ReferenceDataStore(PpsStorage storage)
     /// <summary>What <see cref="ImportCsvAsync"/> would change, storing nothing: the file's problems, or its changes row by row.</summary>
     public async Task<(ImportResult Parsed, ReferenceChanges? Changes)> PreviewCsvAsync(TextReader csv, CancellationToken ct = default)
     {
-        var parsed = ReferenceDataCsv.Read(csv);
+        var parsed = ReferenceDataCsv.Read(csv, catalogue);
         return parsed.Succeeded ? (parsed, ReferenceChanges.Between(await LoadAsync(ct), parsed.Data!)) : (parsed, null);
     }
 
     /// <summary>What <see cref="ImportNeighboursCsvAsync"/> would change, storing nothing.</summary>
     public async Task<(NeighboursImportResult Parsed, ReferenceChanges? Changes)> PreviewNeighboursCsvAsync(TextReader csv, CancellationToken ct = default)
     {
-        var parsed = StatisticalNeighboursCsv.Read(csv);
+        var parsed = StatisticalNeighboursCsv.Read(csv, catalogue);
         return parsed.Succeeded ? (parsed, ReferenceChanges.Between(await LoadNeighboursAsync(ct), parsed.Neighbours!)) : (parsed, null);
     }
 
@@ -77,7 +78,7 @@ public sealed class ReferenceDataStore(PpsStorage storage)
     /// <summary>Validates the CSV; only if every row is good, replaces the whole list of statistical neighbours.</summary>
     public async Task<NeighboursImportResult> ImportNeighboursCsvAsync(TextReader csv, CancellationToken ct = default)
     {
-        var parsed = StatisticalNeighboursCsv.Read(csv);
+        var parsed = StatisticalNeighboursCsv.Read(csv, catalogue);
         if (!parsed.Succeeded) return parsed;
         var (_, etag) = await ReadAsync(NeighboursBlob, ReferenceDataJson.Default.DictionaryInt32ListInt32, ct);
         await WriteAsync(NeighboursBlob, parsed.Neighbours!.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), ReferenceDataJson.Default.DictionaryInt32ListInt32, etag, ct);

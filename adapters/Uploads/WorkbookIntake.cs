@@ -27,7 +27,7 @@ public abstract record WorkbookOutcome
 /// checked and, only if clean, changes the return through <see cref="ReturnService"/> like the form does.
 /// </summary>
 public sealed class WorkbookIntake(
-    UploadStore uploads, ReturnService returns, ReturnStore store, IDefinitionCatalog definitions, TimeProvider clock, ILogger<WorkbookIntake> log,
+    UploadStore uploads, ReturnService returns, ReturnStore store, IDefinitionCatalog definitions, ServiceCatalogue catalogue, TimeProvider clock, ILogger<WorkbookIntake> log,
     IUploadEvents? events = null)
 {
     /// <summary>Runs of the check before an upload that keeps failing gets a "failed" report.</summary>
@@ -42,7 +42,7 @@ public sealed class WorkbookIntake(
         var definition = await definitions.GetAsync(year, ct);
         var origin = new WorkbookOrigin(serviceId, year, definition.Version, view.Current?.Revision ?? 0, clock.GetUtcNow());
         using var output = new MemoryStream();
-        WorkbookTemplate.Write(output, definition, origin, ServiceRegistry.Find(serviceId)?.Name ?? $"Service {serviceId}", view.Current?.Values, view.LastYear?.Values);
+        WorkbookTemplate.Write(output, definition, origin, catalogue.NameOf(serviceId), view.Current?.Values, view.LastYear?.Values);
         return new WorkbookOutcome.File(output.ToArray(), $"pps-return-{year}-service-{serviceId:000}.xlsx", WorkbookTemplate.ContentType);
     }
 
@@ -53,7 +53,7 @@ public sealed class WorkbookIntake(
     public async Task<WorkbookOutcome> StoreAsync(Actor actor, int year, int serviceId, Stream body, long? declaredLength, CancellationToken ct)
     {
         if (!actor.MayAccess(serviceId)) return new WorkbookOutcome.Denied(new ReturnOutcome.Forbidden($"This credential cannot upload for service {serviceId}."));
-        if (!ServiceRegistry.IsKnown(serviceId)) return new WorkbookOutcome.Denied(new ReturnOutcome.NotFound($"There is no service {serviceId}."));
+        if (!catalogue.IsKnown(serviceId)) return new WorkbookOutcome.Denied(new ReturnOutcome.NotFound($"There is no service {serviceId}."));
         // Refused now, not after the check has failed three times: without a definition no workbook can be read.
         if (await definitions.FindAsync(year, ct) is null)
         {
@@ -152,7 +152,7 @@ public sealed class WorkbookIntake(
         {
             return Rejected(name, null, [General("no-definition", $"There is no return definition for {name.Year}: NPPN publishes it before the year opens.")]);
         }
-        var read = WorkbookReader.Read(file.ToMemory(), name.Year, name.ServiceId, definition);
+        var read = WorkbookReader.Read(file.ToMemory(), name.Year, name.ServiceId, definition, catalogue);
         if (read.Refused is { } refused) return Rejected(name, null, [new ReportProblem(null, null, null, refused.Code, refused.Message)]);
         var answers = read.Answers!;
         var layout = WorkbookLayout.For(definition);

@@ -38,6 +38,8 @@ public sealed record AggregationInput
         }
     }
     public ReferenceData Reference { get; init; } = ReferenceData.Empty;
+    /// <summary>The key to services the figures name and count services by.</summary>
+    public ServiceCatalogue Services { get; init; } = ServiceCatalogue.BuiltIn;
     /// <summary>
     /// The definitions of the years read (and any earlier): what each year asked, its rating codes and completion methods.
     /// Defaults to the built-in ones; a close gives the catalog's (<see cref="IDefinitionCatalog.UpToAsync"/>).
@@ -59,6 +61,7 @@ public sealed record AggregationInput
         Year = original.Year;
         _returns = original._returns;
         Reference = original.Reference;
+        Services = original.Services;
         Definitions = original.Definitions;
         NationalServiceCount = original.NationalServiceCount;
         StatisticalNeighbours = original.StatisticalNeighbours;

@@ -71,7 +71,7 @@ public static class Benchmarking
                 lines.Add(new BenchmarkLine(m.Id, m.Title, m.Unit, own, national[i], regionComparisons?[i], neighbourComparison, rank));
             }
             var assessment = ratings(id);
-            return new ServiceBenchmark(id, ServiceRegistry.Find(id)?.PublishedName ?? $"Service {id}", region, input.Year, lines)
+            return new ServiceBenchmark(id, input.Services.Find(id)?.PublishedName ?? $"Service {id}", region, input.Year, lines)
             {
                 Method = assessment?.Method,
                 Ratings = assessment?.Ratings ?? [],
@@ -93,7 +93,7 @@ public static class Benchmarking
     }
 
     private static string? RegionOf(AggregationInput input, int serviceId) =>
-        input.Reference.For(input.Year, serviceId)?.Region ?? ServiceRegistry.Find(serviceId)?.Region;
+        input.Reference.For(input.Year, serviceId)?.Region ?? input.Services.Find(serviceId)?.Region;
 
     private static Comparison Compare(string group, IEnumerable<decimal> values, int decimals) =>
         CompareSorted(group, values.Order().ToList(), decimals);

@@ -1,3 +1,4 @@
+using Pps.Core.Catalogue;
 namespace Pps.Core.Aggregation;
 
 /// <summary>
@@ -220,5 +221,8 @@ public sealed record RatingShares(string Group, int Returns, int? PctBest, int? 
 /// <summary>Everything the national recompute produces for one collection year.</summary>
 public sealed record NationalResult(int Year, IReadOnlyList<Figure> Figures, IReadOnlyList<Highlight> Highlights, ServiceBenchmarks Benchmarks)
 {
+    /// <summary>The key to services the figures were computed with.</summary>
+    public ServiceCatalogue Services { get; init; } = ServiceCatalogue.BuiltIn;
+
     public Figure Figure(string id) => Figures.FirstOrDefault(f => f.Id == id) ?? throw new KeyNotFoundException($"No figure {id} for {Year}.");
 }

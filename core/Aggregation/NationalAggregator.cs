@@ -1,3 +1,4 @@
+using Pps.Core.Catalogue;
 using Pps.Core.Definition;
 namespace Pps.Core.Aggregation;
 
@@ -26,7 +27,7 @@ public static class NationalAggregator
         var part1 = RunWhenRead(whole, input => SyntheticLabel.Apply(ExemplificationFigures.Compute(input), SyntheticLabel.SelfAssessment, input));
         var part2 = RunWhenRead(Then(part1, whole), input => SyntheticLabel.Apply(AdditionalDataFigures.Compute(input), SyntheticLabel.AdditionalData, input));
         IReadOnlyList<Task<IReadOnlyList<Figure>>> parts = [FinishedAsync(part1, recent.Definitions), FinishedAsync(part2, recent.Definitions)];
-        var result = Assemble(recent.Year, parts, [part1, part2], benchmarks);
+        var result = Assemble(recent.Year, recent.Services, parts, [part1, part2], benchmarks);
         return new NationalComputation(recent.Year, benchmarks, parts, result);
     }
 
@@ -60,11 +61,11 @@ public static class NationalAggregator
         [.. NotCollected.Annotate((await part.ConfigureAwait(false)).Figures, definitions).Select(SayWhenEmpty)];
 
     private static async Task<NationalResult> Assemble(
-        int year, IReadOnlyList<Task<IReadOnlyList<Figure>>> figures, IReadOnlyList<Task<PartResult>> parts, Task<ServiceBenchmarks> benchmarks)
+        int year, ServiceCatalogue services, IReadOnlyList<Task<IReadOnlyList<Figure>>> figures, IReadOnlyList<Task<PartResult>> parts, Task<ServiceBenchmarks> benchmarks)
     {
         var done = await Task.WhenAll(parts);
         var pages = await benchmarks;
-        return new NationalResult(year, [.. (await Task.WhenAll(figures)).SelectMany(f => f)], [.. done.SelectMany(p => p.Highlights)], pages);
+        return new NationalResult(year, [.. (await Task.WhenAll(figures)).SelectMany(f => f)], [.. done.SelectMany(p => p.Highlights)], pages) { Services = services };
     }
 
     /// <summary>A figure that rests on no returns says so plainly, first among its notes.</summary>

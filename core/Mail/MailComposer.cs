@@ -99,8 +99,6 @@ public static class MailComposer
     /// </summary>
     public static string SignInLink(string siteUrl, string token) => $"{Form(siteUrl)}#token={Uri.EscapeDataString(token)}";
 
-    public static string ServiceName(int serviceId) => ServiceRegistry.Find(serviceId)?.Name ?? $"Service {serviceId}";
-
     private static string Form(string siteUrl) => siteUrl.TrimEnd('/') + "/form.html";
 
     private static string Footer(OutboxMessage m) =>

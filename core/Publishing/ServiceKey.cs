@@ -23,7 +23,7 @@ public sealed record ServiceKey(int Year, IReadOnlyList<ServiceKeyEntry> Service
     public static ServiceKey For(NationalResult result)
     {
         var returned = result.Benchmarks.ServiceIds.ToHashSet();
-        return new ServiceKey(result.Year, ServiceRegistry.All.Select(s => new ServiceKeyEntry(
+        return new ServiceKey(result.Year, result.Services.All.Select(s => new ServiceKeyEntry(
             s.Id, s.PublishedName, s.LocalAuthority, s.OnsCode, s.Region,
             !s.ExistsIn(result.Year) ? $"ended in {s.LastYear}" : returned.Contains(s.Id) ? Returned : NoReturn, s.Note)).ToList());
     }

@@ -48,15 +48,16 @@ public sealed record CompletenessReport(
 public static class Completeness
 {
     public static CompletenessReport Build(
-        CollectionYear year, IReadOnlyList<ServiceReturn> returns, IReadOnlyList<ServiceReturn> lastYear, ReturnDefinition definition, DateTimeOffset now)
+        CollectionYear year, IReadOnlyList<ServiceReturn> returns, IReadOnlyList<ServiceReturn> lastYear, ReturnDefinition definition, DateTimeOffset now,
+        ServiceCatalogue catalogue)
     {
         var byService = returns.Select(r => r.AsOf(year, now)).ToDictionary(r => r.ServiceId);
         var previous = lastYear.ToDictionary(r => r.ServiceId);
-        var ids = ServiceRegistry.ExistingIn(year.Year).Select(s => s.Id).Union(byService.Keys).Order().ToList();
+        var ids = catalogue.ExistingIn(year.Year).Select(s => s.Id).Union(byService.Keys).Order().ToList();
 
         var services = ids.Select(id =>
         {
-            var service = ServiceRegistry.Find(id);
+            var service = catalogue.Find(id);
             var r = byService.GetValueOrDefault(id);
             IReadOnlyList<ValidationIssue> unconfirmed = r is null || !previous.TryGetValue(id, out var before)
                 ? []

@@ -33,7 +33,7 @@ public sealed record CallerDocument(string Id, bool Nppn, int? ServiceId, string
 }
 
 /// <summary>NPPN issues a service an access token for one collection year, and revokes it.</summary>
-public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenticator auth, TimeProvider clock)
+public sealed class CredentialFunctions(CredentialStore credentials, ServiceCatalogue services, PpsAuthenticator auth, TimeProvider clock)
 {
     /// <summary>201 with the token: it is shown this once (only its hash is stored).</summary>
     [Function("IssueCredential")]
@@ -45,7 +45,7 @@ public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenti
         var body = await RequestBody.ReadJsonAsync<IssueCredentialRequest>(request, ct: ct);
         if (body.Value is not { } issue) return body.Failure!;
         var problems = new List<ValidationIssue>();
-        if (issue.ServiceId is not { } serviceId || !ServiceRegistry.IsKnown(serviceId))
+        if (issue.ServiceId is not { } serviceId || !services.IsKnown(serviceId))
         {
             problems.Add(ValidationIssue.Error("serviceId", "unknown", $"Give the id of a service in the register ({issue.ServiceId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} given)."));
         }
@@ -72,7 +72,7 @@ public sealed class CredentialFunctions(CredentialStore credentials, PpsAuthenti
     {
         var access = await auth.AuthenticateAsync(request, ct);
         if (access.Caller is not { } caller) return access.Denied!;
-        var service = caller.Actor.ServiceId is { } id ? ServiceRegistry.Find(id) : null;
+        var service = caller.Actor.ServiceId is { } id ? services.Find(id) : null;
         return new JsonResponse(StatusCodes.Status200OK, new CallerDocument(caller.Actor.Id, caller.Actor.IsNppn, caller.Actor.ServiceId, service?.Name, caller.Year) { StaffName = caller.Actor.StaffName, StaffCredentialId = caller.Actor.StaffName is null ? null : caller.CredentialId })
             .WithHeader("Cache-Control", "no-store");
     }

@@ -36,7 +36,7 @@ public sealed record ReminderScheduleDocument(int Year, IReadOnlyList<int> DaysB
 /// sign-in links, each year's reminder schedule, what was sent, and the poison queue put back after the mail server is
 /// mended. Everything here is NPPN-only; mail itself leaves through the outbox (SendMail), never from a request.
 /// </summary>
-public sealed class MailFunctions(ContactStore contacts, MailRequests requests, MailLedger ledger, MailOutbox outbox, PpsAuthenticator auth, TimeProvider clock)
+public sealed class MailFunctions(ContactStore contacts, MailRequests requests, MailLedger ledger, MailOutbox outbox, ServiceCatalogue services, PpsAuthenticator auth, TimeProvider clock)
 {
     [Function("ListContacts")]
     public async Task<IActionResult> ListContacts(
@@ -44,7 +44,7 @@ public sealed class MailFunctions(ContactStore contacts, MailRequests requests, 
     {
         var access = await auth.ForNppnAsync(request, ct);
         if (access.Caller is null) return access.Denied!;
-        if (!ServiceRegistry.IsKnown(serviceId)) return Problems.NotFound($"There is no service {serviceId}.");
+        if (!services.IsKnown(serviceId)) return Problems.NotFound($"There is no service {serviceId}.");
         return NoStore(StatusCodes.Status200OK, await contacts.ListAsync(serviceId, ct));
     }
 
@@ -73,7 +73,7 @@ public sealed class MailFunctions(ContactStore contacts, MailRequests requests, 
     {
         var access = await auth.ForNppnAsync(request, ct);
         if (access.Caller is not { } caller) return access.Denied!;
-        if (!ServiceRegistry.IsKnown(serviceId)) return Problems.NotFound($"There is no service {serviceId}.");
+        if (!services.IsKnown(serviceId)) return Problems.NotFound($"There is no service {serviceId}.");
         if (id is not null && await contacts.GetAsync(serviceId, id, ct) is null) return Problems.NotFound($"Service {serviceId} has no contact {id}.");
         var body = await RequestBody.ReadJsonAsync<ContactRequest>(request, ct: ct);
         if (body.Value is not { } contact) return body.Failure!;

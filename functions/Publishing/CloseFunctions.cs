@@ -11,7 +11,7 @@ namespace Pps.Functions.Publishing;
 /// NPPN's close and publish now: what it would leave out (GET), then the close itself (POST), which publishes the final
 /// set even while extensions run, ending the ones NPPN confirmed.
 /// </summary>
-public sealed class CloseFunctions(CloseNowService closing, PpsAuthenticator auth)
+public sealed class CloseFunctions(CloseNowService closing, ServiceCatalogue services, PpsAuthenticator auth)
 {
     [Function("PreviewClose")]
     public async Task<IActionResult> Preview(
@@ -36,8 +36,8 @@ public sealed class CloseFunctions(CloseNowService closing, PpsAuthenticator aut
         var outcome = await closing.CloseAndPublishAsync(caller.Actor, year, body.Value?.EndExtensions ?? [], ct);
         return outcome switch
         {
-            CloseNowOutcome.Published p => new JsonResponse(StatusCodes.Status200OK, CloseDocument.From(year, "published", p.Manifest, p.LeftOut, p.Ended)),
-            CloseNowOutcome.BeingPublished b => new JsonResponse(StatusCodes.Status202Accepted, CloseDocument.From(year, "publishing", null, b.LeftOut, b.Ended)),
+            CloseNowOutcome.Published p => new JsonResponse(StatusCodes.Status200OK, CloseDocument.From(year, "published", p.Manifest, p.LeftOut, p.Ended, services)),
+            CloseNowOutcome.BeingPublished b => new JsonResponse(StatusCodes.Status202Accepted, CloseDocument.From(year, "publishing", null, b.LeftOut, b.Ended, services)),
             CloseNowOutcome.Refused r => Problems.Of(StatusCodes.Status409Conflict, "This cannot be done now.", r.Message,
                 new Dictionary<string, object?> { ["preview"] = r.Preview is null ? null : ClosePreviewDocument.From(r.Preview) }),
             CloseNowOutcome.Forbidden f => Problems.Forbidden(f.Message),
@@ -75,8 +75,8 @@ public sealed record CloseDocument(
     int Year, string Status, string? Version, int ReturnsCounted, IReadOnlyList<ServiceAtDocument> DraftsLeftOut,
     IReadOnlyList<ServiceAtDocument> SubmittedNotCounting, int NotStarted, IReadOnlyList<EndedExtensionDocument> ExtensionsEnded)
 {
-    public static CloseDocument From(int year, string status, Manifest? manifest, ClosePreview leftOut, IReadOnlyList<EndedExtension> ended) => new(
+    public static CloseDocument From(int year, string status, Manifest? manifest, ClosePreview leftOut, IReadOnlyList<EndedExtension> ended, ServiceCatalogue services) => new(
         year, status, manifest?.Version, manifest?.Returns ?? leftOut.ReturnsCounted, ClosePreviewDocument.Services(leftOut.DraftsLeftOut),
         ClosePreviewDocument.Services(leftOut.SubmittedNotCounting), leftOut.NotStarted,
-        ended.Select(e => new EndedExtensionDocument(e.ServiceId, ServiceRegistry.Find(e.ServiceId)?.Name ?? $"Service {e.ServiceId}", e.Until, e.EndedAt, e.EndedBy)).ToList());
+        ended.Select(e => new EndedExtensionDocument(e.ServiceId, services.NameOf(e.ServiceId), e.Until, e.EndedAt, e.EndedBy)).ToList());
 }

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Functions.Http;
+using Pps.Core.Catalogue;
 
 namespace Pps.Functions.Returns;
 
@@ -11,7 +12,7 @@ namespace Pps.Functions.Returns;
 /// A service's return over HTTP: read it (with last year's beside it), save a draft, submit it; NPPN may also
 /// reopen it. Anonymous at the host: <see cref="PpsAuthenticator"/> checks the bearer token (see there why).
 /// </summary>
-public sealed class ReturnFunctions(ReturnService returns, IDefinitionCatalog definitions, PpsAuthenticator auth)
+public sealed class ReturnFunctions(ReturnService returns, IDefinitionCatalog definitions, ServiceCatalogue services, PpsAuthenticator auth)
 {
     private const string ReturnRoute = "returns/{year:int}/{serviceId:int}";
 
@@ -21,7 +22,7 @@ public sealed class ReturnFunctions(ReturnService returns, IDefinitionCatalog de
     {
         var access = await auth.ForServiceAsync(request, year, serviceId, ct);
         if (access.Caller is not { } caller) return access.Denied!;
-        return await ReturnResults.FromAsync(await returns.ReadAsync(caller.Actor, year, serviceId, ct), null, definitions, ct);
+        return await ReturnResults.FromAsync(await returns.ReadAsync(caller.Actor, year, serviceId, ct), null, definitions, services, ct);
     }
 
     /// <summary>Saves a draft: the whole set of answers as they should be now; a partial return is fine.</summary>
@@ -38,7 +39,7 @@ public sealed class ReturnFunctions(ReturnService returns, IDefinitionCatalog de
         if (problems.Count > 0) return Problems.Invalid($"{problems.Count} field(s) need correcting; nothing was saved.", problems);
         var ifMatch = ReturnResults.IfMatch(request);
         var change = new ReturnChange(year, serviceId, raw, save.ConfirmedWarnings ?? [], ifMatch, save.Reason, save.SourceOf(caller.Actor));
-        return await ReturnResults.FromAsync(await returns.SaveDraftAsync(caller.Actor, change, ct), ifMatch, definitions, ct);
+        return await ReturnResults.FromAsync(await returns.SaveDraftAsync(caller.Actor, change, ct), ifMatch, definitions, services, ct);
     }
 
     /// <summary>Submits the return as final: with a body, those answers; without one, the stored draft as it is.</summary>
@@ -56,12 +57,12 @@ public sealed class ReturnFunctions(ReturnService returns, IDefinitionCatalog de
         {
             return await ReturnResults.FromAsync(
                 await returns.SubmitStoredAsync(caller.Actor, year, serviceId, ifMatch, submit.ConfirmedWarnings ?? [], submit.Reason, submit.SourceOf(caller.Actor), ct),
-                ifMatch, definitions, ct);
+                ifMatch, definitions, services, ct);
         }
         var (raw, problems) = ReturnJson.ToRaw(await definitions.FindAsync(year, ct), submit.Values);
         if (problems.Count > 0) return Problems.Invalid($"{problems.Count} field(s) need correcting; nothing was saved.", problems);
         var change = new ReturnChange(year, serviceId, raw, submit.ConfirmedWarnings ?? [], ifMatch, submit.Reason, submit.SourceOf(caller.Actor));
-        return await ReturnResults.FromAsync(await returns.SubmitAsync(caller.Actor, change, ct), ifMatch, definitions, ct);
+        return await ReturnResults.FromAsync(await returns.SubmitAsync(caller.Actor, change, ct), ifMatch, definitions, services, ct);
     }
 
     /// <summary>NPPN turns a submitted or locked return back into a draft, giving a reason.</summary>
@@ -74,6 +75,6 @@ public sealed class ReturnFunctions(ReturnService returns, IDefinitionCatalog de
         var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, optional: true, ct);
         if (body.Failure is not null) return body.Failure;
         var ifMatch = ReturnResults.IfMatch(request);
-        return await ReturnResults.FromAsync(await returns.ReopenAsync(caller.Actor, year, serviceId, ifMatch, body.Value?.Reason, ct), ifMatch, definitions, ct);
+        return await ReturnResults.FromAsync(await returns.ReopenAsync(caller.Actor, year, serviceId, ifMatch, body.Value?.Reason, ct), ifMatch, definitions, services, ct);
     }
 }

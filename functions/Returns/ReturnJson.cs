@@ -27,18 +27,19 @@ public sealed record ReturnDocument(
     public IReadOnlyList<IssueDocument> ToSubmit { get; init; } = [];
 
     /// <param name="forms">The definition of each year shown (<see cref="ReturnResults.FromAsync"/> finds them).</param>
+    /// <param name="services">The key to services, for the service's name.</param>
     public static ReturnDocument From(
-        ServiceReturn r, IReadOnlyList<ValidationIssue> warnings, Func<int, ReturnDefinition?> forms, ServiceReturn? lastYear = null, DateTimeOffset? closesFor = null) => new(
-        r.Year, r.ServiceId, ServiceRegistry.Find(r.ServiceId)?.Name ?? "", Completeness.StateOf(r), r.Revision, r.ETag, r.UpdatedAt, r.UpdatedBy, r.SubmittedAt,
+        ServiceReturn r, IReadOnlyList<ValidationIssue> warnings, Func<int, ReturnDefinition?> forms, ServiceCatalogue services, ServiceReturn? lastYear = null, DateTimeOffset? closesFor = null) => new(
+        r.Year, r.ServiceId, services.Find(r.ServiceId)?.Name ?? "", Completeness.StateOf(r), r.Revision, r.ETag, r.UpdatedAt, r.UpdatedBy, r.SubmittedAt,
         closesFor, ReturnJson.ToJson(forms(r.Year), r.Values), r.ConfirmedWarnings.Order(StringComparer.Ordinal).ToList(),
         warnings.Select(IssueDocument.From).ToList(), LastYearDocument.From(lastYear, forms));
 
-    public static ReturnDocument From(ReturnView view, Func<int, ReturnDefinition?> forms)
+    public static ReturnDocument From(ReturnView view, Func<int, ReturnDefinition?> forms, ServiceCatalogue services)
     {
         var closes = view.CollectionYear.ClosesFor(view.ServiceId);
         var document = view.Current is { } current
-            ? From(current, view.UnconfirmedWarnings, forms, view.LastYear, closes)
-            : new(view.Year, view.ServiceId, ServiceRegistry.Find(view.ServiceId)?.Name ?? "", ReturnState.NotStarted, 0, null, null, null, null,
+            ? From(current, view.UnconfirmedWarnings, forms, services, view.LastYear, closes)
+            : new(view.Year, view.ServiceId, services.Find(view.ServiceId)?.Name ?? "", ReturnState.NotStarted, 0, null, null, null, null,
                 closes, new Dictionary<string, object>(), [], [], LastYearDocument.From(view.LastYear, forms));
         return document with { ToSubmit = view.SubmitProblems.Select(IssueDocument.From).ToList() };
     }

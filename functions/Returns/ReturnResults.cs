@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Pps.Core.Definition;
 using Pps.Core.Returns;
 using Pps.Functions.Http;
+using Pps.Core.Catalogue;
 
 namespace Pps.Functions.Returns;
 
@@ -9,16 +10,16 @@ namespace Pps.Functions.Returns;
 public static class ReturnResults
 {
     /// <summary>The response, with each return it shows typed by its year's definition (from the catalog).</summary>
-    public static async Task<JsonResponse> FromAsync(ReturnOutcome outcome, string? ifMatchSent, IDefinitionCatalog definitions, CancellationToken ct)
+    public static async Task<JsonResponse> FromAsync(ReturnOutcome outcome, string? ifMatchSent, IDefinitionCatalog definitions, ServiceCatalogue services, CancellationToken ct)
     {
         var forms = new Dictionary<int, ReturnDefinition?>();
         foreach (var year in YearsShown(outcome).Distinct()) forms[year] = await definitions.FindAsync(year, ct);
-        return From(outcome, ifMatchSent, year => forms.GetValueOrDefault(year));
+        return From(outcome, ifMatchSent, year => forms.GetValueOrDefault(year), services);
     }
 
     /// <summary>The response to an outcome that shows no return (a refusal).</summary>
     public static JsonResponse Refusal(ReturnOutcome outcome) =>
-        YearsShown(outcome).Any() ? throw new ArgumentException("The outcome shows a return: map it with FromAsync.", nameof(outcome)) : From(outcome, null, _ => null);
+        YearsShown(outcome).Any() ? throw new ArgumentException("The outcome shows a return: map it with FromAsync.", nameof(outcome)) : From(outcome, null, _ => null, new ServiceCatalogue([])); // a refusal names no service
 
     private static IEnumerable<int> YearsShown(ReturnOutcome outcome) => outcome switch
     {
@@ -28,16 +29,16 @@ public static class ReturnResults
         _ => [],
     };
 
-    private static JsonResponse From(ReturnOutcome outcome, string? ifMatchSent, Func<int, ReturnDefinition?> forms) => outcome switch
+    private static JsonResponse From(ReturnOutcome outcome, string? ifMatchSent, Func<int, ReturnDefinition?> forms, ServiceCatalogue services) => outcome switch
     {
-        ReturnOutcome.Viewed v => Ok(ReturnDocument.From(v.View, forms)),
-        ReturnOutcome.Done d => Ok(ReturnDocument.From(d.Return, d.UnconfirmedWarnings, forms) with { ToSubmit = d.SubmitProblems.Select(IssueDocument.From).ToList() }),
+        ReturnOutcome.Viewed v => Ok(ReturnDocument.From(v.View, forms, services)),
+        ReturnOutcome.Done d => Ok(ReturnDocument.From(d.Return, d.UnconfirmedWarnings, forms, services) with { ToSubmit = d.SubmitProblems.Select(IssueDocument.From).ToList() }),
         ReturnOutcome.Invalid i => Problems.Invalid(i.Summary, i.Issues),
         ReturnOutcome.Conflict c when ifMatchSent is null && c.Current is not null => Problems.Of(
             StatusCodes.Status428PreconditionRequired, "Send the version you read.",
             "This return exists already: send its ETag in an If-Match header, so that no one's change is lost. The current version is attached.",
-            Current(c.Current, forms)),
-        ReturnOutcome.Conflict c => Problems.Of(StatusCodes.Status412PreconditionFailed, "The return was changed since you read it.", c.Message, Current(c.Current, forms)),
+            Current(c.Current, forms, services)),
+        ReturnOutcome.Conflict c => Problems.Of(StatusCodes.Status412PreconditionFailed, "The return was changed since you read it.", c.Message, Current(c.Current, forms, services)),
         ReturnOutcome.Forbidden f => Problems.Forbidden(f.Message),
         ReturnOutcome.Refused r => Problems.Conflict(r.Message),
         ReturnOutcome.NotFound n => Problems.NotFound(n.Message),
@@ -54,8 +55,8 @@ public static class ReturnResults
     private static JsonResponse Ok(ReturnDocument document) =>
         new JsonResponse(StatusCodes.Status200OK, document).WithHeader("ETag", document.ETag);
 
-    private static Dictionary<string, object?> Current(ServiceReturn? current, Func<int, ReturnDefinition?> forms) => new()
+    private static Dictionary<string, object?> Current(ServiceReturn? current, Func<int, ReturnDefinition?> forms, ServiceCatalogue services) => new()
     {
-        ["current"] = current is null ? null : ReturnDocument.From(current, [], forms),
+        ["current"] = current is null ? null : ReturnDocument.From(current, [], forms, services),
     };
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Pps.Core.Intake;
 using Pps.Functions.Http;
+using Pps.Core.Catalogue;
 
 namespace Pps.Functions.Uploads;
 
@@ -11,7 +12,7 @@ namespace Pps.Functions.Uploads;
 /// only the columns the file carries; by default each row replaces its return and the file must carry every field.
 /// <c>?reason=</c> is NPPN's reason for the audit (why the load is made). Service credentials get 403.
 /// </summary>
-public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator auth)
+public sealed class ReturnsCsvFunctions(ReturnsImport import, ServiceCatalogue services, PpsAuthenticator auth)
 {
     /// <summary>A CSV of every service's return is about 50 KiB; 2 MiB leaves room for long comments.</summary>
     public const int MaxBytes = 2 * 1024 * 1024;
@@ -42,7 +43,7 @@ public sealed class ReturnsCsvFunctions(ReturnsImport import, PpsAuthenticator a
         var result = await import.ImportAsync(year, new StringReader(csv), "HTTP upload", mode, ct, caller.Actor, preview, reason);
         if (preview && result.Failure is ReturnsImportFailure.None or ReturnsImportFailure.Invalid)
         {
-            return new JsonResponse(StatusCodes.Status200OK, ReturnsImportPreviewDocument.From(year, mode, result));
+            return new JsonResponse(StatusCodes.Status200OK, ReturnsImportPreviewDocument.From(year, mode, result, services));
         }
         if (result.Succeeded)
         {
@@ -82,11 +83,11 @@ public sealed record ReturnsImportPreviewDocument(
 
     public sealed record Problem(int Line, string Column, string Message);
 
-    public static ReturnsImportPreviewDocument From(int year, ReturnsCsvMode mode, ReturnsImportResult result) => new(
+    public static ReturnsImportPreviewDocument From(int year, ReturnsCsvMode mode, ReturnsImportResult result, ServiceCatalogue services) => new(
         year, mode == ReturnsCsvMode.Merge ? "merge" : "replace", result.Succeeded,
         result.Preview.Count(r => r.Change == ReturnsImportRowPreview.New), result.Preview.Count(r => r.Change == ReturnsImportRowPreview.Changed),
         result.Preview.Count(r => r.Change == ReturnsImportRowPreview.Unchanged),
-        result.Preview.Select(r => new Row(r.Line, r.ServiceId, Pps.Core.Catalogue.ServiceRegistry.Find(r.ServiceId)?.Name ?? $"Service {r.ServiceId}", r.Change,
+        result.Preview.Select(r => new Row(r.Line, r.ServiceId, services.NameOf(r.ServiceId), r.Change,
             r.FieldsChanged.Select(c => new FieldChangeDocument(c.FieldId, c.From, c.To)).ToList(),
             r.WarningsToConfirm.Select(w => new WarningDocument(w.FieldId, w.Code, w.Message)).ToList(), r.Confirmed)).ToList(),
         result.Problems.Take(Http.Problems.MaxListed).Select(p => new Problem(p.Line, p.Column, p.Message)).ToList(),

@@ -145,9 +145,9 @@ public class ConsoleTests
         var confirm = page.Locator("#close-confirm");
         await confirm.WaitForAsync();
         Assert.Equal("1", (await page.InnerTextAsync("#close-counted")).Trim());
-        Assert.Contains(ServiceRegistry.Find(44)!.Name, await page.InnerTextAsync("#close-drafts"));
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(44)!.Name, await page.InnerTextAsync("#close-drafts"));
         var extensionsText = await page.InnerTextAsync("#close-extensions");
-        Assert.Contains(ServiceRegistry.Find(43)!.Name, extensionsText);
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(43)!.Name, extensionsText);
         // Until the day the extension runs to, within the year's bound on extensions now the closing date has moved.
         var closing = (await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year;
         Assert.Contains(closing.ClosesFor(43).ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture), extensionsText);
@@ -176,8 +176,8 @@ public class ConsoleTests
         var published = (await pages.Host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2013))!.Value.Year;
         Assert.NotNull(published.PublishedVersion);
         Assert.Contains($"Version {published.PublishedVersion} is published from 1 return", await page.InnerTextAsync("#close-outcome"));
-        Assert.Contains(ServiceRegistry.Find(44)!.Name, await page.InnerTextAsync("#close-outcome-drafts"));
-        Assert.Contains(ServiceRegistry.Find(43)!.Name, await page.InnerTextAsync("#close-outcome-extensions"));
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(44)!.Name, await page.InnerTextAsync("#close-outcome-drafts"));
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(43)!.Name, await page.InnerTextAsync("#close-outcome-extensions"));
         // The year says whose extension the close ended, and the year was never held back by it.
         Assert.Equal([43], published.EndedExtensions.Select(e => e.ServiceId));
         Assert.Empty(published.Extensions);

@@ -108,7 +108,7 @@ public class WholeYearTests
 
         // Before the year: 2013 is set up, and each service has a contact (NPPN keeps them from year to year); a new
         // officer at the late service is added in the console below.
-        var services = ServiceRegistry.ExistingIn(2014).Select(s => s.Id).ToList();
+        var services = ServiceCatalogue.BuiltIn.ExistingIn(2014).Select(s => s.Id).ToList();
         var address = services.ToDictionary(id => id, id => Maildev.NewAddress($"s{id}"));
         using (var admin = new HttpClient { BaseAddress = host.BaseUrl })
         {
@@ -166,7 +166,7 @@ public class WholeYearTests
         foreach (var id in new[] { Filler, Uploader, Late })
         {
             var mail = Assert.Single(await Maildev.WaitForAsync(address[id]));
-            Assert.Equal($"2014 PPS return: your sign-in link for {ServiceRegistry.Find(id)!.Name}", Maildev.Subject(mail));
+            Assert.Equal($"2014 PPS return: your sign-in link for {ServiceCatalogue.BuiltIn.Find(id)!.Name}", Maildev.Subject(mail));
             links[id] = SignInLink(mail, site);
         }
         var credentials = host.Services.GetRequiredService<CredentialStore>();
@@ -180,7 +180,7 @@ public class WholeYearTests
         await officer.GotoAsync(links[Filler]);
         await officer.WaitForFunctionAsync("() => document.body.dataset.ready === 'true' && document.getElementById('return-form')");
         Assert.DoesNotContain("token", officer.Url, StringComparison.Ordinal); // the token left the address at once
-        Assert.Contains(ServiceRegistry.Find(Filler)!.Name, await officer.Locator(".pps-facts").InnerTextAsync());
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(Filler)!.Name, await officer.Locator(".pps-facts").InnerTextAsync());
         await FillFormAsync(officer, definition, ExampleReturn.Full(2013));
         await ScreenshotAsync(officer, "year-form-filled", officer.Locator("#task-list"));
         await officer.ClickAsync("#check-answers");
@@ -190,7 +190,7 @@ public class WholeYearTests
         await officer.ClickAsync("#submit-return");
         await SucceedsAsync(officer, "Return submitted");
         var receipt = Assert.Single(await Maildev.WaitForAsync(address[Filler], where: m => Maildev.Subject(m).Contains("received")));
-        Assert.Equal($"2014 PPS return received from {ServiceRegistry.Find(Filler)!.Name}", Maildev.Subject(receipt));
+        Assert.Equal($"2014 PPS return received from {ServiceCatalogue.BuiltIn.Find(Filler)!.Name}", Maildev.Subject(receipt));
         Assert.Equal(ReturnStatus.Submitted, (await host.Services.GetRequiredService<ReturnStore>().GetAsync(2014, Filler))!.Status);
 
         // The second signs in from its mail, downloads the workbook, fills it in offline and uploads it.
@@ -274,8 +274,8 @@ public class WholeYearTests
         await nppn.ClickAsync("#close-and-publish");
         await nppn.Locator("#close-confirm").WaitForAsync();
         Assert.Equal("1", (await nppn.InnerTextAsync("#close-counted")).Trim());
-        Assert.Contains(ServiceRegistry.Find(Uploader)!.Name, await nppn.InnerTextAsync("#close-drafts"));
-        Assert.Contains(ServiceRegistry.Find(Extended)!.Name, await nppn.InnerTextAsync("#close-extensions"));
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(Uploader)!.Name, await nppn.InnerTextAsync("#close-drafts"));
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(Extended)!.Name, await nppn.InnerTextAsync("#close-extensions"));
         // Of the year's 150 services (the 2013 report's count, which the 2014 collection took when it opened), two started.
         Assert.Equal("148 of the year's 150 services", (await nppn.InnerTextAsync("#close-not-started")).Trim());
         await ScreenshotAsync(nppn, "year-close-confirm", nppn.Locator("#close-confirm"));
@@ -284,8 +284,8 @@ public class WholeYearTests
         var published = (await host.Services.GetRequiredService<CollectionYearStore>().GetAsync(2014))!.Value.Year;
         Assert.NotNull(published.PublishedVersion);
         Assert.Contains($"Version {published.PublishedVersion} is published from 1 return", await nppn.InnerTextAsync("#close-outcome"));
-        Assert.Contains(ServiceRegistry.Find(Uploader)!.Name, await nppn.InnerTextAsync("#close-outcome-drafts"));
-        Assert.Contains(ServiceRegistry.Find(Extended)!.Name, await nppn.InnerTextAsync("#close-outcome-extensions"));
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(Uploader)!.Name, await nppn.InnerTextAsync("#close-outcome-drafts"));
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(Extended)!.Name, await nppn.InnerTextAsync("#close-outcome-extensions"));
         Assert.Equal([Extended], published.EndedExtensions.Select(e => e.ServiceId));
         // The person who ended it, by name as the staff table names people (not the audit's "nppn:" form).
         Assert.Contains("Nia Patel", await nppn.InnerTextAsync("#window table"));

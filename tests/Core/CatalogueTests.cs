@@ -19,26 +19,26 @@ public class CatalogueTests
     [Fact]
     public void Registry_keeps_ended_services_in_history()
     {
-        Assert.Equal(154, ServiceRegistry.All.Count);
-        var bedfordshire = ServiceRegistry.Find(26)!;
+        Assert.Equal(154, ServiceCatalogue.BuiltIn.All.Count);
+        var bedfordshire = ServiceCatalogue.BuiltIn.Find(26)!;
         Assert.Equal("Bedfordshire", bedfordshire.Name);
         Assert.Equal(2009, bedfordshire.LastYear);
         Assert.True(bedfordshire.ExistsIn(2009));
         Assert.False(bedfordshire.ExistsIn(2010));
-        Assert.DoesNotContain(ServiceRegistry.ExistingIn(2013), s => s.Id is 26 or 72);
-        Assert.Contains(ServiceRegistry.ExistingIn(2009), s => s.Id == 72);
+        Assert.DoesNotContain(ServiceCatalogue.BuiltIn.ExistingIn(2013), s => s.Id is 26 or 72);
+        Assert.Contains(ServiceCatalogue.BuiltIn.ExistingIn(2009), s => s.Id == 72);
     }
 
     [Fact]
     public void Every_current_service_has_a_local_authority_in_one_of_the_nine_regions()
     {
-        foreach (var service in ServiceRegistry.ExistingIn(2013))
+        foreach (var service in ServiceCatalogue.BuiltIn.ExistingIn(2013))
         {
             Assert.NotNull(service.LocalAuthority);
             Assert.True(Regions.IsRegion(service.Region!), $"service {service.Id} has region {service.Region}");
         }
         Assert.Equal(9, Regions.All.Count);
-        Assert.Equal("Cornwall", ServiceRegistry.Find(43)!.LocalAuthority);
+        Assert.Equal("Cornwall", ServiceCatalogue.BuiltIn.Find(43)!.LocalAuthority);
     }
 
     [Theory]

@@ -130,7 +130,7 @@ public class StorageTests
     [Fact]
     public async Task Reference_data_imports_and_replaces_only_the_years_in_the_file()
     {
-        var store = new ReferenceDataStore(await Azurite.NewStorageAsync());
+        var store = new ReferenceDataStore(await Azurite.NewStorageAsync(), ServiceCatalogue.BuiltIn);
         var first = await store.ImportCsvAsync(new StringReader(Header + "1,2012,Yorkshire and The Humber,120000,9000,11000\n1,2013,Yorkshire and The Humber,121000,,\n"));
         Assert.True(first.Succeeded);
         var second = await store.ImportCsvAsync(new StringReader(Header + "2,2013,London,60000,4000,7000\n"));
@@ -152,7 +152,7 @@ public class StorageTests
     [InlineData("2,,London,1,1,1", 2, "year", "is empty")]
     public async Task A_bad_row_fails_the_whole_import_naming_line_and_column(string rows, int line, string column, string phrase)
     {
-        var store = new ReferenceDataStore(await Azurite.NewStorageAsync());
+        var store = new ReferenceDataStore(await Azurite.NewStorageAsync(), ServiceCatalogue.BuiltIn);
         Assert.True((await store.ImportCsvAsync(new StringReader(Header + "1,2013,Yorkshire and The Humber,121000,1,1\n"))).Succeeded);
 
         var result = await store.ImportCsvAsync(new StringReader(Header + "3,2013,Yorkshire and The Humber,5000,1,1\n" + rows + "\n"));
@@ -170,7 +170,7 @@ public class StorageTests
     [Fact]
     public async Task A_file_without_the_required_columns_is_refused()
     {
-        var store = new ReferenceDataStore(await Azurite.NewStorageAsync());
+        var store = new ReferenceDataStore(await Azurite.NewStorageAsync(), ServiceCatalogue.BuiltIn);
         var result = await store.ImportCsvAsync(new StringReader("service_id,year\n1,2013\n"));
         Assert.Contains("region", Assert.Single(result.Problems).Column);
         Assert.Empty((await store.LoadAsync()).Rows);
@@ -180,7 +180,7 @@ public class StorageTests
     public async Task Reference_data_and_neighbours_keep_the_json_the_general_serializer_wrote_and_reads()
     {
         var storage = await Azurite.NewStorageAsync();
-        var store = new ReferenceDataStore(storage);
+        var store = new ReferenceDataStore(storage, ServiceCatalogue.BuiltIn);
         // As stored before the store read and wrote them through generated code.
         List<StoredReferenceRow> before = [new(1, 2013, "Yorkshire and The Humber", 121000, null, 7, "ONS mid-2012"), new(2, 2013, "London", 60000, 4000, 7000, null)];
         await storage.Reference.GetBlobClient("reference-data.json").UploadAsync(BinaryData.FromObjectAsJson(before));
@@ -203,7 +203,7 @@ public class StorageTests
     [Fact]
     public async Task Statistical_neighbours_import_whole_or_not_at_all()
     {
-        var store = new ReferenceDataStore(await Azurite.NewStorageAsync());
+        var store = new ReferenceDataStore(await Azurite.NewStorageAsync(), ServiceCatalogue.BuiltIn);
         Assert.Empty(await store.LoadNeighboursAsync());
         Assert.True((await store.ImportNeighboursCsvAsync(new StringReader("service_id,neighbour_id\n1,3\n1,2\n2,1\n"))).Succeeded);
         var loaded = await store.LoadNeighboursAsync();

@@ -51,9 +51,9 @@ public class CloseNowHttpTests
         Assert.Equal([43], Ids(preview["draftsLeftOut"]!));
         // Not started: of the year's 150 services (as NPPN opened it), not of the register's services of 2013.
         Assert.Equal(150 - 3, (int)preview["notStarted"]!);
-        Assert.Equal(ServiceRegistry.Find(43)!.Name, (string?)preview["draftsLeftOut"]![0]!["name"]);
+        Assert.Equal(ServiceCatalogue.BuiltIn.Find(43)!.Name, (string?)preview["draftsLeftOut"]![0]!["name"]);
         Assert.Equal([45, 46], Ids(preview["openExtensions"]!));
-        Assert.Equal(ServiceRegistry.Find(46)!.Name, (string?)preview["openExtensions"]![1]!["name"]);
+        Assert.Equal(ServiceCatalogue.BuiltIn.Find(46)!.Name, (string?)preview["openExtensions"]![1]!["name"]);
         Assert.Equal(Closes.AddYears(1), (DateTimeOffset)preview["openExtensions"]![1]!["at"]!);
         // The scheduled close would wait for 46 a whole year: the year is not due.
         Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("api/years/2013/recompute", null)).StatusCode);
@@ -69,7 +69,7 @@ public class CloseNowHttpTests
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await stale.Content.ReadAsStringAsync())!;
-        Assert.Contains(ServiceRegistry.Find(46)!.Name, (string)problem["detail"]!, StringComparison.Ordinal);
+        Assert.Contains(ServiceCatalogue.BuiltIn.Find(46)!.Name, (string)problem["detail"]!, StringComparison.Ordinal);
         Assert.Equal([45, 46], Ids(problem["preview"]!["openExtensions"]!));
         var untouched = JsonNode.Parse(await host.Client.GetStringAsync("api/years/2013"))!;
         Assert.Equal(2, untouched["extensions"]!.AsObject().Count);

@@ -42,7 +42,7 @@ public class ReturnsImportPreviewHttpTests
         Assert.Equal("merge", (string?)doc["mode"]);
         var rows = doc["rows"]!.AsArray();
         Assert.Equal([24, 25], rows.Select(r => (int)r!["serviceId"]!));
-        Assert.Equal(ServiceRegistry.Find(24)!.Name, (string?)rows[0]!["name"]);
+        Assert.Equal(ServiceCatalogue.BuiltIn.Find(24)!.Name, (string?)rows[0]!["name"]);
         Assert.Equal("changed", (string?)rows[0]!["change"]);
         var change = Assert.Single(rows[0]!["fieldsChanged"]!.AsArray());
         Assert.Equal("comments.text", (string?)change!["fieldId"]);

@@ -41,7 +41,7 @@ public class StorageFaultsHttpTests(ITestOutputHelper output)
         using var nppn = Client(host, DevHostFixture.AdminToken);
         var opened = await nppn.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150 });
         Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
-        var services = ServiceRegistry.ExistingIn(2013).Select(s => s.Id).Take(Writers * ServicesPerWriter).ToList();
+        var services = ServiceCatalogue.BuiltIn.ExistingIn(2013).Select(s => s.Id).Take(Writers * ServicesPerWriter).ToList();
         var clients = new Dictionary<int, HttpClient>();
         foreach (var id in services) clients[id] = Client(host, await host.TokenForAsync(id));
 

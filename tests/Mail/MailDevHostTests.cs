@@ -39,7 +39,7 @@ public class MailDevHostTests
         var receipt = Assert.Single(mails);
         Assert.Contains(first, Maildev.Recipients(receipt));
         Assert.Contains(second, Maildev.Recipients(receipt));
-        Assert.Equal($"2013 PPS return received from {ServiceRegistry.Find(31)!.Name}", Maildev.Subject(receipt));
+        Assert.Equal($"2013 PPS return received from {ServiceCatalogue.BuiltIn.Find(31)!.Name}", Maildev.Subject(receipt));
         Assert.Contains("revision 2", Maildev.Text(receipt));
         Assert.Equal("<receipt-2013-031-r2@pps.nppn>", Maildev.MessageId(receipt));
         var row = await LedgerRowAsync(host, "receipt-2013-031-r2");
@@ -148,7 +148,7 @@ public class MailDevHostTests
         await QueueDrainedAsync(outbox);
         Assert.Equal(2, (await Maildev.MailsToAsync(late)).Count);
         // The service that submitted had its receipt, and no reminder.
-        Assert.Equal(["2013 PPS return received from " + ServiceRegistry.Find(53)!.Name], (await Maildev.MailsToAsync(done)).Select(Maildev.Subject));
+        Assert.Equal(["2013 PPS return received from " + ServiceCatalogue.BuiltIn.Find(53)!.Name], (await Maildev.MailsToAsync(done)).Select(Maildev.Subject));
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class PublishedPagesTests
     {
         var result = NationalAggregator.Compute(Table2013.Input(Table2013.Returns));
         var key = ServiceKey.For(result);
-        Assert.Equal(ServiceRegistry.All.Count, key.Services.Count);
+        Assert.Equal(ServiceCatalogue.BuiltIn.All.Count, key.Services.Count);
         Assert.Equal(131, key.Services.Count(s => s.Status == ServiceKey.Returned));
         Assert.Equal(2, key.Services.Count(s => s.Status.StartsWith("ended in ", StringComparison.Ordinal)));
         var bath = key.Services.Single(s => s.ServiceId == 24);
@@ -115,7 +115,7 @@ public class PublishedPagesTests
         // Ratings only, with population, SEN and FSM loaded for every service: the Part 2 ratios have no returns,
         // but the reference data is there and the notes must not say otherwise.
         var returns = Table2013.Returns;
-        var reference = ServiceRegistry.ExistingIn(2013).Select(s => Row(s.Id, 2013, 10_000, sen: 500, fsm: 300)).ToList();
+        var reference = ServiceCatalogue.BuiltIn.ExistingIn(2013).Select(s => Row(s.Id, 2013, 10_000, sen: 500, fsm: 300)).ToList();
         var result = NationalAggregator.Compute(Input(2013, returns, reference));
         foreach (var id in new[] { "chart-10", "chart-21", "chart-23", "chart-26", "chart-33", "reach", "chart-12", "chart-13", "chart-14", "chart-15", "chart-27" })
         {

@@ -53,8 +53,9 @@ internal static class PublishingFixtures
     /// </summary>
     public static YearCloser Closer(PpsStorage storage, CollectionYearStore years, TimeProvider clock, IPublishedStore? store = null, ILogger<YearCloser>? log = null)
     {
-        var loader = new CloseInputLoader(new ReturnStore(storage), years, new ReferenceDataStore(storage),
-            new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock), ServicesNationally.BuiltIn, new NarrativeStore(storage, years, clock));
+        var loader = new CloseInputLoader(new ReturnStore(storage), years, new ReferenceDataStore(storage, ServiceCatalogue.BuiltIn),
+            new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock), ServicesNationally.BuiltIn, ServiceCatalogue.BuiltIn,
+            new NarrativeStore(storage, years, clock));
         return new YearCloser(storage, years, loader, new Publisher(store ?? new BlobPublishedStore(storage.Published), clock), clock, log ?? NullLogger<YearCloser>.Instance);
     }
 

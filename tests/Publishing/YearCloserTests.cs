@@ -26,7 +26,7 @@ public class YearCloserTests
         var clock = new FakeClock(Opens.AddDays(1));
         var returns = new ReturnStore(storage);
         var years = new CollectionYearStore(storage);
-        var service = new ReturnService(returns, years, clock, new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock));
+        var service = new ReturnService(returns, years, clock, new DefinitionCatalog(new DefinitionStore(storage, years, clock), years, clock), ServiceCatalogue.BuiltIn);
         await years.SaveAsync(Collection, null);
         using var csv = new StreamReader(RepoFiles.At("..", "shared", "data", "nppn-2013-exemplification-ratings.csv"));
         var rows = SelfRatingsCsv.Read(csv).Take(take ?? int.MaxValue).ToList();
@@ -149,7 +149,7 @@ public class YearCloserTests
     public async Task A_service_page_compares_it_with_the_statistical_neighbours_NPPN_loaded()
     {
         var setup = await Year2013WithRealRatingsAsync(take: 6);
-        var reference = new ReferenceDataStore(setup.Storage);
+        var reference = new ReferenceDataStore(setup.Storage, ServiceCatalogue.BuiltIn);
         Assert.True((await reference.ImportNeighboursCsvAsync(new StringReader("service_id,neighbour_id\n1,2\n1,3\n"))).Succeeded);
         setup.Clock.Now = Closes.AddMinutes(1);
 

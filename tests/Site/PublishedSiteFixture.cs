@@ -148,7 +148,7 @@ public sealed class PublishedSiteFixture : IAsyncLifetime
     /// <summary>Each service's statistical neighbours: the five services with the nearest ids (a stand-in for NPPN's list).</summary>
     private static string NeighboursCsv()
     {
-        var ids = ServiceRegistry.All.Select(s => s.Id).ToList();
+        var ids = ServiceCatalogue.BuiltIn.All.Select(s => s.Id).ToList();
         var text = new StringBuilder("service_id,neighbour_id\n");
         foreach (var id in ids)
         {

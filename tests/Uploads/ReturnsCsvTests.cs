@@ -136,7 +136,7 @@ public class ReturnsCsvTests
         var definition = Pps.Core.Definition.BuiltInDefinitions.For(2013);
         var csv = $"service_id,{CoreBudget}\n26,50000\n";
         var merge = Pps.Core.Intake.ReturnsCsvMode.Merge;
-        Assert.Empty(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, 2009, merge).Problems);
-        Assert.Contains("did not exist in 2013", Assert.Single(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, 2013, merge).Problems).Message, StringComparison.Ordinal);
+        Assert.Empty(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, ServiceCatalogue.BuiltIn, 2009, merge).Problems);
+        Assert.Contains("did not exist in 2013", Assert.Single(Pps.Core.Intake.ReturnsCsv.Read(new StringReader(csv), definition, ServiceCatalogue.BuiltIn, 2013, merge).Problems).Message, StringComparison.Ordinal);
     }
 }

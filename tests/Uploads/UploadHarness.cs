@@ -165,7 +165,7 @@ public static class WorkbookEdits
     {
         using var reader = new StreamReader(RepoFiles.At("tests", "data", "nppn-2013-exemplification-ratings.csv"));
         var row = Pps.Core.Intake.SelfRatingsCsv.Read(reader).Single(r => r.ServiceId == serviceId);
-        Assert.True(ServiceRegistry.IsKnown(serviceId));
+        Assert.True(ServiceCatalogue.BuiltIn.IsKnown(serviceId));
         return row.Values;
     }
 }

@@ -1,3 +1,4 @@
+using Pps.Core.Catalogue;
 using System.IO.Compression;
 using System.Text;
 using DocumentFormat.OpenXml;
@@ -177,7 +178,7 @@ public class WorkbookBadFileTests
     [Fact]
     public void The_clean_template_passes_the_inspector_and_reads_back_its_origin()
     {
-        var read = WorkbookReader.Read(Template(), 2013, Service, Definition);
+        var read = WorkbookReader.Read(Template(), 2013, Service, Definition, ServiceCatalogue.BuiltIn);
         Assert.Null(read.Refused);
         Assert.Equal(new WorkbookOrigin(Service, 2013, 1, 0, DateTimeOffset.UnixEpoch), read.Answers!.Origin);
         Assert.Empty(read.Answers.Problems);

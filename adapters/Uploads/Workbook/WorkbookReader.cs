@@ -33,7 +33,7 @@ public sealed record WorkbookReadResult(WorkbookAnswers? Answers, FileProblem? R
 /// </summary>
 public static class WorkbookReader
 {
-    public static WorkbookReadResult Read(ReadOnlyMemory<byte> file, int year, int serviceId, ReturnDefinition definition)
+    public static WorkbookReadResult Read(ReadOnlyMemory<byte> file, int year, int serviceId, ReturnDefinition definition, ServiceCatalogue catalogue)
     {
         if (WorkbookInspector.Inspect(file) is { } refused) return new(null, refused);
         try
@@ -44,7 +44,7 @@ public static class WorkbookReader
                 MaxCharactersInPart = WorkbookLimits.MaxPartBytes,
                 AutoSave = false,
             });
-            return ReadDocument(document, year, serviceId, definition);
+            return ReadDocument(document, year, serviceId, definition, catalogue);
         }
         catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or IOException
             or InvalidOperationException or FormatException or ArgumentException or NotSupportedException)
@@ -53,7 +53,7 @@ public static class WorkbookReader
         }
     }
 
-    private static WorkbookReadResult ReadDocument(SpreadsheetDocument document, int year, int serviceId, ReturnDefinition definition)
+    private static WorkbookReadResult ReadDocument(SpreadsheetDocument document, int year, int serviceId, ReturnDefinition definition, ServiceCatalogue catalogue)
     {
         var workbook = document.WorkbookPart ?? throw new InvalidDataException("No workbook part.");
         var strings = SharedStrings(workbook);
@@ -83,7 +83,7 @@ public static class WorkbookReader
         }
         if (madeForService != serviceId)
         {
-            var name = ServiceRegistry.Find(madeForService)?.Name ?? "an unknown service";
+            var name = catalogue.Find(madeForService)?.Name ?? "an unknown service";
             return Refuse("wrong-service", $"This workbook was made for service {madeForService} ({name}), not for service {serviceId}. Download your own service's template and fill that in.");
         }
         if (version != definition.Version)

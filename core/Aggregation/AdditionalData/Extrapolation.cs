@@ -31,7 +31,7 @@ public static class Extrapolation
         if (returns == 0) return new ExtrapolatedTotal(null, ServiceCountMethod, $"{year}: no returns, nothing to extrapolate.");
 
         // One pass over the services, one reference lookup each: this runs for every measure of every year.
-        var all = ServiceRegistry.ExistingIn(year).Select(s => s.Id).ToHashSet();
+        var all = input.Services.ExistingIn(year).Select(s => s.Id).ToHashSet();
         long allPopulation = 0, reportingPopulation = 0;
         var missing = 0;
         foreach (var id in all)

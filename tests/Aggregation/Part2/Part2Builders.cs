@@ -23,7 +23,7 @@ internal static class Part2Builders
     public static List<ReferenceRow> EveryService(int year, long each, params (int Id, long Population)[] overrides)
     {
         var special = overrides.ToDictionary(o => o.Id, o => o.Population);
-        return ServiceRegistry.ExistingIn(year).Select(s => Row(s.Id, year, special.GetValueOrDefault(s.Id, each))).ToList();
+        return ServiceCatalogue.BuiltIn.ExistingIn(year).Select(s => Row(s.Id, year, special.GetValueOrDefault(s.Id, each))).ToList();
     }
 
     public static AggregationInput Input(int year, IEnumerable<ReturnRecord> returns, IEnumerable<ReferenceRow>? reference = null) => new()

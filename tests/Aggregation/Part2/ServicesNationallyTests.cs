@@ -26,7 +26,7 @@ public class ServicesNationallyTests
         Assert.Equal(150, ServicesNationally.BuiltIn.InYear(2010));
         Assert.Equal(148, ServicesNationally.BuiltIn.InYear(2009));
         // The key numbers more: every area that has had a service, two of which ended in 2009.
-        Assert.Equal(152, ServiceRegistry.ExistingIn(2013).Count);
+        Assert.Equal(152, ServiceCatalogue.BuiltIn.ExistingIn(2013).Count);
     }
 
     [Fact]

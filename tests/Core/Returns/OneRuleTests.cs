@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Pps.Core.Aggregation;
 using Pps.Core.Catalogue;
 using Pps.Core.Definition;
@@ -35,6 +36,30 @@ public class OneRuleTests
         var completeness = (await app.Get<ReturnService>().CompletenessAsync(2013))!;
         var published = NationalAggregator.Compute(CloseInputLoader.InputFrom(2013, await app.Get<ReturnStore>().ListYearAsync(2013), ReferenceData.Empty));
         return (completeness, published);
+    }
+
+    [Fact]
+    public async Task The_key_to_services_is_the_apps_data_a_host_that_registers_another_finds_its_services_on_every_path()
+    {
+        // A key with a service the built-in one lacks (as when councils merge or split): the host registers it, and the
+        // form's rule, the completeness view and the close's pages all read that one key.
+        var newtown = new Service(155, "Newtown", "Newtown Borough Council", null, null, "North West", null);
+        var key = new ServiceCatalogue([.. ServiceCatalogue.BuiltIn.All, newtown]);
+        using var app = await TestApp.StartAsync(Opens.AddDays(14), configure: services => services.AddSingleton(key));
+        await app.Get<CollectionYearStore>().SaveAsync(Collection, null);
+        var service = app.Get<ReturnService>();
+
+        Assert.IsType<ReturnOutcome.Done>(await service.SubmitAsync(Actor.Nppn, Change(155, null, CompleteReturn.With((Rating("1a"), "G"), (CaseworkUsers, "10")))));
+        var listed = Assert.Single((await service.CompletenessAsync(2013))!.Services, s => s.ServiceId == 155);
+        Assert.Equal("Newtown", listed.Name);
+        Assert.Equal("North West", listed.Region);
+        var loaded = await app.Get<CloseInputLoader>().LoadAsync(2013);
+        Assert.Equal("Newtown", Assert.Single(Benchmarking.Compute(loaded.Recent), p => p.ServiceId == 155).ServiceName);
+
+        // An app on the built-in key has no service 155.
+        using var builtIn = await OpenAsync();
+        var refused = Assert.IsType<ReturnOutcome.NotFound>(await builtIn.Get<ReturnService>().SaveDraftAsync(Actor.Nppn, Change(155, null, (CaseworkUsers, "10"))));
+        Assert.Contains("no service 155", refused.Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Pps.Core.Catalogue;
 using System.Text.Json;
 using Pps.Tests.Support;
 using Pps.Core.Definition;
@@ -104,7 +105,7 @@ public class ConsoleApiTests
         Assert.Equal(403, (await Run(api.YearsApi.List(Request("GET", await api.TokenForAsync(42)), default))).Status);
     }
 
-    private static ReferenceFunctions Imports(ApiHarness api) => new(new ReferenceDataStore(api.Storage),
+    private static ReferenceFunctions Imports(ApiHarness api) => new(new ReferenceDataStore(api.Storage, ServiceCatalogue.BuiltIn),
         new PpsAuthenticator(api.Credentials, Options.Create(new ApiAuthOptions { AdminTokenSha256 = CredentialStore.Sha256Hex(AdminToken) })));
 
     [Fact]
@@ -123,7 +124,7 @@ public class ConsoleApiTests
         Assert.Equal(422, refused.Status);
         var rows = refused.Body.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("line").GetInt32(), r.GetProperty("column").GetString())).ToList();
         Assert.Equal([(3, "service_id"), (4, "region"), (5, "population_0_19")], rows);
-        Assert.Empty((await new ReferenceDataStore(api.Storage).LoadAsync()).Rows);
+        Assert.Empty((await new ReferenceDataStore(api.Storage, ServiceCatalogue.BuiltIn).LoadAsync()).Rows);
 
         const string good = """
             service_id,year,region,population_0_19,sen_pupils,fsm_pupils
@@ -133,7 +134,7 @@ public class ConsoleApiTests
         var imported = await Run(imports.ImportReference(Request("POST", AdminToken, good, contentType: "text/csv; charset=utf-8"), default));
         Assert.Equal(200, imported.Status);
         Assert.Equal(2, imported.Body.GetProperty("count").GetInt32());
-        Assert.Equal(2, (await new ReferenceDataStore(api.Storage).LoadAsync()).Rows.Count());
+        Assert.Equal(2, (await new ReferenceDataStore(api.Storage, ServiceCatalogue.BuiltIn).LoadAsync()).Rows.Count());
 
         Assert.Equal(415, (await Run(imports.ImportReference(Request("POST", AdminToken, good), default))).Status);
         Assert.Equal(403, (await Run(imports.ImportReference(Request("POST", await api.TokenForAsync(1), good, contentType: "text/csv"), default))).Status);
@@ -147,11 +148,11 @@ public class ConsoleApiTests
         var refused = await Run(imports.ImportNeighbours(Request("POST", AdminToken, "service_id,neighbour_id\n1,2\n1,x\n", contentType: "text/csv"), default));
         Assert.Equal(422, refused.Status);
         Assert.Equal(3, Assert.Single(refused.Body.GetProperty("rows").EnumerateArray()).GetProperty("line").GetInt32());
-        Assert.Empty(await new ReferenceDataStore(api.Storage).LoadNeighboursAsync());
+        Assert.Empty(await new ReferenceDataStore(api.Storage, ServiceCatalogue.BuiltIn).LoadNeighboursAsync());
 
         var imported = await Run(imports.ImportNeighbours(Request("POST", AdminToken, "service_id,neighbour_id\n1,2\n1,3\n4,1\n", contentType: "text/csv"), default));
         Assert.Equal(200, imported.Status);
-        Assert.Equal([2, 3], (await new ReferenceDataStore(api.Storage).LoadNeighboursAsync())[1]);
+        Assert.Equal([2, 3], (await new ReferenceDataStore(api.Storage, ServiceCatalogue.BuiltIn).LoadNeighboursAsync())[1]);
     }
 
     private static Microsoft.AspNetCore.Http.HttpRequest Preview(string csv, string preview = "true")
@@ -191,7 +192,7 @@ public class ConsoleApiTests
         var field = Assert.Single(changed.GetProperty("fields").EnumerateArray());
         Assert.Equal(("sen_pupils", "1000", "1100"), (field.GetProperty("field").GetString(), field.GetProperty("from").GetString(), field.GetProperty("to").GetString()));
         // Nothing stored: 2's SEN pupils are as they were, and 4 has no row.
-        var stored = await new ReferenceDataStore(api.Storage).LoadAsync();
+        var stored = await new ReferenceDataStore(api.Storage, ServiceCatalogue.BuiltIn).LoadAsync();
         Assert.Equal(1000, stored.For(2013, 2)!.SenPupils);
         Assert.Null(stored.For(2013, 4));
 
@@ -230,6 +231,6 @@ public class ConsoleApiTests
         Assert.Equal("removed", rows[5].GetProperty("change").GetString());
         Assert.Equal("new", rows[6].GetProperty("change").GetString());
         Assert.Equal(1, preview.Body.GetProperty("unchanged").GetInt32()); // 1: the same neighbours in another order
-        Assert.Equal([1], (await new ReferenceDataStore(api.Storage).LoadNeighboursAsync())[4]);
+        Assert.Equal([1], (await new ReferenceDataStore(api.Storage, ServiceCatalogue.BuiltIn).LoadNeighboursAsync())[4]);
     }
 }

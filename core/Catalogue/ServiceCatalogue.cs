@@ -27,20 +27,40 @@ public sealed record Service(
     public string PublishedName => NameInferred ? $"{Name} (name inferred)" : Name;
 }
 
-public static class ServiceRegistry
+/// <summary>
+/// The key to services: every service the national report numbers, with its local authority and region, and when
+/// a service ended. Data, injected where it is used (<c>AddPpsCatalogue</c>); <see cref="BuiltIn"/> is the key the
+/// system ships with (the 2013 report's Appendix 1, <c>Data/service-la.csv</c>).
+/// </summary>
+public sealed class ServiceCatalogue
 {
-    private static readonly Lazy<IReadOnlyDictionary<int, Service>> LazyById = new(Load);
+    private readonly IReadOnlyDictionary<int, Service> _byId;
 
-    public static IReadOnlyCollection<Service> All => LazyById.Value.Values.OrderBy(s => s.Id).ToList();
+    public ServiceCatalogue(IEnumerable<Service> services)
+    {
+        All = services.OrderBy(s => s.Id).ToList();
+        _byId = All.ToDictionary(s => s.Id);
+    }
 
-    public static Service? Find(int id) => LazyById.Value.GetValueOrDefault(id);
+    /// <summary>The key that ships with the system.</summary>
+    public static ServiceCatalogue BuiltIn => LazyBuiltIn.Value;
 
-    public static bool IsKnown(int id) => LazyById.Value.ContainsKey(id);
+    private static readonly Lazy<ServiceCatalogue> LazyBuiltIn = new(() => new ServiceCatalogue(Load()));
 
-    public static IReadOnlyList<Service> ExistingIn(int collectionYear) =>
-        All.Where(s => s.ExistsIn(collectionYear)).ToList();
+    /// <summary>Every service, ended ones too, by id.</summary>
+    public IReadOnlyList<Service> All { get; }
 
-    private static IReadOnlyDictionary<int, Service> Load() =>
+    public Service? Find(int id) => _byId.GetValueOrDefault(id);
+
+    public bool IsKnown(int id) => _byId.ContainsKey(id);
+
+    /// <summary>The services that had not ended by <paramref name="collectionYear"/>.</summary>
+    public IReadOnlyList<Service> ExistingIn(int collectionYear) => All.Where(s => s.ExistsIn(collectionYear)).ToList();
+
+    /// <summary>The service's name, or "Service {id}" for an id the key does not have.</summary>
+    public string NameOf(int id) => Find(id)?.Name ?? $"Service {id}";
+
+    private static IEnumerable<Service> Load() =>
         EmbeddedCsv.Read("service-la.csv", row =>
         {
             var note = row.GetField("note") ?? "";
@@ -60,7 +80,7 @@ public static class ServiceRegistry
                 Note = Blank(note),
                 NameInferred = string.IsNullOrWhiteSpace(name) && note.StartsWith("name illegible", StringComparison.Ordinal),
             };
-        }).ToDictionary(s => s.Id);
+        });
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
