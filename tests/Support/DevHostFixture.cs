@@ -27,9 +27,10 @@ public sealed class DevHostFixture : IAsyncDisposable
 {
     public const string AdminToken = "test-nppn-admin-token";
 
-    private DevHostFixture(WebApplication app, PpsStorage storage, FakeClock clock)
+    private DevHostFixture(WebApplication app, PpsStorage storage, StorageOptions names, FakeClock clock)
     {
         App = app;
+        StorageNames = names;
         Storage = storage;
         Clock = clock;
         BaseUrl = new Uri(DevHostApp.BaseUrl(app));
@@ -41,6 +42,9 @@ public sealed class DevHostFixture : IAsyncDisposable
     public WebApplication App { get; }
     public IServiceProvider Services => App.Services;
     public PpsStorage Storage { get; }
+
+    /// <summary>The names of this host's tables and containers: give them to another host to run a second instance on the same storage.</summary>
+    public StorageOptions StorageNames { get; }
     public FakeClock Clock { get; }
     public Uri BaseUrl { get; }
 
@@ -53,11 +57,12 @@ public sealed class DevHostFixture : IAsyncDisposable
 
     /// <summary>Starts the devhost; it is now 15 September 2013 on its clock unless <paramref name="now"/> says otherwise.</summary>
     /// <param name="configure">Registrations made before the app's own, such as a pipeline policy on its storage clients (<see cref="StorageFaults"/>).</param>
+    /// <param name="storage">Another host's <see cref="StorageNames"/>: this one is a second instance of the app on the same storage.</param>
     public static async Task<DevHostFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null, DateTimeOffset? now = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null, StorageOptions? storage = null)
     {
-        // Fresh names; the devhost creates its storage itself on start.
-        var names = Azurite.NewOptions("d");
+        // Fresh names unless shared; the devhost creates its storage itself on start.
+        var names = storage ?? Azurite.NewOptions("d");
         var config = new Dictionary<string, string>(names.Settings().Select(kv => KeyValuePair.Create(kv.Key, kv.Value!)))
         {
             ["port"] = "0",
@@ -80,7 +85,7 @@ public sealed class DevHostFixture : IAsyncDisposable
                 configure?.Invoke(services);
             });
         await app.StartAsync();
-        return new DevHostFixture(app, app.Services.GetRequiredService<PpsStorage>(), clock);
+        return new DevHostFixture(app, app.Services.GetRequiredService<PpsStorage>(), names, clock);
     }
 
     /// <summary>A service's access token for a year, issued as NPPN would.</summary>
