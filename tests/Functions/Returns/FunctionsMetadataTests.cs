@@ -15,6 +15,8 @@ public class FunctionsMetadataTests
         { "GetReturnRevision", "get", "returns/{year:int}/{serviceId:int}/history/{revision:int}" },
         { "GetYear", "get", "years/{year:int}" },
         { "SetYearWindow", "put", "years/{year:int}" },
+        { "GetNarrative", "get", "years/{year:int}/narrative" },
+        { "SaveNarrative", "put", "years/{year:int}/narrative" },
         { "GrantExtension", "post", "years/{year:int}/extensions/{serviceId:int}" },
         { "GetCompleteness", "get", "years/{year:int}/completeness" },
         { "IssueCredential", "post", "credentials" },
