@@ -287,6 +287,8 @@ export async function report(target) {
     const banner = syntheticBanner(describeSyntheticFigures(items.map((i) => i.figure), allHighlights));
     if (banner) cover.append(banner);
     body.classList.toggle("pps-report--synthetic", Boolean(banner));
+    // The page's own body too: a page that starts outside the report (the site's footer after the last appendix) is still the report's.
+    document.body.classList.toggle("pps-report--synthetic", Boolean(banner));
     const appendix2 = el("section", { class: "pps-part", id: "report-appendix-2", "aria-labelledby": "report-appendix-2-title" },
       el("h2", { class: "govuk-heading-l", id: "report-appendix-2-title", "data-contents": "1" }, "Appendix 2: the exemplifications of the minimum standards"),
       appendices ? exemplificationsAppendix(appendices.data.exemplifications) : el("p", { class: "govuk-body" }, "The exemplifications' text is not in this published set."));
