@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,14 +69,14 @@ public class RestoreRunbookTests
         foreach (var table in storage.Tables) Assert.Empty(await table.QueryAsync<TableEntity>().ToListAsync());
 
         // The runbook: list the copy's backups, restore the newest into the empty tables.
-        var (listed, list) = await RunCliAsync("backups", "--container", copyContainer);
+        var (listed, list) = await CliProcess.RunAsync(null, "backups", "--container", copyContainer);
         Assert.True(listed == 0, list);
         Assert.Equal(backup.Name, list.Trim());
-        var (restored, output) = await RunCliAsync("restore", "--backup", backup.Name, "--prefix", storage.Options.TablePrefix, "--container", copyContainer);
+        var (restored, output) = await CliProcess.RunAsync(null, "restore", "--backup", backup.Name, "--prefix", storage.Options.TablePrefix, "--container", copyContainer);
         Assert.True(restored == 0, output);
         Assert.Contains($"Restored {backup.Name}", output, StringComparison.Ordinal);
         // A second restore refuses the tables that now hold the data, and changes nothing.
-        var (again, refusal) = await RunCliAsync("restore", "--backup", backup.Name, "--prefix", storage.Options.TablePrefix, "--container", copyContainer);
+        var (again, refusal) = await CliProcess.RunAsync(null, "restore", "--backup", backup.Name, "--prefix", storage.Options.TablePrefix, "--container", copyContainer);
         Assert.Equal(1, again);
         Assert.Contains("already holds entities", refusal, StringComparison.Ordinal);
 
@@ -137,23 +135,5 @@ public class RestoreRunbookTests
         var names = new List<string>();
         await foreach (var blob in container.GetBlobsAsync()) names.Add($"{blob.Name} {Convert.ToHexString(blob.Properties.ContentHash)}");
         return names;
-    }
-
-    /// <summary>The built cli (cli/bin/{configuration}) on Azurite by its connection string, as an operator would run it.</summary>
-    private static async Task<(int Exit, string Output)> RunCliAsync(params string[] args)
-    {
-        var configuration = typeof(RestoreRunbookTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var cli = RepoFiles.At("cli", "bin", configuration, "net10.0", "pps.dll");
-        Assert.True(File.Exists(cli), $"{cli} is not built.");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(cli);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["PPS_STORAGE"] = Azurite.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Pps.Core.Definition;
 using Pps.Core.Storage;
@@ -37,7 +35,7 @@ public class CliTests
         await File.WriteAllTextAsync(csv, $"service_id,{string.Join(',', answers.Select(a => a.Id))}\n24,{string.Join(',', answers.Select(a => a.Value))}\n");
         try
         {
-            var (exit, output) = await RunCliAsync(app.Options, "import-returns", "--year", $"{year}", "--file", csv, "--mode", "merge");
+            var (exit, output) = await CliProcess.RunAsync(app.Options, "import-returns", "--year", $"{year}", "--file", csv, "--mode", "merge");
             Assert.True(exit == 0, output);
             Assert.Contains("Loaded 1 return(s) for 2014", output, StringComparison.Ordinal);
         }
@@ -48,24 +46,5 @@ public class CliTests
         var stored = await app.Get<ReturnStore>().GetAsync(year, 24);
         Assert.Equal("https://24.example", stored!.Values.Text("access.website"));
         Assert.Equal(80m, stored.Values.Number(FieldIds.CaseworkUsers));
-    }
-
-    /// <summary>Runs the built cli (cli/bin/{configuration}) on the test's tables and containers; its exit code and output.</summary>
-    private static async Task<(int Exit, string Output)> RunCliAsync(StorageOptions options, params string[] args)
-    {
-        var configuration = typeof(CliTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var cli = RepoFiles.At("cli", "bin", configuration, "net10.0", "pps.dll");
-        Assert.True(File.Exists(cli), $"{cli} is not built.");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(cli);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["PPS_STORAGE"] = Azurite.ConnectionString;
-        foreach (var (name, value) in options.Settings("__")) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
     }
 }
