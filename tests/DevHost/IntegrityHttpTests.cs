@@ -4,8 +4,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pps.Core.Definition;
+using Pps.Core.Uploads.Workbook;
 using Pps.Synthetic;
 using Pps.Tests.Support;
+using Pps.Tests.Uploads;
 using static Pps.Tests.Support.Window2013;
 
 namespace Pps.Tests.DevHost;
@@ -82,9 +84,7 @@ public class IntegrityHttpTests
     public async Task Under_an_extension_granted_after_the_close_the_rules_are_those_of_the_open_window()
     {
         await using var host = await DevHostFixture.StartAsync();
-        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevHostFixture.AdminToken);
-        var opened = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150 });
-        Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        await OpenAsNppnAsync(host);
         var draft = await ServiceClientAsync(host, 42, 2013);
         var onTime = await ServiceClientAsync(host, 43, 2013);
         var drafted = await draft.PutAsJsonAsync("api/returns/2013/42", new { values = ExampleReturn.Full(2013) });
@@ -118,6 +118,68 @@ public class IntegrityHttpTests
     }
 
     /// <summary>
+    /// Defect 3, the workbook path, end to end: after the closing date NPPN grants service 24 an extension; 24 uploads a
+    /// workbook (the upload endpoint, then the blob trigger the devhost runs) and it is accepted as under the form: the
+    /// report says so, the return is changed and reads as a draft (not "locked"), and the audit row names the upload.
+    /// Service 25, without an extension, uploads after the close too: refused, saying the collection closed, nothing stored.
+    /// </summary>
+    [Fact]
+    public async Task After_the_close_a_workbook_is_accepted_under_an_extension_and_refused_saying_why_without_one()
+    {
+        await using var host = await DevHostFixture.StartAsync();
+        await OpenAsNppnAsync(host);
+        var extended = await ServiceClientAsync(host, 24, 2013);
+        var notExtended = await ServiceClientAsync(host, 25, 2013);
+        // 24 left a draft in the open window (through the form); 25 sent nothing.
+        var drafted = await extended.PutAsJsonAsync("api/returns/2013/24", new { values = ExampleReturn.Full(2013) });
+        Assert.Equal(HttpStatusCode.OK, drafted.StatusCode);
+
+        host.Clock.Now = Closes.AddDays(1);
+        var granted = await host.Client.PostAsJsonAsync("api/years/2013/extensions/24", new { until = Closes.AddDays(14) });
+        Assert.True(granted.IsSuccessStatusCode, await granted.Content.ReadAsStringAsync());
+
+        var ratings = WorkbookEdits.Ratings2013(24);
+        var (uploadId, report) = await UploadWorkbookAsync(extended, 24, ratings);
+        Assert.Equal("accepted", (string?)report["status"]);
+        Assert.Contains("saved as your draft", (string)report["summary"]!, StringComparison.Ordinal);
+        var stored = JsonNode.Parse(await extended.GetStringAsync("api/returns/2013/24"))!;
+        Assert.Equal("draft", (string?)stored["status"]);
+        Assert.Equal(2, (int)stored["revision"]!);
+        foreach (var (field, value) in ratings) Assert.Equal(value, (string?)stored["values"]![field]);
+        var history = JsonNode.Parse(await extended.GetStringAsync("api/returns/2013/24/history"))!;
+        var revision = history["revisions"]!.AsArray().Single(r => (int)r!["revision"]! == 2)!;
+        Assert.StartsWith($"Workbook upload {uploadId}", (string)revision["source"]!, StringComparison.Ordinal);
+
+        var (_, refused) = await UploadWorkbookAsync(notExtended, 25, WorkbookEdits.Ratings2013(25));
+        Assert.Equal("rejected", (string?)refused["status"]);
+        var why = (string)refused["summary"]!;
+        Assert.Contains("nothing was changed", why, StringComparison.Ordinal);
+        Assert.Contains("The 2013 collection closed on 31 October 2013", why, StringComparison.Ordinal);
+        Assert.Contains("Contact NPPN", why, StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse(await notExtended.GetStringAsync("api/returns/2013/25/history"))!["revisions"]!.AsArray());
+    }
+
+    /// <summary>Uploads a workbook made from the service's template with <paramref name="answers"/>, and waits for the devhost's trigger to check it.</summary>
+    private static async Task<(string UploadId, JsonNode Report)> UploadWorkbookAsync(HttpClient client, int serviceId, IReadOnlyDictionary<string, string?> answers)
+    {
+        var template = await client.GetAsync($"api/workbooks/2013/{serviceId}");
+        Assert.Equal(HttpStatusCode.OK, template.StatusCode);
+        var layout = WorkbookLayout.For(BuiltInDefinitions.For(2013));
+        var filled = WorkbookFiller.SetCells(await template.Content.ReadAsByteArrayAsync(), WorkbookFiller.Answers(layout, answers.Select(a => KeyValuePair.Create(a.Key, a.Value!))));
+        var upload = await client.PostAsync($"api/workbooks/2013/{serviceId}/uploads",
+            new ByteArrayContent(filled) { Headers = { ContentType = new MediaTypeHeaderValue(WorkbookTemplate.ContentType) } });
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var queued = JsonNode.Parse(await upload.Content.ReadAsStringAsync())!;
+        var reportPath = ((string)queued["report"]!).TrimStart('/');
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            var report = JsonNode.Parse(await client.GetStringAsync(reportPath))!;
+            if ((string?)report["status"] is "accepted" or "rejected" or "failed") return ((string)queued["uploadId"]!, report);
+        }
+        throw new TimeoutException($"Upload {reportPath} was not checked within 30 s.");
+    }
+
+    /// <summary>
     /// Defect 10: an extension to 9999-12-31 was accepted and the year never closed. The year carries a bound (28 days
     /// after the closing date unless NPPN sets another when opening it, shown in GET); a grant past it is refused naming
     /// "until" and the latest date allowed (422, as every field the API cannot take); a grant to the bound holds the close back only until then.
@@ -126,9 +188,7 @@ public class IntegrityHttpTests
     public async Task An_extension_is_bounded_so_no_one_return_holds_the_year_back()
     {
         await using var host = await DevHostFixture.StartAsync();
-        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevHostFixture.AdminToken);
-        var opened = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150 });
-        Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        await OpenAsNppnAsync(host);
         var year = JsonNode.Parse(await host.Client.GetStringAsync("api/years/2013"))!;
         Assert.Equal(28, (int)year["maxExtensionDays"]!);
         var latest = Closes.AddDays(28);
@@ -175,6 +235,14 @@ public class IntegrityHttpTests
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         Assert.Equal(14, (int)JsonNode.Parse(await host.Client.GetStringAsync("api/years/2013"))!["maxExtensionDays"]!);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsJsonAsync("api/years/2013/extensions/42", new { until = Closes.AddDays(8) })).StatusCode);
+    }
+
+    /// <summary>NPPN (the host's client from now on) opens 2013 with the tests' window.</summary>
+    private static async Task OpenAsNppnAsync(DevHostFixture host)
+    {
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevHostFixture.AdminToken);
+        var opened = await host.Client.PutAsJsonAsync("api/years/2013", new { opens = Opens, closes = Closes, nationalServiceCount = 150 });
+        Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
     }
 
     private static string ETag(HttpResponseMessage response) => response.Headers.NonValidated["ETag"].ToString();
