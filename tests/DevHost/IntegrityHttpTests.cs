@@ -159,6 +159,52 @@ public class IntegrityHttpTests
         Assert.Empty(JsonNode.Parse(await notExtended.GetStringAsync("api/returns/2013/25/history"))!["revisions"]!.AsArray());
     }
 
+    /// <summary>
+    /// Defect 5, end to end: 43 submits on time; after the closing date NPPN gives it an extension. Saving it as a draft
+    /// or submitting it again is refused under the extension with the 409 it gets in the open window, and it stays
+    /// submitted; when NPPN closes and publishes (ending the extension), the published set, read as the site reads it
+    /// (index, the year's manifest, the key of services), counts 43's return. Left a draft, it was left out.
+    /// </summary>
+    [Fact]
+    public async Task An_on_time_submission_stays_submitted_under_an_extension_and_is_published_at_the_close()
+    {
+        await using var host = await DevHostFixture.StartAsync();
+        await OpenAsNppnAsync(host);
+        var onTime = await ServiceClientAsync(host, 43, 2013);
+        var saved = await onTime.PutAsJsonAsync("api/returns/2013/43", new { values = ExampleReturn.Full(2013) });
+        var submitted = await SendAsync(onTime, HttpMethod.Post, "api/returns/2013/43/submit", null, ETag(saved));
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        // What the open window answers a service that tries to change a submitted return.
+        var inWindow = await SendAsync(onTime, HttpMethod.Put, "api/returns/2013/43", new { values = ExampleReturn.Full(2013, 402) }, ETag(submitted));
+        Assert.Equal(HttpStatusCode.Conflict, inWindow.StatusCode);
+        var inWindowDetail = (string?)JsonNode.Parse(await inWindow.Content.ReadAsStringAsync())!["detail"];
+
+        host.Clock.Now = Closes.AddDays(1);
+        var granted = await host.Client.PostAsJsonAsync("api/years/2013/extensions/43", new { until = Closes.AddDays(14) });
+        Assert.True(granted.IsSuccessStatusCode, await granted.Content.ReadAsStringAsync());
+        var read = await onTime.GetAsync("api/returns/2013/43");
+        foreach (var (method, path) in new[] { (HttpMethod.Put, "api/returns/2013/43"), (HttpMethod.Post, "api/returns/2013/43/submit") })
+        {
+            var refused = await SendAsync(onTime, method, path, new { values = ExampleReturn.Full(2013, 402) }, ETag(read));
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(inWindowDetail, (string?)JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["detail"]);
+        }
+        Assert.Equal("submitted", (string?)JsonNode.Parse(await onTime.GetStringAsync("api/returns/2013/43"))!["status"]);
+
+        var closed = await host.Client.PostAsJsonAsync("api/years/2013/close", new { endExtensions = new[] { 43 } });
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        Assert.Equal("published", (string?)JsonNode.Parse(await closed.Content.ReadAsStringAsync())!["status"]);
+        var index = JsonNode.Parse(await host.Site.GetStringAsync("data/index.json"))!;
+        var entry = index["years"]!.AsArray().Single(y => (int)y!["year"]! == 2013)!;
+        var manifest = JsonNode.Parse(await host.Site.GetStringAsync("data/" + (string)entry["manifest"]!))!;
+        Assert.Equal(1, (int)manifest["returns"]!);
+        var keyFile = manifest["files"]!.AsArray().Single(f => (string?)f!["kind"] == "key")!;
+        var key = JsonNode.Parse(await host.Site.GetStringAsync("data/" + (string)keyFile["path"]!))!;
+        var service = key["services"]!.AsArray().Single(s => (int)s!["serviceId"]! == 43)!;
+        Assert.Equal("returned", (string?)service["status"]);
+    }
+
     /// <summary>Uploads a workbook made from the service's template with <paramref name="answers"/>, and waits for the devhost's trigger to check it.</summary>
     private static async Task<(string UploadId, JsonNode Report)> UploadWorkbookAsync(HttpClient client, int serviceId, IReadOnlyDictionary<string, string?> answers)
     {
