@@ -479,7 +479,7 @@ public static class SaveBenchmark
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             var v => v.ToString(),
         }));
-        var parsed = ReturnValidator.Validate(BuiltInDefinitions.For(Year - 1), raw);
+        var parsed = CheckedReturn.Check(BuiltInDefinitions.For(Year - 1), serviceId, raw, null);
         if (!parsed.IsValid) throw new InvalidOperationException(string.Join("; ", parsed.Errors.Select(e => e.Message)));
         await returns.SaveAsync(new ServiceReturn { ServiceId = serviceId, Year = Year - 1, Status = ReturnStatus.Locked, Values = parsed.Values }, null, "bench", "import");
     }

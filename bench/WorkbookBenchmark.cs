@@ -78,7 +78,7 @@ public static class WorkbookBenchmark
         var read = Time(runs, () =>
         {
             var result = WorkbookReader.Read(filled, Year, Service, definition, ServiceCatalogue.BuiltIn);
-            if (!ReturnValidator.Validate(definition, result.Answers!.Raw).IsValid) throw new InvalidOperationException("The filled template does not validate.");
+            if (!CheckedReturn.Check(definition, Service, result.Answers!.Raw, null).IsValid) throw new InvalidOperationException("The filled template does not validate.");
         });
         var unzip = Time(runs, () =>
         {
@@ -184,7 +184,7 @@ public static class WorkbookBenchmark
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             var v => v.ToString(),
         }));
-        var values = ReturnValidator.Validate(definition, raw).Values;
+        var values = CheckedReturn.Check(definition, Service, raw, null).Values;
         using var output = new MemoryStream();
         WorkbookTemplate.Write(output, definition, new WorkbookOrigin(Service, Year, definition.Version, revision, DateTimeOffset.UtcNow), "Bench", values, values);
         return output.ToArray();

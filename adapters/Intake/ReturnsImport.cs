@@ -93,13 +93,14 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
         var unchanged = new HashSet<int>();
         var current = (await store.ListYearAsync(year, ct)).ToDictionary(r => r.ServiceId);
         var previous = (await store.ListYearAsync(year - 1, ct)).ToDictionary(r => r.ServiceId);
-        var values = new Dictionary<int, IReadOnlyDictionary<string, string?>>();
+        var checkedRows = new Dictionary<int, CheckedReturn>();
         var rows = new List<ReturnsImportRowPreview>();
         foreach (var row in parsed.Rows)
         {
             var stored = current.GetValueOrDefault(row.ServiceId);
-            var rowValues = values[row.ServiceId] = mode == ReturnsCsvMode.Merge ? Merged(stored, row) : row.Values;
-            var result = ReturnValidator.Validate(definition, rowValues, previous.GetValueOrDefault(row.ServiceId)?.Values);
+            // The one check (the write stores what it read, and checks nothing again); this path maps its problems to lines.
+            var result = checkedRows[row.ServiceId] = CheckedReturn.Check(definition, row.ServiceId,
+                mode == ReturnsCsvMode.Merge ? Merged(stored, row) : row.Values, previous.GetValueOrDefault(row.ServiceId)?.Values);
             var changes = ReturnValues.Diff(stored?.Values ?? ReturnValues.Empty, result.Values).ToList();
             if (stored is { Status: not ReturnStatus.Draft } && changes.Count == 0)
             {
@@ -114,7 +115,7 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
             problems.AddRange(result.Errors.Select(e => new ImportProblem(row.Line, e.FieldId, e.Message)));
             // Each row is stored as submitted, which needs every answer the definition requires: checked here with the rest,
             // or the load would stop part-way at the first such row instead of being refused before anything is stored.
-            problems.AddRange(definition.MissingForSubmission(result.Values).Select(f =>
+            problems.AddRange(result.Missing.Select(f =>
                 new ImportProblem(row.Line, f.Id, $"{f.Label}: a submitted return needs this answer, and the file (with what is stored, in a merge) does not give it.")));
             problems.AddRange(result.Warnings.Where(w => !row.ConfirmedWarnings.Contains(w.Code))
                 .Select(w => new ImportProblem(row.Line, w.FieldId, $"{w.Message} (to load it, put {w.Code} in the {ReturnsCsv.ConfirmedColumn} column)")));
@@ -131,7 +132,7 @@ public sealed class ReturnsImport(ReturnService returns, ReturnStore store, Coll
         var imported = 0;
         foreach (var row in parsed.Rows.Where(r => !unchanged.Contains(r.ServiceId)))
         {
-            var change = new ReturnChange(year, row.ServiceId, values[row.ServiceId], row.ConfirmedWarnings, current.GetValueOrDefault(row.ServiceId)?.ETag,
+            var change = new CheckedChange(checkedRows[row.ServiceId], row.ConfirmedWarnings, current.GetValueOrDefault(row.ServiceId)?.ETag,
                 Reason: FreeText.HasVisible(reason) ? reason : $"CSV bulk load {batch} ({source})",
                 Source: $"CSV bulk load {batch} ({source}), line {row.Line}{merge}");
             var outcome = await returns.SubmitAsync(actor ?? Actor.Nppn, change, ct);

@@ -7,16 +7,38 @@ using Pps.Core.Validation;
 
 namespace Pps.Core.Returns;
 
-/// <summary>A change to a return as an intake path (form, workbook, CSV) hands it in.</summary>
+/// <summary>
+/// A change to a return as an intake path (form, workbook, CSV) hands it in: its answers, raw
+/// (<see cref="ReturnChange"/>, checked by the write) or as the intake check read them (<see cref="CheckedChange"/>).
+/// </summary>
+public abstract record ReturnWrite
+{
+    // The two kinds below are the only ones: the write knows how to check each.
+    private protected ReturnWrite() { }
+
+    public abstract int Year { get; }
+
+    public abstract int ServiceId { get; }
+
+    /// <summary>Ids of year-on-year warnings the writer confirms as correct.</summary>
+    public abstract IReadOnlyCollection<string> ConfirmedWarnings { get; init; }
+
+    /// <summary>The ETag the writer read; null only when it found no return.</summary>
+    public abstract string? IfMatch { get; init; }
+
+    /// <summary>Why NPPN changes a locked or submitted return; required then. NPPN's only: a service cannot give one.</summary>
+    public abstract string? Reason { get; init; }
+
+    /// <summary>
+    /// What made the change, kept in the audit beside (never as) NPPN's reason: the intake path and its batch or upload
+    /// ("Workbook upload 7f3c…; confirmed: yoy-core-budget: a second caseworker joined"). Any actor may give one; it is
+    /// free text under the same limits as a reason.
+    /// </summary>
+    public abstract string? Source { get; init; }
+}
+
+/// <summary>A change with its answers as the writer gave them (the form, the API, the cli): the write runs the check on them.</summary>
 /// <param name="Values">Field id to raw text; every field of the return, as the writer wants it now.</param>
-/// <param name="ConfirmedWarnings">Ids of year-on-year warnings the writer confirms as correct.</param>
-/// <param name="IfMatch">The ETag the writer read; null only when it found no return.</param>
-/// <param name="Reason">Why NPPN changes a locked or submitted return; required then. NPPN's only: a service cannot give one.</param>
-/// <param name="Source">
-/// What made the change, kept in the audit beside (never as) NPPN's reason: the intake path and its batch or upload
-/// ("Workbook upload 7f3c…; confirmed: yoy-core-budget: a second caseworker joined"). Any actor may give one; it is
-/// free text under the same limits as a reason.
-/// </param>
 public sealed record ReturnChange(
     int Year,
     int ServiceId,
@@ -24,8 +46,12 @@ public sealed record ReturnChange(
     IReadOnlyCollection<string> ConfirmedWarnings,
     string? IfMatch,
     string? Reason = null,
-    string? Source = null)
+    string? Source = null) : ReturnWrite
 {
+    public override int Year { get; } = Year;
+
+    public override int ServiceId { get; } = ServiceId;
+
     /// <summary>
     /// The <see cref="Source"/> of a change made through one intake path, with the writer's own words on each
     /// year-on-year warning it confirms ("Web form; confirmed: yoy-casework-users: a new outreach worker").
@@ -35,6 +61,23 @@ public sealed record ReturnChange(
         var notes = confirmations.Where(c => FreeText.HasVisible(c.Value)).Select(c => $"{c.Key}: {c.Value.Trim()}").ToList();
         return notes.Count == 0 ? path : $"{path}; confirmed: {string.Join("; ", notes)}";
     }
+}
+
+/// <summary>
+/// A change whose answers the intake path checked already (the workbook and the CSV check every cell or row before
+/// anything is stored): the write stores what the check read, and checks nothing again, unless the year's definition
+/// changed since (then it refuses).
+/// </summary>
+public sealed record CheckedChange(
+    CheckedReturn Answers,
+    IReadOnlyCollection<string> ConfirmedWarnings,
+    string? IfMatch,
+    string? Reason = null,
+    string? Source = null) : ReturnWrite
+{
+    public override int Year => Answers.Year;
+
+    public override int ServiceId => Answers.ServiceId;
 }
 
 /// <summary>
@@ -50,14 +93,14 @@ public sealed class ReturnService(
     private static ReturnOutcome.NotFound NoDefinition(int year) =>
         new($"There is no return definition for {year}: NPPN publishes it before the year opens.");
 
-    public Task<ReturnOutcome> SaveDraftAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
+    public Task<ReturnOutcome> SaveDraftAsync(Actor actor, ReturnWrite change, CancellationToken ct = default) =>
         TracedWriteAsync(actor, change, submit: false, ct);
 
-    public Task<ReturnOutcome> SubmitAsync(Actor actor, ReturnChange change, CancellationToken ct = default) =>
+    public Task<ReturnOutcome> SubmitAsync(Actor actor, ReturnWrite change, CancellationToken ct = default) =>
         TracedWriteAsync(actor, change, submit: true, ct);
 
     /// <summary>A write as a span (year, service, who, outcome: never the values) and the counts of returns saved and warnings.</summary>
-    private async Task<ReturnOutcome> TracedWriteAsync(Actor actor, ReturnChange change, bool submit, CancellationToken ct)
+    private async Task<ReturnOutcome> TracedWriteAsync(Actor actor, ReturnWrite change, bool submit, CancellationToken ct)
     {
         using var activity = PpsTelemetry.Source.StartActivity(submit ? "pps.return.submit" : "pps.return.save");
         activity?.SetTag("pps.year", change.Year);
@@ -99,13 +142,13 @@ public sealed class ReturnService(
     /// <see cref="ReturnStore.GetForWriteAsync"/>). Anything but success is decided again on the return as read from
     /// storage, so that a refusal never rests on a revision someone else has replaced since.
     /// </summary>
-    private async Task<ReturnOutcome> WriteAsync(Actor actor, ReturnChange change, bool submit, CancellationToken ct)
+    private async Task<ReturnOutcome> WriteAsync(Actor actor, ReturnWrite change, bool submit, CancellationToken ct)
     {
         var (outcome, remembered) = await WriteOnceAsync(actor, change, submit, mayRemember: true, ct);
         return outcome is ReturnOutcome.Done || !remembered ? outcome : (await WriteOnceAsync(actor, change, submit, mayRemember: false, ct)).Outcome;
     }
 
-    private async Task<(ReturnOutcome Outcome, bool Remembered)> WriteOnceAsync(Actor actor, ReturnChange change, bool submit, bool mayRemember, CancellationToken ct)
+    private async Task<(ReturnOutcome Outcome, bool Remembered)> WriteOnceAsync(Actor actor, ReturnWrite change, bool submit, bool mayRemember, CancellationToken ct)
     {
         if (!actor.MayAccess(change.ServiceId)) return (ForbiddenOtherService(actor), false);
         if (NoSuchServiceIn(change.Year, change.ServiceId) is { } noSuchService) return (noSuchService, false);
@@ -117,7 +160,8 @@ public sealed class ReturnService(
         var readCurrent = mayRemember
             ? returns.GetForWriteAsync(change.Year, change.ServiceId, change.IfMatch, ct)
             : ReadAsync(returns.GetAsync(change.Year, change.ServiceId, ct));
-        var readPreviousYear = returns.GetRecentAsync(change.Year - 1, change.ServiceId, ct);
+        // Last year's answers matter only to the check, which answers checked already have been through.
+        var readPreviousYear = change is ReturnChange ? returns.GetRecentAsync(change.Year - 1, change.ServiceId, ct) : Task.FromResult<ServiceReturn?>(null);
         await Task.WhenAll(readYear, readCurrent, readPreviousYear);
         var (stored, remembered) = await readCurrent;
         return (await DecideAsync(actor, change, submit, await readYear, stored, await readPreviousYear, ct), remembered);
@@ -126,7 +170,7 @@ public sealed class ReturnService(
     }
 
     private async Task<ReturnOutcome> DecideAsync(
-        Actor actor, ReturnChange change, bool submit, CollectionYear? year, ServiceReturn? read, ServiceReturn? previousYear, CancellationToken ct)
+        Actor actor, ReturnWrite change, bool submit, CollectionYear? year, ServiceReturn? read, ServiceReturn? previousYear, CancellationToken ct)
     {
         if (year is null) return new ReturnOutcome.NotFound($"The {change.Year} collection has not been set up.");
         var now = clock.GetUtcNow();
@@ -161,11 +205,24 @@ public sealed class ReturnService(
         var submittedAt = submit ? now : status == ReturnStatus.Draft ? null : current?.SubmittedAt;
         var counts = submittedAt is not null && status != ReturnStatus.Draft;
 
-        var result = ReturnValidator.Validate(definition, change.Values, previousYear?.Values);
+        // The one check, run here for the form's raw answers; the workbook's and the CSV's ran it before (to report
+        // every cell or row at once), and hold good only against the definition this write finds.
+        CheckedReturn result;
+        switch (change)
+        {
+            case ReturnChange raw:
+                result = CheckedReturn.Check(definition, change.ServiceId, raw.Values, previousYear?.Values);
+                break;
+            case CheckedChange { Answers: var answers } when answers.CheckedAgainst(definition):
+                result = answers;
+                break;
+            default:
+                return DefinitionChanged(definition, ((CheckedChange)change).Answers);
+        }
         // What a submitted return must hold and a draft need not yet: the rules across fields and every answer the
         // definition requires. A draft is saved whatever they say (the form shows them); they block only a return
         // that counts as submitted, so that a service never loses a draft to a total that does not add up yet.
-        var toSubmit = SubmitProblems(definition, result);
+        var toSubmit = result.ToSubmit;
         var blocking = counts ? result.AnswerErrors.Concat(toSubmit).ToList() : result.AnswerErrors.ToList();
         if (blocking.Count > 0)
         {
@@ -211,18 +268,18 @@ public sealed class ReturnService(
         }
     }
 
+    /// <summary>What stops a stored return being submitted as it stands (<see cref="CheckedReturn.ToSubmit"/>).</summary>
+    private static IReadOnlyList<ValidationIssue> SubmitProblems(ReturnDefinition definition, int serviceId, ReturnValues values) =>
+        CheckedReturn.Check(definition, serviceId, values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal), null).ToSubmit;
+
     /// <summary>
-    /// What stops a return being submitted as it stands, year-on-year warnings apart: the rules across fields it
-    /// breaks, then each answer the definition requires that it lacks (named, in the form's order).
+    /// NPPN published another version of the year's definition between the check and the write: what the check said
+    /// of the answers may no longer hold, so nothing is stored and the path checks them again.
     /// </summary>
-    public static IReadOnlyList<ValidationIssue> SubmitProblems(ReturnDefinition definition, ValidationResult result) =>
-        [.. result.RuleErrors, .. definition.MissingForSubmission(result.Values).Select(f =>
-            ValidationIssue.Error(f.Id, "required", $"{f.Label}: answer this question before you submit the return."))];
+    private static ReturnOutcome.Refused DefinitionChanged(ReturnDefinition definition, CheckedReturn answers) =>
+        new($"The {definition.Year} return definition changed (version {answers.Definition.Version} to {definition.Version}) while the answers were being checked; nothing was saved. Send them again to have them checked against the new version.");
 
-    private static IReadOnlyList<ValidationIssue> SubmitProblems(ReturnDefinition definition, ReturnValues values) =>
-        SubmitProblems(definition, ReturnValidator.Validate(definition, values.AsDictionary().ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal)));
-
-    private static ReturnOutcome? WindowRefusal(Actor actor, CollectionYear year, ServiceReturn? current, ReturnChange change, DateTimeOffset now)
+    private static ReturnOutcome? WindowRefusal(Actor actor, CollectionYear year, ServiceReturn? current, ReturnWrite change, DateTimeOffset now)
     {
         if (actor.IsNppn)
         {
@@ -259,7 +316,18 @@ public sealed class ReturnService(
     /// A return as the form shows it: the stored version (none before the service starts), last year's values
     /// beside it, the warnings still to confirm, and the year's window for this service.
     /// </summary>
-    public async Task<ReturnOutcome> ReadAsync(Actor actor, int year, int serviceId, CancellationToken ct = default)
+    public Task<ReturnOutcome> ReadAsync(Actor actor, int year, int serviceId, CancellationToken ct = default) =>
+        ViewAsync(actor, year, serviceId, checkStored: true, ct);
+
+    /// <summary>
+    /// The stored return and last year's for an intake path that brings new answers (the workbook's template and its
+    /// check): the refusals of <see cref="ReadAsync"/>, without checking the stored answers for the form (what they
+    /// lack for a submit, the warnings left to confirm), since the one check of the new answers says that of them.
+    /// </summary>
+    internal Task<ReturnOutcome> ReadForIntakeAsync(Actor actor, int year, int serviceId, CancellationToken ct = default) =>
+        ViewAsync(actor, year, serviceId, checkStored: false, ct);
+
+    private async Task<ReturnOutcome> ViewAsync(Actor actor, int year, int serviceId, bool checkStored, CancellationToken ct)
     {
         if (!actor.MayAccess(serviceId)) return ForbiddenOtherService(actor);
         if (NoSuchServiceIn(year, serviceId) is { } noSuchService) return noSuchService;
@@ -269,13 +337,13 @@ public sealed class ReturnService(
         var current = returns.GetAsync(year, serviceId, ct);
         var previous = returns.GetAsync(year - 1, serviceId, ct);
         var (stored, lastYear) = ((await current)?.AsOf(found.Value.Year, clock.GetUtcNow()), await previous);
-        IReadOnlyList<ValidationIssue> unconfirmed = stored is null || lastYear is null
+        IReadOnlyList<ValidationIssue> unconfirmed = stored is null || lastYear is null || !checkStored
             ? []
             : ReturnValidator.YearOnYearWarnings(definition, stored.Values, lastYear.Values)
                 .Where(w => !stored.ConfirmedWarnings.Contains(w.Code)).ToList();
         return new ReturnOutcome.Viewed(new ReturnView(year, serviceId, stored, lastYear, unconfirmed, found.Value.Year)
         {
-            SubmitProblems = SubmitProblems(definition, stored?.Values ?? new ReturnValues(new Dictionary<string, string>())),
+            SubmitProblems = checkStored ? SubmitProblems(definition, serviceId, stored?.Values ?? new ReturnValues(new Dictionary<string, string>())) : [],
         });
     }
 

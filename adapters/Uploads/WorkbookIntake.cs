@@ -36,7 +36,7 @@ public sealed class WorkbookIntake(
     /// <summary>The service's workbook for the year, prefilled with its stored return (draft or not) and last year's answers.</summary>
     public async Task<WorkbookOutcome> TemplateAsync(Actor actor, int year, int serviceId, CancellationToken ct)
     {
-        var read = await returns.ReadAsync(actor, year, serviceId, ct);
+        var read = await returns.ReadForIntakeAsync(actor, year, serviceId, ct);
         if (read is not ReturnOutcome.Viewed { View: var view }) return new WorkbookOutcome.Denied(read);
         // The read above found the year's definition; this is the same catalog's answer.
         var definition = await definitions.GetAsync(year, ct);
@@ -158,7 +158,7 @@ public sealed class WorkbookIntake(
         var layout = WorkbookLayout.For(definition);
         var actor = Actor.ForService(name.ServiceId);
 
-        var viewed = await returns.ReadAsync(actor, name.Year, name.ServiceId, ct);
+        var viewed = await returns.ReadForIntakeAsync(actor, name.Year, name.ServiceId, ct);
         if (viewed is not ReturnOutcome.Viewed { View: var view }) return Rejected(name, answers, [General(Message(viewed))]);
         var current = view.Current;
         if ((current?.Revision ?? 0) != answers.Origin.Revision)
@@ -167,7 +167,8 @@ public sealed class WorkbookIntake(
                 ?? Rejected(name, answers, [MovedOn(answers.Origin.Revision, current)]);
         }
 
-        var validation = ReturnValidator.Validate(definition, answers.Raw, view.LastYear?.Values);
+        // The one check (the write stores what it read, and checks nothing again); this path maps its problems to cells.
+        var validation = CheckedReturn.Check(definition, name.ServiceId, answers.Raw, view.LastYear?.Values);
         var cellFields = answers.Problems.Select(p => p.FieldId).ToHashSet();
         // As in the form: a draft is saved whatever rule across fields it breaks (the report lists what still stops the
         // submit); only an answer that cannot be read refuses it. A workbook marked for submission must satisfy them all.
@@ -182,7 +183,7 @@ public sealed class WorkbookIntake(
         }
         if (problems.Count > 0) return Rejected(name, answers, problems, Warnings(layout, validation.Warnings, answers));
 
-        var change = new ReturnChange(name.Year, name.ServiceId, answers.Raw, answers.Confirmations.Keys.ToList(), current?.ETag, Source: AuditSource(name, answers));
+        var change = new CheckedChange(validation, answers.Confirmations.Keys.ToList(), current?.ETag, Source: AuditSource(name, answers));
         var outcome = answers.Submit
             ? await returns.SubmitAsync(actor, change, ct)
             : await returns.SaveDraftAsync(actor, change, ct);

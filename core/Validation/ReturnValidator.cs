@@ -3,23 +3,11 @@ using Pps.Core.Definition;
 
 namespace Pps.Core.Validation;
 
-public sealed record ValidationResult(ReturnValues Values, IReadOnlyList<ValidationIssue> Errors, IReadOnlyList<ValidationIssue> Warnings)
-{
-    public bool IsValid => Errors.Count == 0;
-
-    /// <summary>
-    /// The errors that break a rule across fields (the six time percentages not adding to 100, say), a subset of
-    /// <see cref="Errors"/>. A draft is saved in spite of them; they block only a return that counts as submitted.
-    /// </summary>
-    public IReadOnlyList<ValidationIssue> RuleErrors { get; init; } = [];
-
-    /// <summary>The errors that leave an answer unreadable (not a number, not an option): nothing can be saved with them.</summary>
-    public IEnumerable<ValidationIssue> AnswerErrors => Errors.Except(RuleErrors);
-}
-
 /// <summary>
 /// The one validator every intake path shares (web form, workbook upload, CSV). It reads raw text per
 /// field id, as each path gets it, and turns it into canonical values driven by the year's definition.
+/// Outside the domain it is reached only through <see cref="CheckedReturn.Check"/>, so that what the check
+/// read is what the write stores, and no path validates a return twice.
 /// </summary>
 public static class ReturnValidator
 {
@@ -27,7 +15,8 @@ public static class ReturnValidator
 
     /// <param name="raw">Field id to the text given; null or blank means not given.</param>
     /// <param name="previous">The service's return for the year before, for the year-on-year checks.</param>
-    public static ValidationResult Validate(ReturnDefinition definition, IReadOnlyDictionary<string, string?> raw, ReturnValues? previous = null)
+    /// <param name="serviceId">Whose answers they are (the write stores them for this service only).</param>
+    internal static CheckedReturn Validate(ReturnDefinition definition, IReadOnlyDictionary<string, string?> raw, ReturnValues? previous = null, int serviceId = 0)
     {
         var errors = new List<ValidationIssue>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -56,7 +45,7 @@ public static class ReturnValidator
         errors.AddRange(ruleErrors);
 
         var warnings = previous is null ? [] : YearOnYearWarnings(definition, parsed, previous).ToList();
-        return new ValidationResult(parsed, errors, warnings) { RuleErrors = ruleErrors };
+        return new CheckedReturn(definition, serviceId, parsed, errors, ruleErrors, warnings);
     }
 
     public static IEnumerable<ValidationIssue> YearOnYearWarnings(ReturnDefinition definition, ReturnValues current, ReturnValues previous)

@@ -8,10 +8,10 @@ public class ReturnValidatorTests
 {
     private static readonly ReturnDefinition Definition = BuiltInDefinitions.For(2013);
 
-    private static ValidationResult Validate(params (string Id, string? Value)[] fields) =>
+    private static CheckedReturn Validate(params (string Id, string? Value)[] fields) =>
         ReturnValidator.Validate(Definition, fields.ToDictionary(f => f.Id, f => f.Value));
 
-    private static ValidationIssue SingleError(ValidationResult result, string fieldId, string code)
+    private static ValidationIssue SingleError(CheckedReturn result, string fieldId, string code)
     {
         var error = Assert.Single(result.Errors);
         Assert.Equal(fieldId, error.FieldId);
