@@ -7,7 +7,7 @@ namespace Pps.Cli;
 
 /// <summary>
 /// What a reader of the national report's PDF must find on paper, read back from the PDF's own text (PdfPig's words
-/// and their positions, line by line): "Page n of N" on every page; when the report rests on any synthetic data, the
+/// and their positions, line by line): "Page n of N" on every page; no page blank but for its footer; when the report rests on any synthetic data, the
 /// cover and every page's footer saying so; Table C's header naming every exemplification and a row for every service
 /// in each area's table; and no word past the right margin. Used by the demo's check; the browser tests check the same
 /// with poppler's pdftotext, apart from this code.
@@ -19,6 +19,12 @@ public static partial class ReportPdfCheck
 
     /// <summary>How close to the page's right edge a word may come (A4's printed margin is about 34 points).</summary>
     private const double RightMargin = 20;
+
+    /// <summary>
+    /// Where the page's body ends: the running footer and the page number are printed in the bottom margin (18 mm, 51
+    /// points, site.scss's @page), below this height; anything above it is the report's own content.
+    /// </summary>
+    private const double FooterTop = 45;
 
     [GeneratedRegex(@"^[0-9][a-h]$")]
     private static partial Regex Exemplification();
@@ -37,6 +43,7 @@ public static partial class ReportPdfCheck
         var unnumbered = new List<int>();
         var unmarked = new List<int>();
         var overflowing = new List<string>();
+        var blank = new List<int>();
         foreach (var page in document.GetPages())
         {
             var lines = Lines(page);
@@ -48,6 +55,8 @@ public static partial class ReportPdfCheck
                 failures.Add("the cover does not say that the report shows synthetic data");
             }
             if (!synthetic && text.Contains("SYNTHETIC", StringComparison.OrdinalIgnoreCase)) failures.Add($"page {page.Number} speaks of synthetic data, but the report rests on none");
+            // A page with nothing on it but its footer (no word, no chart above the bottom margin) is a page a reader turns for nothing.
+            if (!lines.SelectMany(l => l).Any(w => w.BoundingBox.Bottom > FooterTop) && !page.GetImages().Any()) blank.Add(page.Number);
             overflowing.AddRange(lines.SelectMany(l => l).Where(w => w.BoundingBox.Right > page.Width - RightMargin).Select(w => $"'{w.Text}' on page {page.Number}"));
             foreach (var line in lines)
             {
@@ -64,6 +73,7 @@ public static partial class ReportPdfCheck
             }
         }
         if (unnumbered.Count > 0) failures.Add($"{unnumbered.Count} of {pages} pages have no 'Page n of {pages}' (first: page {unnumbered[0]})");
+        if (blank.Count > 0) failures.Add($"{blank.Count} of {pages} pages show nothing but the footer (pages {string.Join(", ", blank.Take(10))})");
         if (unmarked.Count > 0) failures.Add($"{unmarked.Count} of {pages} pages have no footer saying the report contains synthetic data (first: page {unmarked[0]})");
         var missingCodes = exemplifications.Where(c => !headerCodes.Contains(c)).ToList();
         if (missingCodes.Count > 0) failures.Add($"Table C's headers do not name {missingCodes.Count} of the {exemplifications.Count} exemplifications ({string.Join(", ", missingCodes.Take(10))})");

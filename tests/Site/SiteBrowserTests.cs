@@ -282,6 +282,9 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         var pages = int.Parse(System.Text.RegularExpressions.Regex.Match(Poppler("pdfinfo", path), @"Pages:\s+(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var texts = Enumerable.Range(1, pages).Select(n => Poppler("pdftotext", "-layout", "-f", $"{n}", "-l", $"{n}", path, "-")).ToList();
         for (var n = 1; n <= pages; n++) Assert.True(texts[n - 1].Contains($"Page {n} of {pages}", StringComparison.Ordinal), $"page {n} has no number");
+        // The report ends on its last words, not on a page with nothing but the footer (the line with the page's number).
+        var lastBody = string.Join("\n", texts[^1].Split('\n').Where(l => !l.Contains($"Page {pages} of {pages}", StringComparison.Ordinal)));
+        Assert.False(string.IsNullOrWhiteSpace(lastBody), $"page {pages}, the last, shows nothing but its footer");
         // The contents give each heading's page: read on paper, the number after each entry is a page that shows that heading.
         static string Squash(string text) => System.Text.RegularExpressions.Regex.Replace(text.Replace("\ufb01", "fi", StringComparison.Ordinal).Replace("\ufb02", "fl", StringComparison.Ordinal), @"\s+", "");
         var entries = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('.pps-report-contents__entry')].map((li) => [li.querySelector('a').textContent, li.querySelector('[data-page-of]').textContent])");
@@ -343,7 +346,8 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
     [Fact]
     public async Task The_demos_pdf_check_names_what_a_report_lacks()
     {
-        // A "report" with one area's Table C of two services, no page numbers, no synthetic mark and a word past the margin.
+        // A "report" with one area's Table C of two services, no page numbers, no synthetic mark, a word past the margin and
+        // a last page with nothing on it (as the report's was when GOV.UK's bottom padding ran past the appendices).
         var (page, _) = await site.NewPageAsync();
         await page.SetContentAsync("""
             <html><body style="font: 12pt sans-serif">
@@ -351,18 +355,20 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
             <table><tr><th>Service</th><th>Method</th><th>1a</th><th>1b</th></tr>
               <tr><td>7</td><td>PPO+LA</td><td>G</td><td>G</td></tr><tr><td>8</td><td>PPO</td><td>B =</td><td>N =</td></tr></table>
             <p style="margin-left: 180mm; white-space: nowrap">Overflowing</p>
+            <div style="break-before: page">&nbsp;</div>
             </body></html>
             """);
         var pdf = await page.PdfAsync(new PagePdfOptions { Format = "A4" });
         var failures = Pps.Cli.ReportPdfCheck.Check(pdf, ["1a", "1b", "1c"], ["7", "8", "9"], synthetic: true);
         output.WriteLine(string.Join("\n", failures));
-        Assert.Contains(failures, f => f.Contains("have no 'Page n of 1'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("have no 'Page n of 2'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("1 of 2 pages show nothing but the footer (pages 2)", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("the cover does not say", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("pages have no footer saying the report contains synthetic data", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("do not name 1 of the 3 exemplifications (1c)", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("3 of the 3 services do not have a row in each of Table C's 6 area tables (7: 1, 8: 1, 9: 0)", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("'Overflowing' on page 1", StringComparison.Ordinal));
-        Assert.Equal(6, failures.Count);
+        Assert.Equal(7, failures.Count);
     }
 
     [Fact]
