@@ -16,6 +16,11 @@ if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
 (cd site && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+dotnet build PPS.Serverless.sln --configuration Release -nologo -v q
+log="$(mktemp -t pps-test.XXXXXX)"
+status=0
+# The domain tier first, before any service is started: it needs none (docs/testing.md).
+dotnet test tests/Domain/PPS.Domain.Tests.csproj --configuration Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 source scripts/azurite.sh
 azurite_start
 # The mail tests send to a real SMTP server and read the mail back through its REST API.
@@ -23,9 +28,8 @@ source scripts/maildev.sh
 maildev_start
 # The browser tests keep screenshots of every page and the PDFs' first pages in tests/artifacts/: this run's only.
 rm -rf tests/artifacts
-log="$(mktemp -t pps-test.XXXXXX)"
-status=0
-dotnet test PPS.Serverless.sln --configuration Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# The storage tier and the host and browser tier: the app on Azurite, the local host, Chromium.
+dotnet test tests/PPS.Tests.csproj --configuration Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
 passed=$( (grep -E '^\s+Passed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
 failed=$( (grep -E '^\s+Failed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
 rm -f "$log"

@@ -136,8 +136,8 @@ public class YearCloserTests
             .ToObjectFromJson<List<Highlight>>(PublishedSetBuilder.Json)!;
         var published = new PartResult(figures, highlights);
 
-        Assert.Equal(91, Part1.ReportFigures2013Tests.Stated.Count);
-        foreach (var stated in Part1.ReportFigures2013Tests.Stated)
+        Assert.Equal(91, Part1.ReportFigures2013.Stated.Count);
+        foreach (var stated in Part1.ReportFigures2013.Stated)
         {
             var value = Part1.FigureReader.Number(Part1.FigureReader.Read(published, stated.Figure, stated.Row, stated.Column));
             Assert.True(stated.Expected == value, $"{stated.StatementId}: published {value}, the aggregation tests pin {stated.Expected}");

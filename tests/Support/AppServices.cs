@@ -15,11 +15,8 @@ public static class AppServices
     public static async Task<ServiceProvider> StartAsync(TimeProvider clock, string adminToken, Action<ILoggingBuilder>? logging = null,
         IReadOnlyDictionary<string, string>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(Azurite.NewOptions().Settings())
-        {
-            [StorageSetup.ConnectionName] = Azurite.ConnectionString,
-            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(adminToken),
-        }.Concat((settings ?? new Dictionary<string, string>()).Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestApp.Settings(Azurite.NewOptions(), adminToken)
+            .Concat((settings ?? new Dictionary<string, string>()).Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))).Build();
         var services = new ServiceCollection()
             .AddLogging(builder => logging?.Invoke(builder))
             .AddSingleton(clock);

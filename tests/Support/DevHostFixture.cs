@@ -63,13 +63,11 @@ public sealed class DevHostFixture : IAsyncDisposable
     {
         // Fresh names unless shared; the devhost creates its storage itself on start.
         var names = storage ?? Azurite.NewOptions("d");
-        var config = new Dictionary<string, string>(names.Settings().Select(kv => KeyValuePair.Create(kv.Key, kv.Value!)))
+        var config = new Dictionary<string, string>(TestApp.Settings(names, AdminToken).Select(kv => KeyValuePair.Create(kv.Key, kv.Value!)))
         {
             ["port"] = "0",
             ["DevHost:Settings"] = "",
             ["DevHost:BlobPollSeconds"] = "0.2",
-            ["PpsStorage"] = Azurite.ConnectionString,
-            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(AdminToken),
             ["CloseYearSchedule"] = "0 0 0 1 1 *",
             ["BackupSchedule"] = "0 0 0 1 1 *",
             ["ReminderSchedule"] = "0 0 0 1 1 *",

@@ -35,11 +35,7 @@ public sealed class TestApp : IDisposable
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         options ??= Azurite.NewOptions();
-        var values = new Dictionary<string, string?>(options.Settings())
-        {
-            [StorageSetup.ConnectionName] = Azurite.ConnectionString,
-            ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(AdminToken),
-        };
+        var values = Settings(options, AdminToken);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var clock = new FakeClock(now);
@@ -53,6 +49,16 @@ public sealed class TestApp : IDisposable
         await provider.GetRequiredService<PpsStorage>().EnsureCreatedAsync();
         return new TestApp(provider, options, clock);
     }
+
+    /// <summary>
+    /// What every test host of the app is configured with (this one, <see cref="AppServices"/>, <see cref="DevHostFixture"/>):
+    /// the storage names, Azurite's connection and NPPN's credential as its SHA-256, as the app is given it in Azure.
+    /// </summary>
+    public static Dictionary<string, string?> Settings(StorageOptions options, string adminToken) => new(options.Settings())
+    {
+        [StorageSetup.ConnectionName] = Azurite.ConnectionString,
+        ["Pps:AdminTokenSha256"] = CredentialStore.Sha256Hex(adminToken),
+    };
 
     public void Dispose() => _provider.Dispose();
 }

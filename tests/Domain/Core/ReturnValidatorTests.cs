@@ -9,7 +9,7 @@ public class ReturnValidatorTests
     private static readonly ReturnDefinition Definition = BuiltInDefinitions.For(2013);
 
     private static CheckedReturn Validate(params (string Id, string? Value)[] fields) =>
-        ReturnValidator.Validate(Definition, fields.ToDictionary(f => f.Id, f => f.Value));
+        CheckedReturn.Check(Definition, 0, fields.ToDictionary(f => f.Id, f => f.Value), null);
 
     private static ValidationIssue SingleError(CheckedReturn result, string fieldId, string code)
     {
@@ -173,8 +173,8 @@ public class ReturnValidatorTests
     [InlineData("0", "5", true)]
     public void A_swing_of_20_percent_in_casework_users_is_a_warning(string before, string now, bool warned)
     {
-        var previous = ReturnValidator.Validate(Definition, new Dictionary<string, string?> { [CaseworkUsers] = before }).Values;
-        var result = ReturnValidator.Validate(Definition, new Dictionary<string, string?> { [CaseworkUsers] = now }, previous);
+        var previous = CheckedReturn.Check(Definition, 0, new Dictionary<string, string?> { [CaseworkUsers] = before }, null).Values;
+        var result = CheckedReturn.Check(Definition, 0, new Dictionary<string, string?> { [CaseworkUsers] = now }, previous);
         Assert.True(result.IsValid);
         Assert.Equal(warned, result.Warnings.Any(w => w.Code == "yoy-casework-users"));
     }
@@ -182,10 +182,10 @@ public class ReturnValidatorTests
     [Fact]
     public void Staff_change_is_measured_on_total_FTE()
     {
-        var previous = ReturnValidator.Validate(Definition, new Dictionary<string, string?> { [ManagerFte] = "1", [OtherPaidFte] = "2", [AdminFte] = "1" }).Values;
-        var moved = ReturnValidator.Validate(Definition, new Dictionary<string, string?> { [ManagerFte] = "2", [OtherPaidFte] = "1", [AdminFte] = "1" }, previous);
+        var previous = CheckedReturn.Check(Definition, 0, new Dictionary<string, string?> { [ManagerFte] = "1", [OtherPaidFte] = "2", [AdminFte] = "1" }, null).Values;
+        var moved = CheckedReturn.Check(Definition, 0, new Dictionary<string, string?> { [ManagerFte] = "2", [OtherPaidFte] = "1", [AdminFte] = "1" }, previous);
         Assert.Empty(moved.Warnings);
-        var grown = ReturnValidator.Validate(Definition, new Dictionary<string, string?> { [ManagerFte] = "2", [OtherPaidFte] = "2", [AdminFte] = "1" }, previous);
+        var grown = CheckedReturn.Check(Definition, 0, new Dictionary<string, string?> { [ManagerFte] = "2", [OtherPaidFte] = "2", [AdminFte] = "1" }, previous);
         var warning = Assert.Single(grown.Warnings);
         Assert.Equal("yoy-staff-fte", warning.Code);
         Assert.Contains("up 25%", warning.Message);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using Xunit.Abstractions;
 
 namespace Pps.Tests.Aggregation.Part1;
@@ -13,13 +12,7 @@ namespace Pps.Tests.Aggregation.Part1;
 /// </summary>
 public class ReportFigures2013Tests(ITestOutputHelper output)
 {
-    public sealed record StatedFigure(
-        string StatementId, string ReportRef, string Quote, string Figure, string Row, string Column,
-        int Expected, string Stated, bool Agrees, string ReasonGroup, string Reason);
-
-    private static readonly Lazy<IReadOnlyList<StatedFigure>> LazyStated = new(LoadStated);
-
-    public static IReadOnlyList<StatedFigure> Stated => LazyStated.Value;
+    private static IReadOnlyList<ReportFigures2013.StatedFigure> Stated => ReportFigures2013.Stated;
 
     public static TheoryData<string> StatementIds => new(Stated.Select(s => s.StatementId));
 
@@ -90,22 +83,4 @@ public class ReportFigures2013Tests(ITestOutputHelper output)
     };
 
     private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
-
-    private static List<StatedFigure> LoadStated()
-    {
-        using var reader = new StreamReader(Table2013.DataPath("report-2013-part1-figures.csv"));
-        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-        csv.Read();
-        csv.ReadHeader();
-        var rows = new List<StatedFigure>();
-        while (csv.Read())
-        {
-            rows.Add(new StatedFigure(
-                csv.GetField("statement_id")!, csv.GetField("report_ref")!, csv.GetField("quote")!,
-                csv.GetField("figure")!, csv.GetField("row")!, csv.GetField("column")!,
-                Int(csv.GetField("expected")!), csv.GetField("stated")!, csv.GetField("agrees") == "yes",
-                csv.GetField("reason_group")!, csv.GetField("reason")!));
-        }
-        return rows;
-    }
 }
