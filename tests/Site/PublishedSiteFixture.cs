@@ -18,8 +18,9 @@ namespace Pps.Tests.Site;
 /// years, stores returns through the ReturnService the API uses (2012: synthetic full returns with reference
 /// data and statistical neighbours; 2013: the 131 real self-ratings of the report's Table C), closes both
 /// windows and runs the close-of-year code, which publishes them. Everything runs in the real devhost
-/// (<see cref="DevHostFixture"/>: the app's own DI registration), which serves site/dist at / and the published
-/// container under /data/ with the headers a deployment sets (CSP: self only, no inline script or style).
+/// (<see cref="DevHostFixture"/>: the app's own DI registration) in the production topology, as deployed: the site is
+/// packaged (site/package.mjs) and served from an origin of its own, as the static website serves it, with the
+/// published set under /data/, and the API answers from another origin with the app's CORS (CSP: self and the API).
 /// Headless Chromium is /usr/bin/chromium, never a downloaded browser.
 /// <para>Needs: site/dist built (scripts/test.sh runs npm ci and the build) and /usr/bin/chromium.</para>
 /// </summary>
@@ -31,7 +32,8 @@ public sealed class PublishedSiteFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public DevHostFixture Host { get; private set; } = null!;
-    public string BaseUrl => Host.BaseUrl.ToString();
+    /// <summary>The site's origin (the static website), not the API's.</summary>
+    public string BaseUrl => Host.SiteUrl.ToString();
     public IBrowser Browser { get; private set; } = null!;
     public static string SiteRoot => RepoFiles.At("site", "dist");
     public static string Artifacts => Directory.CreateDirectory(RepoFiles.At("tests", "artifacts")).FullName;
@@ -43,7 +45,9 @@ public sealed class PublishedSiteFixture : IAsyncLifetime
         if (!File.Exists(Chromium))
             throw new InvalidOperationException($"{Chromium} is missing: scripts/test.sh installs it with apt-get.");
 
-        Host = await DevHostFixture.StartAsync(now: Start);
+        // The site as deployed: packaged into the static website's origin, the API on another with the app's CORS.
+        Host = await DevHostFixture.StartAsync(new Dictionary<string, string> { ["topology"] = "production" }, now: Start);
+        if (Host.SiteUrl == Host.BaseUrl) throw new InvalidOperationException("The production topology puts the site and the API on two origins.");
         await PublishTwoYearsAsync();
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
