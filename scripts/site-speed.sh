@@ -13,10 +13,15 @@ azurite_start
 dotnet run --project cli --configuration Release -- pipeline --data ../shared/data >/dev/null
 dotnet build devhost --configuration Release >/dev/null
 port=$(free_port)
+# The app's names (tables, containers, prefixes) as local.settings.sample.json lists them, as scripts/demo.sh does; the
+# timers set to a time that never comes round while this runs.
+eval "$(node -e '
+  const v = require("./local.settings.sample.json").Values;
+  for (const [k, x] of Object.entries(v))
+    if (k.startsWith("Pps__") && k !== "Pps__AdminTokenSha256") console.log(`export ${k}=${JSON.stringify(String(x))}`);')"
 PpsStorage="$PPS_STORAGE" Pps__AdminTokenSha256=$(printf %s "site-speed-$RANDOM" | sha256sum | cut -c1-64) \
-  CloseYearSchedule="0 0 0 1 1 *" BackupSchedule="0 0 0 1 1 *" Pps__UploadsContainer=uploads Pps__ReportsContainer=validation-reports \
-  Pps__PublishedContainer=published Pps__ReferenceContainer=reference Pps__ProvisionalContainer=provisional Pps__BackupsContainer=backups \
-  Pps__PublishedPrefix=data/ dotnet run --project devhost --configuration Release --no-build -- --port "$port" >"$AZURITE_DATA/devhost.log" 2>&1 &
+  CloseYearSchedule="0 0 0 1 1 *" BackupSchedule="0 0 0 1 1 *" ReminderSchedule="0 0 0 1 1 *" \
+  dotnet run --project devhost --configuration Release --no-build -- --port "$port" >"$AZURITE_DATA/devhost.log" 2>&1 &
 DEVHOST_PID=$!
 trap 'kill "$DEVHOST_PID" 2>/dev/null || true; wait "$DEVHOST_PID" 2>/dev/null || true; azurite_stop' EXIT
 for _ in $(seq 1 240); do
