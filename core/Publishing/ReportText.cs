@@ -95,8 +95,9 @@ public static class ReportNarrative
 
 /// <summary>
 /// The report's standing text, the same every year and kept by the project (core/Publishing/Data/standing/*.md, NPPN's
-/// words from the printed 2013 report made year-independent): about the report, how the results are presented, how
-/// services can be compared, cautionary notes, using the benchmarking data.
+/// words from the printed 2013 report made year-independent): a brief history, about the report, what services do, how the results are presented, how
+/// services can be compared, cautionary notes, the minimum standards opening each Part 2 section, using the benchmarking data.
+/// The file's number orders the passages (two digits, so that they sort as text).
 /// </summary>
 public static class StandingText
 {
@@ -114,7 +115,7 @@ public static class StandingText
             var text = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
             var firstLine = text.IndexOf('\n', StringComparison.Ordinal);
             var title = text[..firstLine].TrimStart('#', ' ');
-            // "3-comparing.md": the number orders the passages, the rest names the place.
+            // "05-comparing.md": the number orders the passages, the rest names the place.
             var file = name[prefix.Length..^".md".Length];
             return new TextSection(file[(file.IndexOf('-', StringComparison.Ordinal) + 1)..], title, text[(firstLine + 1)..].Trim());
         }).ToList();

@@ -19,6 +19,23 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// The printed 2013 report's standing passages the project keeps beside those it had from the start (issue 26): "A
+    /// brief history" and "What do Parent Partnership Services do?" in the introduction, and the Code of Practice's minimum
+    /// standards opening each section of Part 2: the id, the heading and a sentence of each, and the report section it is in.
+    /// </summary>
+    public static readonly (string Id, string Heading, string Sentence, string Section)[] StandingFromThePrintedReport =
+    [
+        ("history", "A brief history", "The project arose out of work started in the south west region in 2001", "report-introduction"),
+        ("role", "What do Parent Partnership Services do?", "became statutory when the SEN and Disability Act 2001 (SENDA) amended the 1996 Education Act", "report-introduction"),
+        ("standards-type", "Minimum standards: type of service provision", "All LEAs must make arrangements for Parent Partnership Services.", "report-type"),
+        ("standards-budget", "Minimum standards: service budget", "Set out their funding and budgeting plans for the service", "report-budget"),
+        ("standards-staffing", "Minimum standards: staffing", "They use their best endeavours to recruit sufficient Independent Parental Supporters", "report-staffing"),
+        ("standards-access", "Minimum standards: access to the service", "That information about the available services is publicised widely in the area using a variety of means", "report-access"),
+        ("standards-casework", "Minimum standards: casework and other roles", "That practical support is offered to parents, either individually or in groups", "report-casework"),
+        ("standards-strategic", "Minimum standards: involvement in strategic work", "That parents' views are heard and understood, and inform and influence the development of local SEN policy and practice.", "report-strategic"),
+    ];
+
     private async Task<JsonElement> PublishedFigureAsync(int year, string kind, string id)
     {
         var index = JsonDocument.Parse(await site.ReadPublishedAsync("index.json")).RootElement;
@@ -207,6 +224,22 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         Assert.Contains("Cautionary notes", part2);
         Assert.True(part2.IndexOf("Cautionary notes", StringComparison.Ordinal) < part2.IndexOf("Type of service provision", StringComparison.Ordinal));
         Assert.Equal(2, await page.Locator("#report-introduction [data-text='standing:about'] ul.govuk-list--bullet").CountAsync());   // Markdown lists as lists
+        // The printed report's history, what services do, and each Part 2 section's minimum standards: published with the
+        // set (kind "narrative") and shown, heading and words, in the section the printed report had them.
+        var standing = (await PublishedFigureAsync(2013, "narrative", "narrative")).GetProperty("standing").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("id").GetString()!, s => (Title: s.GetProperty("title").GetString()!, Markdown: s.GetProperty("markdown").GetString()!));
+        foreach (var (id, heading, sentence, section) in StandingFromThePrintedReport)
+        {
+            Assert.True(standing.TryGetValue(id, out var published), $"the published set has no standing passage '{id}'");
+            Assert.Equal(heading, published.Title);
+            Assert.Contains(sentence, published.Markdown);
+            var shown = page.Locator($"#{section} [data-text='standing:{id}']");
+            Assert.Equal(heading, await shown.Locator("h3, h4").First.InnerTextAsync());
+            Assert.Contains(sentence, await shown.InnerTextAsync());
+        }
+        // In the introduction in the printed report's order: the history, NPPN's introduction, about the report, what services do.
+        Assert.Equal(["standing:history", "narrative:introduction", "standing:about", "standing:role"],
+            await page.Locator("#report-introduction > [data-text]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.text)"));
 
         // NPPN's 2013 commentary (the printed report's, saved as the demo saves it) in the sections the printed report had it.
         Assert.Contains("This is the tenth year in which national data", await page.Locator("#report-introduction [data-text='narrative:introduction']").InnerTextAsync());
@@ -300,6 +333,14 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
             Assert.True(contentsText.Contains(Squash(entry[0]) + entry[1], StringComparison.Ordinal), $"the printed contents do not give '{entry[0]}' page {number}");
             Assert.True(Squash(texts[number - 1]).Contains(Squash(entry[0]), StringComparison.Ordinal), $"page {number} does not show '{entry[0]}'");
             last = number;
+        }
+
+        // The standing text the printed report had, on paper too: each passage's heading and a sentence of it.
+        var paper = Squash(string.Concat(texts));
+        foreach (var (id, heading, sentence, _) in StandingFromThePrintedReport)
+        {
+            Assert.True(paper.Contains(Squash(heading), StringComparison.Ordinal), $"the PDF does not show the heading of '{id}': {heading}");
+            Assert.True(paper.Contains(Squash(sentence), StringComparison.Ordinal), $"the PDF does not show '{id}': {sentence}");
         }
 
         // The fixture's reference rows are synthetic, so the cover says the report holds synthetic data, and so does every footer.

@@ -12,11 +12,11 @@ import { describeSyntheticFigures, syntheticBanner, syntheticTag } from "../synt
 import { markdown } from "../markdown.js";
 
 /** A passage of the report's words (standing or NPPN's), under its own heading when given one. */
-function passage(section, { heading = null, level = 3, kind }) {
+function passage(section, { heading = null, level = 3, kind, contents = null, box = false }) {
   if (!section) return null;
   const id = `report-text-${kind}-${section.id}`;
-  return el("div", { class: `pps-prose pps-prose--${kind}`, "data-text": `${kind}:${section.id}`, id: heading ? null : id },
-    heading ? el(`h${level}`, { class: level <= 3 ? "govuk-heading-m" : "govuk-heading-s", id }, heading) : null,
+  return el("div", { class: `pps-prose pps-prose--${kind}${box ? " govuk-inset-text" : ""}`, "data-text": `${kind}:${section.id}`, id: heading ? null : id },
+    heading ? el(`h${level}`, { class: level <= 3 ? "govuk-heading-m" : "govuk-heading-s", id, "data-contents": contents }, heading) : null,
     markdown(section.markdown, { headingLevel: heading ? level + 1 : level }));
 }
 
@@ -221,8 +221,9 @@ export async function report(target) {
 
     const introduction = el("section", { class: "pps-part", id: "report-introduction", "aria-labelledby": "report-introduction-title" },
       el("h2", { class: "govuk-heading-l", id: "report-introduction-title", "data-contents": "1" }, "Introduction"),
+      project("history", { contents: "2" }),
       nppn("introduction", { heading: `Introduction to the ${entry.year} report` }),
-      project("about"));
+      project("about"), project("role", { contents: "2" }));
 
     const summary = el("section", { "aria-labelledby": "summary-title" },
       el("h2", { class: "govuk-heading-l", id: "summary-title", "data-contents": "1" }, "Summary"),
@@ -249,7 +250,8 @@ export async function report(target) {
         const level = own ? 4 : 3;
         // The section's commentary (NPPN's), before its highlights and figures; Part 1 also says how its results are presented.
         if (group.id === "exemplifications") section.append(...[project("presented", { level }), nppn("exemplifications", { heading: "Commentary", level })].filter(Boolean));
-        else section.append(...[nppn(group.id, { level })].filter(Boolean));
+        // Part 2's sections open, as the printed report's did, with the Code of Practice's minimum standards in a box.
+        else section.append(...[project(`standards-${group.id}`, { level, box: true }), nppn(group.id, { level })].filter(Boolean));
         const sectionHighlights = opening.filter((h) => h.section === group.id);
         if (sectionHighlights.length) {
           section.append(el(`h${level}`, { class: "govuk-heading-s" }, `Highlights for ${entry.year}`), highlightList(sectionHighlights));
