@@ -412,6 +412,53 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         Assert.Equal(7, failures.Count);
     }
 
+    /// <summary>A drawn chart's axes (each scale's tick labels) and the tooltip of its first point, as Chart.js shows them.</summary>
+    private static async Task<(Dictionary<string, string[]> Axes, string[] Tooltip)> ChartAsDrawnAsync(IPage page, string chartId)
+    {
+        var json = await page.EvaluateAsync<string>("""
+            (id) => {
+              const chart = document.querySelector(`[data-chart="${id}"] canvas`).chart;
+              const axes = Object.fromEntries(Object.entries(chart.scales).map(([key, scale]) => [key, scale.ticks.map((t) => String(t.label))]));
+              chart.tooltip.setActiveElements([{ datasetIndex: 0, index: 0 }], { x: 0, y: 0 });
+              chart.update();
+              return JSON.stringify({ axes, tooltip: chart.tooltip.body.flatMap((b) => b.lines) });
+            }
+            """, chartId);
+        var drawn = JsonDocument.Parse(json).RootElement;
+        return (drawn.GetProperty("axes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(v => v.GetString()!).ToArray()),
+            drawn.GetProperty("tooltip").EnumerateArray().Select(v => v.GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task Money_reads_in_pounds_on_the_charts_axes_and_tooltips_of_the_report_and_the_service_page()
+    {
+        var (page, errors) = await site.NewPageAsync();
+        // 2012 has Part 2's figures (synthetic budgets); the report draws every chart before it says it is ready.
+        await site.OpenAsync(page, "report.html?year=2012");
+        // Chart 8: each service's budget, ranked; the value axis and the tooltip are money.
+        var chart8 = await ChartAsDrawnAsync(page, "chart-8");
+        output.WriteLine($"chart-8: y {string.Join(" | ", chart8.Axes["y"])}; tooltip {string.Join(" | ", chart8.Tooltip)}");
+        Assert.NotEmpty(chart8.Axes["y"]);
+        Assert.All(chart8.Axes["y"], label => Assert.Matches(@"^£[0-9,]+(\.[0-9]{2})?$", label));
+        Assert.Contains(chart8.Tooltip, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"£[0-9,]+"));
+        // A scatter of the budget against pupils with SEN: money on the budget's axis only.
+        var scatter = (await PublishedFigureAsync(2012, "figure", "chart-12")).GetProperty("columns").EnumerateArray().ToList();
+        Assert.Equal("gbp", scatter.Single(c => c.GetProperty("id").GetString() == "y").GetProperty("unit").GetString());
+        var chart12 = await ChartAsDrawnAsync(page, "chart-12");
+        output.WriteLine($"chart-12: x {string.Join(" | ", chart12.Axes["x"])}; y {string.Join(" | ", chart12.Axes["y"])}; tooltip {string.Join(" | ", chart12.Tooltip)}");
+        Assert.All(chart12.Axes["y"], label => Assert.StartsWith("£", label));
+        Assert.All(chart12.Axes["x"], label => Assert.DoesNotContain("£", label));
+        Assert.Contains(chart12.Tooltip, line => line.Contains('£', StringComparison.Ordinal));
+
+        // Service 24's pack: its budget against the quartiles of all services, its region and its neighbours.
+        await site.OpenAsync(page, "service.html?year=2012&id=24");
+        var measure = await ChartAsDrawnAsync(page, "measure-budget");
+        output.WriteLine($"measure-budget: y {string.Join(" | ", measure.Axes["y"])}; tooltip {string.Join(" | ", measure.Tooltip)}");
+        Assert.All(measure.Axes["y"], label => Assert.StartsWith("£", label));
+        Assert.Contains(measure.Tooltip, line => line.Contains('£', StringComparison.Ordinal));
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public async Task Summary_values_show_their_labels_and_units_and_no_page_shows_a_machine_key()
     {

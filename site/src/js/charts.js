@@ -4,6 +4,7 @@ import {
   Chart, BarController, DoughnutController, LineController, ScatterController,
   ArcElement, BarElement, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip,
 } from "chart.js";
+import { formatCell } from "./format.js";
 
 // Only what the site draws (bar, doughnut, line and scatter charts on category and linear axes), not every chart type,
 // scale and plugin Chart.js has: the bundle is held under 150 KB compressed, and the browser parses less before the
@@ -57,11 +58,14 @@ export function chartConfig(figure) {
   });
   const axisTitle = (text) => ({ display: Boolean(text), text });
   const unitOf = (columns) => columns[0]?.column.unit;
+  // Money reads on an axis and in a tooltip as in the tables (the column's unit "gbp"): "£600,000", never "600,000".
+  const money = (unit) => (unit === "gbp" ? { ticks: { callback: (v) => formatCell(v, unit) } } : {});
   const scaleFor = (unit, extra = {}) => ({
     beginAtZero: true,
-    ...(unit === "pct" ? { max: extra.stacked ? 100 : undefined, ticks: { callback: (v) => `${v}%` } } : {}),
+    ...(unit === "pct" ? { max: extra.stacked ? 100 : undefined, ticks: { callback: (v) => `${v}%` } } : money(unit)),
     ...extra,
   });
+  const tooltipIn = (unit, text = (raw) => formatCell(raw, unit)) => ({ tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${text(c.raw)}` } } });
 
   switch (figure.kind) {
     case "pie": {
@@ -88,7 +92,7 @@ export function chartConfig(figure) {
         options: {
           indexAxis: horizontal ? "y" : "x",
           scales: { [horizontal ? "x" : "y"]: scaleFor(unitOf(columns)) },
-          plugins: { legend: { display: columns.length > 1 } },
+          plugins: { legend: { display: columns.length > 1 }, ...tooltipIn(unitOf(columns)) },
         },
       };
     }
@@ -106,6 +110,7 @@ export function chartConfig(figure) {
             x: horizontal ? scaleFor(unitOf(columns), { stacked: true }) : { stacked: true },
             y: horizontal ? { stacked: true, ticks: { autoSkip: false } } : scaleFor(unitOf(columns), { stacked: true }),
           },
+          plugins: tooltipIn(unitOf(columns)),
         },
       };
     }
@@ -116,25 +121,29 @@ export function chartConfig(figure) {
       return {
         type: "bar",
         data: { labels: rows.map((r) => String(r[labelsAt])), datasets: [{ label: value.column.label, data: rows.map((r) => r[value.i]), backgroundColor: PALETTE[0] }] },
-        options: { scales: { x: { title: axisTitle("Service") }, y: scaleFor(value.column.unit, { title: axisTitle(value.column.label) }) }, plugins: { legend: { display: false } } },
+        options: { scales: { x: { title: axisTitle("Service") }, y: scaleFor(value.column.unit, { title: axisTitle(value.column.label) }) }, plugins: { legend: { display: false }, ...tooltipIn(value.column.unit) } },
       };
     }
     case "scatter": {
       const x = figure.columns.findIndex((c) => c.id === "x");
       const y = figure.columns.findIndex((c) => c.id === "y");
       if (x < 0 || y < 0) return null;
-      const points = figure.rows.filter((r) => typeof r[x] === "number" && typeof r[y] === "number").map((r) => ({ x: r[x], y: r[y] }));
+      const points = figure.rows.filter((r) => typeof r[x] === "number" && typeof r[y] === "number").map((r) => ({ x: r[x], y: r[y], service: r[labelsAt] }));
       if (points.length === 0) return null;
+      const [cx, cy] = [figure.columns[x], figure.columns[y]];
       return {
         type: "scatter",
-        data: { datasets: [{ label: figure.title, data: points, backgroundColor: PALETTE[0] }] },
-        options: { scales: { x: { title: axisTitle(figure.columns[x].label) }, y: { title: axisTitle(figure.columns[y].label) } }, plugins: { legend: { display: false } } },
+        data: { datasets: [{ label: "Service", data: points, backgroundColor: PALETTE[0] }] },
+        options: {
+          scales: { x: { title: axisTitle(cx.label), ...money(cx.unit) }, y: { title: axisTitle(cy.label), ...money(cy.unit) } },
+          plugins: { legend: { display: false }, ...tooltipIn(null, (p) => `${p.service}; ${cx.label} ${formatCell(p.x, cx.unit)}; ${cy.label} ${formatCell(p.y, cy.unit)}`) },
+        },
       };
     }
     case "line": {
       const columns = numericColumns(figure);
       if (columns.length === 0) return null;
-      return { type: "line", data: { labels, datasets: columns.map((c, n) => dataset(c, n, { fill: false })) }, options: {} };
+      return { type: "line", data: { labels, datasets: columns.map((c, n) => dataset(c, n, { fill: false })) }, options: { scales: { y: money(unitOf(columns)) }, plugins: tooltipIn(unitOf(columns)) } };
     }
     default:
       return null;
@@ -144,7 +153,8 @@ export function chartConfig(figure) {
 /** Draws into the canvas; resolves once the chart is on the canvas. */
 export function draw(canvas, config, { devicePixelRatio } = {}) {
   config.options = { responsive: true, maintainAspectRatio: false, ...(devicePixelRatio ? { devicePixelRatio } : {}), ...config.options };
-  return new Chart(canvas, config);
+  // Kept on its canvas, so that the browser tests read the axes and tooltips as drawn.
+  return (canvas.chart = new Chart(canvas, config));
 }
 
 export function resizeAll() {

@@ -94,7 +94,8 @@ export function measureChart(line, region) {
     },
     options: {
       scales: { x: { ticks: { autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true, ticks: { callback: (v) => formatCell(v, line.unit) } } },
-      plugins: { legend: { labels: { boxWidth: 14 } } },
+      // In the measure's unit, as on its axis: "£600,000"; a quartile range as "from to".
+      plugins: { legend: { labels: { boxWidth: 14 } }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${[c.raw].flat().map((v) => formatCell(v, line.unit)).join(" to ")}` } } },
     },
   };
 }
