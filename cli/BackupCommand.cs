@@ -14,7 +14,7 @@ public static class BackupCommand
     public static async Task<int> BackupAsync(CommandLine options)
     {
         var manifest = await Backups(options).BackupAsync();
-        Console.WriteLine($"Backup {manifest.Name}: " + string.Join(", ", manifest.Tables.Select(t => $"{t.Table} {t.Entities}")));
+        Console.WriteLine($"Backup {manifest.Name}: " + string.Join(", ", manifest.Tables.Select(t => $"{t.Table} {t.Entities}")) + $", reference blobs {manifest.Blobs?.Count ?? 0}");
         return 0;
     }
 
@@ -27,11 +27,21 @@ public static class BackupCommand
     public static async Task<int> RestoreAsync(CommandLine options)
     {
         var name = options.Required("backup");
-        var outcome = await Backups(options).RestoreAsync(name);
+        // The backups may be read from another account than the data's (--blob-endpoint of the copy account): the
+        // reference container's blobs (NPPN's narratives, definitions, reference data) then go back to the data
+        // account's, which --reference-endpoint names; with only the one account (--account, PPS_STORAGE) it is that one's.
+        var referenceEndpoint = options.Value("reference-endpoint");
+        if (referenceEndpoint is null && options.Value(StorageTarget.TableEndpointOption) is not null)
+        {
+            throw new CommandLineException("With --table-endpoint, give --reference-endpoint too: the data account's blob endpoint, where the backup's reference blobs (NPPN's narratives and definitions) go back.");
+        }
+        Azure.Storage.Blobs.BlobContainerClient? reference = referenceEndpoint is null ? null
+            : new Azure.Storage.Blobs.BlobServiceClient(new Uri(referenceEndpoint), new Azure.Identity.DefaultAzureCredential()).GetBlobContainerClient(new StorageOptions().ReferenceContainer);
+        var outcome = await Backups(options).RestoreAsync(name, reference: reference);
         switch (outcome)
         {
             case RestoreOutcome.Restored restored:
-                Console.WriteLine($"Restored {name}: " + string.Join(", ", restored.Backup.Tables.Select(t => $"{t.Table} {t.Entities}")));
+                Console.WriteLine($"Restored {name}: " + string.Join(", ", restored.Backup.Tables.Select(t => $"{t.Table} {t.Entities}")) + $", reference blobs {restored.Backup.Blobs?.Count ?? 0}");
                 return 0;
             case RestoreOutcome.NotFound(var message):
                 Console.Error.WriteLine(message);

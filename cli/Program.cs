@@ -45,9 +45,13 @@ static int Usage()
           publish-definition --year <y> --file <json>
                                                  publish a year's return definition before the year opens (checked against
                                                  docs/schema/return-definition.schema.json)
-          backup [--prefix pps]                  back up every table to the backups container
+          backup [--prefix pps]                  back up every table, and NPPN's blobs in the reference container
+                                                 (narratives, definitions, reference data), to the backups container
           backups                                list the complete backups, newest first
-          restore --backup <name> [--prefix pps] rebuild the tables from a backup; refuses tables that hold anything
+          restore --backup <name> [--prefix pps] [--reference-endpoint <uri>]
+                                                 rebuild the tables from a backup, and the reference blobs it lacks; refuses
+                                                 tables that hold anything and blobs that hold other bytes; with
+                                                 --table-endpoint, --reference-endpoint is the data account's blob endpoint
           import-returns --year <year> --file <csv> [--mode merge] [--reason <why, for the audit>]
                                                  service_id, one column per field id [, confirmed_warnings]: all or nothing;
                                                  every field unless --mode merge (only the file's columns change)

@@ -12,12 +12,19 @@ using Pps.Core.Telemetry;
 
 namespace Pps.Core.Backup;
 
-/// <summary>What a backup holds: one file per table, with its entity count and SHA-256, written last.</summary>
-public sealed record BackupManifest(string Name, int Format, DateTimeOffset CreatedAt, IReadOnlyList<BackupTable> Tables)
+/// <summary>
+/// What a backup holds: one file per table, with its entity count and SHA-256, and (from format 2) a copy of each blob
+/// NPPN writes to the reference container; the manifest is written last.
+/// </summary>
+public sealed record BackupManifest(string Name, int Format, DateTimeOffset CreatedAt, IReadOnlyList<BackupTable> Tables, IReadOnlyList<BackupBlob>? Blobs = null)
 {
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
     public int Entities => Tables.Sum(t => t.Entities);
 }
+
+/// <param name="Blob">The blob's name in the reference container (<c>narratives/report-2013.json</c>, <c>definitions/return-2014.json</c>, <c>reference-data.json</c>).</param>
+/// <param name="Path">Where the backup keeps its bytes: <c>{name}/reference/{Blob}</c>.</param>
+public sealed record BackupBlob(string Blob, string Path, string ContentType, long Bytes, string Sha256);
 
 /// <param name="Table">The table's name without the prefix (Returns, ReturnHistory, Years, Credentials), so a backup restores into any prefix.</param>
 public sealed record BackupTable(string Table, string Path, int Entities, string Sha256);
@@ -56,10 +63,19 @@ public sealed class BackupCopy(BlobContainerClient? container)
 /// written fails the backup (so the backup-missed alert fires), once the first account holds the complete backup.
 /// A restore rebuilds the tables from a chosen backup into an account whose tables are empty, and refuses
 /// otherwise: it never merges into live data.
+/// <para>
+/// What NPPN writes as blobs is data too: its narrative for each year's report (<see cref="NarrativeStore"/>), the return
+/// definitions it published (<see cref="DefinitionStore"/>) and the reference data, all in the reference container. A
+/// backup copies every blob there but the close's lease blobs (<c>locks/</c>: a lease is no data), and a restore writes
+/// back each one the container lacks; one that is there with other bytes is live data, and the restore then refuses
+/// before it writes anything, as it does for a table that holds entities.
+/// </para>
 /// </summary>
 public sealed class TableBackup(PpsStorage storage, BackupCopy copy, TimeProvider clock, ILogger<TableBackup> log)
 {
     private const string ManifestFile = "manifest.json";
+    /// <summary>Where a backup keeps the reference container's blobs, and the folder of that container it leaves out (the close's leases).</summary>
+    private const string ReferenceFolder = "reference", LeaseFolder = "locks/";
     /// <summary>Table service properties that the service sets itself and a restore cannot (or must not) write.</summary>
     private static readonly HashSet<string> ServiceProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag"];
 
@@ -86,7 +102,17 @@ public sealed class TableBackup(PpsStorage storage, BackupCopy copy, TimeProvide
             files.Add((path, bytes, "application/x-ndjson"));
             tables.Add(new BackupTable(logical, path, count, Convert.ToHexStringLower(SHA256.HashData(bytes))));
         }
-        var manifest = new BackupManifest(name, BackupManifest.CurrentFormat, now, tables);
+        var blobs = new List<BackupBlob>();
+        await foreach (var item in storage.Reference.GetBlobsAsync(cancellationToken: ct))
+        {
+            if (item.Name.StartsWith(LeaseFolder, StringComparison.Ordinal)) continue;
+            var bytes = (await storage.Reference.GetBlobClient(item.Name).DownloadContentAsync(ct)).Value.Content.ToArray();
+            var path = $"{name}/{ReferenceFolder}/{item.Name}";
+            var contentType = item.Properties.ContentType ?? "application/octet-stream";
+            files.Add((path, bytes, contentType));
+            blobs.Add(new BackupBlob(item.Name, path, contentType, bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+        }
+        var manifest = new BackupManifest(name, BackupManifest.CurrentFormat, now, tables, blobs);
         files.Add(($"{name}/{ManifestFile}", JsonSerializer.SerializeToUtf8Bytes(manifest, Json), "application/json"));
         // The whole backup, manifest last, in the account first and then in the copy: a copy that fails leaves a
         // complete backup beside the data.
@@ -112,8 +138,14 @@ public sealed class TableBackup(PpsStorage storage, BackupCopy copy, TimeProvide
         return names.OrderDescending(StringComparer.Ordinal).ToList();
     }
 
-    public async Task<RestoreOutcome> RestoreAsync(string name, CancellationToken ct = default)
+    /// <param name="reference">
+    /// Where the reference container's blobs go back: the data account's reference container. By default this storage's,
+    /// which is wrong only when the backups are read from another account than the data's (the cli's restore from the
+    /// copy names the data account's container then).
+    /// </param>
+    public async Task<RestoreOutcome> RestoreAsync(string name, CancellationToken ct = default, BlobContainerClient? reference = null)
     {
+        reference ??= storage.Reference;
         using var activity = PpsTelemetry.Source.StartActivity("pps.restore");
         activity?.SetTag("pps.backup", name);
         var manifestBytes = await ReadAsync($"{name}/{ManifestFile}", ct);
@@ -143,6 +175,25 @@ public sealed class TableBackup(PpsStorage storage, BackupCopy copy, TimeProvide
             }
             files.Add((table, bytes));
         }
+        // The reference container's blobs: each checked against the manifest; one the container holds already must be
+        // the same bytes (a restore adds what is missing and never writes over live data).
+        var blobs = new List<(BackupBlob Entry, byte[] Bytes)>();
+        foreach (var entry in manifest.Blobs ?? [])
+        {
+            var bytes = await ReadAsync(entry.Path, ct);
+            if (bytes is null || Convert.ToHexStringLower(SHA256.HashData(bytes)) != entry.Sha256)
+            {
+                return new RestoreOutcome.Corrupt($"{entry.Path} is missing or does not match its checksum in the manifest; nothing was restored.");
+            }
+            var live = await ReadBlobAsync(reference, entry.Blob, ct);
+            if (live is not null && !live.AsSpan().SequenceEqual(bytes))
+            {
+                return new RestoreOutcome.NotEmpty($"{reference.Name}/{entry.Blob} already holds other data: a backup is restored only where it is missing; nothing was restored.");
+            }
+            if (live is null) blobs.Add((entry, bytes));
+        }
+        if (blobs.Count > 0) await reference.CreateIfNotExistsAsync(cancellationToken: ct);
+        foreach (var (entry, bytes) in blobs) await WriteOnceAsync(reference, entry.Blob, bytes, entry.ContentType, ct);
         foreach (var (table, bytes) in files)
         {
             var entities = Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -171,11 +222,13 @@ public sealed class TableBackup(PpsStorage storage, BackupCopy copy, TimeProvide
             Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
         }, ct);
 
-    private async Task<byte[]?> ReadAsync(string path, CancellationToken ct)
+    private Task<byte[]?> ReadAsync(string path, CancellationToken ct) => ReadBlobAsync(storage.Backups, path, ct);
+
+    private static async Task<byte[]?> ReadBlobAsync(BlobContainerClient container, string path, CancellationToken ct)
     {
         try
         {
-            return (await storage.Backups.GetBlobClient(path).DownloadContentAsync(ct)).Value.Content.ToArray();
+            return (await container.GetBlobClient(path).DownloadContentAsync(ct)).Value.Content.ToArray();
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

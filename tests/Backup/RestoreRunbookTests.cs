@@ -56,7 +56,7 @@ public class RestoreRunbookTests
         var backup = await app.GetRequiredService<TableBackup>().BackupAsync();
         var copy = new BlobServiceClient(Azurite.ConnectionString).GetBlobContainerClient(copyContainer);
         Assert.Equal(await BlobsAsync(storage.Backups), await BlobsAsync(copy));
-        Assert.Equal(backup.Tables.Count + 1, (await BlobsAsync(copy)).Count);
+        Assert.Equal(backup.Tables.Count + backup.Blobs!.Count + 1, (await BlobsAsync(copy)).Count);
 
         // The disaster: every table emptied.
         foreach (var table in storage.Tables)
