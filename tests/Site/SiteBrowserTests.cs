@@ -315,6 +315,10 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         var pages = int.Parse(System.Text.RegularExpressions.Regex.Match(Poppler("pdfinfo", path), @"Pages:\s+(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var texts = Enumerable.Range(1, pages).Select(n => Poppler("pdftotext", "-layout", "-f", $"{n}", "-l", $"{n}", path, "-")).ToList();
         for (var n = 1; n <= pages; n++) Assert.True(texts[n - 1].Contains($"Page {n} of {pages}", StringComparison.Ordinal), $"page {n} has no number");
+        // The first print hides the charts (it is read for its headings' pages only); the PDF itself has every one.
+        var charts = await page.Locator("[data-chart] canvas").CountAsync();
+        var images = Poppler("pdfimages", "-list", path).Split('\n').Skip(2).Count(l => l.Trim().Length > 0);
+        Assert.True(images >= charts, $"the PDF holds {images} images for the report's {charts} charts");
         // The report ends on its last words, not on a page with nothing but the footer (the line with the page's number).
         var lastBody = string.Join("\n", texts[^1].Split('\n').Where(l => !l.Contains($"Page {pages} of {pages}", StringComparison.Ordinal)));
         Assert.False(string.IsNullOrWhiteSpace(lastBody), $"page {pages}, the last, shows nothing but its footer");
