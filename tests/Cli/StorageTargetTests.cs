@@ -100,4 +100,14 @@ public class StorageTargetTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await Assert.ThrowsAnyAsync<AuthenticationFailedException>(() => storage.Returns.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("2013", "1", cancellationToken: timeout.Token));
     }
+
+    [Fact]
+    public async Task A_restore_from_another_accounts_backups_must_say_where_the_reference_blobs_go_back()
+    {
+        // The backups are the copy account's (--blob-endpoint): without --reference-endpoint, NPPN's narratives and
+        // definitions would be written back to the copy's reference container, not the data account's.
+        var refused = await Assert.ThrowsAsync<CommandLineException>(() => BackupCommand.RestoreAsync(CommandLine.Parse([
+            "--backup", "20261125T033000Z-a1b2c3", "--table-endpoint", "https://stdata.table.core.windows.net/", "--blob-endpoint", "https://stbkcopy.blob.core.windows.net/"])));
+        Assert.Contains("--reference-endpoint", refused.Message, StringComparison.Ordinal);
+    }
 }
