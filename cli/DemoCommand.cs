@@ -249,14 +249,14 @@ public static class DemoCommand
         {
             failures.Add($"the shard {shard.Path} ({shard.FigureId}) does not hold service {form.ServiceId}'s page");
         }
-        if (reportPdf is not null) failures.AddRange(await VerifyReportPdfAsync(client, manifest, rendered!.Printed.Pdf, highlights));
+        if (reportPdf is not null) failures.AddRange(await VerifyReportPdfAsync(client, manifest, rendered!.Printed, highlights));
         foreach (var page in new[] { "/", "/report.html", $"/service.html?id={form.ServiceId}", "/form.html", "/console.html" })
         {
             if (!await client.ExistsAsync(page)) failures.Add($"the site does not serve {page}");
         }
         foreach (var failure in failures) Console.Error.WriteLine($"CHECK FAILED: {failure}");
         if (failures.Count == 0) Console.WriteLine($"Check passed: the manifest lists {manifest.Files.Count} files, the {statements.Count} Part 1 figures the printed 2013 report states equal the values its own Table C gives (read from the published files), the synthetic marks are where the data is synthetic, the {asWorkbooks.Count} returns sent as workbooks were submitted" +
-            (reportPdf is null ? "." : $", and the report's PDF is in the set as served, its {rendered!.Printed.Pages} pages numbered, with Table C complete and nothing past the margin."));
+            (reportPdf is null ? "." : $", and the report's PDF is in the set as served, its {rendered!.Printed.Pages} pages numbered, with Table C and every other of its {rendered!.Printed.Tables.Count} tables complete and nothing past the margin."));
         return failures.Count == 0 ? 0 : 1;
     }
 
@@ -274,11 +274,12 @@ public static class DemoCommand
 
     /// <summary>
     /// The report's PDF as a reader gets it: listed in the manifest, served with the hash the manifest gives, and on paper
-    /// every page numbered, Table C complete (every exemplification, every service in each area's table), nothing past
-    /// the margin, and the cover and every footer saying so when the report rests on any synthetic data.
+    /// every page numbered, Table C complete (every exemplification, every service in each area's table), every table
+    /// whole (each cell's words on paper under its caption), nothing past the margin, and the cover and every footer saying so when the report rests on any synthetic data.
     /// </summary>
-    private static async Task<List<string>> VerifyReportPdfAsync(DemoClient client, Manifest manifest, byte[] pdf, IReadOnlyList<PublishedHighlight> highlights)
+    private static async Task<List<string>> VerifyReportPdfAsync(DemoClient client, Manifest manifest, ReportPrinter.Printed printed, IReadOnlyList<PublishedHighlight> highlights)
     {
+        var pdf = printed.Pdf;
         var failures = new List<string>();
         var entry = manifest.Files.SingleOrDefault(f => f.Kind == ReportPdf.Kind);
         if (entry is null) return ["the manifest lists no report PDF"];
@@ -291,7 +292,7 @@ public static class DemoCommand
         var services = tableC.GetProperty("rows").EnumerateArray().Select(r => r[0].ToString()).ToList();
         var figures = await client.GetDataAsync<List<Figure2>>(manifest.Files.Single(f => f.Kind == "figures").Path);
         var synthetic = figures.Any(f => f.Synthetic) || highlights.Any(h => h.Synthetic);
-        failures.AddRange(ReportPdfCheck.Check(pdf, codes, services, synthetic).Select(f => $"the report PDF: {f}"));
+        failures.AddRange(ReportPdfCheck.Check(pdf, codes, services, synthetic, printed.Tables).Select(f => $"the report PDF: {f}"));
         return failures;
     }
 

@@ -9,7 +9,7 @@ namespace Pps.Cli;
 /// What a reader of the national report's PDF must find on paper, read back from the PDF's own text (PdfPig's words
 /// and their positions, line by line): "Page n of N" on every page; no page blank but for its footer; when the report rests on any synthetic data, the
 /// cover and every page's footer saying so; Table C's header naming every exemplification and a row for every service
-/// in each area's table; and no word past the right margin. Used by the demo's check; the browser tests check the same
+/// in each area's table; every other table the page laid out whole on paper; and no word past the right margin. Used by the demo's check; the browser tests check the same
 /// with poppler's pdftotext, apart from this code.
 /// </summary>
 public static partial class ReportPdfCheck
@@ -32,8 +32,15 @@ public static partial class ReportPdfCheck
     [GeneratedRegex(@"^(PPO[+A-Z]*|not( ?stated)?)$")]
     private static partial Regex Method();
 
+    /// <summary>Where a cell's text may break across lines in print: at white space, and after a hyphen.</summary>
+    [GeneratedRegex(@"\s+|(?<=-)")]
+    private static partial Regex WordParts();
+
     /// <returns>Each thing a reader would miss, as a sentence; empty when the PDF holds it all.</returns>
-    public static List<string> Check(byte[] pdf, IReadOnlyCollection<string> exemplifications, IReadOnlyCollection<string> services, bool synthetic)
+    /// <param name="tables">The tables the page laid out for paper (<see cref="ReportPrinter.Printed.Tables"/>): each must be on paper
+    /// whole, its caption and every word of every cell between its caption and the next table's. Null to leave them unchecked.</param>
+    public static List<string> Check(byte[] pdf, IReadOnlyCollection<string> exemplifications, IReadOnlyCollection<string> services, bool synthetic,
+        IReadOnlyList<ReportPrinter.PrintedTable>? tables = null)
     {
         var failures = new List<string>();
         using var document = PdfDocument.Open(pdf);
@@ -44,10 +51,12 @@ public static partial class ReportPdfCheck
         var unmarked = new List<int>();
         var overflowing = new List<string>();
         var blank = new List<int>();
+        var paper = new System.Text.StringBuilder();
         foreach (var page in document.GetPages())
         {
             var lines = Lines(page);
             var text = Squash(string.Join(" ", lines.Select(l => string.Join(" ", l.Select(w => w.Text)))));
+            paper.Append(text);
             if (!text.Contains($"Page{page.Number}of{pages}", StringComparison.Ordinal)) unnumbered.Add(page.Number);
             if (synthetic && !text.Contains("ContainsSYNTHETICDATA", StringComparison.Ordinal)) unmarked.Add(page.Number);
             if (synthetic && page.Number == 1 && !text.Contains("Thispageshowssyntheticdata", StringComparison.Ordinal))
@@ -84,7 +93,82 @@ public static partial class ReportPdfCheck
                          $"({string.Join(", ", incomplete.Take(10).Select(s => $"{s}: {rowsOf.GetValueOrDefault(s)}"))})");
         }
         if (overflowing.Count > 0) failures.Add($"{overflowing.Count} words reach past the right margin: {string.Join(", ", overflowing.Take(5))}");
+        if (tables is not null) failures.AddRange(IncompleteTables(paper.ToString(), tables));
         return failures;
+    }
+
+    /// <summary>
+    /// Each table that is not whole on paper. Its caption is found in the PDF's text after the previous table's; every word
+    /// of its cells must then be there before the next table's caption, as often as the cells have it (a row lost to a
+    /// clipped box or a cut page takes its words with it). Words, not cells, since a cell that wraps in print is read
+    /// back interleaved with its neighbours' lines; a word breaks after a hyphen too ("Kingston-upon-" / "Thames").
+    /// </summary>
+    private static IEnumerable<string> IncompleteTables(string paper, IReadOnlyList<ReportPrinter.PrintedTable> tables)
+    {
+        var starts = new int[tables.Count + 1];
+        var from = 0;
+        for (var n = 0; n < tables.Count; n++)
+        {
+            var caption = Squash(tables[n].Caption);
+            var (at, after) = caption.Length == 0 ? (-1, -1) : Find(paper, tables[n].Caption, from);
+            if (at < 0)
+            {
+                yield return caption.Length == 0
+                    ? $"table {n + 1} of {tables.Count} has no caption to find it by on paper"
+                    : $"the table '{tables[n].Caption}' is not on paper (its caption is not in the PDF after the table before it)";
+                starts[n] = -1;
+                continue;
+            }
+            starts[n] = at;
+            from = after;
+        }
+        starts[tables.Count] = paper.Length;
+        for (var n = 0; n < tables.Count; n++)
+        {
+            if (starts[n] < 0) continue;
+            var end = starts.Skip(n + 1).First(s => s >= 0);
+            var segment = paper[starts[n]..end];
+            var missing = tables[n].Cells
+                .SelectMany(cell => WordParts().Split(cell))
+                .Select(Squash)
+                .Where(word => word.Length > 0)
+                .GroupBy(word => word, StringComparer.Ordinal)
+                .Where(word => Occurrences(segment, word.Key) < word.Count())
+                .Select(word => $"'{word.Key}' ({Occurrences(segment, word.Key)} of {word.Count()})")
+                .ToList();
+            if (missing.Count > 0) yield return $"the table '{tables[n].Caption}' is not whole on paper: {missing.Count} of its words are missing, {string.Join(", ", missing.Take(5))}";
+        }
+    }
+
+    /// <summary>
+    /// Where a caption starts on paper, from <paramref name="from"/> on, and where it ends: as it reads, or (a caption
+    /// that wraps beside another, as the blocks of a long table do) its words in order within a few times its length.
+    /// </summary>
+    private static (int At, int After) Find(string paper, string caption, int from)
+    {
+        var whole = Squash(caption);
+        var at = paper.IndexOf(whole, from, StringComparison.Ordinal);
+        if (at >= 0) return (at, at + whole.Length);
+        var words = WordParts().Split(caption).Select(Squash).Where(w => w.Length > 0).ToList();
+        for (var start = paper.IndexOf(words[0], from, StringComparison.Ordinal); start >= 0; start = paper.IndexOf(words[0], start + 1, StringComparison.Ordinal))
+        {
+            var end = start + words[0].Length;
+            foreach (var word in words.Skip(1))
+            {
+                var next = paper.IndexOf(word, end, StringComparison.Ordinal);
+                if (next < 0 || next - start > 4 * whole.Length) { end = -1; break; }
+                end = next + word.Length;
+            }
+            if (end >= 0) return (start, end);
+        }
+        return (-1, -1);
+    }
+
+    private static int Occurrences(string text, string word)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 
     /// <summary>The page's words in lines: those on one baseline (a table row's cells share it), left to right, top to bottom.</summary>

@@ -16,7 +16,11 @@ namespace Pps.Cli;
 /// </summary>
 public static partial class ReportPrinter
 {
-    public sealed record Printed(byte[] Pdf, int Pages, IReadOnlyDictionary<string, int> PageOfHeading, TimeSpan FirstPass, TimeSpan SecondPass);
+    public sealed record Printed(
+        byte[] Pdf, int Pages, IReadOnlyDictionary<string, int> PageOfHeading, TimeSpan FirstPass, TimeSpan SecondPass, IReadOnlyList<PrintedTable> Tables);
+
+    /// <summary>A table as the page laid it out for paper: its caption and the text of each of its cells, in reading order.</summary>
+    public sealed record PrintedTable(string Caption, string[] Cells);
 
     private static readonly PagePdfOptions A4 = new() { Format = "A4", PrintBackground = true };
 
@@ -84,6 +88,29 @@ public static partial class ReportPrinter
                 throw new InvalidOperationException($"The report printed to {pages} pages, then to {document.NumberOfPages} with the contents' page numbers written in.");
             }
         }
-        return new Printed(pdf, pages, pageOf, firstPass, secondPass);
+        // What the PDF must hold of each table: its cells as laid out in print (innerText follows the print styles).
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        var laidOut = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            () => {
+              // A long, narrow table goes to paper as blocks side by side (figures.js, paperBlocks): one table here, under
+              // its first block's caption, since the blocks' lines are read back interleaved.
+              const groups = [];
+              for (const table of document.querySelectorAll('table')) {
+                const blocks = table.closest('.pps-paper-blocks');
+                const last = groups[groups.length - 1];
+                if (blocks && last?.blocks === blocks) last.tables.push(table);
+                else groups.push({ blocks, tables: [table] });
+              }
+              return groups.map(({ tables }) => ({
+                caption: tables[0].caption?.innerText ?? '',
+                cells: tables.flatMap((t) => [...t.querySelectorAll('th, td')].map((c) => c.innerText)),
+              }));
+            }
+            """);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Null });
+        var tables = laidOut.EnumerateArray().Select(t => new PrintedTable(
+            t.GetProperty("caption").GetString() ?? "",
+            [.. t.GetProperty("cells").EnumerateArray().Select(c => c.GetString() ?? "")])).ToList();
+        return new Printed(pdf, pages, pageOf, firstPass, secondPass, tables);
     }
 }

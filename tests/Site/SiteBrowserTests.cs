@@ -359,7 +359,11 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         Assert.Equal(34, codes.Count);
         Assert.Equal(131, services.Count);
         // The demo's check reads the same from the PDF with PdfPig (apart from pdftotext, below): it must find it all too.
-        Assert.Empty(Pps.Cli.ReportPdfCheck.Check(printed.Pdf, codes, services, synthetic: true));
+        // And every table the page laid out for paper, each cell's words under its caption.
+        output.WriteLine($"{printed.Tables.Count} tables on the printed page, {printed.Tables.Sum(t => t.Cells.Length)} cells");
+        Assert.True(printed.Tables.Count > 100, $"{printed.Tables.Count} tables read from the printed page");
+        var onPaper = Pps.Cli.ReportPdfCheck.Check(printed.Pdf, codes, services, synthetic: true, printed.Tables);
+        Assert.True(onPaper.Count == 0, string.Join("\n", onPaper));
         // Table C's pages: each area's table repeats its header ("Service  Method  1a  1b ...") on every page it runs onto.
         var header = new System.Text.RegularExpressions.Regex(@"^[ \t]*Service[ \t]+Method[ \t]+[0-9][a-h]\b.*$", System.Text.RegularExpressions.RegexOptions.Multiline);
         var tableCText = string.Join("\n", texts.Where(t => header.IsMatch(t)));
@@ -391,7 +395,7 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
     [Fact]
     public async Task The_demos_pdf_check_names_what_a_report_lacks()
     {
-        // A "report" with one area's Table C of two services, no page numbers, no synthetic mark, a word past the margin and
+        // A "report" with one area's Table C of two services, a table clipped by its box, no page numbers, no synthetic mark, a word past the margin and
         // a last page with nothing on it (as the report's was when GOV.UK's bottom padding ran past the appendices).
         var (page, _) = await site.NewPageAsync();
         await page.SetContentAsync("""
@@ -399,12 +403,20 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
             <h1>Cover</h1>
             <table><tr><th>Service</th><th>Method</th><th>1a</th><th>1b</th></tr>
               <tr><td>7</td><td>PPO+LA</td><td>G</td><td>G</td></tr><tr><td>8</td><td>PPO</td><td>B =</td><td>N =</td></tr></table>
+            <div style="height: 3.5em; overflow: hidden"><table><caption>A clipped table</caption>
+              <tr><th>Alpha</th><td>1</td></tr><tr><th>Beta</th><td>2</td></tr><tr><th>Gamma</th><td>3</td></tr></table></div>
             <p style="margin-left: 180mm; white-space: nowrap">Overflowing</p>
             <div style="break-before: page">&nbsp;</div>
             </body></html>
             """);
         var pdf = await page.PdfAsync(new PagePdfOptions { Format = "A4" });
-        var failures = Pps.Cli.ReportPdfCheck.Check(pdf, ["1a", "1b", "1c"], ["7", "8", "9"], synthetic: true);
+        // The tables as the page laid them out: the clipped one whole, and one the page never printed.
+        Pps.Cli.ReportPrinter.PrintedTable[] tables =
+        [
+            new("A clipped table", ["Alpha", "1", "Beta", "2", "Gamma", "3"]),
+            new("A table left out", ["Delta", "4"]),
+        ];
+        var failures = Pps.Cli.ReportPdfCheck.Check(pdf, ["1a", "1b", "1c"], ["7", "8", "9"], synthetic: true, tables);
         output.WriteLine(string.Join("\n", failures));
         Assert.Contains(failures, f => f.Contains("have no 'Page n of 2'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("1 of 2 pages show nothing but the footer (pages 2)", StringComparison.Ordinal));
@@ -413,7 +425,9 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
         Assert.Contains(failures, f => f.Contains("do not name 1 of the 3 exemplifications (1c)", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("3 of the 3 services do not have a row in each of Table C's 6 area tables (7: 1, 8: 1, 9: 0)", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("'Overflowing' on page 1", StringComparison.Ordinal));
-        Assert.Equal(7, failures.Count);
+        Assert.Contains(failures, f => f.Contains("the table 'A clipped table' is not whole on paper: 4 of its words are missing, 'Beta' (0 of 1), '2' (0 of 1), 'Gamma' (0 of 1), '3' (0 of 1)", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("the table 'A table left out' is not on paper", StringComparison.Ordinal));
+        Assert.Equal(9, failures.Count);
     }
 
     /// <summary>A drawn chart's axes (each scale's tick labels) and the tooltip of its first point, as Chart.js shows them.</summary>
