@@ -97,6 +97,14 @@ public static partial class ReportPdfCheck
         return failures;
     }
 
+    /// <summary>Each of <paramref name="tables"/> (<see cref="ReportPrinter.TablesAsync"/>) that is not whole in <paramref name="pdf"/>.</summary>
+    public static List<string> TablesOnPaper(byte[] pdf, IReadOnlyList<ReportPrinter.PrintedTable> tables)
+    {
+        using var document = PdfDocument.Open(pdf);
+        var paper = string.Concat(document.GetPages().Select(page => Squash(string.Join(" ", Lines(page).Select(l => string.Join(" ", l.Select(w => w.Text)))))));
+        return [.. IncompleteTables(paper, tables)];
+    }
+
     /// <summary>
     /// Each table that is not whole on paper. Its caption is found in the PDF's text after the previous table's; every word
     /// of its cells must then be there before the next table's caption, as often as the cells have it (a row lost to a

@@ -88,7 +88,16 @@ public static partial class ReportPrinter
                 throw new InvalidOperationException($"The report printed to {pages} pages, then to {document.NumberOfPages} with the contents' page numbers written in.");
             }
         }
-        // What the PDF must hold of each table: its cells as laid out in print (innerText follows the print styles).
+        var tables = await TablesAsync(page);
+        return new Printed(pdf, pages, pageOf, firstPass, secondPass, tables);
+    }
+
+    /// <summary>
+    /// What a PDF of the page must hold of each table: its caption and cells as laid out in print (innerText follows the
+    /// print styles). <see cref="ReportPdfCheck.TablesOnPaper"/> reads them back from the PDF.
+    /// </summary>
+    public static async Task<IReadOnlyList<PrintedTable>> TablesAsync(IPage page)
+    {
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         var laidOut = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
             () => {
@@ -108,9 +117,8 @@ public static partial class ReportPrinter
             }
             """);
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Null });
-        var tables = laidOut.EnumerateArray().Select(t => new PrintedTable(
+        return laidOut.EnumerateArray().Select(t => new PrintedTable(
             t.GetProperty("caption").GetString() ?? "",
             [.. t.GetProperty("cells").EnumerateArray().Select(c => c.GetString() ?? "")])).ToList();
-        return new Printed(pdf, pages, pageOf, firstPass, secondPass, tables);
     }
 }

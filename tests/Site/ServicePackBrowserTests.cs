@@ -170,6 +170,13 @@ public sealed partial class SiteBrowserTests
         var painted = await page.EvaluateAsync<Painted[]>(PaintedPixels);
         Assert.All(painted, p => Assert.True(p.Drawn && p.Pixels > 2000, $"{p.Id} is not drawn on paper"));
         await ScreenshotAsync(page, $"service-pack-24-{year}-print");
+
+        // Every table the print view lays out is whole in the PDF: its caption, then every word of its cells.
+        var tables = await Pps.Cli.ReportPrinter.TablesAsync(page);
+        output.WriteLine($"{tables.Count} tables in the print view, {tables.Sum(t => t.Cells.Length)} cells");
+        Assert.NotEmpty(tables);
+        var onPaper = Pps.Cli.ReportPdfCheck.TablesOnPaper(await File.ReadAllBytesAsync(path), tables);
+        Assert.True(onPaper.Count == 0, string.Join("\n", onPaper));
         Assert.Empty(errors);
     }
 
