@@ -478,6 +478,54 @@ public sealed partial class SiteBrowserTests(PublishedSiteFixture site, ITestOut
     }
 
     [Fact]
+    public async Task A_service_packs_measure_charts_read_plainly_distinct_whole_steps_and_names_that_do_not_run_together()
+    {
+        // 2012: every Part 2 measure, counts of a few volunteers among them; on screen, and in the print view at A4's
+        // printable width (186 mm), where the charts are half a page wide.
+        foreach (var (view, width, print) in new[] { ("service.html?year=2012&id=24", 1280, false), ("service.html?year=2012&id=24&print=1", 703, true) })
+        {
+            var (page, errors) = await site.NewPageAsync(width, 1000);
+            if (print) await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+            await site.OpenAsync(page, view);
+            await MeasureChartsReadPlainlyAsync(page, view);
+            Assert.Empty(errors);
+        }
+    }
+
+    private static async Task MeasureChartsReadPlainlyAsync(IPage page, string view)
+    {
+        var json = await page.EvaluateAsync<string>("""
+            () => JSON.stringify([...document.querySelectorAll('[data-chart^="measure-"] canvas')].map((canvas) => {
+              const chart = canvas.chart;
+              const spans = chart.scales.x.getLabelItems().map((item) => {
+                chart.ctx.save();
+                chart.ctx.font = item.font.string;
+                const width = Math.max(...[item.label].flat().map((line) => chart.ctx.measureText(String(line)).width));
+                chart.ctx.restore();
+                return { label: [item.label].flat().join(' '), from: item.options.translation[0] - width / 2, to: item.options.translation[0] + width / 2 };
+              });
+              return { id: canvas.closest('[data-chart]').dataset.chart, y: chart.scales.y.ticks.map((t) => String(t.label)), spans };
+            }))
+            """);
+        var charts = JsonDocument.Parse(json).RootElement.EnumerateArray().ToList();
+        Assert.True(charts.Count >= 10, $"{view}: {charts.Count} measure charts drawn");
+        foreach (var chart in charts)
+        {
+            var id = $"{view} {chart.GetProperty("id").GetString()}";
+            // Each step of the value axis reads as a value of its own (a count's axis never "0, 0, 1, 1").
+            var ticks = chart.GetProperty("y").EnumerateArray().Select(t => t.GetString()).ToList();
+            Assert.True(ticks.Distinct().Count() == ticks.Count, $"{id}'s axis reads {string.Join(", ", ticks)}");
+            // The names under the bars (this service, all services, its region, its neighbours) each end before the next begins.
+            var spans = chart.GetProperty("spans").EnumerateArray().ToList();
+            for (var n = 1; n < spans.Count; n++)
+            {
+                Assert.True(spans[n - 1].GetProperty("to").GetDouble() <= spans[n].GetProperty("from").GetDouble(),
+                    $"{id}: '{spans[n - 1].GetProperty("label").GetString()}' runs into '{spans[n].GetProperty("label").GetString()}'");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Summary_values_show_their_labels_and_units_and_no_page_shows_a_machine_key()
     {
         var (page, errors) = await site.NewPageAsync();

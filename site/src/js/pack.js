@@ -74,6 +74,17 @@ const GROUPS = [
  * One Part 2 measure: the service's value as a bar and a dashed line across, beside each group's lower-to-upper
  * quartile range (a floating bar) and its median (a mark). Null when neither the service nor any group has a value.
  */
+/** A label as lines of at most about 8 characters, broken between words ("South West" → ["South", "West"]). */
+function wrapLabel(label) {
+  const lines = [];
+  for (const word of label.split(" ")) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= 8) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 export function measureChart(line, region) {
   const groups = GROUPS.map(([key, label]) => ({ label: key === "regional" && region ? region : label, c: line[key] }));
   const hasGroups = groups.some((g) => g.c && g.c.returns > 0 && g.c.median !== null);
@@ -84,7 +95,8 @@ export function measureChart(line, region) {
   return {
     type: "bar",
     data: {
-      labels,
+      // Four names under a half-page chart: each on lines of its own words, so that none runs into the next.
+      labels: labels.map(wrapLabel),
       datasets: [
         { type: "bar", label: "This service", data: [value, null, null, null], backgroundColor: "#0b0c0c", grouped: false, order: 2 },
         { type: "bar", label: "Lower to upper quartile", data: [null, ...groups.map((g) => range(g.c))], backgroundColor: "#9ec3e6", borderColor: "#1d70b8", borderWidth: 1, grouped: false, order: 3 },
@@ -93,7 +105,9 @@ export function measureChart(line, region) {
       ],
     },
     options: {
-      scales: { x: { ticks: { autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true, ticks: { callback: (v) => formatCell(v, line.unit) } } },
+      // The axis steps no finer than its labels read (a count in whole numbers, anything else to 2 decimals, as
+      // formatCell writes them): a step of 0.25 would read "0, 0, 1, 1" as a count.
+      scales: { x: { ticks: { autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true, ticks: { precision: line.unit === "count" ? 0 : 2, callback: (v) => formatCell(v, line.unit) } } },
       // In the measure's unit, as on its axis: "£600,000"; a quartile range as "from to".
       plugins: { legend: { labels: { boxWidth: 14 } }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${[c.raw].flat().map((v) => formatCell(v, line.unit)).join(" to ")}` } } },
     },
